@@ -1,0 +1,97 @@
+// One SQL dialect, two deployments: an embedded PGlite (PostgreSQL in WASM, data in a folder)
+// or a PostgreSQL server reached by URL. Both are driven through Kysely's PostgreSQL dialect;
+// for PGlite a one-connection "pool" hands the single session out to one caller at a time,
+// so a transaction never interleaves with another caller's statements.
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema';
+
+export type Database = Kysely<DB>;
+export interface Connection {
+  db: Database;
+  kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+const DATE_OID = 1082;
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/** Calendar dates stay 'YYYY-MM-DD' strings (no timezone shifts); int8 counts and sums become numbers. */
+const keepText = (value: string) => value;
+const toNumber = (value: string) => Number(value);
+
+export async function connectPostgres(url: string, poolSize = 10): Promise<Connection> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === DATE_OID) return keepText;
+        if (oid === INT8_OID || oid === NUMERIC_OID) return toNumber;
+        return pg.types.getTypeParser(oid, format);
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: 'postgres', close: () => db.destroy() };
+}
+
+export interface PgliteOptions {
+  /** A folder for the data, or undefined for an in-memory database. */
+  dataDir?: string;
+  /** A dump made by dumpDataDir() to start from (tests clone a migrated template this way). */
+  loadDataDir?: Blob | File;
+}
+
+export async function connectPglite(options: PgliteOptions = {}): Promise<Connection & { pglite: PGlite }> {
+  const pglite = await PGlite.create({
+    dataDir: options.dataDir,
+    loadDataDir: options.loadDataDir,
+    parsers: { [DATE_OID]: keepText, [INT8_OID]: toNumber, [NUMERIC_OID]: toNumber },
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: singleSessionPool(pglite) }) });
+  return {
+    db,
+    pglite,
+    kind: 'pglite',
+    close: async () => {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}
+
+/** The subset of pg.Pool that Kysely's PostgresDialect uses, over one PGlite session. */
+function singleSessionPool(pglite: PGlite): PostgresPool {
+  let queue: Promise<void> = Promise.resolve();
+  const client = {
+    async query(sql: string, params: readonly unknown[]) {
+      // Without parameters use the simple protocol, which (like pg) accepts several statements,
+      // as migrations send; the last statement's result is the answer.
+      const result = params.length === 0 ? (await pglite.exec(sql)).at(-1)! : await pglite.query(sql, params as unknown[]);
+      return { rows: result?.rows ?? [], rowCount: result?.affectedRows ?? 0, command: commandOf(sql) };
+    },
+    release() {},
+  };
+  return {
+    async connect() {
+      let release!: () => void;
+      const mine = new Promise<void>((resolve) => (release = resolve));
+      const before = queue;
+      queue = queue.then(() => mine);
+      await before;
+      return { ...client, release };
+    },
+    async end() {},
+  } as unknown as PostgresPool; // no cursor overload: Kysely's .stream() is not used with PGlite
+}
+
+/** Kysely reads `command` to tell an UPDATE/DELETE's affected rows from a SELECT's. */
+function commandOf(sql: string) {
+  const word = sql.trimStart().slice(0, 6).toUpperCase();
+  return (['INSERT', 'UPDATE', 'DELETE'].includes(word) ? word : 'SELECT') as 'INSERT' | 'UPDATE' | 'DELETE' | 'SELECT';
+}
+
+export { pgliteTypes };

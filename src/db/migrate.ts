@@ -1,0 +1,15 @@
+// Migrations are ordered TypeScript files listed here (a static list, so bundling and tsx agree).
+import { type Migration, type MigrationResultSet, Migrator } from 'kysely';
+import type { Database } from './connect';
+import * as m0001 from './migrations/0001-base';
+
+const migrations: Record<string, Migration> = {
+  '0001-base': m0001,
+};
+
+export async function migrateToLatest(db: Database): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const result = await migrator.migrateToLatest();
+  if (result.error) throw result.error;
+  return result;
+}

@@ -1,0 +1,66 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../server/context';
+import { SESSION_COOKIE, requireUser } from '../../server/auth';
+import { problemSchema } from '../../server/problem';
+import { login, logout } from './service';
+
+export const roleSchema = z.enum(['family_doctor', 'pharmacist', 'insurance_reviewer', 'analyst', 'institution_admin', 'system_admin', 'patient']);
+
+export const userSchema = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    displayName: z.string(),
+    role: roleSchema,
+    scope: z.object({
+      kind: z.enum(['team', 'institution', 'county', 'city', 'person', 'all']),
+      id: z.string().nullable(),
+      name: z.string(),
+    }),
+  })
+  .meta({ id: 'User' });
+
+const loginBody = z.strictObject({
+  username: z.string().trim().min(1).max(40),
+  password: z.string().min(1).max(200),
+});
+
+export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post('/api/auth/login', {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in; sets an HTTP-only session cookie',
+        body: loginBody,
+        response: { 200: z.object({ user: userSchema }), 401: problemSchema, 429: problemSchema },
+      },
+      handler: async (request, reply) => {
+        const { token, expiresAt, user } = await login(ctx, request.body.username, request.body.password, request.ip);
+        reply.setCookie(SESSION_COOKIE, token, {
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: ctx.config.COOKIE_SECURE,
+          path: '/',
+          expires: expiresAt,
+        });
+        return { user };
+      },
+    });
+
+    app.post('/api/auth/logout', {
+      schema: { tags: ['auth'], summary: 'Sign out', response: { 204: z.null() } },
+      handler: async (request, reply) => {
+        const token = request.cookies[SESSION_COOKIE];
+        if (token) await logout(ctx, token);
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return reply.code(204).send(null);
+      },
+    });
+
+    app.get('/api/auth/me', {
+      schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: z.object({ user: userSchema }), 401: problemSchema } },
+      handler: async (request) => ({ user: requireUser(request) }),
+    });
+  };
+}

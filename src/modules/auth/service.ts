@@ -1,0 +1,89 @@
+// Sign-in with argon2id passwords, sessions kept in the database as hashes of random tokens,
+// and a lock that doubles with each failure past the fifth so guessing is slowed to a crawl.
+import { createHash, randomBytes } from 'node:crypto';
+import type { AppContext } from '../../server/context';
+import { AppError, unauthorized } from '../../server/problem';
+import { verifyPassword, unknownUserHash } from './password';
+import * as q from './queries';
+import type { AuthUser, ScopeKind } from './user';
+
+const FREE_FAILURES = 5;
+const FIRST_LOCK_SECONDS = 15;
+const MAX_LOCK_SECONDS = 15 * 60;
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+/** How long an account stays locked after its n-th consecutive failure (0 = not locked). */
+export function lockSecondsAfter(failures: number): number {
+  if (failures < FREE_FAILURES) return 0;
+  return Math.min(FIRST_LOCK_SECONDS * 2 ** (failures - FREE_FAILURES), MAX_LOCK_SECONDS);
+}
+
+export async function login(ctx: AppContext, username: string, password: string, ip: string | null) {
+  const now = ctx.now();
+  const user = await q.findUserForLogin(ctx.db, username);
+  if (user?.locked_until && user.locked_until > now) throw tooManyFailures(user.locked_until, now);
+  const ok = await verifyPassword(user?.password_hash ?? (await unknownUserHash), password);
+  if (!user || !ok) {
+    if (user) {
+      const failures = user.failed_logins + 1;
+      const lock = lockSecondsAfter(failures);
+      await q.recordFailedLogin(ctx.db, user.id, failures, lock ? new Date(now.getTime() + lock * 1000) : null);
+    }
+    throw unauthorized('Wrong username or password');
+  }
+  if (user.failed_logins > 0) await q.clearFailedLogins(ctx.db, user.id);
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + ctx.config.SESSION_HOURS * 3600_000);
+  await q.insertSession(ctx.db, { token_hash: hashToken(token), user_id: user.id, expires_at: expiresAt, ip });
+  const authUser = await userForToken(ctx, token);
+  return { token, expiresAt, user: authUser! };
+}
+
+export async function logout(ctx: AppContext, token: string) {
+  await q.deleteSession(ctx.db, hashToken(token));
+}
+
+export async function userForToken(ctx: AppContext, token: string): Promise<AuthUser | null> {
+  const row = await q.findSessionUser(ctx.db, hashToken(token), ctx.now());
+  if (!row) return null;
+  const scope = scopeOf(row);
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    scope,
+    practitionerId: row.practitioner_id,
+    teamId: row.team_id,
+    institutionId: row.institution_id ?? row.team_institution_id,
+    personId: row.person_id,
+  };
+}
+
+type SessionRow = NonNullable<Awaited<ReturnType<typeof q.findSessionUser>>>;
+
+/** Each role works in one scope; the region prefix is what decides which people it may see. */
+function scopeOf(row: SessionRow): AuthUser['scope'] {
+  const scope = (kind: ScopeKind, id: string | null, name: string | null, regionPrefix: string | null) => ({ kind, id, name: name ?? '', regionPrefix });
+  switch (row.role) {
+    case 'family_doctor': // the team's catchment: the town its institution serves
+      return scope('team', row.team_id, row.team_name, row.team_region);
+    case 'pharmacist':
+    case 'institution_admin': // anyone insured in the institution's county may come to its counter
+      return scope('institution', row.institution_id, row.institution_name, row.institution_county);
+    case 'insurance_reviewer':
+      return scope('county', row.region_code, row.region_name, row.region_code);
+    case 'analyst':
+      return scope('city', row.region_code, row.region_name, row.region_code);
+    case 'patient':
+      return scope('person', row.person_id, row.person_name, null);
+    case 'system_admin':
+      return scope('all', null, '全部', '');
+  }
+}
+
+function tooManyFailures(lockedUntil: Date, now: Date) {
+  const seconds = Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000);
+  return new AppError(429, 'Too Many Requests', `Too many failed sign-ins; try again in ${seconds} s`, undefined, { 'retry-after': String(seconds) });
+}

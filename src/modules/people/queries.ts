@@ -1,0 +1,106 @@
+import { type ExpressionBuilder, sql } from 'kysely';
+import type { Database } from '../../db/connect';
+import type { DB } from '../../db/schema';
+
+/** What a search text means: an ID number, a phone number, the start of either, or a name prefix. */
+export type PersonQuery =
+  | { kind: 'all' }
+  | { kind: 'id_number'; value: string }
+  | { kind: 'phone'; value: string }
+  | { kind: 'digits'; value: string }
+  | { kind: 'name'; value: string };
+
+export function parsePersonQuery(text: string | undefined): PersonQuery {
+  const q = (text ?? '').trim();
+  if (!q) return { kind: 'all' };
+  if (/^\d{17}[\dXx]$/.test(q)) return { kind: 'id_number', value: q.toUpperCase() };
+  if (/^1[3-9]\d{9}$/.test(q)) return { kind: 'phone', value: q };
+  if (/^\d+$/.test(q)) return { kind: 'digits', value: q };
+  return { kind: 'name', value: q };
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, '\\$&');
+
+type PersonEb = ExpressionBuilder<DB, 'person'>;
+
+function matches(eb: PersonEb, query: PersonQuery) {
+  switch (query.kind) {
+    case 'all':
+      return eb.lit(true);
+    case 'id_number':
+      return eb('person.id_number', '=', query.value);
+    case 'phone':
+      return eb('person.phone', '=', query.value);
+    case 'digits':
+      return eb.or([eb('person.id_number', 'like', `${escapeLike(query.value)}%`), eb('person.phone', 'like', `${escapeLike(query.value)}%`)]);
+    case 'name':
+      return eb(sql`person.name collate "C"`, 'like', `${escapeLike(query.value)}%`);
+  }
+}
+
+/** People in scope: regionPrefix '' is everyone, a code is everyone living under it, null is nobody but `personId`. */
+export interface PersonScope {
+  regionPrefix: string | null;
+  personId: string | null;
+}
+
+function inScope(eb: PersonEb, scope: PersonScope) {
+  if (scope.regionPrefix === '') return eb.lit(true);
+  const parts = [];
+  if (scope.regionPrefix) parts.push(eb('person.region_code', 'like', `${scope.regionPrefix}%`));
+  if (scope.personId) parts.push(eb('person.id', '=', scope.personId));
+  return parts.length ? eb.or(parts) : eb.lit(false);
+}
+
+const COUNT_CAP = 1000;
+
+export async function searchPeople(db: Database, scope: PersonScope, query: PersonQuery, limit: number, offset: number) {
+  const base = db.selectFrom('person').where((eb) => eb.and([inScope(eb, scope), matches(eb, query)]));
+  const [rows, count] = await Promise.all([
+    base
+      .innerJoin('region', 'region.code', 'person.region_code')
+      .select(personColumns)
+      .orderBy(sql`person.name collate "C"`)
+      .orderBy('person.id')
+      .limit(limit)
+      .offset(offset)
+      .execute(),
+    // counting a whole city is slow and nobody pages that far: stop at the cap
+    db
+      .selectFrom(base.select(sql.lit(1).as('one')).limit(COUNT_CAP + 1).as('hits'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n), totalCapped: Number(count.n) > COUNT_CAP };
+}
+
+const personColumns = [
+  'person.id', 'person.name', 'person.sex', 'person.birth_date', 'person.id_number', 'person.phone',
+  'person.insurance_type', 'person.region_code', 'region.name as region_name', 'person.address', 'person.insured_since',
+] as const;
+
+export function findPerson(db: Database, scope: PersonScope, id: string) {
+  return db
+    .selectFrom('person')
+    .innerJoin('region', 'region.code', 'person.region_code')
+    .select(personColumns)
+    .where('person.id', '=', id)
+    .where((eb) => inScope(eb, scope))
+    .executeTakeFirst();
+}
+
+export function personExists(db: Database, id: string) {
+  return db.selectFrom('person').select('id').where('id', '=', id).executeTakeFirst();
+}
+
+/** Health-record conditions of many people at once, for list pages. */
+export function conditionsOf(db: Database, personIds: string[]) {
+  if (personIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('person_condition')
+    .innerJoin('disease', 'disease.code', 'person_condition.disease_code')
+    .select(['person_condition.person_id', 'disease.code', 'disease.name_zh', 'disease.name_en', 'person_condition.diagnosed_on'])
+    .where('person_condition.person_id', 'in', personIds)
+    .orderBy('person_condition.diagnosed_on')
+    .execute();
+}

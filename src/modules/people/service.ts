@@ -1,0 +1,62 @@
+// Finding and showing insured persons, always within the caller's scope, with ID numbers masked
+// unless the role needs them, and every person shown written to the audit log.
+import { ageOn, shanghaiDate } from '../../engine/calendar';
+import { maskResidentId } from '../../engine/identity/residentId';
+import type { Actor } from '../audit/log';
+import { writeAudit } from '../audit/log';
+import { seesFullIdNumber, type AuthUser } from '../auth/user';
+import type { AppContext } from '../../server/context';
+import { forbidden, notFound } from '../../server/problem';
+import * as q from './queries';
+
+type PersonRow = NonNullable<Awaited<ReturnType<typeof q.findPerson>>>;
+type ConditionRow = Awaited<ReturnType<typeof q.conditionsOf>>[number];
+
+export function scopeOf(user: AuthUser): q.PersonScope {
+  return { regionPrefix: user.scope.regionPrefix, personId: user.personId };
+}
+
+export const maskPhone = (phone: string) => `${phone.slice(0, 3)}****${phone.slice(7)}`;
+
+function summary(user: AuthUser, row: PersonRow, conditions: ConditionRow[], today: string) {
+  return {
+    id: row.id,
+    name: row.name,
+    sex: row.sex,
+    birthDate: row.birth_date,
+    age: ageOn(row.birth_date, today),
+    idNumber: seesFullIdNumber(user, row.id) ? row.id_number : maskResidentId(row.id_number),
+    phone: row.phone && (user.role === 'analyst' ? maskPhone(row.phone) : row.phone),
+    insuranceType: row.insurance_type,
+    region: { code: row.region_code, name: row.region_name },
+    // contracts and registrations join in here once they exist (issue: contracts and registration)
+    contract: null,
+    diseases: conditions.filter((c) => c.person_id === row.id).map((c) => ({ code: c.code, name: c.name_zh, status: 'diagnosed' as const })),
+  };
+}
+
+export async function searchPeople(ctx: AppContext, actor: Actor, text: string | undefined, limit: number, offset: number) {
+  const user = actor.user;
+  const query = q.parsePersonQuery(text);
+  const { rows, total, totalCapped } = await q.searchPeople(ctx.db, scopeOf(user), query, limit, offset);
+  const conditions = await q.conditionsOf(ctx.db, rows.map((r) => r.id));
+  const today = shanghaiDate(ctx.now());
+  await writeAudit(
+    ctx.db,
+    actor,
+    rows.map((r) => ({ action: 'search', entity: 'person', entityId: r.id, personId: r.id, detail: { query: query.kind } })),
+  );
+  return { items: rows.map((r) => summary(user, r, conditions, today)), total, totalCapped };
+}
+
+export async function getPerson(ctx: AppContext, actor: Actor, id: string) {
+  const row = await q.findPerson(ctx.db, scopeOf(actor.user), id);
+  if (!row) {
+    // tell "not yours" from "not there" only to those who could know it exists anyway
+    if (await q.personExists(ctx.db, id)) throw forbidden('This person is outside your scope');
+    throw notFound(`No person with id ${id}`);
+  }
+  const conditions = await q.conditionsOf(ctx.db, [row.id]);
+  await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'person', entityId: row.id, personId: row.id }]);
+  return { ...summary(actor.user, row, conditions, shanghaiDate(ctx.now())), address: row.address, insuredSince: row.insured_since };
+}

@@ -1,0 +1,139 @@
+// Reference catalogues (regions, diseases, drugs) ship as JSON under data/ so that
+// policy people can change them without touching code; this module is the only
+// reader and refuses bad data loudly at start-up rather than mis-settling claims later.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+// Disease codes are data, not code: a region adds a disease by adding it to diseases.json.
+export const diseaseCodeSchema = z.string().regex(/^[a-z][a-z0-9_]*$/, 'a lower-case snake_case key');
+export type DiseaseCode = z.infer<typeof diseaseCodeSchema>;
+
+// Code length follows the level: GB/T 2260 uses 2/4/6 digits, the statistics bureau 9 for towns.
+const CODE_LENGTH = { province: 2, city: 4, county: 6, town: 9 } as const;
+
+export const regionSchema = z
+  .object({
+    code: z.string().regex(/^\d+$/),
+    name: z.string().min(1),
+    nameEn: z.string().min(1).optional(),
+    level: z.enum(['province', 'city', 'county', 'town']),
+    parent: z.string().regex(/^\d+$/).nullable(),
+  })
+  .refine((r) => r.code.length === CODE_LENGTH[r.level], { path: ['code'], message: 'code length does not match level' })
+  .refine((r) => (r.level === 'province') === (r.parent === null) && (r.parent === null || r.code.startsWith(r.parent)), {
+    path: ['parent'],
+    message: 'parent must be null for a province and a prefix of code otherwise',
+  })
+  .refine((r) => r.level === 'town' || r.nameEn !== undefined, { path: ['nameEn'], message: 'required above town level' });
+
+// ICD-10 prefix: a category (I10) or a subcategory (Z49.2).
+const icd10Prefix = z.string().regex(/^[A-Z]\d\d(\.\d{1,2})?$/);
+
+export const diseaseSchema = z.object({
+  code: diseaseCodeSchema,
+  nameZh: z.string().min(1),
+  nameEn: z.string().min(1),
+  icd10: z.array(icd10Prefix).min(1),
+  group: z.enum(['two_disease', 'chronic']),
+});
+
+export const drugSchema = z.object({
+  code: z.string().regex(/^D\d{4}$/),
+  genericNameZh: z.string().min(1),
+  genericNameEn: z.string().min(1),
+  form: z.string().min(1),
+  strength: z.string().min(1),
+  packSize: z.number().int().positive(),
+  unit: z.string().min(1),
+  atc: z.string().regex(/^[A-Z]\d\d[A-Z][A-Z]\d\d$/),
+  diseases: z.array(diseaseCodeSchema).min(1),
+  vbp: z.boolean(),
+  priceFen: z.number().int().positive(), // money is integer fen everywhere
+  dailyUnits: z.number().positive(), // fractional for pens (a 300 IU pen at 20 IU/day)
+});
+
+export type Region = z.infer<typeof regionSchema>;
+export type Disease = z.infer<typeof diseaseSchema>;
+export type Drug = z.infer<typeof drugSchema>;
+
+/** Unique-code check shared by all three files; duplicates would make lookups ambiguous. */
+const uniqueCodes = (items: { code: string }[], ctx: z.RefinementCtx, key: string) => {
+  const seen = new Set<string>();
+  items.forEach((it, i) => {
+    if (seen.has(it.code)) ctx.addIssue({ code: 'custom', path: [key, i, 'code'], message: `duplicate code ${it.code}` });
+    seen.add(it.code);
+  });
+};
+
+export const regionsFileSchema = z
+  .object({ source: z.string().min(1), regions: z.array(regionSchema) })
+  .superRefine((f, ctx) => {
+    uniqueCodes(f.regions, ctx, 'regions');
+    const codes = new Set(f.regions.map((r) => r.code));
+    f.regions.forEach((r, i) => {
+      if (r.parent !== null && !codes.has(r.parent))
+        ctx.addIssue({ code: 'custom', path: ['regions', i, 'parent'], message: `unknown parent ${r.parent}` });
+    });
+  });
+export const diseasesFileSchema = z
+  .object({ source: z.string().min(1), diseases: z.array(diseaseSchema).min(1) })
+  .superRefine((f, ctx) => uniqueCodes(f.diseases, ctx, 'diseases'));
+export const drugsFileSchema = z
+  .object({ source: z.string().min(1), drugs: z.array(drugSchema).min(1) })
+  .superRefine((f, ctx) => uniqueCodes(f.drugs, ctx, 'drugs'));
+
+/** Validate parsed JSON; the error names the file and the field path of every problem. */
+export function validateCatalogue<T>(file: string, schema: z.ZodType<T>, data: unknown): T {
+  const r = schema.safeParse(data);
+  if (r.success) return r.data;
+  const problems = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new Error(`${file}: invalid catalogue data\n  ${problems.join('\n  ')}`);
+}
+
+function readCatalogue<T>(name: string, schema: z.ZodType<T>): T {
+  const url = new URL(`../../../data/${name}`, import.meta.url);
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(url, 'utf8'));
+  } catch (e) {
+    throw new Error(`data/${name}: cannot read or parse: ${(e as Error).message}`);
+  }
+  return validateCatalogue(`data/${name}`, schema, data);
+}
+
+// Read once per process: the files are shipped with the code and do not change at run time.
+let regions: Region[] | undefined;
+let diseases: Disease[] | undefined;
+let drugs: Drug[] | undefined;
+
+export const loadRegions = (): Region[] => (regions ??= readCatalogue('regions.json', regionsFileSchema).regions);
+export const loadDiseases = (): Disease[] => (diseases ??= readCatalogue('diseases.json', diseasesFileSchema).diseases);
+export const loadDrugs = (): Drug[] => (drugs ??= checkDrugDiseases(readCatalogue('drugs.json', drugsFileSchema).drugs, loadDiseases()));
+
+/** Every disease a drug treats must be in the disease catalogue: the two files must agree. */
+export function checkDrugDiseases(list: Drug[], known: Disease[]): Drug[] {
+  const codes = new Set(known.map((d) => d.code));
+  const problems = list.flatMap((drug, i) =>
+    drug.diseases.filter((d) => !codes.has(d)).map((d) => `drugs.${i}.diseases: unknown disease ${d} (not in data/diseases.json)`),
+  );
+  if (problems.length) throw new Error(`data/drugs.json: invalid catalogue data\n  ${problems.join('\n  ')}`);
+  return list;
+}
+
+// Chinese claim data writes ICD-10 with or without the dot and with extension digits
+// (医保版 "E11.900"), so compare without dots, upper-cased.
+const normIcd = (code: string) => code.trim().toUpperCase().replace(/\./g, '');
+
+/**
+ * The disease whose ICD-10 prefix matches the code; the longest matching prefix wins
+ * so that a subcategory (Z49.2) is preferred over a broader category if both exist.
+ */
+export function diseaseForIcd10(code: string, list: Disease[] = loadDiseases()): Disease | undefined {
+  const c = normIcd(code);
+  if (!/^[A-Z]\d\d/.test(c)) return undefined;
+  let best: { d: Disease; len: number } | undefined;
+  for (const d of list)
+    for (const p of d.icd10.map(normIcd))
+      if (c.startsWith(p) && (!best || p.length > best.len)) best = { d, len: p.length };
+  return best?.d;
+}
