@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  ACTION_SEVERITY, CLASSIFICATION_SEVERITY, InvalidVisitError, applyOverride, classifyVisit, type VisitInput,
+} from './classify';
+
+const VISIT = '2025-06-15';
+const AGE_50 = '1975-01-01';
+const AGE_65 = '1960-06-15'; // 65th birthday on the visit day
+const AGE_64 = '1960-06-16'; // turns 65 tomorrow
+
+const htn = (systolic: number, diastolic: number, birthDate = AGE_50, extra: Partial<VisitInput> = {}) =>
+  classifyVisit({ visitDate: VISIT, birthDate, diseases: ['hypertension'], readings: { systolic, diastolic }, ...extra });
+const dm = (glucose: number, extra: Partial<VisitInput> = {}) =>
+  classifyVisit({ visitDate: VISIT, birthDate: AGE_50, diseases: ['diabetes'], readings: { fastingGlucoseTenths: glucose }, ...extra });
+
+describe('hypertension boundaries', () => {
+  it('139/89 satisfactory, 140/90 unsatisfactory (under 65)', () => {
+    expect(htn(139, 89)).toMatchObject({ classification: 'satisfactory', action: 'routine', nextVisitDate: '2025-09-15' });
+    expect(htn(140, 89)).toMatchObject({ classification: 'unsatisfactory', action: 'adjust_recheck', nextVisitDate: '2025-06-29' });
+    expect(htn(139, 90)).toMatchObject({ classification: 'unsatisfactory' });
+    expect(htn(140, 90)).toMatchObject({ classification: 'unsatisfactory', action: 'adjust_recheck' });
+  });
+  it('149/89 satisfactory at 65, unsatisfactory at 64; 150/90 unsatisfactory at 65', () => {
+    expect(htn(149, 89, AGE_65)).toMatchObject({ age: 65, classification: 'satisfactory', action: 'routine' });
+    expect(htn(149, 89, AGE_64)).toMatchObject({ age: 64, classification: 'unsatisfactory', action: 'adjust_recheck' });
+    expect(htn(150, 90, AGE_65)).toMatchObject({ classification: 'unsatisfactory' });
+    expect(htn(150, 89, AGE_65)).toMatchObject({ classification: 'unsatisfactory' });
+    expect(htn(149, 90, AGE_65)).toMatchObject({ classification: 'unsatisfactory' }); // diastolic target stays 90
+  });
+  it('179/109 is not urgent, 180 or 110 is', () => {
+    expect(htn(179, 109).action).toBe('adjust_recheck');
+    expect(htn(180, 109)).toMatchObject({ classification: 'unsatisfactory', action: 'urgent_referral', nextVisitDate: '2025-06-29' });
+    expect(htn(179, 110).action).toBe('urgent_referral');
+    expect(htn(180, 110).codes).toContain('BP_CRITICAL');
+  });
+  it('two unsatisfactory visits in a row → referral advice, check within 2 weeks', () => {
+    const r = htn(150, 95, AGE_50, { previous: { hypertension: 'unsatisfactory' } });
+    expect(r).toMatchObject({ classification: 'unsatisfactory', action: 'refer_and_check', nextVisitDate: '2025-06-29' });
+    expect(r.codes).toContain('UNSATISFACTORY_TWICE');
+    // previous unsatisfactory but controlled now → routine
+    expect(htn(130, 80, AGE_50, { previous: { hypertension: 'unsatisfactory' } }).action).toBe('routine');
+    // previous adverse reaction is not "unsatisfactory twice"
+    expect(htn(150, 95, AGE_50, { previous: { hypertension: 'adverse_reaction' } }).action).toBe('adjust_recheck');
+  });
+  it('adverse reactions and complications', () => {
+    expect(htn(130, 80, AGE_50, { adverseReaction: 'present' })).toMatchObject({ classification: 'adverse_reaction', action: 'adjust_recheck', nextVisitDate: '2025-06-29' });
+    expect(htn(130, 80, AGE_50, { adverseReaction: 'hard_to_control' })).toMatchObject({ classification: 'adverse_reaction', action: 'refer_and_check' });
+    expect(htn(130, 80, AGE_50, { complication: 'new_or_worse' })).toMatchObject({ classification: 'complication', action: 'refer_and_check' });
+    expect(htn(130, 80, AGE_50, { dangerSigns: true }).action).toBe('urgent_referral');
+    expect(htn(130, 80, AGE_50, { adverseReaction: 'none', complication: 'none' }).action).toBe('routine');
+  });
+  it('explains in zh-CN with machine codes', () => {
+    const r = htn(149, 89, AGE_64);
+    expect(r.codes).toEqual(['BP_UNCONTROLLED', 'UNSATISFACTORY_FIRST']);
+    expect(r.reasons[0]).toContain('140/90');
+    expect(r.reasons).toHaveLength(r.codes.length);
+  });
+});
+
+describe('diabetes boundaries', () => {
+  it('fasting glucose 6.9 satisfactory, 7.0 unsatisfactory', () => {
+    expect(dm(69)).toMatchObject({ classification: 'satisfactory', action: 'routine', nextVisitDate: '2025-09-15' });
+    expect(dm(70)).toMatchObject({ classification: 'unsatisfactory', action: 'adjust_recheck', nextVisitDate: '2025-06-29' });
+  });
+  it('16.7 and 3.9 urgent, 16.6 and 4.0 not', () => {
+    expect(dm(167).action).toBe('urgent_referral');
+    expect(dm(166).action).toBe('adjust_recheck');
+    expect(dm(39)).toMatchObject({ classification: 'unsatisfactory', action: 'urgent_referral' });
+    expect(dm(40)).toMatchObject({ classification: 'satisfactory', action: 'routine' });
+  });
+  it('BP ≥ 180/110 is urgent on a diabetes visit too', () => {
+    const r = classifyVisit({ visitDate: VISIT, birthDate: AGE_50, diseases: ['diabetes'], readings: { fastingGlucoseTenths: 60, systolic: 182, diastolic: 100 } });
+    expect(r.action).toBe('urgent_referral');
+  });
+});
+
+describe('visits covering both diseases', () => {
+  it('worst classification and action win, earliest next date', () => {
+    const r = classifyVisit({
+      visitDate: '2025-11-30', birthDate: AGE_50, diseases: ['hypertension', 'diabetes'],
+      readings: { systolic: 130, diastolic: 80, fastingGlucoseTenths: 75 }, previous: { diabetes: 'unsatisfactory' },
+    });
+    expect(r.perDisease.map((p) => [p.disease, p.classification, p.nextVisitDate])).toEqual([
+      ['hypertension', 'satisfactory', '2026-02-28'],
+      ['diabetes', 'unsatisfactory', '2025-12-14'],
+    ]);
+    expect(r).toMatchObject({ classification: 'unsatisfactory', action: 'refer_and_check', nextVisitDate: '2025-12-14' });
+    expect(r.reasons[0]).toMatch(/^高血压：/);
+  });
+  it('shows a visit-wide critical reason once', () => {
+    const r = classifyVisit({ visitDate: VISIT, birthDate: AGE_50, diseases: ['hypertension', 'diabetes'], readings: { systolic: 185, diastolic: 100, fastingGlucoseTenths: 60 } });
+    expect(r.codes.filter((c) => c === 'BP_CRITICAL')).toHaveLength(1);
+    expect(r.action).toBe('urgent_referral');
+  });
+});
+
+describe('next visit dates', () => {
+  it('3 months = calendar months clamped to month end; 2 weeks = 14 days', () => {
+    const base = { birthDate: AGE_50, diseases: ['hypertension' as const] };
+    expect(classifyVisit({ ...base, visitDate: '2025-11-30', readings: { systolic: 120, diastolic: 80 } }).nextVisitDate).toBe('2026-02-28');
+    expect(classifyVisit({ ...base, visitDate: '2025-12-25', readings: { systolic: 150, diastolic: 80 } }).nextVisitDate).toBe('2026-01-08');
+  });
+});
+
+function errorsOf(fn: () => unknown) {
+  try { fn(); } catch (e) { if (e instanceof InvalidVisitError) return e.errors; throw e; }
+  throw new Error('expected InvalidVisitError');
+}
+
+describe('invalid input', () => {
+  it('refuses impossible or missing readings with the field list', () => {
+    expect(() => htn(300, 90)).toThrow(InvalidVisitError);
+    expect(errorsOf(() => htn(120, 130))).toEqual([expect.objectContaining({ field: 'diastolic', rule: 'diastolic_below_systolic' })]);
+    expect(errorsOf(() => dm(0))).toEqual([expect.objectContaining({ field: 'fastingGlucoseTenths', rule: 'min' })]);
+    expect(errorsOf(() => htn(300, 90))).toEqual([expect.objectContaining({ field: 'systolic', rule: 'max' })]);
+    expect(() => classifyVisit({ visitDate: VISIT, birthDate: AGE_50, diseases: ['diabetes'], readings: { systolic: 120, diastolic: 80 } })).toThrow(/空腹血糖/);
+    expect(() => classifyVisit({ visitDate: VISIT, birthDate: AGE_50, diseases: [], readings: {} })).toThrow(RangeError);
+    expect(() => classifyVisit({ visitDate: VISIT, birthDate: '2026-01-01', diseases: ['diabetes'], readings: { fastingGlucoseTenths: 60 } })).toThrow(RangeError);
+  });
+});
+
+describe('doctor override', () => {
+  const base = htn(150, 95);
+  it('requires a reason and records the original', () => {
+    expect(() => applyOverride(base, { classification: 'satisfactory', reason: '  ' })).toThrow(/reason/);
+    expect(() => applyOverride(base, { reason: 'no change' })).toThrow(RangeError);
+    expect(() => applyOverride(base, { nextVisitDate: '2025-06-15', reason: 'x' })).toThrow(RangeError);
+    const o = applyOverride(base, { classification: 'satisfactory', nextVisitDate: '2025-07-15', reason: '白大衣效应，家庭自测血压达标' });
+    expect(o).toMatchObject({
+      classification: 'satisfactory', nextVisitDate: '2025-07-15', action: 'adjust_recheck',
+      override: { reason: '白大衣效应，家庭自测血压达标', classification: { from: 'unsatisfactory', to: 'satisfactory' }, nextVisitDate: { from: '2025-06-29', to: '2025-07-15' } },
+    });
+    expect(base.override).toBeNull(); // not mutated
+    const again = applyOverride(o, { nextVisitDate: '2025-08-01', reason: '患者外出' });
+    expect(again.override).toMatchObject({ classification: { from: 'unsatisfactory' }, nextVisitDate: { from: '2025-06-29', to: '2025-08-01' } });
+  });
+});
+
+describe('property: classification never gets better as BP rises', () => {
+  it('holds for any age, diseases, previous result and flags', () => {
+    const input = fc.record({
+      s: fc.integer({ min: 61, max: 260 }),
+      d: fc.integer({ min: 30, max: 159 }),
+      ds: fc.integer({ min: 0, max: 40 }),
+      dd: fc.integer({ min: 0, max: 40 }),
+      birthYear: fc.integer({ min: 1925, max: 2000 }),
+      both: fc.boolean(),
+      glucose: fc.integer({ min: 10, max: 333 }),
+      previous: fc.constantFrom(null, 'satisfactory', 'unsatisfactory', 'adverse_reaction', 'complication' as const),
+      adverse: fc.constantFrom('none', 'present', 'hard_to_control' as const),
+      complication: fc.constantFrom('none', 'new_or_worse' as const),
+    }).filter(({ s, d, ds, dd }) => d < s && Math.min(s + ds, 260) > Math.min(d + dd, 159));
+    fc.assert(fc.property(input, (x) => {
+      const run = (s: number, d: number) => classifyVisit({
+        visitDate: VISIT, birthDate: `${x.birthYear}-03-01`,
+        diseases: x.both ? ['hypertension', 'diabetes'] : ['hypertension'],
+        readings: { systolic: s, diastolic: d, fastingGlucoseTenths: x.both ? x.glucose : null },
+        previous: { hypertension: x.previous, diabetes: x.previous },
+        adverseReaction: x.adverse, complication: x.complication,
+      });
+      const lo = run(x.s, x.d);
+      const hi = run(Math.min(x.s + x.ds, 260), Math.min(x.d + x.dd, 159));
+      return CLASSIFICATION_SEVERITY[hi.classification] >= CLASSIFICATION_SEVERITY[lo.classification]
+        && ACTION_SEVERITY[hi.action] >= ACTION_SEVERITY[lo.action]
+        && hi.nextVisitDate <= lo.nextVisitDate;
+    }), { numRuns: 2000 });
+  });
+});

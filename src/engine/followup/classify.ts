@@ -1,0 +1,250 @@
+// Classification of a follow-up visit and the next visit date, following the national basic public health
+// service specification (国家基本公共卫生服务规范, hypertension and type-2 diabetes management). The visit is
+// classified per disease (the national forms are one per disease) and then combined: worst wins, earliest
+// next date wins.
+import { addDays, addMonths, ageOn, compareDates, isIsoDate, type IsoDate } from '../calendar';
+import { validateReadings, type ReadingError, type Readings } from './readings';
+
+export type Disease = 'hypertension' | 'diabetes';
+/** 控制满意 / 控制不满意 / 不良反应 / 并发症 — in increasing severity (the form allows one choice). */
+export type Classification = 'satisfactory' | 'unsatisfactory' | 'adverse_reaction' | 'complication';
+export type Action = 'routine' | 'adjust_recheck' | 'refer_and_check' | 'urgent_referral';
+
+export const CLASSIFICATION_SEVERITY: Record<Classification, number> = {
+  satisfactory: 0, unsatisfactory: 1, adverse_reaction: 2, complication: 3,
+};
+export const ACTION_SEVERITY: Record<Action, number> = {
+  routine: 0, adjust_recheck: 1, refer_and_check: 2, urgent_referral: 3,
+};
+export const CLASSIFICATION_ZH: Record<Classification, string> = {
+  satisfactory: '控制满意', unsatisfactory: '控制不满意', adverse_reaction: '不良反应', complication: '并发症',
+};
+
+export type ReasonCode =
+  | 'BP_CONTROLLED' | 'BP_UNCONTROLLED' | 'GLUCOSE_CONTROLLED' | 'GLUCOSE_UNCONTROLLED'
+  | 'ADVERSE_REACTION' | 'ADVERSE_REACTION_HARD_TO_CONTROL' | 'COMPLICATION_NEW_OR_WORSE'
+  | 'UNSATISFACTORY_FIRST' | 'UNSATISFACTORY_TWICE' | 'BP_CRITICAL' | 'GLUCOSE_HIGH_CRITICAL' | 'GLUCOSE_LOW_CRITICAL' | 'DANGER_SIGNS';
+
+export interface VisitInput {
+  visitDate: IsoDate;
+  birthDate: IsoDate;
+  diseases: Disease[]; // which national forms this visit fills in (at least one)
+  readings: Readings;
+  adverseReaction?: 'none' | 'present' | 'hard_to_control';
+  /** Only a NEW complication or a WORSENED existing one matters; a stable known complication does not. */
+  complication?: 'none' | 'new_or_worse';
+  /** Danger signs the doctor saw (意识改变, 剧烈头痛, 胸闷, 妊娠期血压/血糖高 …) — the spec's other urgent triggers. */
+  dangerSigns?: boolean;
+  /** The previous visit's classification per disease (null/absent = no previous visit). */
+  previous?: Partial<Record<Disease, Classification | null>>;
+}
+
+export interface DiseaseResult {
+  disease: Disease;
+  classification: Classification;
+  action: Action;
+  nextVisitDate: IsoDate;
+  reasons: string[];
+  codes: ReasonCode[];
+}
+
+export interface Override {
+  reason: string;
+  classification?: { from: Classification; to: Classification };
+  nextVisitDate?: { from: IsoDate; to: IsoDate };
+}
+
+export interface ClassifyResult {
+  visitDate: IsoDate;
+  age: number;
+  classification: Classification;
+  action: Action;
+  nextVisitDate: IsoDate;
+  reasons: string[]; // zh-CN, one per code, same order as `codes`
+  codes: ReasonCode[];
+  perDisease: DiseaseResult[];
+  override: Override | null;
+}
+
+export class InvalidVisitError extends Error {
+  constructor(readonly errors: ReadingError[]) {
+    super(errors.map((e) => `${e.field}: ${e.message}`).join('; '));
+    this.name = 'InvalidVisitError';
+  }
+}
+
+/** The spec's targets: < 140/90, or < 150/90 from age 65 (the looser systolic target only). */
+export function isBpControlled(systolic: number, diastolic: number, age: number): boolean {
+  return systolic < (age >= 65 ? 150 : 140) && diastolic < 90;
+}
+
+/** Fasting glucose < 7.0 mmol/L (tenths: < 70). */
+export function isGlucoseControlled(fastingGlucoseTenths: number): boolean {
+  return fastingGlucoseTenths < 70;
+}
+
+/** Controlled for one disease, or null when its reading was not taken. Shared with management and reports. */
+export function isControlled(disease: Disease, r: Readings, age: number): boolean | null {
+  if (disease === 'hypertension') {
+    return r.systolic == null || r.diastolic == null ? null : isBpControlled(r.systolic, r.diastolic, age);
+  }
+  return r.fastingGlucoseTenths == null ? null : isGlucoseControlled(r.fastingGlucoseTenths);
+}
+
+/** Readings plausible AND the reading each covered disease is judged by is present. */
+export function validateVisit(input: Pick<VisitInput, 'diseases' | 'readings'>): ReadingError[] {
+  const errors = validateReadings(input.readings);
+  const r = input.readings;
+  if (input.diseases.includes('hypertension') && r.systolic == null && r.diastolic == null) {
+    errors.push({ field: 'systolic', rule: 'required', message: '高血压随访须记录血压' });
+  }
+  if (input.diseases.includes('diabetes') && r.fastingGlucoseTenths == null) {
+    errors.push({ field: 'fastingGlucoseTenths', rule: 'required', message: '糖尿病随访须记录空腹血糖' });
+  }
+  return errors;
+}
+
+const TEXT: Record<ReasonCode, string> = {
+  BP_CONTROLLED: '血压达标',
+  BP_UNCONTROLLED: '血压未达标',
+  GLUCOSE_CONTROLLED: '空腹血糖 < 7.0 mmol/L，达标',
+  GLUCOSE_UNCONTROLLED: '空腹血糖 ≥ 7.0 mmol/L，未达标',
+  ADVERSE_REACTION: '出现药物不良反应，调整治疗，2周内随访',
+  ADVERSE_REACTION_HARD_TO_CONTROL: '药物不良反应难以控制，建议转诊，2周内随访转诊情况',
+  COMPLICATION_NEW_OR_WORSE: '出现新的并发症或原有并发症加重，建议转诊，2周内随访转诊情况',
+  UNSATISFACTORY_FIRST: '首次控制不满意，调整治疗，2周内随访',
+  UNSATISFACTORY_TWICE: '连续两次控制不满意，建议转诊，2周内随访转诊情况',
+  BP_CRITICAL: '收缩压 ≥ 180 mmHg 和/或舒张压 ≥ 110 mmHg，处理后紧急转诊',
+  GLUCOSE_HIGH_CRITICAL: '血糖 ≥ 16.7 mmol/L，处理后紧急转诊',
+  GLUCOSE_LOW_CRITICAL: '血糖 ≤ 3.9 mmol/L（低血糖），处理后紧急转诊',
+  DANGER_SIGNS: '存在危急情况，处理后紧急转诊',
+};
+
+const VISIT_WIDE: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
+  'ADVERSE_REACTION', 'ADVERSE_REACTION_HARD_TO_CONTROL', 'COMPLICATION_NEW_OR_WORSE',
+  'BP_CRITICAL', 'GLUCOSE_HIGH_CRITICAL', 'GLUCOSE_LOW_CRITICAL', 'DANGER_SIGNS',
+]);
+
+function worst<T extends string>(a: T, b: T, severity: Record<T, number>): T {
+  return severity[b] > severity[a] ? b : a;
+}
+
+function classifyDisease(disease: Disease, input: VisitInput, age: number): DiseaseResult {
+  const r = input.readings;
+  const codes: ReasonCode[] = [];
+  let classification: Classification = 'satisfactory';
+  let action: Action = 'routine';
+
+  const reasons: string[] = [];
+  const note = (code: ReasonCode, text = TEXT[code]) => { codes.push(code); reasons.push(text); };
+  const raise = (c: Classification, a: Action, code: ReasonCode) => {
+    classification = worst(classification, c, CLASSIFICATION_SEVERITY);
+    action = worst(action, a, ACTION_SEVERITY);
+    note(code);
+  };
+
+  const controlled = isControlled(disease, r, age)!; // presence checked by validateVisit
+  if (disease === 'hypertension') {
+    const target = `${age >= 65 ? 150 : 140}/90`;
+    const bp = `血压 ${r.systolic}/${r.diastolic} mmHg`;
+    if (controlled) note('BP_CONTROLLED', `${bp} 低于 ${target}（${age} 岁），达标`);
+    else note('BP_UNCONTROLLED', `${bp} 未低于 ${target}（${age} 岁），未达标`);
+  } else note(controlled ? 'GLUCOSE_CONTROLLED' : 'GLUCOSE_UNCONTROLLED');
+  if (!controlled) {
+    // A first unsatisfactory result → adjust and recheck; the second in a row → referral.
+    const twice = input.previous?.[disease] === 'unsatisfactory';
+    classification = 'unsatisfactory';
+    action = twice ? 'refer_and_check' : 'adjust_recheck';
+    note(twice ? 'UNSATISFACTORY_TWICE' : 'UNSATISFACTORY_FIRST');
+  }
+
+  if (input.adverseReaction === 'present') raise('adverse_reaction', 'adjust_recheck', 'ADVERSE_REACTION');
+  if (input.adverseReaction === 'hard_to_control') raise('adverse_reaction', 'refer_and_check', 'ADVERSE_REACTION_HARD_TO_CONTROL');
+  if (input.complication === 'new_or_worse') raise('complication', 'refer_and_check', 'COMPLICATION_NEW_OR_WORSE');
+
+  // Critical values are checked on every reading taken, whichever form this is: the diabetes spec lists
+  // BP ≥ 180/110 itself, and a glucose of 2.8 on a hypertension visit is no less dangerous.
+  // A critical reading that is not already uncontrolled (low glucose is "< 7.0") still counts as
+  // 控制不满意 — a hypoglycaemic patient is not satisfactorily controlled.
+  const urgent = (code: ReasonCode) => raise('unsatisfactory', 'urgent_referral', code);
+  if ((r.systolic ?? 0) >= 180 || (r.diastolic ?? 0) >= 110) urgent('BP_CRITICAL');
+  if (r.fastingGlucoseTenths != null && r.fastingGlucoseTenths >= 167) urgent('GLUCOSE_HIGH_CRITICAL');
+  if (r.fastingGlucoseTenths != null && r.fastingGlucoseTenths <= 39) urgent('GLUCOSE_LOW_CRITICAL');
+  if (input.dangerSigns) urgent('DANGER_SIGNS');
+
+  // Satisfactory: next visit within 3 months. Anything else: recheck / check on the referral within 2 weeks.
+  const nextVisitDate = action === 'routine' ? addMonths(input.visitDate, 3) : addDays(input.visitDate, 14);
+  return { disease, classification, action, nextVisitDate, codes, reasons };
+}
+
+/** Classify a visit. Throws InvalidVisitError (with the field list) on implausible or missing readings. */
+export function classifyVisit(input: VisitInput): ClassifyResult {
+  if (!isIsoDate(input.visitDate) || !isIsoDate(input.birthDate)) {
+    throw new RangeError(`visitDate and birthDate must be 'YYYY-MM-DD'`);
+  }
+  const diseases = [...new Set(input.diseases)];
+  if (diseases.length === 0) throw new RangeError('a visit covers at least one disease');
+  const errors = validateVisit({ diseases, readings: input.readings });
+  if (errors.length) throw new InvalidVisitError(errors);
+
+  const age = ageOn(input.birthDate, input.visitDate);
+  const perDisease = diseases.map((d) => classifyDisease(d, input, age));
+  const first = perDisease[0];
+  let { classification, action, nextVisitDate } = first;
+  for (const p of perDisease.slice(1)) {
+    classification = worst(classification, p.classification, CLASSIFICATION_SEVERITY);
+    action = worst(action, p.action, ACTION_SEVERITY);
+    if (compareDates(p.nextVisitDate, nextVisitDate) < 0) nextVisitDate = p.nextVisitDate;
+  }
+  // With both forms, disease-specific reasons get a disease prefix; reasons that come from the visit as a
+  // whole (critical values, adverse reaction, complication, danger signs) are shown once, unprefixed.
+  const label: Record<Disease, string> = { hypertension: '高血压', diabetes: '糖尿病' };
+  const codes: ReasonCode[] = [];
+  const reasons: string[] = [];
+  for (const p of perDisease) {
+    p.codes.forEach((c, i) => {
+      const visitWide = VISIT_WIDE.has(c);
+      if (visitWide && codes.includes(c)) return;
+      codes.push(c);
+      reasons.push(perDisease.length > 1 && !visitWide ? `${label[p.disease]}：${p.reasons[i]}` : p.reasons[i]);
+    });
+  }
+  return { visitDate: input.visitDate, age, classification, action, nextVisitDate, reasons, codes, perDisease, override: null };
+}
+
+/**
+ * The doctor's override of the classification and/or next date. A non-empty reason is required and the
+ * original values are kept in `override`, so reports can tell rule results from clinical judgement.
+ * The action is left as the rules computed it (it records what the rules advised).
+ */
+export function applyOverride(
+  result: ClassifyResult,
+  change: { classification?: Classification; nextVisitDate?: IsoDate; reason: string },
+): ClassifyResult {
+  const reason = (change.reason ?? '').trim();
+  if (!reason) throw new RangeError('an override needs a reason');
+  if (change.classification === undefined && change.nextVisitDate === undefined) {
+    throw new RangeError('an override changes the classification or the next visit date');
+  }
+  if (change.classification !== undefined && !(change.classification in CLASSIFICATION_SEVERITY)) {
+    throw new RangeError(`unknown classification ${String(change.classification)}`);
+  }
+  if (change.nextVisitDate !== undefined && (!isIsoDate(change.nextVisitDate) || compareDates(change.nextVisitDate, result.visitDate) <= 0)) {
+    throw new RangeError(`next visit date must be a date after the visit (${result.visitDate})`);
+  }
+  // Re-overriding keeps the rule's original value as `from`.
+  const orig = result.override;
+  const override: Override = { reason };
+  if (change.classification !== undefined) {
+    override.classification = { from: orig?.classification?.from ?? result.classification, to: change.classification };
+  } else if (orig?.classification) override.classification = orig.classification;
+  if (change.nextVisitDate !== undefined) {
+    override.nextVisitDate = { from: orig?.nextVisitDate?.from ?? result.nextVisitDate, to: change.nextVisitDate };
+  } else if (orig?.nextVisitDate) override.nextVisitDate = orig.nextVisitDate;
+  return {
+    ...result,
+    classification: change.classification ?? result.classification,
+    nextVisitDate: change.nextVisitDate ?? result.nextVisitDate,
+    override,
+  };
+}
