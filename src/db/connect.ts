@@ -34,6 +34,11 @@ export async function connectPostgres(url: string, poolSize = 10): Promise<Conne
       }) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle client can be cut off by the server (restart, DROP DATABASE … WITH (FORCE)); pg reports
+  // that on the pool, and without a listener it would crash the process. The next query reconnects.
+  pool.on('error', (err: Error & { code?: string }) => {
+    if (err.code !== '57P01') console.error(`database connection lost: ${err.message}`);
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', close: () => db.destroy() };
 }

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { ageOn } from '../../engine/calendar';
+import { isValidResidentId, birthDateOf, sexOf } from '../../engine/identity/residentId';
+import { loadRegions } from '../reference/catalogue';
+import { buildCity } from './city';
+import { generatePeople } from './people';
+import { Random } from './random';
+
+function generate(seed: number, patients: number) {
+  const rng = new Random(seed);
+  const city = buildCity(rng, loadRegions(), '3304');
+  return { city, people: [...generatePeople(rng, city, patients, '2026-06-15')] };
+}
+
+describe('demo city generator', () => {
+  it('builds the same city from the same seed, and another from another seed', () => {
+    const a = generate(42, 500);
+    const b = generate(42, 500);
+    expect(b).toEqual(a);
+    const c = generate(43, 500);
+    expect(c.people.map((p) => p.id_number)).not.toEqual(a.people.map((p) => p.id_number));
+  });
+
+  it('makes exactly the patients asked for, with valid and unique ID numbers matching birth date and sex', () => {
+    const { people } = generate(1, 2000);
+    expect(people.filter((p) => p.conditions.length > 0)).toHaveLength(2000);
+    expect(new Set(people.map((p) => p.id_number)).size).toBe(people.length);
+    for (const p of people) {
+      expect(isValidResidentId(p.id_number)).toBe(true);
+      expect(birthDateOf(p.id_number)).toBe(p.birth_date);
+      expect(sexOf(p.id_number)).toBe(p.sex);
+      expect(p.id_number.slice(0, 6)).toBe(p.region_code.slice(0, 6));
+    }
+  });
+
+  it('gives the two diseases a prevalence that rises with age', () => {
+    const { people } = generate(2, 4000);
+    const rate = (min: number, max: number, code: string) => {
+      const band = people.filter((p) => {
+        const age = ageOn(p.birth_date, '2026-06-15');
+        return age >= min && age <= max;
+      });
+      return band.filter((p) => p.conditions.some((c) => c.disease_code === code)).length / band.length;
+    };
+    expect(rate(60, 95, 'hypertension')).toBeGreaterThan(rate(18, 44, 'hypertension') * 2);
+    expect(rate(60, 95, 'diabetes')).toBeGreaterThan(rate(18, 44, 'diabetes') * 2);
+  });
+
+  it('puts every county of Jiaxing in the city with a medical community, teams and pharmacies', () => {
+    const { city } = generate(3, 10);
+    const counties = new Set(city.institutions.map((i) => i.county_code));
+    expect(counties.size).toBe(7);
+    for (const county of counties) {
+      const here = city.institutions.filter((i) => i.county_code === county);
+      expect(here.some((i) => i.kind === 'hospital')).toBe(true);
+      expect(here.some((i) => i.kind === 'pharmacy')).toBe(true);
+      expect(here.some((i) => i.level === 'grassroots')).toBe(true);
+    }
+    // every team is "3+X": a GP, a nurse, a public-health worker and a specialist
+    for (const team of city.teams) {
+      const roles = city.members.filter((m) => m.team_id === team.id).map((m) => m.member_role).sort();
+      expect(roles).toEqual(['gp', 'nurse', 'public_health', 'specialist']);
+    }
+  });
+});

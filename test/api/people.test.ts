@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testApp, type TestApp } from '../helpers/app';
+
+let t: TestApp;
+let doctor: string;
+let reviewer: string;
+let analyst: string;
+let patient: string;
+beforeAll(async () => {
+  t = await testApp();
+  [doctor, reviewer, analyst, patient] = await Promise.all(['doctor', 'reviewer', 'analyst', 'patient'].map((u) => t.login(u)));
+});
+afterAll(() => t.close());
+
+const search = (cookie: string, query: Record<string, string>) =>
+  t.app.inject({ url: '/api/people', query, headers: { cookie } });
+
+/** A person of the demo city outside the doctor's town but inside the reviewer's county. */
+async function personOutsideDoctorTown() {
+  const me = (await t.app.inject({ url: '/api/auth/me', headers: { cookie: doctor } })).json().user;
+  const team = await t.database.db.selectFrom('family_doctor_team as t').innerJoin('institution as i', 'i.id', 't.institution_id').select('i.region_code').where('t.id', '=', me.scope.id).executeTakeFirstOrThrow();
+  return t.database.db
+    .selectFrom('person')
+    .selectAll()
+    .where('region_code', '!=', team.region_code)
+    .where('region_code', 'like', `${team.region_code.slice(0, 6)}%`)
+    .limit(1)
+    .executeTakeFirstOrThrow();
+}
+
+describe('person search', () => {
+  it('keeps a family doctor to their team’s town', async () => {
+    const res = await search(doctor, { limit: '100' });
+    expect(res.statusCode).toBe(200);
+    const regions = new Set(res.json().items.map((p: { region: { code: string } }) => p.region.code));
+    expect(regions.size).toBe(1);
+    const other = await personOutsideDoctorTown();
+    expect((await search(doctor, { q: other.id_number })).json().items).toHaveLength(0);
+    expect((await t.app.inject({ url: `/api/people/${other.id}`, headers: { cookie: doctor } })).statusCode).toBe(403);
+    // the county's reviewer sees the same person
+    expect((await search(reviewer, { q: other.id_number })).json().items).toHaveLength(1);
+  });
+
+  it('finds by full ID number, phone and name prefix', async () => {
+    const p = await personOutsideDoctorTown();
+    const byId = (await search(reviewer, { q: p.id_number.toLowerCase() })).json();
+    expect(byId.items.map((i: { id: string }) => i.id)).toEqual([p.id]);
+    if (p.phone) expect((await search(reviewer, { q: p.phone })).json().items.map((i: { id: string }) => i.id)).toContain(p.id);
+    const byName = (await search(reviewer, { q: p.name.slice(0, 1), limit: '100' })).json();
+    expect(byName.items.every((i: { name: string }) => i.name.startsWith(p.name.slice(0, 1)))).toBe(true);
+  });
+
+  it('masks ID numbers for doctors and analysts, shows them to reviewers', async () => {
+    const p = await personOutsideDoctorTown();
+    const masked = (await search(analyst, { q: p.id_number })).json().items[0];
+    expect(masked.idNumber).toBe(`${p.id_number.slice(0, 6)}********${p.id_number.slice(14)}`);
+    expect(masked.phone === null || /^\d{3}\*{4}\d{4}$/.test(masked.phone)).toBe(true);
+    const full = (await search(reviewer, { q: p.id_number })).json().items[0];
+    expect(full.idNumber).toBe(p.id_number);
+    const own = (await search(doctor, { limit: '1' })).json().items[0];
+    expect(own.idNumber).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
+  });
+
+  it('writes every person shown to the audit log with who and from where', async () => {
+    const p = await personOutsideDoctorTown();
+    const before = await t.database.db.selectFrom('audit_log').select(({ fn }) => fn.countAll<number>().as('n')).where('person_id', '=', p.id).executeTakeFirstOrThrow();
+    await search(reviewer, { q: p.id_number });
+    await t.app.inject({ url: `/api/people/${p.id}`, headers: { cookie: reviewer } });
+    const rows = await t.database.db.selectFrom('audit_log').selectAll().where('person_id', '=', p.id).orderBy('id').execute();
+    expect(rows.length).toBe(Number(before.n) + 2);
+    expect(rows.slice(-2).map((r) => [r.username, r.action, r.entity])).toEqual([['reviewer', 'search', 'person'], ['reviewer', 'read', 'person']]);
+    expect(rows.at(-1)!.ip).toBeTruthy();
+    // the audit detail never holds the ID number searched for
+    expect(JSON.stringify(rows.map((r) => r.detail))).not.toContain(p.id_number);
+  });
+
+  it('gives a patient their own record only', async () => {
+    const me = await t.app.inject({ url: '/api/people/me', headers: { cookie: patient } });
+    expect(me.statusCode).toBe(200);
+    const record = me.json();
+    expect(record.diseases.map((d: { code: string }) => d.code)).toContain('hypertension');
+    expect(record.idNumber).toMatch(/^\d{17}[\dX]$/); // their own number, unmasked
+    expect((await search(patient, {})).statusCode).toBe(403);
+    const other = await personOutsideDoctorTown();
+    expect((await t.app.inject({ url: `/api/people/${other.id}`, headers: { cookie: patient } })).statusCode).toBe(403);
+  });
+
+  it('validates the query and names the field', async () => {
+    const res = await search(reviewer, { limit: '1000' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0]).toMatchObject({ field: 'querystring.limit', rule: 'too_big' });
+    expect((await t.app.inject({ url: '/api/people/not-a-uuid', headers: { cookie: reviewer } })).json().errors[0].field).toBe('params.id');
+    expect((await t.app.inject({ url: '/api/people/00000000-0000-4000-8000-000000000000', headers: { cookie: reviewer } })).statusCode).toBe(404);
+  });
+});
+
+describe('health and documentation', () => {
+  it('is healthy and documents every API route in OpenAPI 3.1', async () => {
+    expect((await t.app.inject({ url: '/health' })).json()).toEqual({ status: 'ok', database: 'reachable' });
+    const doc = (await t.app.inject({ url: '/openapi.json' })).json();
+    expect(doc.openapi).toBe('3.1.0');
+    for (const path of ['/api/auth/login', '/api/auth/logout', '/api/auth/me', '/api/people', '/api/people/{id}', '/api/people/me', '/health'])
+      expect(Object.keys(doc.paths), path).toContain(path);
+    expect((await t.app.inject({ url: '/docs' })).statusCode).toBeLessThan(400);
+  });
+  it('answers unknown API routes with problem+json 404', async () => {
+    const res = await t.app.inject({ url: '/api/nothing-here' });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+  });
+});

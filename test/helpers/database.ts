@@ -1,0 +1,44 @@
+// A fresh database per test file: on PGlite a copy of the template dump, on PostgreSQL
+// (DATABASE_URL set) a new database created from the template and dropped afterwards.
+import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { inject } from 'vitest';
+import { type Connection, connectPglite, connectPostgres } from '../../src/db/connect';
+
+/** The demo city every test starts from: small, fixed seed, fixed day. */
+export const TEST_DEMO = { patients: 300, seed: 7, asOf: '2026-06-15' };
+
+export const withDatabase = (url: string, name: string) => {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
+
+/** CREATE/DROP DATABASE run from the database DATABASE_URL names. */
+export const runRaw = (c: Connection, text: string) => sql.raw(text).execute(c.db);
+
+export interface TestDatabase extends Connection {
+  drop(): Promise<void>;
+}
+
+export async function testDatabase(): Promise<TestDatabase> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const dump = await readFile(inject('templateDump'));
+    const connection = await connectPglite({ loadDataDir: new Blob([dump]) });
+    return { ...connection, drop: () => connection.close() };
+  }
+  const name = `manbing_test_${randomBytes(6).toString('hex')}`;
+  const admin = await connectPostgres(url, 1);
+  await runRaw(admin, `create database ${name} template ${inject('templateDatabase')}`);
+  const connection = await connectPostgres(withDatabase(url, name), 20);
+  return {
+    ...connection,
+    drop: async () => {
+      await connection.close();
+      await runRaw(admin, `drop database if exists ${name} with (force)`);
+      await admin.close();
+    },
+  };
+}
