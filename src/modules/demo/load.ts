@@ -81,8 +81,8 @@ async function insertDemoUsers(db: Database, city: ReturnType<typeof buildCity>,
   const pharmacist = city.practitioners.find((p) => p.institution_id === pharmacy.id)!;
   const none = { practitioner_id: null, team_id: null, institution_id: null, region_code: null, person_id: null };
   const users = [
-    { ...none, username: 'doctor', display_name: `${leader.name}（家庭医生）`, role: 'family_doctor' as const, practitioner_id: leader.id, team_id: team.id },
-    { ...none, username: 'pharmacist', display_name: `${pharmacist.name}（药师）`, role: 'pharmacist' as const, practitioner_id: pharmacist.id, institution_id: pharmacy.id },
+    { ...none, username: 'doctor', display_name: leader.name, role: 'family_doctor' as const, practitioner_id: leader.id, team_id: team.id },
+    { ...none, username: 'pharmacist', display_name: pharmacist.name, role: 'pharmacist' as const, practitioner_id: pharmacist.id, institution_id: pharmacy.id },
     { ...none, username: 'reviewer', display_name: '医保经办审核员', role: 'insurance_reviewer' as const, region_code: firstCounty },
     { ...none, username: 'analyst', display_name: '卫健委/医保局分析员', role: 'analyst' as const, region_code: DEMO_CITY },
     { ...none, username: 'admin', display_name: '系统管理员', role: 'system_admin' as const },

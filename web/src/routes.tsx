@@ -1,0 +1,136 @@
+// The route table: every screen of the web app, who may open it and where it sits in the menu.
+// To add a screen, write its page component and add (or edit) one entry here; the menu, the router
+// and the role check all read this table.
+import {
+  AuditOutlined,
+  BarChartOutlined,
+  FileDoneOutlined,
+  FileSearchOutlined,
+  FormOutlined,
+  IdcardOutlined,
+  MedicineBoxOutlined,
+  PayCircleOutlined,
+  ScheduleOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import type { ComponentType, ReactNode } from 'react';
+import { comingSoon } from './pages/ComingSoonPage.tsx';
+import MyInfoPage from './pages/MyInfoPage.tsx';
+import PersonSearchPage from './pages/PersonSearchPage.tsx';
+import type { Role } from './types.ts';
+
+export interface AppRoute {
+  /** URL path, also the menu key. */
+  path: string;
+  /** i18n key of the menu label and page title. */
+  labelKey: string;
+  icon: ReactNode;
+  /** Roles that see the menu entry and may open the page. */
+  roles: readonly Role[];
+  component: ComponentType;
+}
+
+const STAFF_WHO_SEARCH_PEOPLE: readonly Role[] = [
+  'family_doctor',
+  'insurance_reviewer',
+  'pharmacist',
+  'analyst',
+  'system_admin',
+  'institution_admin',
+];
+
+/** In menu order. The first entry a role may open is its home page. */
+export const APP_ROUTES: readonly AppRoute[] = [
+  {
+    path: '/people',
+    labelKey: 'menu.people',
+    icon: <IdcardOutlined />,
+    roles: STAFF_WHO_SEARCH_PEOPLE,
+    component: PersonSearchPage,
+  },
+  {
+    path: '/me',
+    labelKey: 'menu.me',
+    icon: <UserOutlined />,
+    roles: ['patient'],
+    component: MyInfoPage,
+  },
+  {
+    path: '/contracts',
+    labelKey: 'menu.contracts',
+    icon: <TeamOutlined />,
+    roles: ['family_doctor', 'institution_admin', 'system_admin'],
+    component: comingSoon('contracts'),
+  },
+  {
+    path: '/registrations',
+    labelKey: 'menu.registrations',
+    icon: <FormOutlined />,
+    roles: ['family_doctor', 'institution_admin', 'system_admin'],
+    component: comingSoon('registrations'),
+  },
+  {
+    path: '/review-queue',
+    labelKey: 'menu.reviewQueue',
+    icon: <AuditOutlined />,
+    roles: ['insurance_reviewer', 'system_admin'],
+    component: comingSoon('reviewQueue'),
+  },
+  {
+    path: '/follow-ups',
+    labelKey: 'menu.followUps',
+    icon: <ScheduleOutlined />,
+    roles: ['family_doctor', 'institution_admin', 'system_admin'],
+    component: comingSoon('followUps'),
+  },
+  {
+    path: '/prescriptions',
+    labelKey: 'menu.prescriptions',
+    icon: <MedicineBoxOutlined />,
+    roles: ['family_doctor', 'institution_admin', 'system_admin'],
+    component: comingSoon('prescriptions'),
+  },
+  {
+    path: '/prescription-review',
+    labelKey: 'menu.prescriptionReview',
+    icon: <FileSearchOutlined />,
+    roles: ['pharmacist', 'system_admin'],
+    component: comingSoon('prescriptionReview'),
+  },
+  {
+    path: '/settlements',
+    labelKey: 'menu.settlements',
+    icon: <PayCircleOutlined />,
+    roles: ['pharmacist', 'insurance_reviewer', 'institution_admin', 'system_admin'],
+    component: comingSoon('settlements'),
+  },
+  {
+    path: '/reports',
+    labelKey: 'menu.reports',
+    icon: <BarChartOutlined />,
+    roles: ['analyst', 'insurance_reviewer', 'institution_admin', 'system_admin'],
+    component: comingSoon('reports'),
+  },
+  {
+    path: '/my-prescriptions',
+    labelKey: 'menu.myPrescriptions',
+    icon: <FileDoneOutlined />,
+    roles: ['patient'],
+    component: comingSoon('myPrescriptions'),
+  },
+];
+
+export function routesFor(role: Role): AppRoute[] {
+  return APP_ROUTES.filter((route) => route.roles.includes(role));
+}
+
+export function homePathFor(role: Role): string {
+  return routesFor(role)[0]?.path ?? '/';
+}
+
+/** The route whose path is the URL or a parent of it. */
+export function matchRoute(pathname: string): AppRoute | undefined {
+  return APP_ROUTES.find((route) => pathname === route.path || pathname.startsWith(`${route.path}/`));
+}
+
