@@ -2,9 +2,11 @@
 import { type Migration, type MigrationResultSet, Migrator } from 'kysely';
 import type { Database } from './connect';
 import * as m0001 from './migrations/0001-base';
+import * as m0002 from './migrations/0002-contracts-registrations';
 
 const migrations: Record<string, Migration> = {
   '0001-base': m0001,
+  '0002-contracts-registrations': m0002,
 };
 
 export async function migrateToLatest(db: Database): Promise<MigrationResultSet> {

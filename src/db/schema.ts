@@ -2,6 +2,7 @@
 // columns with a database default are Generated so inserts may leave them out.
 import type { ColumnType, Generated } from 'kysely';
 
+// timestamptz: read as Date; written as Date or ISO string; a database default lets inserts leave it out
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export type RegionLevel = 'province' | 'city' | 'county' | 'town';
@@ -94,7 +95,7 @@ export interface PersonTable {
   address: string | null;
   insurance_type: InsuranceType;
   insured_since: string;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export interface PersonConditionTable {
@@ -103,7 +104,7 @@ export interface PersonConditionTable {
   diagnosed_on: string;
   source: ConditionSource;
   institution_id: string | null;
-  recorded_at: Generated<Timestamp>;
+  recorded_at: Timestamp;
 }
 
 export interface AppUserTable {
@@ -120,20 +121,20 @@ export interface AppUserTable {
   demo: Generated<boolean>;
   failed_logins: Generated<number>;
   locked_until: Date | null;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export interface UserSessionTable {
   token_hash: string;
   user_id: string;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
   expires_at: Date;
   ip: string | null;
 }
 
 export interface AuditLogTable {
   id: Generated<number>;
-  at: Generated<Timestamp>;
+  at: Timestamp;
   user_id: string | null;
   username: string | null;
   role: string | null;
@@ -159,4 +160,148 @@ export interface DB {
   app_user: AppUserTable;
   user_session: UserSessionTable;
   audit_log: AuditLogTable;
+}
+
+export interface ServicePackageTable {
+  code: string;
+  name_zh: string;
+  name_en: string;
+  kind: 'basic' | 'chronic';
+  diseases: string[];
+  items: unknown;
+  annual_fee_fen: number;
+}
+
+export type ContractStatus = 'active' | 'renewed' | 'lapsed' | 'terminated';
+export interface ContractTable {
+  id: Generated<string>;
+  person_id: string;
+  team_id: string;
+  doctor_id: string;
+  start_date: string;
+  end_date: string;
+  packages: string[];
+  consent_signer: 'self' | 'guardian' | 'proxy';
+  consent_signer_name: string;
+  consent_signed_at: ColumnType<Date, Date | string, Date | string>;
+  consent_form_name: string | null;
+  consent_form: Buffer | null;
+  status: Generated<ContractStatus>;
+  previous_contract_id: string | null;
+  terminated_on: string | null;
+  termination_reason: string | null;
+  created_at: Timestamp;
+}
+
+export interface ContractEventTable {
+  id: Generated<number>;
+  contract_id: string;
+  person_id: string;
+  at: Timestamp;
+  user_id: string | null;
+  action: 'sign' | 'renew' | 'terminate' | 'lapse';
+  from_status: string | null;
+  to_status: string;
+  reason: string | null;
+}
+
+export type FilingKind = 'initial' | 'change' | 'revocation';
+export type FilingStatus = 'submitted' | 'returned' | 'approved' | 'withdrawn';
+export type ChangeReason = 'recovery' | 'progression' | 'new_disease' | 'medication_change';
+export type RevocationReason = 'death' | 'moved_out' | 'insurance_ended' | 'other';
+export interface RegistrationFilingTable {
+  id: Generated<string>;
+  person_id: string;
+  contract_id: string;
+  team_id: string;
+  county_code: string;
+  kind: FilingKind;
+  change_reason: ChangeReason | null;
+  revocation_reason: RevocationReason | null;
+  note: string | null;
+  status: Generated<FilingStatus>;
+  filed_by: string;
+  submitted_at: Timestamp;
+  decided_at: Date | null;
+  decided_by: string | null;
+  decision_reason: string | null;
+  effective_date: string | null;
+  confirmation: 'agency' | 'one_stop' | null;
+}
+
+export interface FilingDiseaseTable {
+  filing_id: string;
+  person_id: string;
+  disease_code: string;
+  action: 'add' | 'keep' | 'remove';
+  diagnosed_on: string | null;
+  basis: unknown;
+  open: Generated<boolean>;
+}
+
+export interface FilingPrescriptionLineTable {
+  filing_id: string;
+  line_no: number;
+  drug_code: string;
+  dose: string;
+  frequency: 'qd' | 'bid' | 'tid' | 'qid' | 'qn' | 'qw';
+  days_supply: number;
+  dispensing: 'own' | 'external';
+  pharmacy_id: string | null;
+}
+
+export interface FilingEventTable {
+  id: Generated<number>;
+  filing_id: string;
+  person_id: string;
+  at: Timestamp;
+  user_id: string | null;
+  from_status: string | null;
+  to_status: string;
+  reason: string | null;
+  detail: unknown;
+}
+
+export interface RegistrationTable {
+  id: Generated<string>;
+  person_id: string;
+  disease_code: string;
+  effective_from: string;
+  effective_to: string | null;
+  diagnosed_on: string;
+  confirmed_filing_id: string;
+  ended_filing_id: string | null;
+}
+
+export interface ContinuousPrescriptionTable {
+  id: Generated<string>;
+  person_id: string;
+  filing_id: string;
+  line_no: number;
+  drug_code: string;
+  dose: string;
+  frequency: string;
+  days_supply: number;
+  dispensing: string;
+  pharmacy_id: string | null;
+  effective_from: string;
+  effective_to: string | null;
+}
+
+export interface OneStopCountyTable {
+  county_code: string;
+  since: string;
+}
+
+export interface DB {
+  service_package: ServicePackageTable;
+  contract: ContractTable;
+  contract_event: ContractEventTable;
+  registration_filing: RegistrationFilingTable;
+  filing_disease: FilingDiseaseTable;
+  filing_prescription_line: FilingPrescriptionLineTable;
+  filing_event: FilingEventTable;
+  registration: RegistrationTable;
+  continuous_prescription: ContinuousPrescriptionTable;
+  one_stop_county: OneStopCountyTable;
 }

@@ -13,6 +13,10 @@ import { z } from 'zod';
 import { maskResidentIdsIn } from '../engine/identity/residentId';
 import { authRoutes } from '../modules/auth/routes';
 import { peopleRoutes } from '../modules/people/routes';
+import { contractRoutes } from '../modules/contracts/routes';
+import { eligibilityRoutes } from '../modules/eligibility/routes';
+import { referenceRoutes } from '../modules/reference/routes';
+import { registrationRoutes } from '../modules/registrations/routes';
 import { registerSessionResolver } from './auth';
 import type { AppContext } from './context';
 import { errorHandler, problemSchema, sendProblem } from './problem';
@@ -65,6 +69,10 @@ export async function buildApp(ctx: AppContext, options: { logger?: FastifyServe
 
   await app.register(authRoutes(ctx));
   await app.register(peopleRoutes(ctx));
+  await app.register(referenceRoutes(ctx));
+  await app.register(contractRoutes(ctx));
+  await app.register(registrationRoutes(ctx));
+  await app.register(eligibilityRoutes(ctx));
 
   await serveWebApp(app);
   return app;

@@ -7,7 +7,7 @@ import { inject } from 'vitest';
 import { type Connection, connectPglite, connectPostgres } from '../../src/db/connect';
 
 /** The demo city every test starts from: small, fixed seed, fixed day. */
-export const TEST_DEMO = { patients: 300, seed: 7, asOf: '2026-06-15' };
+export const TEST_DEMO = { patients: 2000, seed: 7, asOf: '2026-06-15' };
 
 export const withDatabase = (url: string, name: string) => {
   const u = new URL(url);

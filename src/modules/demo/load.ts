@@ -1,11 +1,13 @@
-// Writes the synthetic city into an empty database: providers, residents in batches (each batch
-// one transaction, reported through onProgress) and the demo users, who exist only here.
+// Writes the synthetic city into an empty database: providers and demo users, then residents
+// with their contracts and registrations in batches (each batch one transaction, reported through
+// onProgress). Demo users exist only in a database the demo city was loaded into.
 import type { Database } from '../../db/connect';
 import { insertMany } from '../../db/bulk';
 import { hashPassword } from '../auth/password';
-import { loadRegions } from '../reference/catalogue';
-import { buildCity } from './city';
+import { loadDrugs, loadRegions } from '../reference/catalogue';
+import { buildCity, type DemoCity } from './city';
 import { type DemoPerson, generatePeople } from './people';
+import { addProgramme, type DemoActors, emptyProgramme, type ProgrammeRows } from './programme';
 import { Random } from './random';
 
 export const DEMO_PASSWORD = 'manbing-demo';
@@ -29,6 +31,8 @@ export async function loadDemoCity(db: Database, options: DemoOptions) {
   if (!(await isDatabaseEmpty(db))) throw new Error('The database already holds data; the demo city loads only into an empty database.');
   const rng = new Random(options.seed);
   const city = buildCity(rng, loadRegions(), DEMO_CITY);
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const { users, actors } = demoStaff(rng, city);
 
   await db.transaction().execute(async (trx) => {
     await insertMany(trx, 'medical_community', { id: 'uuid', name: 'text', county_code: 'text' }, city.communities);
@@ -40,28 +44,33 @@ export async function loadDemoCity(db: Database, options: DemoOptions) {
     await insertMany(trx, 'practitioner', { id: 'uuid', name: 'text', profession: 'text', institution_id: 'uuid', license_no: 'text' }, city.practitioners);
     await insertMany(trx, 'family_doctor_team', { id: 'uuid', name: 'text', institution_id: 'uuid', leader_id: 'uuid' }, city.teams);
     await insertMany(trx, 'team_member', { team_id: 'uuid', practitioner_id: 'uuid', member_role: 'text' }, city.members);
+    await insertMany(trx, 'app_user', {
+      id: 'uuid', username: 'text', display_name: 'text', role: 'text', practitioner_id: 'uuid', team_id: 'uuid', institution_id: 'uuid', region_code: 'text', password_hash: 'text', demo: 'boolean',
+    }, users.map((u) => ({ ...u, password_hash: passwordHash, demo: true })));
   });
 
+  const teamsByTown = new Map<string, DemoCity['teams']>();
+  for (const team of city.teams) teamsByTown.set(team.town_code, [...(teamsByTown.get(team.town_code) ?? []), team]);
+  const drugs = loadDrugs();
   const doctorTeam = city.teams[0];
   let demoPatient: DemoPerson | undefined;
   let done = 0;
-  let batch: DemoPerson[] = [];
+  let people: DemoPerson[] = [];
+  let programme = emptyProgramme();
   const flush = async () => {
-    await db.transaction().execute(async (trx) => {
-      await insertMany(trx, 'person', {
-        id: 'uuid', name: 'text', sex: 'text', birth_date: 'date', id_number: 'text', phone: 'text', region_code: 'text',
-        address: 'text', insurance_type: 'text', insured_since: 'date',
-      }, batch);
-      await insertMany(trx, 'person_condition', { person_id: 'uuid', disease_code: 'text', diagnosed_on: 'date', source: 'text', institution_id: 'uuid' },
-        batch.flatMap((p) => p.conditions.map((c) => ({ person_id: p.id, ...c }))));
-    });
-    batch = [];
+    await db.transaction().execute((trx) => writeBatch(trx, people, programme));
+    people = [];
+    programme = emptyProgramme();
   };
   for (const person of generatePeople(rng, city, options.patients, options.asOf)) {
-    batch.push(person);
+    people.push(person);
+    const filingsBefore = programme.filings.length;
+    addProgramme(rng, programme, person, city, teamsByTown, drugs, actors, options.asOf);
+    const filing = programme.filings[filingsBefore];
+    // the demo patient: contracted with the demo doctor's team, hypertension confirmed
+    if (!demoPatient && filing?.team_id === doctorTeam.id && filing.status === 'approved' && person.conditions.some((c) => c.disease_code === 'hypertension')) demoPatient = person;
     if (person.conditions.length) done++;
-    demoPatient ??= person.region_code === doctorTeam.town_code && person.conditions.some((c) => c.disease_code === 'hypertension') ? person : undefined;
-    if (batch.length === BATCH) {
+    if (people.length === BATCH) {
       await flush();
       options.onProgress?.(done, options.patients);
     }
@@ -69,24 +78,74 @@ export async function loadDemoCity(db: Database, options: DemoOptions) {
   await flush();
   options.onProgress?.(done, options.patients);
 
-  await insertDemoUsers(db, city, doctorTeam, demoPatient);
+  if (demoPatient)
+    await db.insertInto('app_user').values({ username: 'patient', display_name: demoPatient.name, role: 'patient', person_id: demoPatient.id, password_hash: passwordHash, demo: true }).execute();
   return { institutions: city.institutions.length, teams: city.teams.length, patients: done };
 }
 
-async function insertDemoUsers(db: Database, city: ReturnType<typeof buildCity>, team: (typeof city.teams)[number], patient: DemoPerson | undefined) {
-  const hash = await hashPassword(DEMO_PASSWORD);
-  const leader = city.practitioners.find((p) => p.id === team.leader_id)!;
-  const firstCounty = city.towns[0].countyCode;
-  const pharmacy = city.institutions.find((i) => i.kind === 'pharmacy' && i.county_code === firstCounty)!;
+async function writeBatch(db: Database, people: DemoPerson[], p: ProgrammeRows) {
+  await insertMany(db, 'person', {
+    id: 'uuid', name: 'text', sex: 'text', birth_date: 'date', id_number: 'text', phone: 'text', region_code: 'text',
+    address: 'text', insurance_type: 'text', insured_since: 'date',
+  }, people);
+  await insertMany(db, 'person_condition', { person_id: 'uuid', disease_code: 'text', diagnosed_on: 'date', source: 'text', institution_id: 'uuid' },
+    people.flatMap((person) => person.conditions.map((c) => ({ person_id: person.id, ...c }))));
+  await insertMany(db, 'contract', {
+    id: 'uuid', person_id: 'uuid', team_id: 'uuid', doctor_id: 'uuid', start_date: 'date', end_date: 'date', packages: 'text[]', consent_signer: 'text',
+    consent_signer_name: 'text', consent_signed_at: 'timestamptz', status: 'text', previous_contract_id: 'uuid',
+  }, p.contracts);
+  await insertMany(db, 'contract_event', { contract_id: 'uuid', person_id: 'uuid', user_id: 'uuid', action: 'text', from_status: 'text', to_status: 'text', at: 'timestamptz', reason: 'text' }, p.contractEvents);
+  await insertMany(db, 'registration_filing', {
+    id: 'uuid', person_id: 'uuid', contract_id: 'uuid', team_id: 'uuid', county_code: 'text', kind: 'text', status: 'text', filed_by: 'uuid', submitted_at: 'timestamptz',
+    decided_at: 'timestamptz', decided_by: 'uuid', decision_reason: 'text', effective_date: 'date', confirmation: 'text',
+  }, p.filings);
+  await insertMany(db, 'filing_disease', { filing_id: 'uuid', person_id: 'uuid', disease_code: 'text', action: 'text', diagnosed_on: 'date', basis: 'jsonb', open: 'boolean' }, p.filingDiseases);
+  await insertMany(db, 'filing_prescription_line', { filing_id: 'uuid', line_no: 'integer', drug_code: 'text', dose: 'text', frequency: 'text', days_supply: 'integer', dispensing: 'text', pharmacy_id: 'uuid' }, p.filingLines);
+  await insertMany(db, 'filing_event', { filing_id: 'uuid', person_id: 'uuid', user_id: 'uuid', from_status: 'text', to_status: 'text', at: 'timestamptz' }, p.filingEvents);
+  await insertMany(db, 'registration', { id: 'uuid', person_id: 'uuid', disease_code: 'text', effective_from: 'date', diagnosed_on: 'date', confirmed_filing_id: 'uuid' }, p.registrations);
+  await insertMany(db, 'continuous_prescription', {
+    id: 'uuid', person_id: 'uuid', filing_id: 'uuid', line_no: 'integer', drug_code: 'text', dose: 'text', frequency: 'text', days_supply: 'integer',
+    dispensing: 'text', pharmacy_id: 'uuid', effective_from: 'date',
+  }, p.prescriptions);
+}
+
+interface DemoUser {
+  id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  practitioner_id: string | null;
+  team_id: string | null;
+  institution_id: string | null;
+  region_code: string | null;
+}
+
+/**
+ * Demo users: `doctor` leads the first team (each other team's lead is doctor-NNN), `reviewer` works
+ * for the first county's agency (others reviewer-<county code>), plus pharmacist, analyst and admin.
+ */
+function demoStaff(rng: Random, city: DemoCity) {
+  const none: Pick<DemoUser, 'practitioner_id' | 'team_id' | 'institution_id' | 'region_code'> = { practitioner_id: null, team_id: null, institution_id: null, region_code: null };
+  const actors: DemoActors = { doctorUser: new Map(), reviewerUser: new Map() };
+  const users: DemoUser[] = [];
+  city.teams.forEach((team, i) => {
+    const leader = city.practitioners.find((p) => p.id === team.leader_id)!;
+    const id = rng.uuid();
+    actors.doctorUser.set(team.id, id);
+    users.push({ ...none, id, username: i === 0 ? 'doctor' : `doctor-${String(i + 1).padStart(3, '0')}`, display_name: leader.name, role: 'family_doctor', practitioner_id: leader.id, team_id: team.id });
+  });
+  const counties = [...new Set(city.towns.map((t) => t.countyCode))];
+  counties.forEach((county, i) => {
+    const id = rng.uuid();
+    actors.reviewerUser.set(county, id);
+    users.push({ ...none, id, username: i === 0 ? 'reviewer' : `reviewer-${county}`, display_name: '医保经办审核员', role: 'insurance_reviewer', region_code: county });
+  });
+  const pharmacy = city.institutions.find((i) => i.kind === 'pharmacy' && i.county_code === counties[0])!;
   const pharmacist = city.practitioners.find((p) => p.institution_id === pharmacy.id)!;
-  const none = { practitioner_id: null, team_id: null, institution_id: null, region_code: null, person_id: null };
-  const users = [
-    { ...none, username: 'doctor', display_name: leader.name, role: 'family_doctor' as const, practitioner_id: leader.id, team_id: team.id },
-    { ...none, username: 'pharmacist', display_name: pharmacist.name, role: 'pharmacist' as const, practitioner_id: pharmacist.id, institution_id: pharmacy.id },
-    { ...none, username: 'reviewer', display_name: '医保经办审核员', role: 'insurance_reviewer' as const, region_code: firstCounty },
-    { ...none, username: 'analyst', display_name: '卫健委/医保局分析员', role: 'analyst' as const, region_code: DEMO_CITY },
-    { ...none, username: 'admin', display_name: '系统管理员', role: 'system_admin' as const },
-    ...(patient ? [{ ...none, username: 'patient', display_name: patient.name, role: 'patient' as const, person_id: patient.id }] : []),
-  ];
-  await db.insertInto('app_user').values(users.map((u) => ({ ...u, password_hash: hash, demo: true }))).execute();
+  users.push(
+    { ...none, id: rng.uuid(), username: 'pharmacist', display_name: pharmacist.name, role: 'pharmacist', practitioner_id: pharmacist.id, institution_id: pharmacy.id },
+    { ...none, id: rng.uuid(), username: 'analyst', display_name: '卫健委/医保局分析员', role: 'analyst', region_code: DEMO_CITY },
+    { ...none, id: rng.uuid(), username: 'admin', display_name: '系统管理员', role: 'system_admin' },
+  );
+  return { users, actors };
 }

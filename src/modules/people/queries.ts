@@ -104,3 +104,31 @@ export function conditionsOf(db: Database, personIds: string[]) {
     .orderBy('person_condition.diagnosed_on')
     .execute();
 }
+
+/** The current contract (with its team) of many people at once. */
+export function activeContractsOf(db: Database, personIds: string[]) {
+  if (personIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('contract as c')
+    .innerJoin('family_doctor_team as t', 't.id', 'c.team_id')
+    .select(['c.person_id', 'c.team_id', 't.name as team_name', 'c.end_date'])
+    .where('c.person_id', 'in', personIds)
+    .where('c.status', '=', 'active')
+    .execute();
+}
+
+/** Confirmed registrations and open filings per disease, for status tags. */
+export function registrationStatesOf(db: Database, personIds: string[]) {
+  if (personIds.length === 0) return Promise.resolve([[], []] as const);
+  return Promise.all([
+    db.selectFrom('registration').select(['person_id', 'disease_code']).where('person_id', 'in', personIds).where('effective_to', 'is', null).execute(),
+    db
+      .selectFrom('filing_disease as d')
+      .innerJoin('registration_filing as f', 'f.id', 'd.filing_id')
+      .select(['d.person_id', 'd.disease_code', 'f.status'])
+      .where('d.person_id', 'in', personIds)
+      .where('d.open', '=', true)
+      .where('d.action', '=', 'add')
+      .execute(),
+  ]);
+}

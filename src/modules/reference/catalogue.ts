@@ -52,7 +52,18 @@ export const drugSchema = z.object({
   dailyUnits: z.number().positive(), // fractional for pens (a 300 IU pen at 20 IU/day)
 });
 
+export const servicePackageSchema = z.object({
+  code: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  nameZh: z.string().min(1),
+  nameEn: z.string().min(1),
+  kind: z.enum(['basic', 'chronic']),
+  diseases: z.array(diseaseCodeSchema),
+  annualFeeFen: z.number().int().nonnegative(),
+  items: z.array(z.string().min(1)).min(1),
+});
+
 export type Region = z.infer<typeof regionSchema>;
+export type ServicePackage = z.infer<typeof servicePackageSchema>;
 export type Disease = z.infer<typeof diseaseSchema>;
 export type Drug = z.infer<typeof drugSchema>;
 
@@ -82,6 +93,10 @@ export const drugsFileSchema = z
   .object({ source: z.string().min(1), drugs: z.array(drugSchema).min(1) })
   .superRefine((f, ctx) => uniqueCodes(f.drugs, ctx, 'drugs'));
 
+export const servicePackagesFileSchema = z
+  .object({ source: z.string().min(1), packages: z.array(servicePackageSchema).min(1) })
+  .superRefine((f, ctx) => uniqueCodes(f.packages, ctx, 'packages'));
+
 /** Validate parsed JSON; the error names the file and the field path of every problem. */
 export function validateCatalogue<T>(file: string, schema: z.ZodType<T>, data: unknown): T {
   const r = schema.safeParse(data);
@@ -105,9 +120,12 @@ function readCatalogue<T>(name: string, schema: z.ZodType<T>): T {
 let regions: Region[] | undefined;
 let diseases: Disease[] | undefined;
 let drugs: Drug[] | undefined;
+let servicePackages: ServicePackage[] | undefined;
 
 export const loadRegions = (): Region[] => (regions ??= readCatalogue('regions.json', regionsFileSchema).regions);
 export const loadDiseases = (): Disease[] => (diseases ??= readCatalogue('diseases.json', diseasesFileSchema).diseases);
+export const loadServicePackages = (): ServicePackage[] =>
+  (servicePackages ??= readCatalogue('service-packages.json', servicePackagesFileSchema).packages);
 export const loadDrugs = (): Drug[] => (drugs ??= checkDrugDiseases(readCatalogue('drugs.json', drugsFileSchema).drugs, loadDiseases()));
 
 /** Every disease a drug treats must be in the disease catalogue: the two files must agree. */

@@ -3,7 +3,7 @@
 // rows that records refer to are never deleted here.
 import { sql } from 'kysely';
 import type { Database } from '../../db/connect';
-import { loadDiseases, loadDrugs, loadRegions } from './catalogue';
+import { loadDiseases, loadDrugs, loadRegions, loadServicePackages } from './catalogue';
 
 export async function syncReferenceData(db: Database): Promise<void> {
   const regions = loadRegions();
@@ -40,6 +40,16 @@ export async function syncReferenceData(db: Database): Promise<void> {
       .insertInto('drug')
       .values(drugRows)
       .onConflict((oc) => oc.column('code').doUpdateSet(Object.fromEntries(updatable.map((k) => [k, sql.ref(`excluded.${k}`)]))))
+      .execute();
+    await trx
+      .insertInto('service_package')
+      .values(loadServicePackages().map((p) => ({
+        code: p.code, name_zh: p.nameZh, name_en: p.nameEn, kind: p.kind, diseases: p.diseases, items: JSON.stringify(p.items), annual_fee_fen: p.annualFeeFen,
+      })))
+      .onConflict((oc) => oc.column('code').doUpdateSet({
+        name_zh: sql.ref('excluded.name_zh'), name_en: sql.ref('excluded.name_en'), kind: sql.ref('excluded.kind'),
+        diseases: sql.ref('excluded.diseases'), items: sql.ref('excluded.items'), annual_fee_fen: sql.ref('excluded.annual_fee_fen'),
+      }))
       .execute();
   });
 }

@@ -1,0 +1,57 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { shanghaiDate } from '../../engine/calendar';
+import { requireRole } from '../../server/auth';
+import type { AppContext } from '../../server/context';
+import { forbidden, notFound, problemSchema } from '../../server/problem';
+import { writeAudit } from '../audit/log';
+import * as people from '../people/queries';
+import { scopeOf } from '../people/service';
+import { eligibilityOf } from './service';
+
+const STAFF = ['family_doctor', 'pharmacist', 'insurance_reviewer', 'analyst', 'institution_admin', 'system_admin'] as const;
+
+const eligibilitySchema = z
+  .object({
+    date: z.iso.date(),
+    personId: z.uuid(),
+    insured: z.object({ type: z.enum(['resident', 'employee']), since: z.iso.date(), onDate: z.boolean() }),
+    contract: z.object({ id: z.uuid(), team: z.object({ id: z.uuid(), name: z.string() }), startDate: z.iso.date(), endDate: z.iso.date() }).nullable(),
+    registrations: z.array(z.object({ disease: z.string(), name: z.string(), effectiveFrom: z.iso.date(), effectiveTo: z.iso.date().nullable() })),
+    prescription: z.array(z.object({ lineNo: z.int(), drugCode: z.string(), drugName: z.string(), strength: z.string(), dose: z.string(), frequency: z.string(), daysSupply: z.int(), dispensing: z.string(), pharmacyId: z.string().nullable(), pharmacyName: z.string().nullable() })),
+    benefits: z.array(z.object({ disease: z.string(), name: z.string(), applies: z.boolean(), reason: z.string(), message: z.string() })),
+  })
+  .meta({ id: 'Eligibility' });
+
+const query = z.strictObject({ date: z.iso.date().optional().describe('YYYY-MM-DD; today (Asia/Shanghai) by default') });
+
+export function eligibilityRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/api/people/me/eligibility', {
+      schema: { tags: ['eligibility'], summary: "A patient's own benefit status", querystring: query, response: { 200: eligibilitySchema, 401: problemSchema, 403: problemSchema } },
+      handler: async (request) => {
+        const user = requireRole(request, ['patient']);
+        if (!user.personId) throw forbidden();
+        await writeAudit(ctx.db, { user, ip: request.ip }, [{ action: 'read', entity: 'eligibility', personId: user.personId }]);
+        return eligibilityOf(ctx.db, user.personId, request.query.date ?? shanghaiDate(ctx.now()));
+      },
+    });
+
+    app.get('/api/people/:id/eligibility', {
+      schema: {
+        tags: ['eligibility'],
+        summary: 'Insured, contracted, registered and confirmed on a date: each chronic benefit with the reason it does or does not apply',
+        params: z.strictObject({ id: z.uuid() }),
+        querystring: query,
+        response: { 200: eligibilitySchema, 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema },
+      },
+      handler: async (request) => {
+        const user = requireRole(request, STAFF);
+        const id = request.params.id;
+        if (!(await people.findPerson(ctx.db, scopeOf(user), id))) throw (await people.personExists(ctx.db, id)) ? forbidden('This person is outside your scope') : notFound('No such person');
+        await writeAudit(ctx.db, { user, ip: request.ip }, [{ action: 'read', entity: 'eligibility', personId: id }]);
+        return eligibilityOf(ctx.db, id, request.query.date ?? shanghaiDate(ctx.now()));
+      },
+    });
+  };
+}

@@ -1,0 +1,50 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireUser } from '../../server/auth';
+import type { AppContext } from '../../server/context';
+import { problemSchema } from '../../server/problem';
+
+export function referenceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/api/drugs', {
+      schema: {
+        tags: ['reference'],
+        summary: 'The chronic-disease common drug list (慢性病常用药品目录), optionally for one disease',
+        querystring: z.strictObject({ disease: z.string().regex(/^[a-z_]+$/).optional() }),
+        response: {
+          200: z.array(z.object({
+            code: z.string(), genericNameZh: z.string(), genericNameEn: z.string(), form: z.string(), strength: z.string(), packSize: z.int(), unit: z.string(),
+            atc: z.string(), diseases: z.array(z.string()), vbp: z.boolean(), priceFen: z.int(),
+          })),
+          401: problemSchema,
+        },
+      },
+      handler: async (request) => {
+        requireUser(request);
+        let query = ctx.db.selectFrom('drug').selectAll().orderBy('code');
+        if (request.query.disease) query = query.where((eb) => eb(eb.val(request.query.disease!), '=', eb.fn.any('diseases')));
+        return (await query.execute()).map((d) => ({
+          code: d.code, genericNameZh: d.generic_name_zh, genericNameEn: d.generic_name_en, form: d.form, strength: d.strength, packSize: d.pack_size,
+          unit: d.unit, atc: d.atc, diseases: d.diseases, vbp: d.vbp, priceFen: d.price_fen,
+        }));
+      },
+    });
+
+    app.get('/api/institutions', {
+      schema: {
+        tags: ['reference'],
+        summary: "Institutions in the caller's county (all for a system administrator)",
+        querystring: z.strictObject({ kind: z.enum(['community_health_centre', 'township_health_centre', 'village_clinic', 'hospital', 'pharmacy']).optional() }),
+        response: { 200: z.array(z.object({ id: z.uuid(), name: z.string(), kind: z.string(), level: z.string(), countyCode: z.string(), designated: z.boolean() })), 401: problemSchema },
+      },
+      handler: async (request) => {
+        const user = requireUser(request);
+        let query = ctx.db.selectFrom('institution').select(['id', 'name', 'kind', 'level', 'county_code', 'designated']).orderBy('code');
+        const prefix = user.scope.regionPrefix ?? '';
+        if (prefix) query = query.where('county_code', 'like', `${prefix.slice(0, 6)}%`);
+        if (request.query.kind) query = query.where('kind', '=', request.query.kind);
+        return (await query.execute()).map((i) => ({ id: i.id, name: i.name, kind: i.kind, level: i.level, countyCode: i.county_code, designated: i.designated }));
+      },
+    });
+  };
+}

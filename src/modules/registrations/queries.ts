@@ -1,0 +1,158 @@
+import { sql } from 'kysely';
+import type { Database } from '../../db/connect';
+
+/** Locks the person row: filings for one person are decided one at a time. */
+export function lockPerson(db: Database, personId: string) {
+  return db.selectFrom('person').select(['id', 'region_code']).where('id', '=', personId).forUpdate().executeTakeFirst();
+}
+
+export function openRegistrations(db: Database, personId: string) {
+  return db.selectFrom('registration').selectAll().where('person_id', '=', personId).where('effective_to', 'is', null).execute();
+}
+
+export function openFilingDiseases(db: Database, personId: string) {
+  return db
+    .selectFrom('filing_disease as d')
+    .innerJoin('registration_filing as f', 'f.id', 'd.filing_id')
+    .select(['d.disease_code', 'f.id as filing_id', 'f.status'])
+    .where('d.person_id', '=', personId)
+    .where('d.open', '=', true)
+    .execute();
+}
+
+export function currentPrescription(db: Database, personId: string) {
+  return db
+    .selectFrom('continuous_prescription as p')
+    .innerJoin('drug', 'drug.code', 'p.drug_code')
+    .select(['p.line_no', 'p.drug_code', 'drug.generic_name_zh', 'drug.strength', 'p.dose', 'p.frequency', 'p.days_supply', 'p.dispensing', 'p.pharmacy_id', 'p.effective_from'])
+    .where('p.person_id', '=', personId)
+    .where('p.effective_to', 'is', null)
+    .orderBy('p.line_no')
+    .execute();
+}
+
+export function findFiling(db: Database, id: string) {
+  return db.selectFrom('registration_filing').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function lockFiling(db: Database, id: string) {
+  return db.selectFrom('registration_filing').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function filingDiseases(db: Database, filingId: string) {
+  return db
+    .selectFrom('filing_disease as d')
+    .innerJoin('disease', 'disease.code', 'd.disease_code')
+    .select(['d.disease_code', 'disease.name_zh', 'disease.name_en', 'd.action', 'd.diagnosed_on', 'd.basis'])
+    .where('d.filing_id', '=', filingId)
+    .execute();
+}
+
+export function filingLines(db: Database, filingId: string) {
+  return db
+    .selectFrom('filing_prescription_line as l')
+    .innerJoin('drug', 'drug.code', 'l.drug_code')
+    .leftJoin('institution as ph', 'ph.id', 'l.pharmacy_id')
+    .select(['l.line_no', 'l.drug_code', 'drug.generic_name_zh', 'drug.strength', 'l.dose', 'l.frequency', 'l.days_supply', 'l.dispensing', 'l.pharmacy_id', 'ph.name as pharmacy_name'])
+    .where('l.filing_id', '=', filingId)
+    .orderBy('l.line_no')
+    .execute();
+}
+
+export function filingEvents(db: Database, filingId: string) {
+  return db
+    .selectFrom('filing_event as e')
+    .leftJoin('app_user as u', 'u.id', 'e.user_id')
+    .select(['e.at', 'e.from_status', 'e.to_status', 'e.reason', 'e.detail', 'u.display_name as by', 'u.role'])
+    .where('e.filing_id', '=', filingId)
+    .orderBy('e.id')
+    .execute();
+}
+
+export async function recordFilingEvent(
+  db: Database,
+  e: { filing_id: string; person_id: string; user_id: string; from_status: string | null; to_status: string; reason?: string | null; detail?: unknown },
+) {
+  await db.insertInto('filing_event').values({ ...e, reason: e.reason ?? null, detail: e.detail === undefined ? null : JSON.stringify(e.detail) }).execute();
+}
+
+export function drugsByCode(db: Database, codes: string[]) {
+  if (codes.length === 0) return Promise.resolve([]);
+  return db.selectFrom('drug').select(['code', 'diseases', 'generic_name_zh']).where('code', 'in', codes).execute();
+}
+
+export function institutionsById(db: Database, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('institution').select(['id', 'kind', 'level', 'county_code', 'designated']).where('id', 'in', ids).execute();
+}
+
+export function isOneStopCounty(db: Database, countyCode: string, date: string) {
+  return db.selectFrom('one_stop_county').select('county_code').where('county_code', '=', countyCode).where('since', '<=', date).executeTakeFirst();
+}
+
+export function knownDiseases(db: Database) {
+  return db.selectFrom('disease').select(['code', 'name_zh']).execute();
+}
+
+export interface QueueQuery {
+  status?: string;
+  kind?: string;
+  disease?: string;
+  q?: string;
+  countyCode?: string;
+  teamId?: string;
+  submittedBefore?: Date;
+  limit: number;
+  offset: number;
+}
+
+/** Filings with their person and team, oldest first: the reviewer's queue and the team's list. */
+export async function queue(db: Database, f: QueueQuery) {
+  let base = db
+    .selectFrom('registration_filing as f')
+    .innerJoin('person as p', 'p.id', 'f.person_id')
+    .innerJoin('family_doctor_team as t', 't.id', 'f.team_id')
+    .innerJoin('institution as i', 'i.id', 't.institution_id');
+  if (f.countyCode) base = base.where('f.county_code', '=', f.countyCode);
+  if (f.teamId) base = base.where('f.team_id', '=', f.teamId);
+  if (f.status) base = base.where('f.status', '=', f.status as never);
+  if (f.kind) base = base.where('f.kind', '=', f.kind as never);
+  if (f.submittedBefore) base = base.where('f.submitted_at', '<=', f.submittedBefore);
+  if (f.q) base = base.where(sql`p.name collate "C"`, 'like', `${f.q.replace(/[\\%_]/g, '\\$&')}%`);
+  if (f.disease) base = base.where((eb) => eb.exists(eb.selectFrom('filing_disease as d').select('d.filing_id').whereRef('d.filing_id', '=', 'f.id').where('d.disease_code', '=', f.disease!)));
+  const [rows, count] = await Promise.all([
+    base
+      .select([
+        'f.id', 'f.person_id', 'f.kind', 'f.change_reason', 'f.revocation_reason', 'f.status', 'f.submitted_at', 'f.decision_reason', 'f.team_id',
+        't.name as team_name', 'i.id as institution_id', 'i.name as institution_name',
+        'p.name', 'p.sex', 'p.birth_date', 'p.id_number', 'p.insurance_type',
+      ])
+      .orderBy('f.submitted_at')
+      .orderBy('f.id')
+      .limit(f.limit)
+      .offset(f.offset)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+export function diseasesOfFilings(db: Database, filingIds: string[]) {
+  if (filingIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('filing_disease as d')
+    .innerJoin('disease', 'disease.code', 'd.disease_code')
+    .select(['d.filing_id', 'd.disease_code', 'disease.name_zh', 'd.action'])
+    .where('d.filing_id', 'in', filingIds)
+    .execute();
+}
+
+export function registrationsOf(db: Database, personId: string) {
+  return db
+    .selectFrom('registration as r')
+    .innerJoin('disease', 'disease.code', 'r.disease_code')
+    .select(['r.disease_code', 'disease.name_zh', 'r.effective_from', 'r.effective_to', 'r.diagnosed_on'])
+    .where('r.person_id', '=', personId)
+    .orderBy('r.effective_from')
+    .execute();
+}

@@ -1,0 +1,261 @@
+// Registration (认定登记), change (变更登记) and revocation filings: filed by the family doctor for a
+// contracted patient, reviewed by the county agency (or confirmed one-stop where the county allows),
+// with every transition kept in filing_event and the audit log.
+import { addDays, daysBetween, shanghaiDate } from '../../engine/calendar';
+import type { Database } from '../../db/connect';
+import type { FilingKind, FilingStatus, RevocationReason } from '../../db/schema';
+import type { AppContext } from '../../server/context';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../server/problem';
+import { type Actor, writeAudit } from '../audit/log';
+import type { AuthUser } from '../auth/user';
+import { contractInForce } from '../../engine/eligibility';
+import * as people from '../people/queries';
+import { scopeOf } from '../people/service';
+import { applyApproval } from './apply';
+import * as q from './queries';
+import { checkFiling, type FilingContent } from './validate';
+import { filingView, presentPerson } from './view';
+
+export interface FileInput extends FilingContent {
+  personId: string;
+  revocationReason?: RevocationReason | null;
+  note?: string | null;
+}
+
+const isDoctor = (user: AuthUser) => user.role === 'family_doctor' && !!user.teamId;
+
+/** The contract that makes this doctor's team responsible for the person today. */
+async function teamContract(db: Database, user: AuthUser, personId: string, today: string) {
+  const contracts = await db
+    .selectFrom('contract')
+    .select(['id', 'team_id', 'start_date', 'end_date', 'status', 'terminated_on'])
+    .where('person_id', '=', personId)
+    .execute();
+  const facts = contracts.map((c) => ({ id: c.id, teamId: c.team_id, teamName: '', startDate: c.start_date, endDate: c.end_date, status: c.status, terminatedOn: c.terminated_on }));
+  const current = contractInForce(facts, today);
+  if (!current) throw conflict('not_contracted', 'The patient has no family-doctor contract in force: sign one first');
+  if (current.teamId !== user.teamId) throw conflict('contracted_with_other_team', 'The patient is contracted with another team');
+  return current;
+}
+
+async function writeContent(db: Database, filingId: string, personId: string, held: Awaited<ReturnType<typeof checkFiling>>, content: FilingContent) {
+  await db.deleteFrom('filing_disease').where('filing_id', '=', filingId).execute();
+  await db.deleteFrom('filing_prescription_line').where('filing_id', '=', filingId).execute();
+  if (held.length)
+    await db
+      .insertInto('filing_disease')
+      .values(held.map((h) => ({ filing_id: filingId, person_id: personId, disease_code: h.code, action: h.action, diagnosed_on: h.diagnosedOn, basis: h.basis ? JSON.stringify(h.basis) : null })))
+      .execute();
+  const lines = content.prescription ?? [];
+  if (lines.length)
+    await db
+      .insertInto('filing_prescription_line')
+      .values(lines.map((l, i) => ({ filing_id: filingId, line_no: i + 1, drug_code: l.drugCode, dose: l.dose, frequency: l.frequency, days_supply: l.daysSupply, dispensing: l.dispensing, pharmacy_id: l.pharmacyId ?? null })))
+      .execute();
+}
+
+export async function fileRegistration(ctx: AppContext, actor: Actor, input: FileInput) {
+  if (!isDoctor(actor.user)) throw forbidden('Only a family doctor files registrations for their contracted patients');
+  const today = shanghaiDate(ctx.now());
+  const id = await ctx.db.transaction().execute(async (trx) => {
+    const person = await people.findPerson(trx, scopeOf(actor.user), input.personId);
+    if (!person) throw (await people.personExists(trx, input.personId)) ? forbidden('This person is outside your team’s area') : notFound('No such person');
+    await q.lockPerson(trx, input.personId);
+    const contract = await teamContract(trx, actor.user, input.personId, today);
+    const county = person.region_code.slice(0, 6);
+    const held = await checkFiling(trx, input.personId, county, input, today);
+    const filing = await trx
+      .insertInto('registration_filing')
+      .values({
+        person_id: input.personId, contract_id: contract.id, team_id: actor.user.teamId!, county_code: county, kind: input.kind,
+        change_reason: input.kind === 'change' ? input.changeReason! : null,
+        revocation_reason: input.kind === 'revocation' ? input.revocationReason! : null,
+        note: input.note ?? null, filed_by: actor.user.id, submitted_at: ctx.now(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await writeContent(trx, filing.id, input.personId, held, input);
+    await q.recordFilingEvent(trx, { filing_id: filing.id, person_id: input.personId, user_id: actor.user.id, from_status: null, to_status: 'submitted' });
+    await writeAudit(trx, actor, [{ action: 'create', entity: 'registration_filing', entityId: filing.id, personId: input.personId, detail: { kind: input.kind } }]);
+    // one-stop identification: a designated grassroots institution in such a county confirms at once
+    if (await oneStopApplies(trx, actor.user, county, today)) {
+      const row = (await q.lockFiling(trx, filing.id))!;
+      await decide(ctx, trx, actor, row, { to: 'approved', effectiveDate: today, confirmation: 'one_stop' });
+    }
+    return filing.id;
+  });
+  return filingView(ctx.db, id, ctx.now(), actor.user);
+}
+
+async function oneStopApplies(db: Database, user: AuthUser, county: string, today: string) {
+  if (!(await q.isOneStopCounty(db, county, today))) return false;
+  const inst = await db.selectFrom('institution').select(['level', 'designated']).where('id', '=', user.institutionId!).executeTakeFirst();
+  return inst?.level === 'grassroots' && inst.designated;
+}
+
+/** A returned filing, corrected by the doctor and submitted again. */
+export async function resubmitFiling(ctx: AppContext, actor: Actor, filingId: string, input: Omit<FileInput, 'personId' | 'kind' | 'changeReason' | 'revocationReason'>) {
+  if (!isDoctor(actor.user)) throw forbidden('Only the family doctor who holds the contract fixes a filing');
+  const today = shanghaiDate(ctx.now());
+  await ctx.db.transaction().execute(async (trx) => {
+    const filing = await lockForTeam(trx, actor.user, filingId);
+    if (filing.status !== 'returned') throw conflict('fix_returned_only', `Only a returned filing can be fixed and resubmitted (this one is ${filing.status})`);
+    await q.lockPerson(trx, filing.person_id);
+    await teamContract(trx, actor.user, filing.person_id, today);
+    const content: FilingContent = { kind: filing.kind, changeReason: filing.change_reason, diseases: input.diseases, prescription: input.prescription };
+    const held = await checkFiling(trx, filing.person_id, filing.county_code, content, today, filing.id);
+    await writeContent(trx, filing.id, filing.person_id, held, content);
+    await trx.updateTable('registration_filing').set({ status: 'submitted', note: input.note ?? filing.note, submitted_at: ctx.now(), decision_reason: null, decided_at: null, decided_by: null }).where('id', '=', filing.id).execute();
+    await q.recordFilingEvent(trx, { filing_id: filing.id, person_id: filing.person_id, user_id: actor.user.id, from_status: 'returned', to_status: 'submitted', reason: 'resubmitted after correction' });
+    await writeAudit(trx, actor, [{ action: 'update', entity: 'registration_filing', entityId: filing.id, personId: filing.person_id, detail: { resubmit: true } }]);
+  });
+  return filingView(ctx.db, filingId, ctx.now(), actor.user);
+}
+
+export async function withdrawFiling(ctx: AppContext, actor: Actor, filingId: string) {
+  if (!isDoctor(actor.user)) throw forbidden();
+  await ctx.db.transaction().execute(async (trx) => {
+    const filing = await lockForTeam(trx, actor.user, filingId);
+    if (filing.status !== 'submitted' && filing.status !== 'returned') throw conflict('withdraw_open_only', `A ${filing.status} filing cannot be withdrawn`);
+    await trx.updateTable('registration_filing').set({ status: 'withdrawn' }).where('id', '=', filing.id).execute();
+    await trx.updateTable('filing_disease').set({ open: false }).where('filing_id', '=', filing.id).execute();
+    await q.recordFilingEvent(trx, { filing_id: filing.id, person_id: filing.person_id, user_id: actor.user.id, from_status: filing.status, to_status: 'withdrawn' });
+    await writeAudit(trx, actor, [{ action: 'update', entity: 'registration_filing', entityId: filing.id, personId: filing.person_id, detail: { withdraw: true } }]);
+  });
+  return filingView(ctx.db, filingId, ctx.now(), actor.user);
+}
+
+async function lockForTeam(db: Database, user: AuthUser, filingId: string) {
+  const filing = await q.lockFiling(db, filingId);
+  if (!filing) throw notFound('No such filing');
+  if (filing.team_id !== user.teamId) throw forbidden('This filing belongs to another team');
+  return filing;
+}
+
+async function lockForReview(db: Database, user: AuthUser, filingId: string) {
+  if (user.role !== 'insurance_reviewer') throw forbidden('Only the insurance agency reviews filings');
+  const filing = await q.lockFiling(db, filingId);
+  if (!filing) throw notFound('No such filing');
+  if (filing.county_code !== user.scope.id) throw forbidden('This filing belongs to another county');
+  return filing;
+}
+
+type LockedFiling = NonNullable<Awaited<ReturnType<typeof q.lockFiling>>>;
+
+async function decide(
+  ctx: AppContext,
+  db: Database,
+  actor: Actor,
+  filing: LockedFiling,
+  decision: { to: 'approved'; effectiveDate: string; confirmation: 'agency' | 'one_stop' } | { to: 'returned'; reason: string },
+) {
+  if (filing.status !== 'submitted') throw conflict('filing_not_submitted', `Only a submitted filing can be decided (this one is ${filing.status})`);
+  const base = { decided_at: ctx.now(), decided_by: actor.user.id };
+  if (decision.to === 'approved') {
+    await db.updateTable('registration_filing').set({ ...base, status: 'approved', effective_date: decision.effectiveDate, confirmation: decision.confirmation }).where('id', '=', filing.id).execute();
+    await applyApproval(db, filing, decision.effectiveDate);
+  } else {
+    await db.updateTable('registration_filing').set({ ...base, status: 'returned', decision_reason: decision.reason }).where('id', '=', filing.id).execute();
+  }
+  await q.recordFilingEvent(db, {
+    filing_id: filing.id, person_id: filing.person_id, user_id: actor.user.id, from_status: 'submitted', to_status: decision.to,
+    reason: decision.to === 'returned' ? decision.reason : null,
+    detail: decision.to === 'approved' ? { effectiveDate: decision.effectiveDate, confirmation: decision.confirmation } : undefined,
+  });
+  await writeAudit(db, actor, [{ action: 'update', entity: 'registration_filing', entityId: filing.id, personId: filing.person_id, detail: { decision: decision.to } }]);
+}
+
+/** The effective date may go back to the day of submission, and at most 90 days ahead. */
+function checkEffectiveDate(filing: LockedFiling, effectiveDate: string, today: string) {
+  const submitted = shanghaiDate(new Date(filing.submitted_at));
+  if (effectiveDate < submitted) throw badRequest('The effective date cannot be before the filing was submitted', [{ field: 'body.effectiveDate', rule: 'not_before_submission', message: `on or after ${submitted}` }]);
+  if (effectiveDate > addDays(today, 90)) throw badRequest('The effective date is at most 90 days ahead', [{ field: 'body.effectiveDate', rule: 'max_90_days_ahead', message: `on or before ${addDays(today, 90)}` }]);
+}
+
+export async function approveFiling(ctx: AppContext, actor: Actor, filingId: string, effectiveDate?: string) {
+  const today = shanghaiDate(ctx.now());
+  await ctx.db.transaction().execute(async (trx) => {
+    const filing = await lockForReview(trx, actor.user, filingId);
+    await q.lockPerson(trx, filing.person_id);
+    if (filing.status === 'submitted') checkEffectiveDate(filing, effectiveDate ?? today, today);
+    await decide(ctx, trx, actor, filing, { to: 'approved', effectiveDate: effectiveDate ?? today, confirmation: 'agency' });
+  });
+  return filingView(ctx.db, filingId, ctx.now(), actor.user);
+}
+
+export async function returnFiling(ctx: AppContext, actor: Actor, filingId: string, reason: string) {
+  await ctx.db.transaction().execute(async (trx) => {
+    const filing = await lockForReview(trx, actor.user, filingId);
+    await decide(ctx, trx, actor, filing, { to: 'returned', reason });
+  });
+  return filingView(ctx.db, filingId, ctx.now(), actor.user);
+}
+
+/** Approves each filing in its own transaction; one refusal does not undo the others. */
+export async function approveMany(ctx: AppContext, actor: Actor, ids: string[], effectiveDate?: string) {
+  const results = [];
+  for (const id of ids) {
+    try {
+      const view = await approveFiling(ctx, actor, id, effectiveDate);
+      results.push({ id, ok: true, status: view.status });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      results.push({ id, ok: false, error: { title: err.title, detail: err.message, errors: err.errors } });
+    }
+  }
+  return { results };
+}
+
+export interface QueueFilter {
+  status?: FilingStatus;
+  kind?: FilingKind;
+  disease?: string;
+  minAgeDays?: number;
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
+export async function listFilings(ctx: AppContext, actor: Actor, filter: QueueFilter) {
+  const user = actor.user;
+  if (user.role !== 'insurance_reviewer' && !isDoctor(user)) throw forbidden('Filings are listed for reviewers and family doctors');
+  const now = ctx.now();
+  const { rows, total } = await q.queue(ctx.db, {
+    ...filter,
+    status: filter.status ?? (user.role === 'insurance_reviewer' ? 'submitted' : undefined),
+    countyCode: user.role === 'insurance_reviewer' ? user.scope.id! : undefined,
+    teamId: isDoctor(user) ? user.teamId! : undefined,
+    submittedBefore: filter.minAgeDays ? new Date(now.getTime() - filter.minAgeDays * 86_400_000) : undefined,
+  });
+  const diseases = await q.diseasesOfFilings(ctx.db, rows.map((r) => r.id));
+  await writeAudit(ctx.db, actor, rows.map((r) => ({ action: 'search', entity: 'registration_filing', entityId: r.id, personId: r.person_id })));
+  const today = shanghaiDate(now);
+  return {
+    total,
+    items: rows.map((r) => ({
+      id: r.id,
+      person: presentPerson(user, r, today),
+      team: { id: r.team_id, name: r.team_name },
+      institution: { id: r.institution_id, name: r.institution_name },
+      kind: r.kind,
+      changeReason: r.change_reason,
+      revocationReason: r.revocation_reason,
+      diseases: diseases.filter((d) => d.filing_id === r.id).map((d) => ({ code: d.disease_code, name: d.name_zh, action: d.action })),
+      status: r.status,
+      submittedAt: new Date(r.submitted_at).toISOString(),
+      ageDays: daysBetween(shanghaiDate(new Date(r.submitted_at)), today),
+      decisionReason: r.decision_reason,
+    })),
+  };
+}
+
+export async function getFiling(ctx: AppContext, actor: Actor, filingId: string) {
+  const filing = await q.findFiling(ctx.db, filingId);
+  if (!filing) throw notFound('No such filing');
+  const user = actor.user;
+  const allowed = (user.role === 'insurance_reviewer' && filing.county_code === user.scope.id) || (isDoctor(user) && filing.team_id === user.teamId);
+  if (!allowed) throw forbidden('This filing is outside your scope');
+  await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'registration_filing', entityId: filingId, personId: filing.person_id }]);
+  return filingView(ctx.db, filingId, ctx.now(), user);
+}
+

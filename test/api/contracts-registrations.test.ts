@@ -1,0 +1,247 @@
+// The chain that makes a benefit: sign → file → return → fix → approve → change → revoke,
+// with eligibility checked at dates around each step and every transition kept.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testApp, type TestApp } from '../helpers/app';
+import { newResident } from '../helpers/people';
+
+let t: TestApp;
+let doctor: string;
+let reviewer: string;
+beforeAll(async () => {
+  t = await testApp();
+  [doctor, reviewer] = await Promise.all([t.login('doctor'), t.login('reviewer')]);
+});
+afterAll(() => t.close());
+
+const call = (cookie: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+  t.app.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
+/** Moves the clock to 10:00 in Shanghai on that day, and signs in again (sessions last hours, not months). */
+async function setToday(date: string) {
+  t.clock.now = new Date(`${date}T02:00:00Z`);
+  [doctor, reviewer] = await Promise.all([t.login('doctor'), t.login('reviewer')]);
+}
+async function doctorTown() {
+  return (await call(doctor, 'GET', '/api/teams/mine')).json().region.code as string;
+}
+const consent = (name: string) => ({ signer: 'self', signerName: name, signedAt: '2026-06-15T09:00:00+08:00' });
+const eligibility = async (personId: string, date: string) =>
+  (await call(doctor, 'GET', `/api/people/${personId}/eligibility?date=${date}`)).json() as { benefits: Array<{ disease: string; applies: boolean; reason: string }>; contract: unknown; prescription: unknown[] };
+const benefit = async (personId: string, date: string, disease = 'hypertension') => (await eligibility(personId, date)).benefits.find((b) => b.disease === disease)!;
+
+const bpBasis = { type: 'bp_readings', readings: [{ date: '2026-06-01', systolic: 152, diastolic: 94 }, { date: '2026-06-05', systolic: 148, diastolic: 92 }, { date: '2026-06-10', systolic: 150, diastolic: 96 }] };
+
+describe('contract and registration chain', () => {
+  let person: { id: string; name: string };
+  let contractId: string;
+  let filingId: string;
+  let amlodipine: string;
+
+  it('lists diagnosed residents of the team’s town who are not yet contracted', async () => {
+    await setToday('2026-06-15');
+    const seeded = await newResident(t.database.db, { regionCode: await doctorTown(), diseases: ['hypertension'], name: '签约测试' });
+    const res = await call(doctor, 'GET', '/api/team/patients?list=unsigned&disease=hypertension&limit=200');
+    expect(res.statusCode).toBe(200);
+    const items = res.json().items;
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((i: { contract: unknown; conditions: Array<{ code: string }> }) => i.contract === null && i.conditions.some((c) => c.code === 'hypertension'))).toBe(true);
+    person = items.find((i: { person: { id: string } }) => i.person.id === seeded.id).person;
+    const drugs = (await call(doctor, 'GET', '/api/drugs?disease=hypertension')).json();
+    amlodipine = drugs.find((d: { genericNameZh: string }) => d.genericNameZh === '苯磺酸氨氯地平片').code;
+  });
+
+  it('refuses a filing before there is a contract', async () => {
+    const res = await call(doctor, 'POST', '/api/filings', { personId: person.id, kind: 'initial', diseases: [{ code: 'hypertension', diagnosedOn: '2026-06-10', basis: bpBasis }], prescription: [{ drugCode: amlodipine, dose: '5mg', frequency: 'qd', daysSupply: 30, dispensing: 'own' }] });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().errors[0].rule).toBe('not_contracted');
+  });
+
+  it('signs a contract with the basic and hypertension packages', async () => {
+    const res = await call(doctor, 'POST', '/api/contracts', { personId: person.id, packages: ['basic', 'hypertension'], consent: consent(person.name) });
+    expect(res.statusCode, res.body).toBe(201);
+    const c = res.json();
+    contractId = c.id;
+    expect(c).toMatchObject({ startDate: '2026-06-15', endDate: '2027-06-14', status: 'active', inForce: true });
+    expect(c.history.map((h: { action: string }) => h.action)).toEqual(['sign']);
+    const again = await call(doctor, 'POST', '/api/contracts', { personId: person.id, packages: ['basic'], consent: consent(person.name) });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().errors[0].rule).toBe('one_active_contract');
+    expect((await benefit(person.id, '2026-06-20')).reason).toBe('not_registered');
+  });
+
+  it('validates the filing: diagnosis basis, drug fit and supply days, each named', async () => {
+    const res = await call(doctor, 'POST', '/api/filings', {
+      personId: person.id, kind: 'initial',
+      diseases: [{ code: 'hypertension', diagnosedOn: '2026-06-10', basis: { type: 'bp_readings', readings: [{ date: '2026-06-01', systolic: 300, diastolic: 94 }] } }],
+      prescription: [{ drugCode: 'D0040', dose: '1片', frequency: 'qd', daysSupply: 90, dispensing: 'own' }],
+    });
+    expect(res.statusCode).toBe(400);
+    const fields = res.json().errors.map((e: { field: string; rule: string }) => `${e.field}:${e.rule}`);
+    expect(fields).toContain('body.diseases.0.basis.readings.0.systolic:max');
+    expect(fields).toContain('body.diseases.0.basis.readings:three_raised_days');
+    expect(fields).toContain('body.prescription.0.daysSupply:max_days_supply');
+    // nothing was written
+    expect((await call(doctor, 'GET', '/api/filings?status=submitted')).json().items.some((f: { person: { id: string } }) => f.person.id === person.id)).toBe(false);
+  });
+
+  it('files a registration that waits for review', async () => {
+    const res = await call(doctor, 'POST', '/api/filings', {
+      personId: person.id, kind: 'initial',
+      diseases: [{ code: 'hypertension', diagnosedOn: '2026-06-10', basis: bpBasis }],
+      prescription: [{ drugCode: amlodipine, dose: '5mg', frequency: 'qd', daysSupply: 30, dispensing: 'own' }],
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    filingId = res.json().id;
+    expect(res.json().status).toBe('submitted');
+    expect((await benefit(person.id, '2026-06-20')).reason).toBe('registration_pending');
+    const second = await call(doctor, 'POST', '/api/filings', { personId: person.id, kind: 'initial', diseases: [{ code: 'hypertension', diagnosedOn: '2026-06-10', basis: bpBasis }], prescription: [{ drugCode: amlodipine, dose: '5mg', frequency: 'qd', daysSupply: 30, dispensing: 'own' }] });
+    expect(second.statusCode).toBe(409);
+    expect(second.json().errors[0].rule).toBe('open_filing_exists');
+  });
+
+  it('shows it in the county reviewer’s queue with its ageing, and the reviewer returns it', async () => {
+    await setToday('2026-06-18');
+    const queue = (await call(reviewer, 'GET', `/api/filings?q=${encodeURIComponent(person.name)}`)).json();
+    const row = queue.items.find((f: { id: string }) => f.id === filingId);
+    expect(row).toMatchObject({ status: 'submitted', ageDays: 3, kind: 'initial' });
+    expect(row.person.idNumber).toMatch(/^\d{17}[\dX]$/); // the reviewer verifies identity
+    const res = await call(reviewer, 'POST', `/api/filings/${filingId}/return`, { reason: '请补充用药剂量说明' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().status).toBe('returned');
+    expect((await benefit(person.id, '2026-06-20')).reason).toBe('registration_returned');
+  });
+
+  it('refuses to approve a returned filing', async () => {
+    const res = await call(reviewer, 'POST', `/api/filings/${filingId}/approve`, {});
+    expect(res.statusCode).toBe(409);
+    expect(res.json().errors[0].rule).toBe('filing_not_submitted');
+  });
+
+  it('lets the doctor see the reason, fix and resubmit', async () => {
+    const attention = (await call(doctor, 'GET', '/api/team/patients?list=attention')).json();
+    expect(attention.items.find((i: { person: { id: string } }) => i.person.id === person.id).registrations[0]).toMatchObject({ state: 'returned', filingId });
+    const mine = (await call(doctor, 'GET', '/api/filings?status=returned')).json();
+    expect(mine.items.find((f: { id: string }) => f.id === filingId).decisionReason).toBe('请补充用药剂量说明');
+    const res = await call(doctor, 'PUT', `/api/filings/${filingId}`, {
+      diseases: [{ code: 'hypertension', diagnosedOn: '2026-06-10', basis: bpBasis }],
+      prescription: [{ drugCode: amlodipine, dose: '5mg 每日一次', frequency: 'qd', daysSupply: 60, dispensing: 'own' }],
+      note: '已补充剂量说明',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().status).toBe('submitted');
+  });
+
+  it('approves with an effective date; the benefit applies from that day', async () => {
+    await setToday('2026-06-20');
+    const res = await call(reviewer, 'POST', `/api/filings/${filingId}/approve`, { effectiveDate: '2026-06-21' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'approved', effectiveDate: '2026-06-21', confirmation: 'agency' });
+    expect((await benefit(person.id, '2026-06-20')).reason).toBe('registration_not_yet_effective');
+    const on = await eligibility(person.id, '2026-06-21');
+    expect(on.benefits.find((b) => b.disease === 'hypertension')).toMatchObject({ applies: true, reason: 'eligible' });
+    expect(on.prescription).toHaveLength(1);
+    expect(on.benefits.find((b) => b.disease === 'diabetes')!.reason).toBe('not_registered');
+    const history = (await call(reviewer, 'GET', `/api/filings/${filingId}`)).json().history.map((h: { from: string | null; to: string }) => `${h.from}>${h.to}`);
+    expect(history).toEqual(['null>submitted', 'submitted>returned', 'returned>submitted', 'submitted>approved']);
+  });
+
+  it('files a medication change; the reviewer sees before → after; approval replaces the prescription', async () => {
+    await setToday('2026-07-01');
+    const drugs = (await call(doctor, 'GET', '/api/drugs?disease=hypertension')).json();
+    const valsartan = drugs.find((d: { genericNameZh: string }) => d.genericNameZh.includes('缬沙坦')).code;
+    const res = await call(doctor, 'POST', '/api/filings', { personId: person.id, kind: 'change', changeReason: 'medication_change', prescription: [{ drugCode: valsartan, dose: '80mg', frequency: 'qd', daysSupply: 30, dispensing: 'own' }] });
+    expect(res.statusCode, res.body).toBe(201);
+    const detail = (await call(reviewer, 'GET', `/api/filings/${res.json().id}`)).json();
+    expect(detail.before.prescription.map((l: { drugCode: string }) => l.drugCode)).toEqual([amlodipine]);
+    expect(detail.prescription.map((l: { drugCode: string }) => l.drugCode)).toEqual([valsartan]);
+    expect(detail.before.registrations.map((r: { disease: string }) => r.disease)).toEqual(['hypertension']);
+    const batch = await call(reviewer, 'POST', '/api/filings/approve', { ids: [res.json().id, filingId] });
+    expect(batch.json().results.map((r: { ok: boolean }) => r.ok)).toEqual([true, false]); // the second was approved already
+    expect((await eligibility(person.id, '2026-07-02')).prescription.map((l) => (l as { drugCode: string }).drugCode)).toEqual([valsartan]);
+    expect((await eligibility(person.id, '2026-06-25')).prescription.map((l) => (l as { drugCode: string }).drugCode)).toEqual([amlodipine]);
+  });
+
+  it('revokes the registration; the benefit ends on the effective date', async () => {
+    await setToday('2026-08-01');
+    const res = await call(doctor, 'POST', '/api/filings', { personId: person.id, kind: 'revocation', revocationReason: 'moved_out' });
+    expect(res.statusCode, res.body).toBe(201);
+    await call(reviewer, 'POST', `/api/filings/${res.json().id}/approve`, { effectiveDate: '2026-08-05' });
+    expect((await benefit(person.id, '2026-08-04')).applies).toBe(true);
+    expect(await benefit(person.id, '2026-08-05')).toMatchObject({ applies: false, reason: 'registration_ended' });
+    expect((await eligibility(person.id, '2026-08-05')).prescription).toEqual([]);
+  });
+
+  it('renews only inside the last 30 days and terminates with a reason; history complete', async () => {
+    await setToday('2027-05-01');
+    const early = await call(doctor, 'POST', `/api/contracts/${contractId}/renew`, { consent: consent(person.name) });
+    expect(early.statusCode).toBe(409);
+    expect(early.json().errors[0].rule).toBe('renewal_window');
+    await setToday('2027-05-20');
+    const expiring = (await call(doctor, 'GET', '/api/team/patients?list=expiring&limit=200')).json();
+    expect(expiring.items.some((i: { person: { id: string } }) => i.person.id === person.id)).toBe(true);
+    const renewed = await call(doctor, 'POST', `/api/contracts/${contractId}/renew`, { consent: consent(person.name) });
+    expect(renewed.statusCode, renewed.body).toBe(201);
+    expect(renewed.json()).toMatchObject({ startDate: '2027-06-15', endDate: '2028-06-14', previousContractId: contractId });
+    const terminated = await call(doctor, 'POST', `/api/contracts/${renewed.json().id}/terminate`, { reason: '迁出本辖区', terminatedOn: '2027-07-01' });
+    expect(terminated.statusCode, terminated.body).toBe(200);
+    expect((await eligibility(person.id, '2027-06-30')).contract).not.toBeNull();
+    expect((await eligibility(person.id, '2027-07-01')).contract).toBeNull();
+    const contracts = (await call(doctor, 'GET', `/api/people/${person.id}/contracts`)).json();
+    expect(contracts.map((c: { status: string }) => c.status)).toEqual(['terminated', 'renewed']);
+    expect(contracts[1].history.map((h: { action: string }) => h.action)).toEqual(['sign', 'renew']);
+    expect(contracts[0].history.map((h: { action: string }) => h.action)).toEqual(['sign', 'terminate']);
+    const terminateAgain = await call(doctor, 'POST', `/api/contracts/${renewed.json().id}/terminate`, { reason: '重复操作' });
+    expect(terminateAgain.json().errors[0].rule).toBe('terminate_active_only');
+  });
+});
+
+describe('roles and scope', () => {
+  it('keeps reviewers from filing and doctors from reviewing', async () => {
+    await setToday('2026-06-15');
+    const anyFiling = (await call(reviewer, 'GET', '/api/filings')).json().items[0];
+    expect((await call(doctor, 'POST', `/api/filings/${anyFiling.id}/approve`, {})).statusCode).toBe(403);
+    expect((await call(reviewer, 'POST', '/api/contracts', { personId: anyFiling.person.id, packages: ['basic'], consent: consent('x') })).statusCode).toBe(403);
+  });
+  it('keeps another county’s reviewer out of this county’s filings', async () => {
+    const other = await t.login('reviewer-330411');
+    const mine = (await call(reviewer, 'GET', '/api/filings')).json().items[0];
+    expect((await call(other, 'GET', `/api/filings/${mine.id}`)).statusCode).toBe(403);
+    expect((await call(other, 'POST', `/api/filings/${mine.id}/approve`, {})).statusCode).toBe(403);
+    expect((await call(other, 'GET', '/api/filings')).json().items.every((f: { id: string }) => f.id !== mine.id)).toBe(true);
+  });
+  it('keeps a doctor from signing a resident of another town', async () => {
+    const me = (await call(doctor, 'GET', '/api/teams/mine')).json();
+    const outsider = await t.database.db.selectFrom('person').select(['id', 'name']).where('region_code', '!=', me.region.code).limit(1).executeTakeFirstOrThrow();
+    const res = await call(doctor, 'POST', '/api/contracts', { personId: outsider.id, packages: ['basic'], consent: consent(outsider.name) });
+    expect(res.statusCode).toBe(403);
+    expect(me.members.map((m: { role: string }) => m.role).sort()).toEqual(['gp', 'nurse', 'public_health', 'specialist']);
+  });
+  it('shows a patient their own contract and benefits', async () => {
+    const patient = await t.login('patient');
+    const contracts = (await call(patient, 'GET', '/api/people/me/contracts')).json();
+    expect(contracts[0].status).toBe('active');
+    const elig = (await call(patient, 'GET', '/api/people/me/eligibility?date=2026-06-15')).json();
+    expect(elig.benefits.find((b: { disease: string }) => b.disease === 'hypertension').applies).toBe(true);
+  });
+});
+
+describe('one-stop identification', () => {
+  it('lets a designated grassroots institution confirm directly where the county allows it', async () => {
+    await setToday('2026-06-15');
+    const me = (await call(doctor, 'GET', '/api/teams/mine')).json();
+    await t.database.db.insertInto('one_stop_county').values({ county_code: me.region.code.slice(0, 6), since: '2026-01-01' }).execute();
+    const seeded = await newResident(t.database.db, { regionCode: me.region.code, diseases: ['diabetes'], name: '一站式' });
+    const unsigned = { person: seeded };
+    await call(doctor, 'POST', '/api/contracts', { personId: unsigned.person.id, packages: ['basic', 'diabetes'], consent: consent(unsigned.person.name) });
+    const drugs = (await call(doctor, 'GET', '/api/drugs?disease=diabetes')).json();
+    const res = await call(doctor, 'POST', '/api/filings', {
+      personId: unsigned.person.id, kind: 'initial',
+      diseases: [{ code: 'diabetes', diagnosedOn: '2026-06-01', basis: { type: 'glucose', date: '2026-06-01', fastingGlucose: 7.4 } }],
+      prescription: [{ drugCode: drugs[0].code, dose: '0.5g', frequency: 'bid', daysSupply: 30, dispensing: 'own' }],
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ status: 'approved', confirmation: 'one_stop', effectiveDate: '2026-06-15' });
+    expect(res.json().diseases[0].basis.fastingGlucose).toBe(7.4);
+    expect((await benefit(unsigned.person.id, '2026-06-15', 'diabetes')).applies).toBe(true);
+    await t.database.db.deleteFrom('one_stop_county').execute();
+  });
+});

@@ -1,0 +1,23 @@
+// Seeds a resident with chosen diagnoses through the same tables the product writes.
+import { randomInt } from 'node:crypto';
+import { checkDigit } from '../../src/engine/identity/residentId';
+import type { Database } from '../../src/db/connect';
+
+export async function newResident(db: Database, options: { regionCode: string; diseases: string[]; name?: string; birthDate?: string; sex?: 'male' | 'female' }) {
+  const birthDate = options.birthDate ?? '1958-04-12';
+  const sex = options.sex ?? 'female';
+  for (;;) {
+    const seq = randomInt(0, 500) * 2 + (sex === 'male' ? 1 : 0);
+    const body = `${options.regionCode.slice(0, 6)}${birthDate.replaceAll('-', '')}${String(seq).padStart(3, '0')}`;
+    const idNumber = body + checkDigit(body);
+    if (await db.selectFrom('person').select('id').where('id_number', '=', idNumber).executeTakeFirst()) continue;
+    const person = await db
+      .insertInto('person')
+      .values({ name: options.name ?? '测试居民', sex, birth_date: birthDate, id_number: idNumber, phone: '13800000000', region_code: options.regionCode, insurance_type: 'resident', insured_since: '2012-01-01' })
+      .returning(['id', 'name', 'id_number'])
+      .executeTakeFirstOrThrow();
+    for (const disease of options.diseases)
+      await db.insertInto('person_condition').values({ person_id: person.id, disease_code: disease, diagnosed_on: '2020-03-01', source: 'screening', institution_id: null }).execute();
+    return person;
+  }
+}
