@@ -117,7 +117,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     -- searches are by prefix (name, ID number, phone, region code); the C collation lets LIKE 'x%' use the index
     create index person_name on person (name collate "C", id);
     create index person_phone on person (phone);
-    create index person_region on person (region_code);
+    create index person_region on person (region_code, id); -- covers a town's residents without heap reads
 
     -- A person's known chronic conditions, independent of any insurance registration.
     create table person_condition (
