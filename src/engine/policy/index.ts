@@ -1,0 +1,2 @@
+export * from './schema';
+export { loadPolicy, PolicyError, type PolicyIssue } from './load';

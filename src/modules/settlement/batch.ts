@@ -1,0 +1,97 @@
+// settle-batch: claims CSV in, results CSV out, through the engine's column kernel.
+// Every row is checked before anything is settled, and the results go to a temporary file that is
+// renamed only on success: a bad row, or a crash half-way, leaves no results file behind.
+import { closeSync, existsSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Policy } from '../../engine/policy/schema';
+import { settleColumns } from '../../engine/settlement/batch';
+import { compilePolicy } from '../../engine/settlement/compile';
+import { OUT_WIDTH } from '../../engine/settlement/kernel';
+import { CsvWriter, dateAt, readClaimsCsv, type RowError } from './batch-csv';
+import { readPolicy } from './policies';
+
+export { INPUT_COLUMNS, type RowError } from './batch-csv';
+export const OUTPUT_COLUMNS = ['claim_id', 'benefit', 'fund_pay', 'deductible', 'copay', 'over_limit', 'fund_remaining', 'reason'] as const;
+
+export interface BatchOptions {
+  /** A policy id (file in policies/), a path to a policy file, or a parsed policy. */
+  policy: string | Policy;
+  inPath: string;
+  outPath: string;
+  /** How many bad rows to list before only counting them. */
+  maxErrors?: number;
+}
+export type BatchResult =
+  | { ok: true; policyId: string; claims: number; people: number; fundPayFen: number; outsideEffective: number; seconds: number }
+  | { ok: false; errors: RowError[]; errorCount: number };
+
+/** A problem that is not a row's: a missing file or directory, an unknown policy. */
+export class BatchError extends Error {}
+
+export async function runSettleBatch(options: BatchOptions): Promise<BatchResult> {
+  const started = process.hrtime.bigint();
+  const inPath = resolve(options.inPath);
+  const outPath = resolve(options.outPath);
+  if (!existsSync(inPath)) throw new BatchError(`input file not found: ${options.inPath}`);
+  if (inPath === outPath) throw new BatchError('--out must not be the input file');
+  if (!existsSync(dirname(outPath)) || !statSync(dirname(outPath)).isDirectory()) throw new BatchError(`output directory does not exist: ${dirname(outPath)}`);
+  const policy = typeof options.policy === 'string' ? readPolicy(options.policy) : options.policy;
+
+  const { cols, ids, errors, errorCount } = await readClaimsCsv(inPath, options.maxErrors ?? 100);
+  if (errorCount > 0) return { ok: false, errors, errorCount };
+
+  const { out, route, routes } = settleColumns(compilePolicy(policy), cols);
+
+  let fundPayFen = 0;
+  let outsideEffective = 0;
+  const from = dateAt(policy.effective.from, 0, 10);
+  const to = policy.effective.to ? dateAt(policy.effective.to, 0, 10) : 99999999;
+  for (let i = 0; i < cols.count; i++) {
+    fundPayFen += out[i * OUT_WIDTH + 3];
+    if (cols.date[i] < from || cols.date[i] > to) outsideEffective++;
+  }
+
+  const tmp = join(dirname(outPath), `.${basename(outPath)}.${process.pid}.tmp`);
+  const fd = openSync(tmp, 'w');
+  try {
+    const w = new CsvWriter(fd);
+    w.reserve(200);
+    w.text(`${OUTPUT_COLUMNS.join(',')}\n`);
+    for (let i = 0; i < cols.count; i++) {
+      const o = i * OUT_WIDTH;
+      const r = routes[route[i]];
+      const chunk = ids.chunks[ids.chunk[i]];
+      w.reserve(3 * (ids.end[i] - ids.start[i]) + 200);
+      // claim_id, benefit, fund_pay, deductible, copay, over_limit, fund_remaining, reason
+      w.text(chunk, ids.start[i], ids.end[i]);
+      w.byte(44);
+      w.text(r.benefit);
+      w.byte(44);
+      w.yuan(out[o + 3]);
+      w.byte(44);
+      w.yuan(out[o]);
+      w.byte(44);
+      w.yuan(out[o + 1]);
+      w.byte(44);
+      w.yuan(out[o + 2]);
+      w.byte(44);
+      if (out[o + 4] >= 0) w.yuan(out[o + 4]); // empty when the policy has no scheme for the person
+      w.byte(44);
+      w.text(r.reason);
+      w.byte(10);
+    }
+    w.flush();
+    closeSync(fd);
+    renameSync(tmp, outPath);
+  } catch (err) {
+    try {
+      closeSync(fd);
+    } catch {
+      /* already closed */
+    }
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { ok: true, policyId: policy.id, claims: cols.count, people: cols.persons, fundPayFen, outsideEffective, seconds };
+}
