@@ -6,11 +6,12 @@ import { loadConfig } from '../src/config';
 import { connectPostgres } from '../src/db/connect';
 import { DEMO_PASSWORD } from '../src/modules/demo/load';
 import { buildApp } from '../src/server/app';
+import { PolicyBook } from '../src/modules/settlement/policyBook';
 
 const config = loadConfig();
 if (!config.DATABASE_URL) throw new Error('Set DATABASE_URL to a database loaded with `manbing demo --patients 500000`');
 const connection = await connectPostgres(config.DATABASE_URL);
-const app = await buildApp({ db: connection.db, config, now: () => new Date() });
+const app = await buildApp({ db: connection.db, config, now: () => new Date(), policies: PolicyBook.load() });
 const login = async (username: string) => {
   const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: DEMO_PASSWORD } });
   return `manbing_session=${res.cookies.find((c) => c.name === 'manbing_session')!.value}`;

@@ -3,10 +3,12 @@ import { type Migration, type MigrationResultSet, Migrator } from 'kysely';
 import type { Database } from './connect';
 import * as m0001 from './migrations/0001-base';
 import * as m0002 from './migrations/0002-contracts-registrations';
+import * as m0003 from './migrations/0003-settlement';
 
 const migrations: Record<string, Migration> = {
   '0001-base': m0001,
   '0002-contracts-registrations': m0002,
+  '0003-settlement': m0003,
 };
 
 export async function migrateToLatest(db: Database): Promise<MigrationResultSet> {

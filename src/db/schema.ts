@@ -305,3 +305,75 @@ export interface DB {
   continuous_prescription: ContinuousPrescriptionTable;
   one_stop_county: OneStopCountyTable;
 }
+
+export interface BenefitAccumulatorTable {
+  person_id: string;
+  year: number;
+  pools: ColumnType<Record<string, { fundPaid: number; deductibleMet: number }>, string | undefined, string>;
+  updated_at: Timestamp;
+}
+
+export interface ClaimTable {
+  id: Generated<string>;
+  person_id: string;
+  institution_id: string;
+  idempotency_key: string;
+  request_hash: string;
+  service_date: string;
+  insurance_type: InsuranceType;
+  institution_level: InstitutionLevel;
+  policy_id: string;
+  status: Generated<'settled' | 'reversed'>;
+  amount_fen: number;
+  fund_pay_fen: number;
+  deductible_fen: number;
+  copay_fen: number;
+  over_limit_fen: number;
+  critical_illness_fen: number;
+  pool_deltas: ColumnType<Record<string, { fundPaid: number; deductibleMet: number }>, string, string>;
+  settled_by: string;
+  settled_at: Timestamp;
+  reversed_by: string | null;
+  reversed_at: Date | null;
+  reversal_reason: string | null;
+}
+
+export interface ClaimLineTable {
+  claim_id: string;
+  line_no: number;
+  drug_code: string;
+  quantity: number;
+  unit_price_fen: number;
+  amount_fen: number;
+  days_supply: number;
+  disease_code: string | null;
+  scope: 'two_disease' | 'general';
+  scope_reason: string;
+  benefit: string;
+  reason: string;
+  ratio_bp: number;
+  fund_pay_fen: number;
+  deductible_fen: number;
+  copay_fen: number;
+  over_limit_fen: number;
+  fund_remaining_fen: number | null;
+  explanation: string;
+}
+
+export interface ClaimEventTable {
+  id: Generated<number>;
+  claim_id: string;
+  person_id: string;
+  at: Timestamp;
+  user_id: string | null;
+  from_status: string | null;
+  to_status: string;
+  reason: string | null;
+}
+
+export interface DB {
+  benefit_accumulator: BenefitAccumulatorTable;
+  claim: ClaimTable;
+  claim_line: ClaimLineTable;
+  claim_event: ClaimEventTable;
+}

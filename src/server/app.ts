@@ -17,6 +17,7 @@ import { contractRoutes } from '../modules/contracts/routes';
 import { eligibilityRoutes } from '../modules/eligibility/routes';
 import { referenceRoutes } from '../modules/reference/routes';
 import { registrationRoutes } from '../modules/registrations/routes';
+import { settlementRoutes } from '../modules/settlement/routes';
 import { registerSessionResolver } from './auth';
 import type { AppContext } from './context';
 import { errorHandler, problemSchema, sendProblem } from './problem';
@@ -73,6 +74,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: FastifyServe
   await app.register(contractRoutes(ctx));
   await app.register(registrationRoutes(ctx));
   await app.register(eligibilityRoutes(ctx));
+  await app.register(settlementRoutes(ctx));
 
   await serveWebApp(app);
   return app;

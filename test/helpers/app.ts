@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config';
 import type { AppContext } from '../../src/server/context';
 import { buildApp } from '../../src/server/app';
 import { DEMO_PASSWORD } from '../../src/modules/demo/load';
+import { PolicyBook } from '../../src/modules/settlement/policyBook';
 import { testDatabase, type TestDatabase } from './database';
 
 export interface TestApp {
@@ -19,7 +20,7 @@ export interface TestApp {
 export async function testApp(): Promise<TestApp> {
   const database = await testDatabase();
   const clock = { now: new Date('2026-06-15T02:00:00Z') };
-  const ctx: AppContext = { db: database.db, config: loadConfig({}), now: () => clock.now };
+  const ctx: AppContext = { db: database.db, config: loadConfig({}), now: () => clock.now, policies: PolicyBook.load() };
   const app = await buildApp(ctx);
   return {
     app,

@@ -4,6 +4,7 @@ import { shanghaiDate } from '../../engine/calendar';
 import { describeDatabase, openDatabase } from '../../db/open';
 import { DEMO_PASSWORD, isDatabaseEmpty, loadDemoCity } from '../../modules/demo/load';
 import { buildApp, loggerOptions } from '../../server/app';
+import { PolicyBook } from '../../modules/settlement/policyBook';
 
 export function registerStart(program: Command) {
   program
@@ -17,7 +18,7 @@ export function registerStart(program: Command) {
         console.log('Empty database: loading the demo city (3,000 patients)…');
         await loadDemoCity(connection.db, { patients: 3000, seed: 1, asOf: shanghaiDate(new Date()) });
       }
-      const app = await buildApp({ db: connection.db, config, now: () => new Date() }, { logger: loggerOptions(config.LOG_LEVEL) });
+      const app = await buildApp({ db: connection.db, config, now: () => new Date(), policies: PolicyBook.load() }, { logger: loggerOptions(config.LOG_LEVEL) });
       // PGlite writes its files on close: stop cleanly so a second start finds the data intact
       const stop = async () => {
         await app.close();

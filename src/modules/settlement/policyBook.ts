@@ -1,0 +1,47 @@
+// The policies in force, loaded and compiled once at start-up: which one settles a claim is decided
+// by the person's region (the longest matching region code; "00" is the national fallback) and
+// the service date (the policy's effective period).
+import type { Policy } from '../../engine/policy/schema';
+import { compilePolicy, type CompiledPolicy } from '../../engine/settlement';
+import { listPolicies } from './policies';
+
+export interface BookEntry {
+  id: string;
+  policy: Policy;
+  compiled: CompiledPolicy;
+}
+
+export class PolicyBook {
+  private readonly entries: BookEntry[];
+
+  constructor(policies: Array<{ id: string; policy: Policy }>) {
+    this.entries = policies.map((p) => ({ ...p, compiled: compilePolicy(p.policy) }));
+  }
+
+  /** Every valid policy file; an invalid one stops start-up with its issues listed. */
+  static load(dir?: string): PolicyBook {
+    const listed = listPolicies(dir);
+    const bad = listed.filter((l) => 'issues' in l);
+    if (bad.length) throw new Error(`Invalid policy files:\n${bad.map((b) => `  ${b.file}: ${'issues' in b ? b.issues.map((i) => `${i.path}: ${i.message}`).join('; ') : ''}`).join('\n')}`);
+    return new PolicyBook(listed.flatMap((l) => ('policy' in l ? [{ id: l.id, policy: l.policy }] : [])));
+  }
+
+  get all(): readonly BookEntry[] {
+    return this.entries;
+  }
+
+  byId(id: string): BookEntry | undefined {
+    return this.entries.find((e) => e.id === id);
+  }
+
+  /** The policy for a resident of `regionCode` on `date`, or undefined when none is in force. */
+  forRegion(regionCode: string, date: string): BookEntry | undefined {
+    let best: BookEntry | undefined;
+    for (const e of this.entries) {
+      const code = e.policy.region.code === '00' ? '' : e.policy.region.code;
+      const inForce = e.policy.effective.from <= date && (!e.policy.effective.to || date <= e.policy.effective.to);
+      if (inForce && regionCode.startsWith(code) && (!best || code.length > (best.policy.region.code === '00' ? 0 : best.policy.region.code.length))) best = e;
+    }
+    return best;
+  }
+}

@@ -1,0 +1,128 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { shanghaiDate } from '../../engine/calendar';
+import { requireRole } from '../../server/auth';
+import type { AppContext } from '../../server/context';
+import { forbidden, notFound, problemSchema } from '../../server/problem';
+import * as people from '../people/queries';
+import { scopeOf } from '../people/service';
+import { SETTLING_ROLES } from './counter';
+import { getSettlement, personClaims, quote, reverseClaim, settleClaim } from './service';
+
+const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
+const fen = z.number().int();
+
+const claimBody = {
+  personId: z.uuid(),
+  serviceDate: z.iso.date().optional().describe('today (Asia/Shanghai) by default'),
+  lines: z
+    .array(z.strictObject({
+      drugCode: z.string().regex(/^D\d{4}$/),
+      quantity: z.int().min(1).max(100).describe('packs (盒)'),
+      daysSupply: z.int().min(1).max(366).optional().describe('as prescribed; otherwise estimated from the usual daily dose'),
+    }))
+    .min(1)
+    .max(20),
+};
+
+const lineSchema = z.object({
+  lineNo: z.int(), drugCode: z.string(), drugName: z.string(), strength: z.string(), quantity: z.int(), unitPriceFen: fen, amountFen: fen,
+  daysSupply: z.int(), disease: z.string().nullable(), scope: z.enum(['two_disease', 'general']), scopeReason: z.string(),
+  benefit: z.string(), reason: z.string(), ratioBp: z.int(), fundPayFen: fen, deductibleFen: fen, copayFen: fen, overLimitFen: fen,
+  fundRemainingFen: fen.nullable(), explanation: z.string(),
+}).meta({ id: 'SettledLine' });
+
+const totalsSchema = z.object({ amountFen: fen, fundPayFen: fen, deductibleFen: fen, copayFen: fen, overLimitFen: fen, criticalIllnessFen: fen, selfPayFen: fen });
+
+const settlementSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(['settled', 'reversed']),
+  person: z.object({ id: z.uuid(), name: z.string(), idNumber: z.string() }),
+  institution: z.object({ id: z.uuid(), name: z.string(), level: z.string() }),
+  serviceDate: z.iso.date(),
+  insuranceType: z.string(),
+  policyId: z.string(),
+  idempotencyKey: z.string(),
+  settledAt: z.string(),
+  reversedAt: z.string().nullable(),
+  reversalReason: z.string().nullable(),
+  totals: totalsSchema,
+  lines: z.array(lineSchema),
+  history: z.array(z.object({ at: z.string(), from: z.string().nullable(), to: z.string(), reason: z.string().nullable(), by: z.string().nullable() })),
+}).meta({ id: 'Settlement' });
+
+export function settlementRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    const counter = (request: Parameters<typeof requireRole>[0]) => ({ user: requireRole(request, SETTLING_ROLES), ip: request.ip });
+
+    app.post('/api/settlements/quote', {
+      schema: {
+        tags: ['settlement'],
+        summary: 'Quote (试算): the split per line under the region’s policy, without committing anything',
+        body: z.strictObject(claimBody),
+        response: {
+          200: z.object({
+            personId: z.uuid(), serviceDate: z.iso.date(), policy: z.object({ id: z.string(), name: z.string() }),
+            institution: z.object({ id: z.uuid(), name: z.string(), level: z.string() }), insuranceType: z.string(),
+            lines: z.array(lineSchema), totals: totalsSchema,
+            benefits: z.array(z.object({ disease: z.string(), name: z.string(), applies: z.boolean(), reason: z.string(), message: z.string() })),
+          }),
+          ...errors,
+        },
+      },
+      handler: async (request) => quote(ctx, counter(request), request.body),
+    });
+
+    app.post('/api/settlements', {
+      schema: {
+        tags: ['settlement'],
+        summary: 'Settle (结算) a claim; the same idempotency key returns the first result and pays nothing twice',
+        body: z.strictObject({ ...claimBody, idempotencyKey: z.string().min(8).max(100).describe('one per purchase, chosen by the counter (e.g. a UUID)') }),
+        response: { 200: settlementSchema, 201: settlementSchema, ...errors },
+      },
+      handler: async (request, reply) => {
+        const { replayed, settlement } = await settleClaim(ctx, counter(request), request.body);
+        return reply.code(replayed ? 200 : 201).send(settlement);
+      },
+    });
+
+    app.post('/api/settlements/:id/reverse', {
+      schema: {
+        tags: ['settlement'],
+        summary: 'Reverse (冲正/退费) a settled claim, giving back what it drew from the person’s limits',
+        params: z.strictObject({ id: z.uuid() }),
+        body: z.strictObject({ reason: z.string().trim().min(2).max(200) }),
+        response: { 200: settlementSchema, ...errors },
+      },
+      handler: async (request) => reverseClaim(ctx, counter(request), request.params.id, request.body.reason),
+    });
+
+    app.get('/api/settlements/:id', {
+      schema: { tags: ['settlement'], summary: 'One claim as its receipt (结算单) shows it', params: z.strictObject({ id: z.uuid() }), response: { 200: settlementSchema, ...errors } },
+      handler: async (request) => getSettlement(ctx, { user: requireRole(request, [...SETTLING_ROLES, 'patient', 'system_admin']), ip: request.ip }, request.params.id),
+    });
+
+    app.get('/api/people/:id/claims', {
+      schema: {
+        tags: ['settlement'],
+        summary: "A person's claims of a year and what they have used of each benefit pool",
+        params: z.strictObject({ id: z.uuid() }),
+        querystring: z.strictObject({ year: z.coerce.number().int().min(2000).max(2100).optional() }),
+        response: {
+          200: z.object({
+            year: z.int(),
+            pools: z.record(z.string(), z.object({ fundPaid: fen, deductibleMet: fen })),
+            claims: z.array(z.object({ id: z.uuid(), serviceDate: z.iso.date(), status: z.string(), amountFen: fen, fundPayFen: fen, institution: z.string() })),
+          }),
+          ...errors,
+        },
+      },
+      handler: async (request) => {
+        const user = requireRole(request, [...SETTLING_ROLES, 'insurance_reviewer', 'system_admin', 'patient']);
+        const id = request.params.id;
+        if (!(await people.findPerson(ctx.db, scopeOf(user), id))) throw (await people.personExists(ctx.db, id)) ? forbidden('This person is outside your scope') : notFound('No such person');
+        return personClaims(ctx, { user, ip: request.ip }, id, request.query.year ?? Number(shanghaiDate(ctx.now()).slice(0, 4)));
+      },
+    });
+  };
+}

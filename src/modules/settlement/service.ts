@@ -1,0 +1,188 @@
+// Quote (试算), settle (结算) with an idempotency key, and reverse (冲正) a settled claim. Settling
+// locks the person's accumulator row for the year, so two counters settling for one person queue
+// up and the fund never pays past a limit; each operation is one transaction.
+import { createHash, randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { settle, type PersonYearState, type Settlement } from '../../engine/settlement';
+import type { Database } from '../../db/connect';
+import type { AppContext } from '../../server/context';
+import { conflict, forbidden, notFound } from '../../server/problem';
+import { type Actor, writeAudit } from '../audit/log';
+import { type CounterClaimInput, prepareClaim, SCOPE_REASON_TEXT } from './counter';
+import { settlementView } from './view';
+
+type Pools = PersonYearState['pools'];
+
+function requireCounter(actor: Actor) {
+  if (actor.user.role !== 'pharmacist' && actor.user.role !== 'family_doctor') throw forbidden('Settlement is done at a pharmacy or clinic counter');
+}
+
+async function accumulator(db: Database, personId: string, year: number, lock: boolean): Promise<PersonYearState> {
+  if (lock) await db.insertInto('benefit_accumulator').values({ person_id: personId, year }).onConflict((oc) => oc.doNothing()).execute();
+  let q = db.selectFrom('benefit_accumulator').select('pools').where('person_id', '=', personId).where('year', '=', year);
+  if (lock) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  return { year, pools: row?.pools ?? {} };
+}
+
+function linesOut(prepared: Awaited<ReturnType<typeof prepareClaim>>, result: Settlement) {
+  return prepared.lines.map((l, i) => {
+    const s = result.lines[i];
+    return {
+      lineNo: l.lineNo, drugCode: l.drug.code, drugName: l.drug.generic_name_zh, strength: l.drug.strength, quantity: l.quantity, unitPriceFen: l.drug.price_fen,
+      amountFen: l.amountFen, daysSupply: l.daysSupply, disease: l.disease, scope: l.scope, scopeReason: l.scopeReason,
+      benefit: s.benefit, reason: s.reason, ratioBp: s.ratioBp, fundPayFen: s.fundPay, deductibleFen: s.deductible, copayFen: s.copay,
+      overLimitFen: s.overLimit, fundRemainingFen: s.fundRemaining, explanation: `${SCOPE_REASON_TEXT[l.scopeReason]}；${s.explanation}`,
+    };
+  });
+}
+
+export async function quote(ctx: AppContext, actor: Actor, input: CounterClaimInput) {
+  requireCounter(actor);
+  const prepared = await prepareClaim(ctx, ctx.db, actor.user, input, 'quote');
+  const state = await accumulator(ctx.db, input.personId, Number(prepared.claim.serviceDate.slice(0, 4)), false);
+  const result = settle(prepared.entry.compiled, state, prepared.claim);
+  await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'settlement_quote', personId: input.personId }]);
+  return {
+    personId: input.personId,
+    serviceDate: prepared.claim.serviceDate,
+    policy: { id: prepared.entry.id, name: prepared.entry.policy.name },
+    institution: { id: prepared.institution.id, name: prepared.institution.name, level: prepared.institution.level },
+    insuranceType: prepared.claim.insuranceType,
+    lines: linesOut(prepared, result),
+    totals: totalsOut(result),
+    benefits: prepared.eligibility.benefits,
+  };
+}
+
+const totalsOut = (r: Settlement) => ({
+  amountFen: r.totals.amount, fundPayFen: r.totals.fundPay, deductibleFen: r.totals.deductible, copayFen: r.totals.copay,
+  overLimitFen: r.totals.overLimit, criticalIllnessFen: r.totals.criticalIllness, selfPayFen: r.totals.amount - r.totals.fundPay,
+});
+
+const requestHash = (input: CounterClaimInput, date: string) =>
+  createHash('sha256').update(JSON.stringify([input.personId, date, input.lines.map((l) => [l.drugCode, l.quantity, l.daysSupply ?? null])])).digest('hex');
+
+/** What the claim added to each pool: new state minus old, key by key. */
+function deltas(before: Pools, after: Pools): Pools {
+  const out: Record<string, { fundPaid: number; deductibleMet: number }> = {};
+  for (const key of Object.keys(after)) {
+    const b = before[key] ?? { fundPaid: 0, deductibleMet: 0 };
+    const fundPaid = after[key].fundPaid - b.fundPaid;
+    const deductibleMet = after[key].deductibleMet - b.deductibleMet;
+    if (fundPaid || deductibleMet) out[key] = { fundPaid, deductibleMet };
+  }
+  return out;
+}
+
+export async function settleClaim(ctx: AppContext, actor: Actor, input: CounterClaimInput & { idempotencyKey: string }) {
+  requireCounter(actor);
+  const institutionId = actor.user.institutionId!;
+  const existing = await findByKey(ctx.db, institutionId, input.idempotencyKey);
+  if (existing) return replay(ctx, actor, existing, input);
+  try {
+    const id = await ctx.db.transaction().execute(async (trx) => {
+      const claimId = randomUUID();
+      const prepared = await prepareClaim(ctx, trx, actor.user, input, claimId);
+      const year = Number(prepared.claim.serviceDate.slice(0, 4));
+      const state = await accumulator(trx, input.personId, year, true);
+      const result = settle(prepared.entry.compiled, state, prepared.claim);
+      const t = result.totals;
+      await trx
+        .insertInto('claim')
+        .values({
+          id: claimId, person_id: input.personId, institution_id: institutionId, idempotency_key: input.idempotencyKey,
+          request_hash: requestHash(input, prepared.claim.serviceDate), service_date: prepared.claim.serviceDate,
+          insurance_type: prepared.claim.insuranceType, institution_level: prepared.claim.institutionLevel, policy_id: prepared.entry.id,
+          amount_fen: t.amount, fund_pay_fen: t.fundPay, deductible_fen: t.deductible, copay_fen: t.copay, over_limit_fen: t.overLimit,
+          critical_illness_fen: t.criticalIllness, pool_deltas: JSON.stringify(deltas(state.pools, result.newState.pools)), settled_by: actor.user.id, settled_at: ctx.now(),
+        })
+        .execute();
+      await trx
+        .insertInto('claim_line')
+        .values(linesOut(prepared, result).map((l) => ({
+          claim_id: claimId, line_no: l.lineNo, drug_code: l.drugCode, quantity: l.quantity, unit_price_fen: l.unitPriceFen, amount_fen: l.amountFen,
+          days_supply: l.daysSupply, disease_code: l.disease, scope: l.scope, scope_reason: l.scopeReason, benefit: l.benefit, reason: l.reason,
+          ratio_bp: l.ratioBp, fund_pay_fen: l.fundPayFen, deductible_fen: l.deductibleFen, copay_fen: l.copayFen, over_limit_fen: l.overLimitFen,
+          fund_remaining_fen: l.fundRemainingFen, explanation: l.explanation,
+        })))
+        .execute();
+      await trx.updateTable('benefit_accumulator').set({ pools: JSON.stringify(result.newState.pools), updated_at: ctx.now() }).where('person_id', '=', input.personId).where('year', '=', year).execute();
+      await trx.insertInto('claim_event').values({ claim_id: claimId, person_id: input.personId, user_id: actor.user.id, from_status: null, to_status: 'settled', at: ctx.now() }).execute();
+      await writeAudit(trx, actor, [{ action: 'create', entity: 'claim', entityId: claimId, personId: input.personId }]);
+      return claimId;
+    });
+    return { replayed: false, settlement: await settlementView(ctx.db, id) };
+  } catch (err) {
+    // the same key from two counters at once: the loser finds the winner's claim
+    if ((err as { code?: string }).code === '23505') {
+      const winner = await findByKey(ctx.db, institutionId, input.idempotencyKey);
+      if (winner) return replay(ctx, actor, winner, input);
+    }
+    throw err;
+  }
+}
+
+function findByKey(db: Database, institutionId: string, key: string) {
+  return db.selectFrom('claim').select(['id', 'request_hash', 'service_date', 'person_id']).where('institution_id', '=', institutionId).where('idempotency_key', '=', key).executeTakeFirst();
+}
+
+async function replay(ctx: AppContext, actor: Actor, existing: { id: string; request_hash: string; service_date: string; person_id: string }, input: CounterClaimInput) {
+  if (existing.person_id !== input.personId || existing.request_hash !== requestHash(input, input.serviceDate ?? existing.service_date))
+    throw conflict('idempotency_key_reused', 'This idempotency key was used for a different claim');
+  await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'claim', entityId: existing.id, personId: existing.person_id, detail: { replay: true } }]);
+  return { replayed: true, settlement: await settlementView(ctx.db, existing.id) };
+}
+
+export async function reverseClaim(ctx: AppContext, actor: Actor, claimId: string, reason: string) {
+  requireCounter(actor);
+  await ctx.db.transaction().execute(async (trx) => {
+    const claim = await trx.selectFrom('claim').selectAll().where('id', '=', claimId).forUpdate().executeTakeFirst();
+    if (!claim) throw notFound('No such claim');
+    if (claim.institution_id !== actor.user.institutionId) throw forbidden('A claim is reversed where it was settled');
+    if (claim.status !== 'settled') throw conflict('already_reversed', 'This claim has already been reversed');
+    const year = Number(claim.service_date.slice(0, 4));
+    const state = await accumulator(trx, claim.person_id, year, true);
+    const pools: Record<string, { fundPaid: number; deductibleMet: number }> = { ...state.pools };
+    for (const [key, d] of Object.entries(claim.pool_deltas)) {
+      const p = pools[key] ?? { fundPaid: 0, deductibleMet: 0 };
+      pools[key] = { fundPaid: Math.max(0, p.fundPaid - d.fundPaid), deductibleMet: Math.max(0, p.deductibleMet - d.deductibleMet) };
+    }
+    await trx.updateTable('benefit_accumulator').set({ pools: JSON.stringify(pools), updated_at: ctx.now() }).where('person_id', '=', claim.person_id).where('year', '=', year).execute();
+    await trx.updateTable('claim').set({ status: 'reversed', reversed_by: actor.user.id, reversed_at: ctx.now(), reversal_reason: reason }).where('id', '=', claimId).execute();
+    await trx.insertInto('claim_event').values({ claim_id: claimId, person_id: claim.person_id, user_id: actor.user.id, from_status: 'settled', to_status: 'reversed', reason, at: ctx.now() }).execute();
+    await writeAudit(trx, actor, [{ action: 'update', entity: 'claim', entityId: claimId, personId: claim.person_id, detail: { reverse: reason } }]);
+  });
+  return settlementView(ctx.db, claimId);
+}
+
+export async function getSettlement(ctx: AppContext, actor: Actor, claimId: string) {
+  const claim = await ctx.db.selectFrom('claim').select(['person_id', 'institution_id']).where('id', '=', claimId).executeTakeFirst();
+  if (!claim) throw notFound('No such claim');
+  const user = actor.user;
+  const allowed = user.role === 'patient' ? user.personId === claim.person_id : user.role === 'system_admin' || user.institutionId === claim.institution_id;
+  if (!allowed) throw forbidden('This claim is outside your scope');
+  await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'claim', entityId: claimId, personId: claim.person_id }]);
+  return settlementView(ctx.db, claimId);
+}
+
+/** A person's claims of a year, newest first, with what is left of each pool. */
+export async function personClaims(ctx: AppContext, actor: Actor, personId: string, year: number) {
+  const rows = await ctx.db
+    .selectFrom('claim')
+    .innerJoin('institution as i', 'i.id', 'claim.institution_id')
+    .select(['claim.id', 'claim.service_date', 'claim.status', 'claim.amount_fen', 'claim.fund_pay_fen', 'i.name as institution_name'])
+    .where('claim.person_id', '=', personId)
+    .where(sql<boolean>`extract(year from claim.service_date) = ${year}`)
+    .orderBy('claim.service_date', 'desc')
+    .orderBy('claim.settled_at', 'desc')
+    .execute();
+  const state = await accumulator(ctx.db, personId, year, false);
+  await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'claim', personId, detail: { year } }]);
+  return {
+    year,
+    pools: state.pools,
+    claims: rows.map((r) => ({ id: r.id, serviceDate: r.service_date, status: r.status, amountFen: r.amount_fen, fundPayFen: r.fund_pay_fen, institution: r.institution_name })),
+  };
+}
+

@@ -1,0 +1,115 @@
+// Real-time settlement at the counter: quote, settle with idempotency, reverse, the annual limit,
+// and concurrent settlements for one person that must never push the fund past it.
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testApp, type TestApp } from '../helpers/app';
+
+let t: TestApp;
+let pharmacist: string;
+let resident: { id: string };
+let amlodipine: { code: string; price_fen: number };
+beforeAll(async () => {
+  t = await testApp();
+  pharmacist = await t.login('pharmacist');
+  // a Jiaxing resident-insured patient of the pharmacy's county, contracted, hypertension confirmed, nothing settled yet
+  resident = await t.database.db
+    .selectFrom('person as p')
+    .innerJoin('registration as r', 'r.person_id', 'p.id')
+    .innerJoin('contract as c', 'c.person_id', 'p.id')
+    .select('p.id')
+    .where('p.insurance_type', '=', 'resident')
+    .where('p.region_code', 'like', '330402%')
+    .where('r.disease_code', '=', 'hypertension')
+    .where('r.effective_to', 'is', null)
+    .where('r.effective_from', '<=', '2026-06-10')
+    .where('c.status', '=', 'active')
+    .where('c.start_date', '<=', '2026-06-10')
+    .where('c.end_date', '>=', '2026-06-15')
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('registration as d').select('d.id').whereRef('d.person_id', '=', 'p.id').where('d.disease_code', '=', 'diabetes'))))
+    .limit(1)
+    .executeTakeFirstOrThrow();
+  amlodipine = await t.database.db.selectFrom('drug').select(['code', 'price_fen']).where('generic_name_zh', '=', '苯磺酸氨氯地平片').executeTakeFirstOrThrow();
+});
+afterAll(() => t.close());
+
+const post = (url: string, payload: object) => t.app.inject({ method: 'POST', url, headers: { cookie: pharmacist }, payload });
+const halfUp = (fen: number, bp: number) => Math.floor((fen * bp + 5000) / 10000);
+const pools = async (personId: string) =>
+  (await t.database.db.selectFrom('benefit_accumulator').select('pools').where('person_id', '=', personId).where('year', '=', 2026).executeTakeFirst())?.pools ?? {};
+
+describe('counter settlement', () => {
+  it('quotes at the pharmacy ratio (53 %) with nothing committed', async () => {
+    const res = await post('/api/settlements/quote', { personId: resident.id, lines: [{ drugCode: amlodipine.code, quantity: 3 }] });
+    expect(res.statusCode, res.body).toBe(200);
+    const q = res.json();
+    const amount = 3 * amlodipine.price_fen;
+    expect(q.policy.id).toBe('jiaxing-2021');
+    expect(q.lines[0]).toMatchObject({ scope: 'two_disease', scopeReason: 'registered_disease', disease: 'hypertension', ratioBp: 5300, amountFen: amount, fundPayFen: halfUp(amount, 5300) });
+    expect(q.totals.fundPayFen + q.totals.deductibleFen + q.totals.copayFen + q.totals.overLimitFen).toBe(amount);
+    expect(q.lines[0].fundRemainingFen).toBe(180000 - halfUp(amount, 5300));
+    expect(await pools(resident.id)).toEqual({});
+  });
+
+  it('settles once per idempotency key, refuses the key for another claim, and reverses', async () => {
+    const body = { personId: resident.id, lines: [{ drugCode: amlodipine.code, quantity: 2 }], idempotencyKey: 'counter-1-0001' };
+    const first = await post('/api/settlements', body);
+    expect(first.statusCode, first.body).toBe(201);
+    const fund = first.json().totals.fundPayFen;
+    expect(fund).toBe(halfUp(2 * amlodipine.price_fen, 5300));
+    const again = await post('/api/settlements', body);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().id).toBe(first.json().id);
+    expect((await pools(resident.id))['resident.chronic'].fundPaid).toBe(fund); // paid once
+    const reused = await post('/api/settlements', { ...body, lines: [{ drugCode: amlodipine.code, quantity: 5 }] });
+    expect(reused.statusCode).toBe(409);
+    expect(reused.json().errors[0].rule).toBe('idempotency_key_reused');
+
+    const reversed = await post(`/api/settlements/${first.json().id}/reverse`, { reason: '患者退药' });
+    expect(reversed.statusCode, reversed.body).toBe(200);
+    expect(reversed.json().status).toBe('reversed');
+    expect(reversed.json().history.map((h: { to: string }) => h.to)).toEqual(['settled', 'reversed']);
+    expect((await pools(resident.id))['resident.chronic'].fundPaid).toBe(0);
+    const twice = await post(`/api/settlements/${first.json().id}/reverse`, { reason: '重复' });
+    expect(twice.json().errors[0].rule).toBe('already_reversed');
+  });
+
+  it('never lets concurrent settlements for one person pass the 1,800 yuan limit', async () => {
+    // each claim's fund share is about an eighth of the limit: twelve of them must hit it
+    const claims = Array.from({ length: 12 }, (_, i) => post('/api/settlements', { personId: resident.id, lines: [{ drugCode: amlodipine.code, quantity: 100, daysSupply: 60 }], idempotencyKey: `burst-${String(i).padStart(4, '0')}` }));
+    const results = await Promise.all(claims);
+    expect(results.every((r) => r.statusCode === 201)).toBe(true);
+    const paid = results.reduce((sum, r) => sum + r.json().totals.fundPayFen, 0);
+    const state = await pools(resident.id);
+    expect(state['resident.chronic'].fundPaid).toBe(paid);
+    const amount = 100 * amlodipine.price_fen;
+    expect(paid).toBe(Math.min(12 * halfUp(amount, 5300), 180000));
+    expect(paid).toBeLessThanOrEqual(180000);
+    const over = results.reduce((sum, r) => sum + r.json().totals.overLimitFen, 0);
+    expect(12 * halfUp(amount, 5300)).toBeGreaterThan(180000); // the burst does exceed the limit
+    expect(over).toBeGreaterThan(0);
+    // the stored claims add up to the accumulator too
+    const sum = await t.database.db.selectFrom('claim').select(sql<number>`coalesce(sum(fund_pay_fen), 0)`.as('s')).where('person_id', '=', resident.id).where('status', '=', 'settled').executeTakeFirstOrThrow();
+    expect(Number(sum.s)).toBe(paid);
+  });
+
+  it('sends a drug for an unregistered disease to general outpatient, which does not cover pharmacies in Jiaxing', async () => {
+    const metformin = await t.database.db.selectFrom('drug').select('code').where('generic_name_zh', 'like', '盐酸二甲双胍片%').executeTakeFirstOrThrow();
+    const q = (await post('/api/settlements/quote', { personId: resident.id, lines: [{ drugCode: metformin.code, quantity: 1 }] })).json();
+    expect(q.lines[0]).toMatchObject({ scope: 'general', scopeReason: 'not_registered', fundPayFen: 0 });
+    expect(q.lines[0].explanation).toContain('按普通门诊');
+  });
+
+  it('validates input and scope', async () => {
+    const bad = await post('/api/settlements/quote', { personId: resident.id, lines: [{ drugCode: 'D9999', quantity: 1 }] });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0]).toMatchObject({ field: 'body.lines.0.drugCode', rule: 'on_drug_list' });
+    const zero = await post('/api/settlements/quote', { personId: resident.id, lines: [{ drugCode: amlodipine.code, quantity: 0 }] });
+    expect(zero.json().errors[0].field).toBe('body.lines.0.quantity');
+    const future = await post('/api/settlements/quote', { personId: resident.id, serviceDate: '2027-01-01', lines: [{ drugCode: amlodipine.code, quantity: 1 }] });
+    expect(future.json().errors[0].rule).toBe('not_in_future');
+    const outsider = await t.database.db.selectFrom('person').select('id').where('region_code', 'not like', '330402%').limit(1).executeTakeFirstOrThrow();
+    expect((await post('/api/settlements/quote', { personId: outsider.id, lines: [{ drugCode: amlodipine.code, quantity: 1 }] })).statusCode).toBe(403);
+    const reviewer = await t.login('reviewer');
+    expect((await t.app.inject({ method: 'POST', url: '/api/settlements/quote', headers: { cookie: reviewer }, payload: { personId: resident.id, lines: [{ drugCode: amlodipine.code, quantity: 1 }] } })).statusCode).toBe(403);
+  });
+});
