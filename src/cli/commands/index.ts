@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import { registerDatabase } from './database';
 import { registerPolicy } from './policy';
 import { registerSettleBatch } from './settle-batch';
+import { registerSimulate } from './simulate';
 import { registerStart } from './start';
 
 /** Every CLI command, in the order `manbing --help` lists them. */
 export const commands: Array<(program: Command) => void> = [registerStart, registerDatabase];
-commands.push(registerPolicy, registerSettleBatch);
+commands.push(registerPolicy, registerSettleBatch, registerSimulate);

@@ -7,6 +7,7 @@ import { hashPassword } from '../auth/password';
 import { loadDrugs, loadRegions } from '../reference/catalogue';
 import { buildCity, type DemoCity } from './city';
 import { type DemoPerson, generatePeople } from './people';
+import { PolicyBook } from '../settlement/policyBook';
 import { addProgramme, type DemoActors, emptyProgramme, type ProgrammeRows } from './programme';
 import { Random } from './random';
 
@@ -52,6 +53,8 @@ export async function loadDemoCity(db: Database, options: DemoOptions) {
   const teamsByTown = new Map<string, DemoCity['teams']>();
   for (const team of city.teams) teamsByTown.set(team.town_code, [...(teamsByTown.get(team.town_code) ?? []), team]);
   const drugs = loadDrugs();
+  const policy = PolicyBook.load().forRegion(DEMO_CITY, options.asOf);
+  if (!policy) throw new Error(`No benefit policy in force for ${DEMO_CITY} on ${options.asOf}`);
   const doctorTeam = city.teams[0];
   let demoPatient: DemoPerson | undefined;
   let done = 0;
@@ -64,11 +67,11 @@ export async function loadDemoCity(db: Database, options: DemoOptions) {
   };
   for (const person of generatePeople(rng, city, options.patients, options.asOf)) {
     people.push(person);
-    const filingsBefore = programme.filings.length;
-    addProgramme(rng, programme, person, city, teamsByTown, drugs, actors, options.asOf);
-    const filing = programme.filings[filingsBefore];
-    // the demo patient: contracted with the demo doctor's team, hypertension confirmed
-    if (!demoPatient && filing?.team_id === doctorTeam.id && filing.status === 'approved' && person.conditions.some((c) => c.disease_code === 'hypertension')) demoPatient = person;
+    // the demo patient: the first hypertension patient of the demo doctor's town, contracted with
+    // the doctor's team and confirmed, so every role's screens have someone to show
+    const isDemoPatient = !demoPatient && person.region_code === doctorTeam.town_code && person.conditions.some((c) => c.disease_code === 'hypertension');
+    if (isDemoPatient) demoPatient = person;
+    addProgramme(rng, programme, person, city, teamsByTown, drugs, actors, options.asOf, { policy }, isDemoPatient ? doctorTeam : undefined);
     if (person.conditions.length) done++;
     if (people.length === BATCH) {
       await flush();
@@ -107,6 +110,18 @@ async function writeBatch(db: Database, people: DemoPerson[], p: ProgrammeRows) 
     id: 'uuid', person_id: 'uuid', filing_id: 'uuid', line_no: 'integer', drug_code: 'text', dose: 'text', frequency: 'text', days_supply: 'integer',
     dispensing: 'text', pharmacy_id: 'uuid', effective_from: 'date',
   }, p.prescriptions);
+  await insertMany(db, 'claim', {
+    id: 'uuid', person_id: 'uuid', institution_id: 'uuid', idempotency_key: 'text', request_hash: 'text', service_date: 'date', insurance_type: 'text',
+    institution_level: 'text', policy_id: 'text', amount_fen: 'bigint', fund_pay_fen: 'bigint', deductible_fen: 'bigint', copay_fen: 'bigint',
+    over_limit_fen: 'bigint', critical_illness_fen: 'bigint', pool_deltas: 'jsonb', settled_by: 'uuid', settled_at: 'timestamptz',
+  }, p.claims);
+  await insertMany(db, 'claim_line', {
+    claim_id: 'uuid', line_no: 'integer', drug_code: 'text', quantity: 'integer', unit_price_fen: 'integer', amount_fen: 'bigint', days_supply: 'integer',
+    disease_code: 'text', scope: 'text', scope_reason: 'text', benefit: 'text', reason: 'text', ratio_bp: 'integer', fund_pay_fen: 'bigint',
+    deductible_fen: 'bigint', copay_fen: 'bigint', over_limit_fen: 'bigint', fund_remaining_fen: 'bigint', explanation: 'text',
+  }, p.claimLines);
+  await insertMany(db, 'claim_event', { claim_id: 'uuid', person_id: 'uuid', user_id: 'uuid', from_status: 'text', to_status: 'text', at: 'timestamptz' }, p.claimEvents);
+  await insertMany(db, 'benefit_accumulator', { person_id: 'uuid', year: 'integer', pools: 'jsonb' }, p.accumulators);
 }
 
 interface DemoUser {

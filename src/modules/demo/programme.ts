@@ -2,12 +2,19 @@
 // patients contracted with a team of their town (some renewed, some expiring soon); most of those
 // registered and confirmed with a continuous prescription, some pending review or returned.
 import { addDays, addMonths, type IsoDate } from '../../engine/calendar';
+import { settle, type PersonYearState } from '../../engine/settlement';
 import type { Drug } from '../reference/catalogue';
+import type { BookEntry } from '../settlement/policyBook';
 import type { DemoCity } from './city';
 import type { DemoPerson } from './people';
 import type { Random } from './random';
 
 export const CONTRACT_RATE = 0.8;
+
+/** Settles the demo's refills under the region's policy, as the counter would have. */
+export interface DemoSettlement {
+  policy: BookEntry;
+}
 
 export interface DemoActors {
   /** Demo user id of each team's lead doctor, by team id. */
@@ -25,17 +32,24 @@ export interface ProgrammeRows {
   filingEvents: Array<Record<string, unknown>>;
   registrations: Array<Record<string, unknown>>;
   prescriptions: Array<Record<string, unknown>>;
+  claims: Array<Record<string, unknown>>;
+  claimLines: Array<Record<string, unknown>>;
+  claimEvents: Array<Record<string, unknown>>;
+  accumulators: Array<Record<string, unknown>>;
 }
 
 export const emptyProgramme = (): ProgrammeRows => ({
   contracts: [], contractEvents: [], filings: [], filingDiseases: [], filingLines: [], filingEvents: [], registrations: [], prescriptions: [],
+  claims: [], claimLines: [], claimEvents: [], accumulators: [],
 });
 
 const ts = (date: IsoDate, hour: number) => `${date}T${String(hour).padStart(2, '0')}:00:00+08:00`;
 
-export function addProgramme(rng: Random, out: ProgrammeRows, person: DemoPerson, city: DemoCity, teamsByTown: Map<string, DemoCity['teams']>, drugs: Drug[], actors: DemoActors, asOf: IsoDate) {
-  if (person.conditions.length === 0 || !rng.chance(CONTRACT_RATE)) return;
-  const team = rng.pick(teamsByTown.get(person.region_code)!);
+export function addProgramme(rng: Random, out: ProgrammeRows, person: DemoPerson, city: DemoCity, teamsByTown: Map<string, DemoCity['teams']>, drugs: Drug[], actors: DemoActors, asOf: IsoDate, settlement: DemoSettlement, forcedTeam?: DemoCity['teams'][number]) {
+  // forcedTeam: contracted with that team and confirmed, whatever the dice say (the demo patient)
+  const contracted = rng.chance(CONTRACT_RATE);
+  if (person.conditions.length === 0 || !(contracted || forcedTeam)) return;
+  const team = forcedTeam ?? rng.pick(teamsByTown.get(person.region_code)!);
   const doctorUser = actors.doctorUser.get(team.id)!;
   const countyCode = person.region_code.slice(0, 6);
   const reviewerUser = actors.reviewerUser.get(countyCode)!;
@@ -55,7 +69,7 @@ export function addProgramme(rng: Random, out: ProgrammeRows, person: DemoPerson
   out.contracts.push(contractRow(contractId, person, team, start, addDays(addMonths(start, 12), -1), packages, 'active', previousId));
   out.contractEvents.push(eventRow(contractId, person.id, doctorUser, 'sign', null, 'active', ts(start, 9), previousId ? 'renewal' : null));
 
-  const roll = rng.next();
+  const roll = forcedTeam ? 0 : rng.next();
   if (roll > 0.95) return; // contracted, not yet registered
   const status = roll < 0.85 ? 'approved' : roll < 0.92 ? 'submitted' : 'returned';
   const filingId = rng.uuid();
@@ -79,15 +93,63 @@ export function addProgramme(rng: Random, out: ProgrammeRows, person: DemoPerson
       out.registrations.push({ id: rng.uuid(), person_id: person.id, disease_code: c.disease_code, effective_from: effective, diagnosed_on: c.diagnosed_on, confirmed_filing_id: filingId });
   }
   let lineNo = 0;
+  const prescribed: Array<{ drug: Drug; disease: string; days: number }> = [];
   for (const c of person.conditions) {
     const options = drugs.filter((d) => d.diseases.includes(c.disease_code) && d.vbp && d.diseases.length === 1);
     for (let k = rng.chance(0.3) ? 2 : 1; k > 0; k--) {
       const drug = rng.pick(options);
       const line = { line_no: ++lineNo, drug_code: drug.code, dose: drug.strength, frequency: 'qd', days_supply: rng.pick([28, 30, 56, 60]), dispensing: 'own', pharmacy_id: null };
       out.filingLines.push({ filing_id: filingId, ...line });
+      prescribed.push({ drug, disease: c.disease_code, days: line.days_supply });
       if (status === 'approved') out.prescriptions.push({ id: rng.uuid(), person_id: person.id, filing_id: filingId, effective_from: effective, ...line });
     }
   }
+  if (status === 'approved') addRefills(rng, out, person, team, doctorUser, prescribed, effective, asOf, settlement);
+}
+
+/**
+ * This year's refills at the team's own centre since the registration took effect, one every
+ * prescription period, settled in date order so the claims and the accumulator agree.
+ */
+function addRefills(rng: Random, out: ProgrammeRows, person: DemoPerson, team: DemoCity['teams'][number], userId: string, prescribed: Array<{ drug: Drug; disease: string; days: number }>, from: IsoDate, asOf: IsoDate, settlement: DemoSettlement) {
+  const yearStart = `${asOf.slice(0, 4)}-01-01`;
+  const period = Math.min(...prescribed.map((p) => p.days));
+  let state: PersonYearState = { year: Number(asOf.slice(0, 4)), pools: {} };
+  for (let date = from > yearStart ? from : addDays(yearStart, rng.int(0, period - 1)); date <= asOf; date = addDays(date, period + rng.int(-3, 7))) {
+    const claimId = rng.uuid();
+    const lines = prescribed.map((p, i) => {
+      const quantity = Math.max(1, Math.ceil((p.days * p.drug.dailyUnits) / p.drug.packSize));
+      return { line_no: i + 1, drug_code: p.drug.code, quantity, unit_price_fen: p.drug.priceFen, amount_fen: quantity * p.drug.priceFen, days_supply: p.days, disease_code: p.disease };
+    });
+    const result = settle(settlement.policy.compiled, state, {
+      claimId, serviceDate: date, insuranceType: person.insurance_type, institutionLevel: 'grassroots', scope: 'two_disease',
+      lines: lines.map((l) => ({ amountFen: l.amount_fen, disease: l.disease_code, daysSupply: l.days_supply })),
+    });
+    const deltas: Record<string, { fundPaid: number; deductibleMet: number }> = {};
+    for (const [key, use] of Object.entries(result.newState.pools)) {
+      const before = state.pools[key] ?? { fundPaid: 0, deductibleMet: 0 };
+      if (use.fundPaid !== before.fundPaid || use.deductibleMet !== before.deductibleMet)
+        deltas[key] = { fundPaid: use.fundPaid - before.fundPaid, deductibleMet: use.deductibleMet - before.deductibleMet };
+    }
+    state = result.newState;
+    const t = result.totals;
+    const at = ts(date, 10);
+    out.claims.push({
+      id: claimId, person_id: person.id, institution_id: team.institution_id, idempotency_key: `demo-${claimId}`, request_hash: 'demo', service_date: date,
+      insurance_type: person.insurance_type, institution_level: 'grassroots', policy_id: settlement.policy.id, amount_fen: t.amount, fund_pay_fen: t.fundPay,
+      deductible_fen: t.deductible, copay_fen: t.copay, over_limit_fen: t.overLimit, critical_illness_fen: t.criticalIllness,
+      pool_deltas: JSON.stringify(deltas), settled_by: userId, settled_at: at,
+    });
+    lines.forEach((l, i) => {
+      const s = result.lines[i];
+      out.claimLines.push({
+        claim_id: claimId, ...l, scope: 'two_disease', scope_reason: 'registered_disease', benefit: s.benefit, reason: s.reason, ratio_bp: s.ratioBp,
+        fund_pay_fen: s.fundPay, deductible_fen: s.deductible, copay_fen: s.copay, over_limit_fen: s.overLimit, fund_remaining_fen: s.fundRemaining, explanation: s.explanation,
+      });
+    });
+    out.claimEvents.push({ claim_id: claimId, person_id: person.id, user_id: userId, from_status: null, to_status: 'settled', at });
+  }
+  if (Object.keys(state.pools).length) out.accumulators.push({ person_id: person.id, year: state.year, pools: JSON.stringify(state.pools) });
 }
 
 function contractRow(id: string, person: DemoPerson, team: DemoCity['teams'][number], start: IsoDate, end: IsoDate, packages: string[], status: string, previousId: string | null) {
