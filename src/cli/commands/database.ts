@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config';
 import { shanghaiDate } from '../../engine/calendar';
-import { describeDatabase, openDatabase } from '../../db/open';
-import { DEMO_PASSWORD, loadDemoCity } from '../../modules/demo/load';
 import { progressBar } from '../progress';
+
+// the database and demo modules load inside the actions, so other commands start without them
+const database = () => Promise.all([import('../../config'), import('../../db/open'), import('../../modules/demo/load')]);
 
 const positiveInt = (name: string) => (value: string) => {
   const n = Number(value);
@@ -16,6 +16,7 @@ export function registerDatabase(program: Command) {
     .command('migrate')
     .description('Create or migrate the database (DATABASE_URL, else the embedded one in MANBING_DATA_DIR)')
     .action(async () => {
+      const [{ loadConfig }, { describeDatabase, openDatabase }] = await database();
       const config = loadConfig();
       const connection = await openDatabase(config);
       await connection.close();
@@ -29,6 +30,7 @@ export function registerDatabase(program: Command) {
     .option('--seed <n>', 'random seed: the same seed builds the same city', positiveInt('--seed'), 1)
     .option('--as-of <date>', 'the day the history runs up to (YYYY-MM-DD)', shanghaiDate(new Date()))
     .action(async (options: { patients: number; seed: number; asOf: string }) => {
+      const [{ loadConfig }, { describeDatabase, openDatabase }, { DEMO_PASSWORD, loadDemoCity }] = await database();
       const config = loadConfig();
       const connection = await openDatabase(config);
       try {
@@ -37,7 +39,7 @@ export function registerDatabase(program: Command) {
         const result = await loadDemoCity(connection.db, { ...options, onProgress: bar.update });
         bar.stop();
         console.log(`Demo city loaded into ${describeDatabase(config)} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.patients} patients, ${result.institutions} institutions, ${result.teams} teams.`);
-        console.log(`Demo users: doctor, pharmacist, reviewer, analyst, admin, patient — password ${DEMO_PASSWORD}`);
+        console.log(`Demo users: doctor, pharmacist, reviewer, analyst, admin, patient (and doctor-NNN, reviewer-<county code>) — password ${DEMO_PASSWORD}`);
       } finally {
         await connection.close();
       }

@@ -1,10 +1,4 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config';
-import { shanghaiDate } from '../../engine/calendar';
-import { describeDatabase, openDatabase } from '../../db/open';
-import { DEMO_PASSWORD, isDatabaseEmpty, loadDemoCity } from '../../modules/demo/load';
-import { buildApp, loggerOptions } from '../../server/app';
-import { PolicyBook } from '../../modules/settlement/policyBook';
 
 export function registerStart(program: Command) {
   program
@@ -12,13 +6,22 @@ export function registerStart(program: Command) {
     .description('Start the API and the web app; an empty database gets the demo city')
     .option('--no-demo', 'leave an empty database empty')
     .action(async (options: { demo: boolean }) => {
+      // loaded here, not at the top, so other commands start without the server's modules
+      const { loadConfig } = await import('../../config');
+      const { shanghaiDate } = await import('../../engine/calendar');
+      const { describeDatabase, openDatabase } = await import('../../db/open');
+      const { DEMO_MAIN_USERS, DEMO_PASSWORD, isDatabaseEmpty, loadDemoCity } = await import('../../modules/demo/load');
+      const { PolicyBook } = await import('../../modules/settlement/policyBook');
+      const { buildApp, loggerOptions } = await import('../../server/app');
+
       const config = loadConfig();
+      const policies = PolicyBook.load();
       const connection = await openDatabase(config);
       if (options.demo && (await isDatabaseEmpty(connection.db))) {
         console.log('Empty database: loading the demo city (3,000 patients)…');
         await loadDemoCity(connection.db, { patients: 3000, seed: 1, asOf: shanghaiDate(new Date()) });
       }
-      const app = await buildApp({ db: connection.db, config, now: () => new Date(), policies: PolicyBook.load() }, { logger: loggerOptions(config.LOG_LEVEL) });
+      const app = await buildApp({ db: connection.db, config, now: () => new Date(), policies }, { logger: loggerOptions(config.LOG_LEVEL) });
       // PGlite writes its files on close: stop cleanly so a second start finds the data intact
       const stop = async () => {
         await app.close();
@@ -28,9 +31,10 @@ export function registerStart(program: Command) {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       await app.listen({ port: config.PORT, host: config.HOST });
-      const demoUsers = await connection.db.selectFrom('app_user').select('username').where('demo', '=', true).execute();
+      const demoUsers = await connection.db.selectFrom('app_user').select('username').where('demo', '=', true).where('username', 'in', DEMO_MAIN_USERS).execute();
       console.log(`\nmanbing 慢病 is running at http://localhost:${config.PORT}  (API docs: /docs)`);
       console.log(`Database: ${describeDatabase(config)}`);
-      if (demoUsers.length) console.log(`Demo logins: ${demoUsers.map((u) => u.username).join(', ')} — password ${DEMO_PASSWORD}\n`);
+      if (demoUsers.length)
+        console.log(`Demo logins: ${demoUsers.map((u) => u.username).join(', ')} (and doctor-NNN, reviewer-<county code> for the other teams and counties) — password ${DEMO_PASSWORD}\n`);
     });
 }

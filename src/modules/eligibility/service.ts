@@ -1,51 +1,57 @@
 // The one answer to "does the chronic benefit apply to this person on this day, and why not":
 // settlement, prescribing and the screens all ask here.
+import { sql } from 'kysely';
 import { decideEligibility } from '../../engine/eligibility';
+import type { ContractStatus } from '../../db/schema';
+import { loadDiseases } from '../reference/catalogue';
 import type { Database } from '../../db/connect';
 
 /** The benefits the programme decides: the two diseases (the drug scope may be wider by policy). */
 export const BENEFIT_DISEASES = ['hypertension', 'diabetes'] as const;
 
+/** Everything the decision needs, in one round trip (the counter calls this on every sale). */
+function factsOf(db: Database, personId: string, date: string) {
+  return sql<{
+    insurance_type: 'resident' | 'employee';
+    insured_since: string;
+    contracts: Array<{ id: string; team_id: string; team_name: string; start_date: string; end_date: string; status: ContractStatus; terminated_on: string | null }>;
+    registrations: Array<{ disease_code: string; effective_from: string; effective_to: string | null }>;
+    open_filings: Array<{ disease_code: string; status: string }>;
+    prescription: Array<{ line_no: number; drug_code: string; generic_name_zh: string; strength: string; dose: string; frequency: string; days_supply: number; dispensing: string; pharmacy_id: string | null }>;
+  }>`
+    select p.insurance_type, p.insured_since::text as insured_since,
+      (select coalesce(json_agg(json_build_object('id', c.id, 'team_id', c.team_id, 'team_name', t.name, 'start_date', c.start_date,
+              'end_date', c.end_date, 'status', c.status, 'terminated_on', c.terminated_on)), '[]')
+         from contract c join family_doctor_team t on t.id = c.team_id where c.person_id = p.id) as contracts,
+      (select coalesce(json_agg(json_build_object('disease_code', r.disease_code, 'effective_from', r.effective_from, 'effective_to', r.effective_to)), '[]')
+         from registration r where r.person_id = p.id) as registrations,
+      (select coalesce(json_agg(json_build_object('disease_code', d.disease_code, 'status', f.status)), '[]')
+         from filing_disease d join registration_filing f on f.id = d.filing_id
+        where d.person_id = p.id and d.open and d.action = 'add') as open_filings,
+      (select coalesce(json_agg(json_build_object('line_no', cp.line_no, 'drug_code', cp.drug_code, 'generic_name_zh', g.generic_name_zh, 'strength', g.strength,
+              'dose', cp.dose, 'frequency', cp.frequency, 'days_supply', cp.days_supply, 'dispensing', cp.dispensing, 'pharmacy_id', cp.pharmacy_id) order by cp.line_no), '[]')
+         from continuous_prescription cp join drug g on g.code = cp.drug_code
+        where cp.person_id = p.id and cp.effective_from <= ${date}::date and (cp.effective_to is null or cp.effective_to > ${date}::date)) as prescription
+    from person p where p.id = ${personId}
+  `.execute(db);
+}
+
 export async function eligibilityOf(db: Database, personId: string, date: string) {
-  const [person, contracts, registrations, openFilings, prescription, diseases] = await Promise.all([
-    db.selectFrom('person').select(['insurance_type', 'insured_since']).where('id', '=', personId).executeTakeFirstOrThrow(),
-    db
-      .selectFrom('contract as c')
-      .innerJoin('family_doctor_team as t', 't.id', 'c.team_id')
-      .select(['c.id', 'c.team_id', 't.name as team_name', 'c.start_date', 'c.end_date', 'c.status', 'c.terminated_on'])
-      .where('c.person_id', '=', personId)
-      .execute(),
-    db.selectFrom('registration').select(['disease_code', 'effective_from', 'effective_to']).where('person_id', '=', personId).execute(),
-    db
-      .selectFrom('filing_disease as d')
-      .innerJoin('registration_filing as f', 'f.id', 'd.filing_id')
-      .select(['d.disease_code', 'f.status'])
-      .where('d.person_id', '=', personId)
-      .where('d.open', '=', true)
-      .where('d.action', '=', 'add')
-      .execute(),
-    db
-      .selectFrom('continuous_prescription as p')
-      .innerJoin('drug', 'drug.code', 'p.drug_code')
-      .select(['p.line_no', 'p.drug_code', 'drug.generic_name_zh', 'drug.strength', 'p.dose', 'p.frequency', 'p.days_supply', 'p.dispensing', 'p.pharmacy_id'])
-      .where('p.person_id', '=', personId)
-      .where('p.effective_from', '<=', date)
-      .where((eb) => eb.or([eb('p.effective_to', 'is', null), eb('p.effective_to', '>', date)]))
-      .orderBy('p.line_no')
-      .execute(),
-    db.selectFrom('disease').select(['code', 'name_zh']).execute(),
-  ]);
-  const nameOf = new Map(diseases.map((d) => [d.code, d.name_zh]));
+  const facts = (await factsOf(db, personId, date)).rows[0];
+  if (!facts) throw new Error(`no person ${personId}`);
+  const nameOf = new Map(loadDiseases().map((d) => [d.code, d.nameZh]));
   const decision = decideEligibility(
     {
-      insuredSince: person.insured_since,
-      contracts: contracts.map((c) => ({ id: c.id, teamId: c.team_id, teamName: c.team_name, startDate: c.start_date, endDate: c.end_date, status: c.status, terminatedOn: c.terminated_on })),
-      registrations: registrations.map((r) => ({ disease: r.disease_code, effectiveFrom: r.effective_from, effectiveTo: r.effective_to })),
-      openFilings: openFilings.map((f) => ({ disease: f.disease_code, status: f.status === 'returned' ? 'returned' : 'submitted' })),
+      insuredSince: facts.insured_since,
+      contracts: facts.contracts.map((c) => ({ id: c.id, teamId: c.team_id, teamName: c.team_name, startDate: c.start_date, endDate: c.end_date, status: c.status, terminatedOn: c.terminated_on })),
+      registrations: facts.registrations.map((r) => ({ disease: r.disease_code, effectiveFrom: r.effective_from, effectiveTo: r.effective_to })),
+      openFilings: facts.open_filings.map((f) => ({ disease: f.disease_code, status: f.status === 'returned' ? 'returned' : 'submitted' })),
     },
     date,
     BENEFIT_DISEASES,
   );
+  const prescription = facts.prescription;
+  const person = { insurance_type: facts.insurance_type, insured_since: facts.insured_since };
   return {
     date,
     personId,

@@ -17,19 +17,27 @@ function requireCounter(actor: Actor) {
   if (actor.user.role !== 'pharmacist' && actor.user.role !== 'family_doctor') throw forbidden('Settlement is done at a pharmacy or clinic counter');
 }
 
-async function accumulator(db: Database, personId: string, year: number, lock: boolean): Promise<PersonYearState> {
-  if (lock) await db.insertInto('benefit_accumulator').values({ person_id: personId, year }).onConflict((oc) => oc.doNothing()).execute();
-  let q = db.selectFrom('benefit_accumulator').select('pools').where('person_id', '=', personId).where('year', '=', year);
-  if (lock) q = q.forUpdate();
-  const row = await q.executeTakeFirst();
+async function accumulator(db: Database, personId: string, year: number): Promise<PersonYearState> {
+  const row = await db.selectFrom('benefit_accumulator').select('pools').where('person_id', '=', personId).where('year', '=', year).executeTakeFirst();
   return { year, pools: row?.pools ?? {} };
+}
+
+/** Creates the person's accumulator row for the year if needed and locks it, in one statement. */
+async function lockAccumulator(db: Database, personId: string, year: number): Promise<PersonYearState> {
+  const row = await db
+    .insertInto('benefit_accumulator')
+    .values({ person_id: personId, year })
+    .onConflict((oc) => oc.columns(['person_id', 'year']).doUpdateSet({ year }))
+    .returning('pools')
+    .executeTakeFirstOrThrow();
+  return { year, pools: row.pools };
 }
 
 function linesOut(prepared: Awaited<ReturnType<typeof prepareClaim>>, result: Settlement) {
   return prepared.lines.map((l, i) => {
     const s = result.lines[i];
     return {
-      lineNo: l.lineNo, drugCode: l.drug.code, drugName: l.drug.generic_name_zh, strength: l.drug.strength, quantity: l.quantity, unitPriceFen: l.drug.price_fen,
+      lineNo: l.lineNo, drugCode: l.drug.code, drugName: l.drug.genericNameZh, strength: l.drug.strength, quantity: l.quantity, unitPriceFen: l.drug.priceFen,
       amountFen: l.amountFen, daysSupply: l.daysSupply, disease: l.disease, scope: l.scope, scopeReason: l.scopeReason,
       benefit: s.benefit, reason: s.reason, ratioBp: s.ratioBp, fundPayFen: s.fundPay, deductibleFen: s.deductible, copayFen: s.copay,
       overLimitFen: s.overLimit, fundRemainingFen: s.fundRemaining, explanation: `${SCOPE_REASON_TEXT[l.scopeReason]}；${s.explanation}`,
@@ -39,8 +47,8 @@ function linesOut(prepared: Awaited<ReturnType<typeof prepareClaim>>, result: Se
 
 export async function quote(ctx: AppContext, actor: Actor, input: CounterClaimInput) {
   requireCounter(actor);
-  const prepared = await prepareClaim(ctx, ctx.db, actor.user, input, 'quote');
-  const state = await accumulator(ctx.db, input.personId, Number(prepared.claim.serviceDate.slice(0, 4)), false);
+  const prepared = await prepareClaim(ctx, actor.user, input, 'quote');
+  const state = await accumulator(ctx.db, input.personId, Number(prepared.claim.serviceDate.slice(0, 4)));
   const result = settle(prepared.entry.compiled, state, prepared.claim);
   await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'settlement_quote', personId: input.personId }]);
   return {
@@ -81,11 +89,11 @@ export async function settleClaim(ctx: AppContext, actor: Actor, input: CounterC
   const existing = await findByKey(ctx.db, institutionId, input.idempotencyKey);
   if (existing) return replay(ctx, actor, existing, input);
   try {
+    const claimId = randomUUID();
+    const prepared = await prepareClaim(ctx, actor.user, input, claimId);
+    const year = Number(prepared.claim.serviceDate.slice(0, 4));
     const id = await ctx.db.transaction().execute(async (trx) => {
-      const claimId = randomUUID();
-      const prepared = await prepareClaim(ctx, trx, actor.user, input, claimId);
-      const year = Number(prepared.claim.serviceDate.slice(0, 4));
-      const state = await accumulator(trx, input.personId, year, true);
+      const state = await lockAccumulator(trx, input.personId, year);
       const result = settle(prepared.entry.compiled, state, prepared.claim);
       const t = result.totals;
       await trx
@@ -142,7 +150,7 @@ export async function reverseClaim(ctx: AppContext, actor: Actor, claimId: strin
     if (claim.institution_id !== actor.user.institutionId) throw forbidden('A claim is reversed where it was settled');
     if (claim.status !== 'settled') throw conflict('already_reversed', 'This claim has already been reversed');
     const year = Number(claim.service_date.slice(0, 4));
-    const state = await accumulator(trx, claim.person_id, year, true);
+    const state = await lockAccumulator(trx, claim.person_id, year);
     const pools: Record<string, { fundPaid: number; deductibleMet: number }> = { ...state.pools };
     for (const [key, d] of Object.entries(claim.pool_deltas)) {
       const p = pools[key] ?? { fundPaid: 0, deductibleMet: 0 };
@@ -177,7 +185,7 @@ export async function personClaims(ctx: AppContext, actor: Actor, personId: stri
     .orderBy('claim.service_date', 'desc')
     .orderBy('claim.settled_at', 'desc')
     .execute();
-  const state = await accumulator(ctx.db, personId, year, false);
+  const state = await accumulator(ctx.db, personId, year);
   await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'claim', personId, detail: { year } }]);
   return {
     year,
