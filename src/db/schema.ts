@@ -377,3 +377,113 @@ export interface DB {
   claim_line: ClaimLineTable;
   claim_event: ClaimEventTable;
 }
+
+export type FollowupClassification = 'satisfactory' | 'unsatisfactory' | 'adverse_reaction' | 'complication';
+export type FollowupAction = 'routine' | 'adjust_recheck' | 'refer_and_check' | 'urgent_referral';
+type Json<T> = ColumnType<T, string, string>;
+
+export interface FollowupVisitTable {
+  id: Generated<string>;
+  person_id: string;
+  visit_date: string;
+  diseases: string[];
+  mode: 'clinic' | 'home' | 'phone' | 'online';
+  symptoms: ColumnType<string[], string[] | undefined, string[]>;
+  systolic: number | null;
+  diastolic: number | null;
+  heart_rate: number | null;
+  weight_tenths_kg: number | null;
+  height_tenths_cm: number | null;
+  bmi_tenths: number | null;
+  fasting_glucose_tenths: number | null;
+  hba1c_tenths: number | null;
+  smoking_per_day: number | null;
+  drinking_ml_per_day: number | null;
+  exercise_per_week: number | null;
+  exercise_minutes: number | null;
+  salt_intake: 'light' | 'moderate' | 'heavy' | null;
+  staple_food_g_per_day: number | null;
+  mental_state: 'good' | 'fair' | 'poor' | null;
+  adherence: 'regular' | 'intermittent' | 'none' | null;
+  drugs: ColumnType<Array<{ name: string; dose?: string; frequency?: string }>, string | undefined, string>;
+  adverse_reaction: ColumnType<'none' | 'present' | 'hard_to_control', string | undefined, string>;
+  adverse_reaction_note: string | null;
+  complication: ColumnType<'none' | 'new_or_worse', string | undefined, string>;
+  danger_signs: Generated<boolean>;
+  classification: FollowupClassification;
+  action: FollowupAction;
+  next_visit_date: string;
+  per_disease: Json<Array<{ disease: string; classification: FollowupClassification; action: FollowupAction; nextVisitDate: string }>>;
+  reasons: Json<Array<{ code: string; text: string }>>;
+  override_classification: FollowupClassification | null;
+  override_next_visit_date: string | null;
+  override_reason: string | null;
+  final_classification: ColumnType<FollowupClassification, never, never>;
+  final_next_visit_date: ColumnType<string, never, never>;
+  referral_advice: string | null;
+  note: string | null;
+  recorded_by: string;
+  team_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface HealthCheckTable {
+  id: Generated<string>;
+  person_id: string;
+  check_date: string;
+  systolic: number | null;
+  diastolic: number | null;
+  heart_rate: number | null;
+  weight_tenths_kg: number | null;
+  height_tenths_cm: number | null;
+  bmi_tenths: number | null;
+  waist_tenths_cm: number | null;
+  fasting_glucose_tenths: number | null;
+  hba1c_tenths: number | null;
+  total_cholesterol_tenths: number | null;
+  ldl_tenths: number | null;
+  creatinine_umol: number | null;
+  ecg: 'normal' | 'abnormal' | 'not_done' | null;
+  fundus: 'normal' | 'abnormal' | 'not_done' | null;
+  findings: string | null;
+  recorded_by: string;
+  team_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface FollowupStateTable {
+  person_id: string;
+  last_visit_id: string;
+  last_visit_date: string;
+  next_visit_date: string;
+  due_date: string;
+  last_classification: FollowupClassification;
+  last_action: FollowupAction;
+  last_controlled: boolean | null;
+}
+
+export interface FollowupReminderTable {
+  id: Generated<number>;
+  person_id: string;
+  kind: 'due_soon' | 'overdue';
+  due_date: string;
+  channel: string;
+  status: Generated<'sent' | 'failed'>;
+  message: string;
+  created_at: Timestamp;
+}
+
+export interface JobRunTable {
+  job: string;
+  run_date: string;
+  started_at: Timestamp;
+  result: ColumnType<unknown, string | null | undefined, string | null>;
+}
+
+export interface DB {
+  followup_visit: FollowupVisitTable;
+  health_check: HealthCheckTable;
+  followup_state: FollowupStateTable;
+  followup_reminder: FollowupReminderTable;
+  job_run: JobRunTable;
+}

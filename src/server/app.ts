@@ -15,6 +15,7 @@ import { authRoutes } from '../modules/auth/routes';
 import { peopleRoutes } from '../modules/people/routes';
 import { contractRoutes } from '../modules/contracts/routes';
 import { eligibilityRoutes } from '../modules/eligibility/routes';
+import { followupRoutes } from '../modules/followups/routes';
 import { referenceRoutes } from '../modules/reference/routes';
 import { registrationRoutes } from '../modules/registrations/routes';
 import { settlementRoutes } from '../modules/settlement/routes';
@@ -75,6 +76,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: FastifyServe
   await app.register(registrationRoutes(ctx));
   await app.register(eligibilityRoutes(ctx));
   await app.register(settlementRoutes(ctx));
+  await app.register(followupRoutes(ctx));
 
   await serveWebApp(app);
   return app;

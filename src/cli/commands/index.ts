@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { registerDatabase } from './database';
 import { registerPolicy } from './policy';
+import { registerReminders } from './reminders';
 import { registerSettleBatch } from './settle-batch';
 import { registerSimulate } from './simulate';
 import { registerStart } from './start';
 
 /** Every CLI command, in the order `manbing --help` lists them. */
 export const commands: Array<(program: Command) => void> = [registerStart, registerDatabase];
-commands.push(registerPolicy, registerSettleBatch, registerSimulate);
+commands.push(registerPolicy, registerSettleBatch, registerSimulate, registerReminders);

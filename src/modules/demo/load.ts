@@ -124,6 +124,19 @@ async function writeBatch(db: Database, people: DemoPerson[], p: ProgrammeRows) 
   }, p.claimLines);
   await insertMany(db, 'claim_event', { claim_id: 'uuid', person_id: 'uuid', user_id: 'uuid', from_status: 'text', to_status: 'text', at: 'timestamptz' }, p.claimEvents);
   await insertMany(db, 'benefit_accumulator', { person_id: 'uuid', year: 'integer', pools: 'jsonb' }, p.accumulators);
+  await insertMany(db, 'followup_visit', {
+    id: 'uuid', person_id: 'uuid', visit_date: 'date', diseases: 'text[]', mode: 'text', systolic: 'smallint', diastolic: 'smallint', heart_rate: 'smallint',
+    weight_tenths_kg: 'integer', height_tenths_cm: 'integer', bmi_tenths: 'integer', fasting_glucose_tenths: 'integer', smoking_per_day: 'smallint',
+    exercise_per_week: 'smallint', salt_intake: 'text', adherence: 'text', drugs: 'jsonb', adverse_reaction: 'text', classification: 'text', action: 'text',
+    next_visit_date: 'date', per_disease: 'jsonb', reasons: 'jsonb', referral_advice: 'text', recorded_by: 'uuid', team_id: 'uuid', created_at: 'timestamptz',
+  }, p.followups);
+  await insertMany(db, 'followup_state', {
+    person_id: 'uuid', last_visit_id: 'uuid', last_visit_date: 'date', next_visit_date: 'date', due_date: 'date', last_classification: 'text', last_action: 'text', last_controlled: 'boolean',
+  }, p.followupStates);
+  await insertMany(db, 'health_check', {
+    id: 'uuid', person_id: 'uuid', check_date: 'date', systolic: 'smallint', diastolic: 'smallint', heart_rate: 'smallint', weight_tenths_kg: 'integer', height_tenths_cm: 'integer',
+    bmi_tenths: 'integer', fasting_glucose_tenths: 'integer', ecg: 'text', recorded_by: 'uuid', team_id: 'uuid',
+  }, p.healthChecks);
 }
 
 interface DemoUser {

@@ -1,13 +1,15 @@
 // The programme's history for demo patients, at the seeds' rates: about 80 % of two-disease
 // patients contracted with a team of their town (some renewed, some expiring soon); most of those
 // registered and confirmed with a continuous prescription, some pending review or returned.
-import { addDays, addMonths, type IsoDate } from '../../engine/calendar';
+import { addDays, addMonths, daysBetween, type IsoDate } from '../../engine/calendar';
+import { classifyVisit, isControlled, type Classification, type ClassifyResult, type Disease } from '../../engine/followup/classify';
+import { bmiTenths } from '../../engine/followup/readings';
 import { settle, type PersonYearState } from '../../engine/settlement';
 import type { Drug } from '../reference/catalogue';
 import type { BookEntry } from '../settlement/policyBook';
 import type { DemoCity } from './city';
 import type { DemoPerson } from './people';
-import type { Random } from './random';
+import { Random } from './random';
 
 export const CONTRACT_RATE = 0.8;
 
@@ -36,11 +38,14 @@ export interface ProgrammeRows {
   claimLines: Array<Record<string, unknown>>;
   claimEvents: Array<Record<string, unknown>>;
   accumulators: Array<Record<string, unknown>>;
+  followups: Array<Record<string, unknown>>;
+  followupStates: Array<Record<string, unknown>>;
+  healthChecks: Array<Record<string, unknown>>;
 }
 
 export const emptyProgramme = (): ProgrammeRows => ({
   contracts: [], contractEvents: [], filings: [], filingDiseases: [], filingLines: [], filingEvents: [], registrations: [], prescriptions: [],
-  claims: [], claimLines: [], claimEvents: [], accumulators: [],
+  claims: [], claimLines: [], claimEvents: [], accumulators: [], followups: [], followupStates: [], healthChecks: [],
 });
 
 const ts = (date: IsoDate, hour: number) => `${date}T${String(hour).padStart(2, '0')}:00:00+08:00`;
@@ -105,6 +110,7 @@ export function addProgramme(rng: Random, out: ProgrammeRows, person: DemoPerson
     }
   }
   if (status === 'approved') addRefills(rng, out, person, team, doctorUser, prescribed, effective, asOf, settlement);
+  if (status === 'approved') addFollowupHistory(out, person, team, doctorUser, prescribed.map((p) => p.drug), asOf);
 }
 
 /**
@@ -161,4 +167,89 @@ function contractRow(id: string, person: DemoPerson, team: DemoCity['teams'][num
 
 function eventRow(contractId: string, personId: string, userId: string, action: string, from: string | null, to: string, at: string, reason: string | null = null) {
   return { contract_id: contractId, person_id: personId, user_id: userId, action, from_status: from, to_status: to, at, reason };
+}
+
+/**
+ * A year of follow-up visits for a registered patient, classified by the engine so classification,
+ * action and next date are what the rules give: visits come around the next date the previous one set,
+ * treatment brings BP and glucose down after an unsatisfactory visit (for most patients), and about one
+ * in seven stopped coming and is overdue. Its own generator (seeded by the person id) keeps the rest of
+ * the city exactly what it was before follow-ups existed.
+ */
+function addFollowupHistory(out: ProgrammeRows, person: DemoPerson, team: DemoCity['teams'][number], userId: string, drugs: Drug[], asOf: IsoDate) {
+  const rng = new Random((parseInt(person.id.slice(0, 8), 16) ^ 0x5eed) >>> 0);
+  const diseases = person.conditions.map((c) => c.disease_code);
+  const hasDm = diseases.includes('diabetes');
+  const lapsed = rng.chance(0.15);
+  const maxVisits = lapsed ? rng.int(1, 3) : 12;
+  const responsive = rng.chance(0.8);
+  let sys = rng.int(118, 165);
+  let dia = Math.min(sys - 35, rng.int(76, 100));
+  let glu = rng.int(60, 115);
+  const male = person.sex === 'male';
+  const smoking = male && rng.chance(0.3) ? rng.pick([5, 10, 20]) : 0;
+  const weight = male ? rng.int(600, 850) : rng.int(480, 720);
+  const height = male ? rng.int(1620, 1800) : rng.int(1500, 1680);
+  const drugList = JSON.stringify(drugs.map((d) => ({ name: d.genericNameZh, dose: d.strength, frequency: 'qd' })));
+  let previous: Partial<Record<Disease, Classification | null>> = {};
+  let last: { id: string; date: IsoDate; result: ClassifyResult; controlled: boolean | null } | null = null;
+  let date = addDays(asOf, -rng.int(330, 390));
+  for (let n = 0; n < maxVisits && date <= asOf; n++) {
+    const readings = {
+      systolic: sys + rng.int(-4, 4), diastolic: 0, heartRate: rng.int(60, 92), weightTenthsKg: weight + rng.int(-15, 15), heightTenthsCm: height,
+      fastingGlucoseTenths: hasDm ? Math.max(35, glu + rng.int(-6, 6)) : null,
+    };
+    readings.diastolic = Math.min(readings.systolic - 25, dia + rng.int(-4, 4));
+    const adverse = rng.chance(0.03) ? 'present' as const : 'none' as const;
+    const result = classifyVisit({ visitDate: date, birthDate: person.birth_date, diseases, readings, adverseReaction: adverse, previous });
+    const id = rng.uuid();
+    const referral = result.action === 'refer_and_check' ? '建议转诊至上级医院，2周内随访了解转诊结果' : result.action === 'urgent_referral' ? '紧急转诊至上级医院' : null;
+    out.followups.push({
+      id, person_id: person.id, visit_date: date, diseases: `{${diseases.join(',')}}`, mode: rng.weighted([['clinic', 60], ['home', 15], ['phone', 15], ['online', 10]] as const),
+      systolic: readings.systolic, diastolic: readings.diastolic, heart_rate: readings.heartRate, weight_tenths_kg: readings.weightTenthsKg, height_tenths_cm: height,
+      bmi_tenths: bmiTenths(readings.weightTenthsKg, height), fasting_glucose_tenths: readings.fastingGlucoseTenths, smoking_per_day: smoking,
+      exercise_per_week: rng.int(0, 7), salt_intake: rng.weighted([['light', 3], ['moderate', 5], ['heavy', 2]] as const),
+      adherence: rng.weighted([['regular', 7], ['intermittent', 2], ['none', 1]] as const), drugs: drugList, adverse_reaction: adverse,
+      classification: result.classification, action: result.action, next_visit_date: result.nextVisitDate,
+      per_disease: JSON.stringify(result.perDisease.map((p) => ({ disease: p.disease, classification: p.classification, action: p.action, nextVisitDate: p.nextVisitDate }))),
+      reasons: JSON.stringify(result.codes.map((code, i) => ({ code, text: result.reasons[i] }))),
+      referral_advice: referral, recorded_by: userId, team_id: team.id, created_at: ts(date, 9 + rng.int(0, 7)),
+    });
+    let controlled: boolean | null = null;
+    for (const d of diseases) {
+      const c = isControlled(d, readings, result.age);
+      if (c === false) { controlled = false; break; }
+      if (c === true) controlled = true;
+    }
+    last = { id, date, result, controlled };
+    previous = Object.fromEntries(result.perDisease.map((p) => [p.disease, p.classification]));
+    // treatment responds after an unsatisfactory visit; otherwise a slow drift
+    // (a referral brings even a slow responder down: the specialist changes the regimen)
+    if (result.action !== 'routine' && (responsive || result.action !== 'adjust_recheck')) {
+      sys -= rng.int(10, 20);
+      dia -= rng.int(4, 9);
+      glu -= rng.int(6, 16);
+    } else {
+      sys += rng.int(-3, 3);
+      glu += rng.int(-3, 3);
+    }
+    sys = Math.max(108, Math.min(200, sys));
+    dia = Math.max(62, Math.min(sys - 35, dia));
+    glu = Math.max(48, Math.min(200, glu));
+    date = addDays(result.nextVisitDate, rng.int(-5, 7));
+  }
+  if (last) {
+    out.followupStates.push({
+      person_id: person.id, last_visit_id: last.id, last_visit_date: last.date, next_visit_date: last.result.nextVisitDate, due_date: last.result.nextVisitDate,
+      last_classification: last.result.classification, last_action: last.result.action, last_controlled: last.controlled,
+    });
+  }
+  const yearStart = `${asOf.slice(0, 4)}-01-01`;
+  if (rng.chance(0.6)) {
+    const checkDate = addDays(yearStart, rng.int(0, Math.max(0, daysBetween(yearStart, asOf))));
+    out.healthChecks.push({
+      id: rng.uuid(), person_id: person.id, check_date: checkDate, systolic: sys, diastolic: dia, heart_rate: rng.int(60, 90), weight_tenths_kg: weight, height_tenths_cm: height,
+      bmi_tenths: bmiTenths(weight, height), fasting_glucose_tenths: hasDm ? glu : rng.int(45, 60), ecg: rng.chance(0.85) ? 'normal' : 'abnormal', recorded_by: userId, team_id: team.id,
+    });
+  }
 }

@@ -1,0 +1,112 @@
+// The family doctor team's follow-up worklists, most urgent first. The candidate set is the team's
+// active contracts (an index-only scan of contract_team), joined to one followup_state row per patient;
+// a patient never seen is due 3 months after the contract started (dueState's rule for "never seen").
+import { sql } from 'kysely';
+import { addDays, ageOn, shanghaiDate } from '../../engine/calendar';
+import { maskResidentId } from '../../engine/identity/residentId';
+import { dueState } from '../../engine/followup/management';
+import type { FollowupAction, FollowupClassification } from '../../db/schema';
+import type { AppContext } from '../../server/context';
+import { forbidden } from '../../server/problem';
+import { type Actor, writeAudit } from '../audit/log';
+
+export const WORKLISTS = ['due_this_week', 'overdue', 'not_seen_this_quarter', 'uncontrolled', 'referral_pending'] as const;
+export type Worklist = (typeof WORKLISTS)[number];
+
+export interface WorklistFilter {
+  list: Worklist;
+  limit: number;
+  offset: number;
+}
+
+const quarterStart = (today: string) => `${today.slice(0, 4)}-${String(Math.floor((Number(today.slice(5, 7)) - 1) / 3) * 3 + 1).padStart(2, '0')}-01`;
+
+export async function worklist(ctx: AppContext, actor: Actor, f: WorklistFilter) {
+  const user = actor.user;
+  if (user.role !== 'family_doctor' || !user.teamId) throw forbidden('The worklist is for family doctors');
+  const today = shanghaiDate(ctx.now());
+  const weekEnd = addDays(today, 6);
+  const due = sql<string>`coalesce(s.due_date, (w.start_date + interval '3 months')::date)`;
+  const severity = sql`case s.last_action when 'urgent_referral' then 3 when 'refer_and_check' then 2 when 'adjust_recheck' then 1 else 0 end`;
+  const filter = {
+    due_this_week: sql`${due} between ${today}::date and ${weekEnd}::date`,
+    overdue: sql`${due} < ${today}::date`,
+    not_seen_this_quarter: sql`(s.last_visit_date is null or s.last_visit_date < ${quarterStart(today)}::date)`,
+    uncontrolled: sql`s.last_controlled = false`,
+    referral_pending: sql`s.last_action in ('refer_and_check', 'urgent_referral')`,
+  }[f.list];
+  // most urgent first: the worst action at the last visit, then the longest overdue
+  const order = {
+    due_this_week: sql`${due}, ${severity} desc`,
+    overdue: sql`${due}, ${severity} desc`,
+    not_seen_this_quarter: sql`${due}, s.last_visit_date nulls first`,
+    uncontrolled: sql`${severity} desc, ${due}`,
+    referral_pending: sql`${severity} desc, s.last_visit_date`,
+  }[f.list];
+
+  const run = (limit: number, offset: number) => sql<{
+    id: string; name: string; sex: string; birth_date: string; id_number: string; phone: string | null; start_date: string;
+    last_visit_date: string | null; next_visit_date: string | null; last_classification: FollowupClassification | null; last_action: FollowupAction | null;
+    last_controlled: boolean | null; due_date: string; total: number;
+  }>`
+    with w as materialized (
+      select c.person_id, c.start_date from contract c
+      where c.team_id = ${user.teamId} and c.status = 'active' and c.end_date >= ${today}::date
+    )
+    select p.id, p.name, p.sex, p.birth_date, p.id_number, p.phone, w.start_date,
+      s.last_visit_date, s.next_visit_date, s.last_classification, s.last_action, s.last_controlled,
+      ${due} as due_date, count(*) over () as total
+    from w
+    join person p on p.id = w.person_id
+    left join followup_state s on s.person_id = w.person_id
+    where ${filter}
+      and exists (select 1 from person_condition pc where pc.person_id = w.person_id and pc.disease_code in ('hypertension', 'diabetes'))
+    order by ${order}, p.id
+    limit ${limit} offset ${offset}
+  `.execute(ctx.db);
+  const rows = await run(f.limit, f.offset);
+  // a page past the end still tells the total
+  const total = rows.rows.length ? Number(rows.rows[0].total) : f.offset > 0 ? Number((await run(1, 0)).rows[0]?.total ?? 0) : 0;
+  const ids = rows.rows.map((r) => r.id);
+  const conditions = ids.length
+    ? await ctx.db.selectFrom('person_condition').select(['person_id', 'disease_code']).where('person_id', 'in', ids).where('disease_code', 'in', ['hypertension', 'diabetes']).execute()
+    : [];
+  await writeAudit(ctx.db, actor, rows.rows.map((r) => ({ action: 'search' as const, entity: 'person', entityId: r.id, personId: r.id, detail: { worklist: f.list } })));
+  return {
+    list: f.list,
+    today,
+    total,
+    items: rows.rows.map((r) => {
+      const d = dueState(r.last_visit_date ?? r.start_date, r.next_visit_date, today);
+      return {
+        person: { id: r.id, name: r.name, sex: r.sex, age: ageOn(r.birth_date, today), idNumber: maskResidentId(r.id_number), phone: r.phone },
+        diseases: conditions.filter((c) => c.person_id === r.id).map((c) => c.disease_code),
+        lastVisitDate: r.last_visit_date,
+        lastClassification: r.last_classification,
+        lastAction: r.last_action,
+        lastControlled: r.last_controlled,
+        dueDate: d.dueDate,
+        dueState: d.state,
+        daysOverdue: d.daysOverdue,
+        daysUntilDue: d.daysUntilDue,
+      };
+    }),
+  };
+}
+
+const csvCell = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : String(v);
+  // quote always; neutralise spreadsheet formulas
+  return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
+};
+
+export async function worklistCsv(ctx: AppContext, actor: Actor, list: Worklist) {
+  const result = await worklist(ctx, actor, { list, limit: 5000, offset: 0 });
+  await writeAudit(ctx.db, actor, [{ action: 'export', entity: 'followup_worklist', detail: { list, rows: result.items.length } }]);
+  const head = ['name', 'sex', 'age', 'id_number', 'phone', 'diseases', 'last_visit', 'last_classification', 'last_action', 'due_date', 'due_state', 'days_overdue'];
+  const lines = result.items.map((i) => [
+    i.person.name, i.person.sex, i.person.age, i.person.idNumber, i.person.phone, i.diseases.join('+'), i.lastVisitDate, i.lastClassification, i.lastAction,
+    i.dueDate, i.dueState, i.daysOverdue,
+  ].map(csvCell).join(','));
+  return `\uFEFF${[head.join(','), ...lines].join('\r\n')}\r\n`;
+}
