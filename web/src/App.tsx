@@ -2,7 +2,7 @@ import { QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider, Result, Spin, theme } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { setUnauthorizedHandler } from './api.ts';
@@ -90,7 +90,15 @@ function AppRoutes() {
             path={`${path}/*`}
             element={
               <Guarded roles={roles}>
-                <Page />
+                <Suspense
+                  fallback={
+                    <div className="page-loading">
+                      <Spin />
+                    </div>
+                  }
+                >
+                  <Page />
+                </Suspense>
               </Guarded>
             }
           />

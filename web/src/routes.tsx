@@ -10,11 +10,12 @@ import {
   IdcardOutlined,
   MedicineBoxOutlined,
   PayCircleOutlined,
+  SafetyCertificateOutlined,
   ScheduleOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
-import type { ComponentType, ReactNode } from 'react';
+import { type ComponentType, type ReactNode, lazy } from 'react';
 import { comingSoon } from './pages/ComingSoonPage.tsx';
 import MyInfoPage from './pages/MyInfoPage.tsx';
 import PersonSearchPage from './pages/PersonSearchPage.tsx';
@@ -30,6 +31,12 @@ export interface AppRoute {
   roles: readonly Role[];
   component: ComponentType;
 }
+
+// Screens beyond the shell load on first use (App.tsx wraps every page in Suspense).
+const ContractsPage = lazy(() => import('./pages/ContractsPage.tsx'));
+const FilingsPage = lazy(() => import('./pages/FilingsPage.tsx'));
+const ReviewQueuePage = lazy(() => import('./pages/ReviewQueuePage.tsx'));
+const MyContractPage = lazy(() => import('./pages/MyContractPage.tsx'));
 
 const STAFF_WHO_SEARCH_PEOPLE: readonly Role[] = [
   'family_doctor',
@@ -57,25 +64,34 @@ export const APP_ROUTES: readonly AppRoute[] = [
     component: MyInfoPage,
   },
   {
+    path: '/my-contract',
+    labelKey: 'menu.myContract',
+    icon: <SafetyCertificateOutlined />,
+    roles: ['patient'],
+    component: MyContractPage,
+  },
+  // the team's list, filings and the agency's queue are scoped to a team / a county: only the
+  // roles that have one open them (the API answers 403 to anyone else)
+  {
     path: '/contracts',
     labelKey: 'menu.contracts',
     icon: <TeamOutlined />,
-    roles: ['family_doctor', 'institution_admin', 'system_admin'],
-    component: comingSoon('contracts'),
+    roles: ['family_doctor'],
+    component: ContractsPage,
   },
   {
     path: '/registrations',
     labelKey: 'menu.registrations',
     icon: <FormOutlined />,
-    roles: ['family_doctor', 'institution_admin', 'system_admin'],
-    component: comingSoon('registrations'),
+    roles: ['family_doctor'],
+    component: FilingsPage,
   },
   {
     path: '/review-queue',
     labelKey: 'menu.reviewQueue',
     icon: <AuditOutlined />,
-    roles: ['insurance_reviewer', 'system_admin'],
-    component: comingSoon('reviewQueue'),
+    roles: ['insurance_reviewer'],
+    component: ReviewQueuePage,
   },
   {
     path: '/follow-ups',

@@ -66,3 +66,244 @@ export interface Problem {
   detail?: string;
   errors?: Array<{ field: string; rule: string; message: string }>;
 }
+
+// ---- contracts (家庭医生签约) ----
+
+export type RegistrationState = 'none' | 'pending' | 'returned' | 'confirmed';
+export type TeamList = 'contracted' | 'unsigned' | 'expiring' | 'attention';
+
+export interface ServicePackage {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  kind: 'basic' | 'chronic';
+  diseases: string[];
+  items: string[];
+  annualFeeFen: number;
+}
+
+export type Profession = 'doctor' | 'nurse' | 'public_health' | 'pharmacist';
+export type TeamRole = 'gp' | 'nurse' | 'public_health' | 'specialist';
+
+export interface TeamMember {
+  id: string;
+  name: string;
+  profession: Profession;
+  role: TeamRole;
+  institution: string;
+}
+
+export interface Team {
+  id: string;
+  name: string;
+  institution: { id: string; name: string };
+  region: { code: string; name: string };
+  members: TeamMember[];
+  contractedPatients: number;
+  doctors: number;
+  patientsPerDoctor: number | null;
+}
+
+export interface CodeName {
+  code: string;
+  name: string;
+}
+
+export interface TeamPatient {
+  person: {
+    id: string;
+    name: string;
+    sex: Sex;
+    age: number;
+    idNumber: string;
+    phone: string | null;
+    region: { code: string; name: string };
+  };
+  conditions: CodeName[];
+  contract: { id: string; startDate: string; endDate: string; status: ContractStatus; daysToEnd: number } | null;
+  registrations: Array<{ disease: string; name: string; state: RegistrationState; filingId: string | null }>;
+}
+
+export type ContractStatus = 'active' | 'renewed' | 'lapsed' | 'terminated';
+export type ConsentSigner = 'self' | 'guardian' | 'proxy';
+export type ContractAction = 'sign' | 'renew' | 'terminate' | 'lapse';
+
+export interface Contract {
+  id: string;
+  personId: string;
+  team: { id: string; name: string };
+  doctor: { id: string; name: string };
+  startDate: string;
+  endDate: string;
+  packages: string[];
+  status: ContractStatus;
+  inForce: boolean;
+  daysToEnd: number;
+  consent: { signer: ConsentSigner; signerName: string; signedAt: string; formName: string | null };
+  previousContractId: string | null;
+  terminatedOn: string | null;
+  terminationReason: string | null;
+  history: Array<{ at: string; action: ContractAction; from: string | null; to: string; reason: string | null; by: string | null }>;
+}
+
+export interface ConsentInput {
+  signer: ConsentSigner;
+  signerName: string;
+  signedAt: string;
+  form?: { name: string; contentBase64: string };
+}
+
+// ---- catalogues ----
+
+export interface Drug {
+  code: string;
+  genericNameZh: string;
+  genericNameEn: string;
+  form: string;
+  strength: string;
+  packSize: number;
+  unit: string;
+  atc: string;
+  diseases: string[];
+  vbp: boolean;
+  priceFen: number;
+}
+
+export interface Institution {
+  id: string;
+  name: string;
+  kind: string;
+  level: string;
+}
+
+// ---- registrations (认定登记 / 变更登记) ----
+
+export type Frequency = 'qd' | 'bid' | 'tid' | 'qid' | 'qn' | 'qw';
+export const FREQUENCIES: readonly Frequency[] = ['qd', 'bid', 'tid', 'qid', 'qn', 'qw'];
+export type Dispensing = 'own' | 'external';
+
+export interface PrescriptionLine {
+  lineNo: number;
+  drugCode: string;
+  drugName: string;
+  strength: string;
+  dose: string;
+  frequency: Frequency;
+  daysSupply: number;
+  dispensing: Dispensing;
+  pharmacyId: string | null;
+  pharmacyName: string | null;
+}
+
+export interface PrescriptionLineInput {
+  drugCode: string;
+  dose: string;
+  frequency: Frequency;
+  daysSupply: number;
+  dispensing: Dispensing;
+  pharmacyId?: string;
+}
+
+export interface BpReading {
+  date: string;
+  systolic: number;
+  diastolic: number;
+}
+
+export type DiagnosisBasis =
+  | { type: 'bp_readings'; readings: BpReading[] }
+  | { type: 'glucose'; date: string; fastingGlucose?: number | null; hba1c?: number | null }
+  | { type: 'hospital_diagnosis'; institutionName: string; date: string };
+export type BasisType = DiagnosisBasis['type'];
+
+export type FilingKind = 'initial' | 'change' | 'revocation';
+export type FilingStatus = 'submitted' | 'returned' | 'approved' | 'withdrawn';
+export type ChangeReason = 'recovery' | 'progression' | 'new_disease' | 'medication_change';
+export type RevocationReason = 'death' | 'moved_out' | 'insurance_ended' | 'other';
+export type DiseaseAction = 'add' | 'keep' | 'remove';
+
+export interface FilingDiseaseInput {
+  code: string;
+  action?: DiseaseAction;
+  diagnosedOn?: string;
+  basis?: DiagnosisBasis;
+}
+
+export interface FilingInput {
+  personId: string;
+  kind: FilingKind;
+  changeReason?: ChangeReason;
+  revocationReason?: RevocationReason;
+  note?: string;
+  diseases: FilingDiseaseInput[];
+  prescription?: PrescriptionLineInput[];
+}
+
+export interface FilingPerson {
+  id: string;
+  name: string;
+  sex: Sex;
+  age: number;
+  idNumber: string;
+  insuranceType?: InsuranceType;
+}
+
+export interface FilingSummary {
+  id: string;
+  person: FilingPerson;
+  team: { id: string; name: string };
+  institution: { id: string; name: string };
+  kind: FilingKind;
+  changeReason: ChangeReason | null;
+  revocationReason: RevocationReason | null;
+  diseases: Array<{ code: string; name: string; action: DiseaseAction }>;
+  status: FilingStatus;
+  submittedAt: string;
+  ageDays: number;
+  decisionReason: string | null;
+}
+
+export interface FilingView {
+  id: string;
+  person: FilingPerson;
+  team: { id: string; name: string };
+  kind: FilingKind;
+  changeReason: ChangeReason | null;
+  revocationReason: RevocationReason | null;
+  note: string | null;
+  status: FilingStatus;
+  submittedAt: string;
+  decidedAt: string | null;
+  decisionReason: string | null;
+  effectiveDate: string | null;
+  confirmation: 'agency' | 'one_stop' | null;
+  filedBy: string | null;
+  diseases: Array<{ code: string; name: string; action: DiseaseAction; diagnosedOn: string | null; basis: DiagnosisBasis | null }>;
+  prescription: PrescriptionLine[];
+  before: {
+    registrations: Array<{ disease: string; name: string; effectiveFrom: string }>;
+    prescription: PrescriptionLine[];
+  };
+  history: Array<{ at: string; from: string | null; to: string; reason: string | null; by: string | null; role: string | null }>;
+}
+
+export interface BatchApproveResult {
+  results: Array<{
+    id: string;
+    ok: boolean;
+    status?: string;
+    error?: { title: string; detail: string; errors?: Problem['errors'] };
+  }>;
+}
+
+// ---- eligibility ----
+
+export interface Eligibility {
+  date: string;
+  personId: string;
+  insured: { type: InsuranceType; since: string; onDate: boolean };
+  contract: { id: string; team: { id: string; name: string }; startDate: string; endDate: string } | null;
+  registrations: Array<{ disease: string; name: string; effectiveFrom: string; effectiveTo: string | null }>;
+  prescription: PrescriptionLine[];
+  benefits: Array<{ disease: string; name: string; applies: boolean; reason: string; message: string }>;
+}

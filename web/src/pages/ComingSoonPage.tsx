@@ -5,9 +5,6 @@ import type { ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 
 type Feature =
-  | 'contracts'
-  | 'registrations'
-  | 'reviewQueue'
   | 'followUps'
   | 'prescriptions'
   | 'prescriptionReview'

@@ -7,6 +7,7 @@ import { type HTMLAttributes, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { api } from '../api.ts';
+import EligibilityPanel from '../components/EligibilityPanel.tsx';
 import PatientCard, { InsuranceTag } from '../components/PatientCard.tsx';
 import type { Page, PersonDetail, PersonSummary } from '../types.ts';
 
@@ -141,7 +142,7 @@ export default function PersonSearchPage() {
       </Card>
 
       {selectedId ? (
-        <div ref={cardRef}>
+        <div ref={cardRef} className="page-stack">
           <PatientCard
             person={cardPerson}
             loading={!cardPerson && selected.isPending}
@@ -156,6 +157,7 @@ export default function PersonSearchPage() {
               />
             }
           />
+          <EligibilityPanel key={selectedId} personId={selectedId} />
         </div>
       ) : null}
 

@@ -1,0 +1,435 @@
+// 审核队列 (insurance reviewer): the county's submitted filings, oldest first, with ageing; filters;
+// batch approval of the selected rows; a detail drawer with the diagnosis basis, the prescription,
+// the before → after of a change and the history, and the decision: 通过 with an effective date, or
+// 退回 with a reason the doctor sees.
+import { CheckOutlined, RollbackOutlined, SearchOutlined } from '@ant-design/icons';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  Alert,
+  App as AntApp,
+  Button,
+  Card,
+  DatePicker,
+  Drawer,
+  Empty,
+  Form,
+  Input,
+  InputNumber,
+  List,
+  Modal,
+  Segmented,
+  Select,
+  Skeleton,
+  Space,
+  Table,
+  type TableColumnsType,
+  Typography,
+} from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router-dom';
+import { api } from '../api.ts';
+import FilingDetail from '../components/filing/FilingDetail.tsx';
+import { AgeDaysTag, FilingDiseaseTag, FilingKindTag, FilingStatusTag } from '../components/labels.tsx';
+import { actionErrorLines, applyServerErrors, ruleMessage } from '../formErrors.ts';
+import { ISO_DATE, TWO_DISEASES, formatDateTime, toIsoDate, useDiseaseName } from '../format.ts';
+import type { BatchApproveResult, FilingKind, FilingStatus, FilingSummary, FilingView, Page } from '../types.ts';
+
+const PAGE_SIZE = 50;
+const STATUSES: FilingStatus[] = ['submitted', 'returned', 'approved'];
+const KINDS: FilingKind[] = ['initial', 'change', 'revocation'];
+
+type Decision =
+  | { kind: 'approve'; ids: string[]; names: string[]; batch: boolean }
+  | { kind: 'return'; id: string; name: string };
+
+/** 通过 (one or many, with an effective date) or 退回 (with a reason). New `key` per opening. */
+function DecisionModal({ decision, onClose }: { decision: Decision | null; onClose: (done: boolean) => void }) {
+  const { t } = useTranslation();
+  const { message, modal } = AntApp.useApp();
+  const client = useQueryClient();
+  const [form] = Form.useForm<{ effectiveDate?: Dayjs; reason?: string }>();
+  const [alert, setAlert] = useState<string[]>([]);
+
+  const refresh = () => {
+    for (const key of ['filings', 'team', 'eligibility', 'people']) void client.invalidateQueries({ queryKey: [key] });
+  };
+
+  const save = useMutation({
+    mutationFn: async (v: { effectiveDate?: Dayjs; reason?: string }) => {
+      if (decision!.kind === 'return')
+        return api<FilingView>(`/api/filings/${decision!.id}/return`, { method: 'POST', body: { reason: (v.reason ?? '').trim() } });
+      const effectiveDate = toIsoDate(v.effectiveDate);
+      if (!decision!.batch)
+        return api<FilingView>(`/api/filings/${decision!.ids[0]}/approve`, { method: 'POST', body: { effectiveDate } });
+      return api<BatchApproveResult>('/api/filings/approve', { method: 'POST', body: { ids: decision!.ids, effectiveDate } });
+    },
+    meta: { silent: true },
+    onSuccess: (result) => {
+      refresh();
+      if (decision!.kind === 'return') void message.success(t('review.returned', { name: decision!.name }));
+      else if ('results' in result) {
+        const failed = result.results.filter((r) => !r.ok);
+        const ok = result.results.length - failed.length;
+        if (failed.length === 0) void message.success(t('review.batchApproved', { count: ok }));
+        else {
+          const names = new Map(decision!.ids.map((id, i) => [id, (decision as { names: string[] }).names[i]]));
+          modal.warning({
+            title: t('review.batchPartial', { ok, failed: failed.length }),
+            content: (
+              <List
+                size="small"
+                dataSource={failed}
+                renderItem={(r) => (
+                  <List.Item>
+                    <Typography.Text strong>{names.get(r.id)}</Typography.Text>：
+                    {r.error?.errors?.length
+                      ? r.error.errors.map((e) => ruleMessage(e.rule, e.message)).join('；')
+                      : r.error?.detail}
+                  </List.Item>
+                )}
+              />
+            ),
+          });
+        }
+      } else void message.success(t('review.approved', { name: result.person.name }));
+      onClose(true);
+    },
+    onError: (error) => setAlert(applyServerErrors(form, error).unplaced),
+  });
+
+  const approving = decision?.kind === 'approve';
+  return (
+    <Modal
+      open={decision !== null}
+      title={
+        decision
+          ? approving
+            ? decision.batch
+              ? t('review.batchApproveTitle', { count: decision.ids.length })
+              : t('review.approveTitle', { name: decision.names[0] })
+            : t('review.returnTitle', { name: decision.name })
+          : null
+      }
+      okText={approving ? t('review.approve') : t('review.return')}
+      okButtonProps={{ danger: !approving, 'data-testid': 'decision-submit' }}
+      cancelText={t('common.cancel')}
+      onOk={() => form.submit()}
+      confirmLoading={save.isPending}
+      onCancel={() => onClose(false)}
+      destroyOnHidden
+    >
+      {alert.length ? <Alert type="error" showIcon className="form-alert" title={alert.join('；')} data-testid="form-alert" /> : null}
+      <Form form={form} layout="vertical" initialValues={{ effectiveDate: dayjs().startOf('day') }} onFinish={(v) => save.mutate(v)}>
+        {approving ? (
+          <>
+            {decision.batch ? (
+              <Typography.Paragraph type="secondary" ellipsis={{ rows: 2 }}>
+                {decision.names.join('、')}
+              </Typography.Paragraph>
+            ) : null}
+            <Form.Item
+              name="effectiveDate"
+              label={t('review.effectiveDate')}
+              extra={t('review.effectiveDateHint')}
+              rules={[{ required: true, message: t('filing.dateRequired') }]}
+            >
+              <DatePicker format={ISO_DATE} allowClear={false} data-testid="effective-date" />
+            </Form.Item>
+          </>
+        ) : (
+          <Form.Item
+            name="reason"
+            label={t('review.returnReason')}
+            rules={[
+              { required: true, whitespace: true, message: t('review.returnReasonRequired') },
+              { min: 2, message: t('review.returnReasonRequired') },
+            ]}
+            extra={t('review.returnReasonHint')}
+          >
+            <Input.TextArea rows={4} maxLength={500} showCount autoFocus data-testid="return-reason" />
+          </Form.Item>
+        )}
+      </Form>
+    </Modal>
+  );
+}
+
+export default function ReviewQueuePage() {
+  const { t } = useTranslation();
+  const diseaseName = useDiseaseName();
+  const [params, setParams] = useSearchParams();
+  const status = (STATUSES as string[]).includes(params.get('status') ?? '') ? (params.get('status') as FilingStatus) : 'submitted';
+  const kind = (params.get('kind') as FilingKind | null) ?? undefined;
+  const disease = params.get('disease') ?? undefined;
+  const minAgeDays = params.get('minAge') ? Number(params.get('minAge')) : undefined;
+  const q = (params.get('q') ?? '').trim();
+  const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
+  const openId = params.get('filing');
+  const [text, setText] = useState(q);
+  useEffect(() => setText(q), [q]);
+  const [selected, setSelected] = useState<FilingSummary[]>([]);
+  const [decision, setDecision] = useState<Decision | null>(null);
+  const [openings, setOpenings] = useState(0);
+
+  const update = (changes: Record<string, string | null | undefined>) => {
+    const next = new URLSearchParams(params);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null || value === undefined || value === '') next.delete(key);
+      else next.set(key, value);
+    }
+    if (!('page' in changes)) next.delete('page');
+    setParams(next);
+  };
+
+  const queue = useQuery({
+    queryKey: ['filings', 'queue', status, kind, disease, minAgeDays, q, page],
+    queryFn: ({ signal }) =>
+      api<Page<FilingSummary>>('/api/filings', {
+        query: { status, kind, disease, minAgeDays, q: q || undefined, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
+        signal,
+      }),
+    placeholderData: keepPreviousData,
+  });
+  useEffect(() => setSelected([]), [status, kind, disease, minAgeDays, q, page]);
+
+  const detail = useQuery({
+    queryKey: ['filings', 'detail', openId],
+    queryFn: ({ signal }) => api<FilingView>(`/api/filings/${openId}`, { signal }),
+    enabled: openId !== null,
+  });
+
+  const decide = (d: Decision) => {
+    setOpenings((n) => n + 1);
+    setDecision(d);
+  };
+
+  const columns: TableColumnsType<FilingSummary> = [
+    {
+      title: t('person.fields.name'),
+      key: 'person',
+      render: (_, f) => (
+        <div>
+          <Typography.Link strong onClick={() => update({ filing: f.id, page: String(page) })} data-testid="queue-person-link">
+            {f.person.name}
+          </Typography.Link>
+          <div className="cell-sub">
+            {t(`person.sex.${f.person.sex}`)} · {t('person.ageValue', { age: f.person.age })}
+          </div>
+        </div>
+      ),
+    },
+    { title: t('person.fields.idNumber'), key: 'id', render: (_, f) => <span className="mono">{f.person.idNumber}</span> },
+    {
+      title: t('review.team'),
+      key: 'team',
+      render: (_, f) => (
+        <div>
+          {f.team.name}
+          <div className="cell-sub">{f.institution.name}</div>
+        </div>
+      ),
+    },
+    {
+      title: t('filing.kind'),
+      key: 'kind',
+      render: (_, f) => <FilingKindTag kind={f.kind} changeReason={f.changeReason} revocationReason={f.revocationReason} />,
+    },
+    {
+      title: t('filing.diseases'),
+      key: 'diseases',
+      render: (_, f) => (
+        <Space size={[4, 4]} wrap>
+          {f.diseases.map((d) => (
+            <FilingDiseaseTag key={d.code} code={d.code} name={d.name} action={d.action} />
+          ))}
+        </Space>
+      ),
+    },
+    { title: t('filing.submittedAt'), key: 'at', render: (_, f) => <span className="mono">{formatDateTime(f.submittedAt)}</span> },
+    status === 'submitted'
+      ? { title: t('review.age'), key: 'age', align: 'right', render: (_, f) => <AgeDaysTag days={f.ageDays} /> }
+      : {
+          title: t('filing.status'),
+          key: 'status',
+          render: (_, f) => (
+            <div>
+              <FilingStatusTag status={f.status} />
+              {f.decisionReason ? <div className="cell-sub">{f.decisionReason}</div> : null}
+            </div>
+          ),
+        },
+  ];
+
+  const opened = detail.data && detail.data.id === openId ? detail.data : undefined;
+
+  return (
+    <div className="page-stack">
+      <Card
+        className="list-card"
+        title={
+          <Space size={12}>
+            <span>{t('review.title')}</span>
+            <Segmented
+              size="small"
+              value={status}
+              onChange={(v) => update({ status: v === 'submitted' ? null : String(v), filing: null })}
+              options={STATUSES.map((s) => ({ value: s, label: t(`review.statusTabs.${s}`) }))}
+              data-testid="queue-status"
+            />
+          </Space>
+        }
+        extra={
+          status === 'submitted' ? (
+            <Button
+              type="primary"
+              icon={<CheckOutlined />}
+              disabled={selected.length === 0}
+              onClick={() => decide({ kind: 'approve', ids: selected.map((s) => s.id), names: selected.map((s) => s.person.name), batch: true })}
+              data-testid="batch-approve"
+            >
+              {t('review.batchApprove', { count: selected.length })}
+            </Button>
+          ) : null
+        }
+      >
+        <form
+          className="filter-bar"
+          onSubmit={(e) => {
+            e.preventDefault();
+            update({ q: text.trim() });
+          }}
+        >
+          <Select
+            allowClear
+            placeholder={t('filters.kind')}
+            value={kind}
+            onChange={(v) => update({ kind: v })}
+            options={KINDS.map((k) => ({ value: k, label: t(`filingKind.${k}`) }))}
+            className="filter-select"
+            data-testid="queue-filter-kind"
+          />
+          <Select
+            allowClear
+            placeholder={t('filters.disease')}
+            value={disease}
+            onChange={(v) => update({ disease: v })}
+            options={TWO_DISEASES.map((d) => ({ value: d, label: diseaseName(d) }))}
+            className="filter-select"
+          />
+          <InputNumber
+            min={0}
+            max={3650}
+            precision={0}
+            placeholder={t('filters.minAge')}
+            value={minAgeDays}
+            onChange={(v) => update({ minAge: v == null ? null : String(v) })}
+            suffix={t('review.days')}
+            className="filter-number"
+            data-testid="queue-filter-age"
+          />
+          <Input
+            allowClear
+            prefix={<SearchOutlined />}
+            placeholder={t('filters.name')}
+            value={text}
+            onChange={(e) => {
+              setText(e.target.value);
+              if (!e.target.value) update({ q: null });
+            }}
+            className="filter-search"
+            data-testid="queue-filter-name"
+          />
+          <Button htmlType="submit" type="primary" data-testid="queue-filter-submit">
+            {t('common.search')}
+          </Button>
+          <Typography.Text type="secondary" className="filter-total" data-testid="queue-total">
+            {queue.data ? t('common.total', { total: queue.data.total }) : null}
+          </Typography.Text>
+        </form>
+        <Table<FilingSummary>
+          rowKey="id"
+          size="small"
+          columns={columns}
+          dataSource={queue.data?.items ?? []}
+          loading={queue.isFetching}
+          scroll={{ x: 'max-content' }}
+          rowSelection={
+            status === 'submitted'
+              ? {
+                  selectedRowKeys: selected.map((s) => s.id),
+                  onChange: (_keys, rows) => setSelected(rows),
+                }
+              : undefined
+          }
+          rowClassName={(f) => (f.id === openId ? 'row-selected' : '')}
+          onRow={(f) =>
+            ({
+              'data-testid': 'queue-row',
+              'data-filing-id': f.id,
+              'data-person-name': f.person.name,
+            }) as React.HTMLAttributes<HTMLElement>
+          }
+          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t(`review.empty.${status}`)} /> }}
+          pagination={
+            queue.data && queue.data.total > PAGE_SIZE
+              ? {
+                  current: page,
+                  pageSize: PAGE_SIZE,
+                  total: queue.data.total,
+                  showSizeChanger: false,
+                  size: 'small',
+                  onChange: (p) => update({ page: p === 1 ? null : String(p) }),
+                }
+              : false
+          }
+        />
+      </Card>
+
+      <Drawer
+        open={openId !== null}
+        size={1000}
+        title={opened ? t('filing.detailTitle', { name: opened.person.name }) : t('filing.detail')}
+        onClose={() => update({ filing: null, page: String(page) })}
+        data-testid="review-drawer"
+        footer={
+          opened?.status === 'submitted' ? (
+            <div className="drawer-footer">
+              <Button
+                danger
+                icon={<RollbackOutlined />}
+                onClick={() => decide({ kind: 'return', id: opened.id, name: opened.person.name })}
+                data-testid="review-return"
+              >
+                {t('review.return')}
+              </Button>
+              <Button
+                type="primary"
+                icon={<CheckOutlined />}
+                onClick={() => decide({ kind: 'approve', ids: [opened.id], names: [opened.person.name], batch: false })}
+                data-testid="review-approve"
+              >
+                {t('review.approve')}
+              </Button>
+            </div>
+          ) : null
+        }
+      >
+        {opened ? <FilingDetail filing={opened} /> : detail.isError ? <Alert type="error" title={actionErrorLines(detail.error).join('；')} /> : <Skeleton active />}
+      </Drawer>
+
+      <DecisionModal
+        key={`decision-${openings}`}
+        decision={decision}
+        onClose={(done) => {
+          setDecision(null);
+          if (done) {
+            setSelected([]);
+            update({ filing: null, page: String(page) });
+          }
+        }}
+      />
+    </div>
+  );
+}
