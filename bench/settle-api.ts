@@ -27,7 +27,9 @@ const { rows: people } = await pool.query<{ id: string; drug: string }>(`
   limit ${CLIENTS * 20}`);
 if (people.length < CLIENTS) throw new Error(`only ${people.length} eligible people in the pharmacist's county; load a bigger demo city`);
 
-const server = spawn(process.execPath, ['bin/manbing.js', 'start', '--no-demo'], { env: { ...process.env, PORT: String(PORT), LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
+// BENCH_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the server's node, to profile it
+const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+const server = spawn(process.execPath, [...nodeFlags, 'bin/manbing.js', 'start', '--no-demo'], { env: { ...process.env, PORT: String(PORT), LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
 for (let i = 0; ; i++) {
   try {
     if ((await fetch(`${base}/health`)).ok) break;

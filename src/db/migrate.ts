@@ -5,12 +5,14 @@ import * as m0001 from './migrations/0001-base';
 import * as m0002 from './migrations/0002-contracts-registrations';
 import * as m0003 from './migrations/0003-settlement';
 import * as m0004 from './migrations/0004-followups';
+import * as m0005 from './migrations/0005-accumulator-version';
 
 const migrations: Record<string, Migration> = {
   '0001-base': m0001,
   '0002-contracts-registrations': m0002,
   '0003-settlement': m0003,
   '0004-followups': m0004,
+  '0005-accumulator-version': m0005,
 };
 
 export async function migrateToLatest(db: Database): Promise<MigrationResultSet> {

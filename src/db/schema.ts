@@ -310,6 +310,8 @@ export interface BenefitAccumulatorTable {
   person_id: string;
   year: number;
   pools: ColumnType<Record<string, { fundPaid: number; deductibleMet: number }>, string | undefined, string>;
+  /** Bumped by every change of pools: a settlement's write succeeds only on the version it read. */
+  version: Generated<number>;
   updated_at: Timestamp;
 }
 

@@ -2,6 +2,9 @@
 // and concurrent settlements for one person that must never push the fund past it.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import type { AuthUser } from '../../src/modules/auth/user';
+import { recordSettlement } from '../../src/modules/settlement/record';
 import { testApp, type TestApp } from '../helpers/app';
 
 let t: TestApp;
@@ -60,6 +63,11 @@ describe('counter settlement', () => {
     expect(first.statusCode, first.body).toBe(201);
     const fund = first.json().totals.fundPayFen;
     expect(fund).toBe(halfUp(2 * amlodipine.price_fen, 5300));
+    // the answer is the receipt as stored, and the sale is in the person's audit trail
+    const receipt = await t.app.inject({ method: 'GET', url: `/api/settlements/${first.json().id}`, headers: { cookie: pharmacist } });
+    expect(receipt.json()).toEqual(first.json());
+    const audited = await t.database.db.selectFrom('audit_log').select(['action', 'username']).where('entity', '=', 'claim').where('entity_id', '=', first.json().id).where('action', '=', 'create').execute();
+    expect(audited).toEqual([{ action: 'create', username: 'pharmacist' }]);
     const again = await post('/api/settlements', body);
     expect(again.statusCode).toBe(200);
     expect(again.json().id).toBe(first.json().id);
@@ -93,6 +101,21 @@ describe('counter settlement', () => {
     // the stored claims add up to the accumulator too
     const sum = await t.database.db.selectFrom('claim').select(sql<number>`coalesce(sum(fund_pay_fen), 0)`.as('s')).where('person_id', '=', resident.id).where('status', '=', 'settled').where('service_date', '>=', '2026-01-01').executeTakeFirstOrThrow();
     expect(Number(sum.s)).toBe(180000);
+  });
+
+  it('writes nothing when the accumulator changed since it was read', async () => {
+    const acc = await t.database.db.selectFrom('benefit_accumulator').select(['version', 'pools']).where('person_id', '=', resident.id).where('year', '=', 2026).executeTakeFirstOrThrow();
+    const user = await t.database.db.selectFrom('app_user').selectAll().where('username', '=', 'pharmacist').executeTakeFirstOrThrow();
+    const actor = { user: { id: user.id, username: user.username, role: user.role } as AuthUser, ip: null };
+    const claimId = randomUUID();
+    const stale = {
+      claimId, personId: resident.id, institutionId: user.institution_id!, idempotencyKey: 'stale-read-0001', requestHash: 'x', serviceDate: '2026-06-15',
+      insuranceType: 'resident', institutionLevel: 'pharmacy', policyId: 'jiaxing-2021', totals: { amount: 0, fundPay: 0, deductible: 0, copay: 0, overLimit: 0, criticalIllness: 0 },
+      poolDeltas: {}, lines: [], pools: {}, readVersion: acc.version - 1, at: new Date('2026-06-15T02:00:00Z'),
+    };
+    expect(await recordSettlement(t.database.db, actor, stale)).toBe(false);
+    expect(await t.database.db.selectFrom('claim').select('id').where('id', '=', claimId).execute()).toEqual([]);
+    expect(await pools(resident.id)).toEqual(acc.pools);
   });
 
   it('sends a drug for an unregistered disease to general outpatient, which does not cover pharmacies in Jiaxing', async () => {

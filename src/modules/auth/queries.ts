@@ -37,7 +37,7 @@ export function findSessionUser(db: Database, tokenHash: string, now: Date) {
     .select([
       'u.id', 'u.username', 'u.display_name', 'u.role', 'u.practitioner_id', 'u.team_id', 'u.institution_id',
       'u.region_code', 'u.person_id', 't.name as team_name', 'ti.region_code as team_region', 'ti.id as team_institution_id',
-      'i.name as institution_name', 'i.county_code as institution_county', 'r.name as region_name', 'p.name as person_name',
+      'i.name as institution_name', 'i.county_code as institution_county', 'r.name as region_name', 'p.name as person_name', 's.expires_at',
     ])
     .where('s.token_hash', '=', tokenHash)
     .where('s.expires_at', '>', now)

@@ -41,12 +41,43 @@ export async function login(ctx: AppContext, username: string, password: string,
 }
 
 export async function logout(ctx: AppContext, token: string) {
-  await q.deleteSession(ctx.db, hashToken(token));
+  const tokenHash = hashToken(token);
+  sessionCache(ctx).delete(tokenHash);
+  await q.deleteSession(ctx.db, tokenHash);
+}
+
+// Every API call resolves its session, and a sale at the counter should not wait on a database round
+// trip for it: a process remembers a session for a few seconds. Logout forgets it at once; a session
+// ended by another process lives on here for at most SESSION_CACHE_MS.
+const SESSION_CACHE_MS = 5_000;
+const SESSION_CACHE_MAX = 10_000;
+type CachedSession = { user: AuthUser; expiresAt: Date; freshUntil: number };
+const sessionCaches = new WeakMap<AppContext, Map<string, CachedSession>>();
+
+function sessionCache(ctx: AppContext) {
+  let cache = sessionCaches.get(ctx);
+  if (!cache) sessionCaches.set(ctx, (cache = new Map()));
+  return cache;
 }
 
 export async function userForToken(ctx: AppContext, token: string): Promise<AuthUser | null> {
-  const row = await q.findSessionUser(ctx.db, hashToken(token), ctx.now());
-  if (!row) return null;
+  const tokenHash = hashToken(token);
+  const now = ctx.now();
+  const cache = sessionCache(ctx);
+  const hit = cache.get(tokenHash);
+  if (hit && hit.freshUntil > now.getTime() && hit.expiresAt > now) return hit.user;
+  const row = await q.findSessionUser(ctx.db, tokenHash, now);
+  if (!row) {
+    cache.delete(tokenHash);
+    return null;
+  }
+  const user = authUserOf(row);
+  if (cache.size >= SESSION_CACHE_MAX) cache.clear();
+  cache.set(tokenHash, { user, expiresAt: new Date(row.expires_at), freshUntil: now.getTime() + SESSION_CACHE_MS });
+  return user;
+}
+
+function authUserOf(row: SessionRow): AuthUser {
   const scope = scopeOf(row);
   return {
     id: row.id,

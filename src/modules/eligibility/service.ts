@@ -9,36 +9,43 @@ import type { Database } from '../../db/connect';
 /** The benefits the programme decides: the two diseases (the drug scope may be wider by policy). */
 export const BENEFIT_DISEASES = ['hypertension', 'diabetes'] as const;
 
-/** Everything the decision needs, in one round trip (the counter calls this on every sale). */
-function factsOf(db: Database, personId: string, date: string) {
-  return sql<{
-    insurance_type: 'resident' | 'employee';
-    insured_since: string;
-    contracts: Array<{ id: string; team_id: string; team_name: string; start_date: string; end_date: string; status: ContractStatus; terminated_on: string | null }>;
-    registrations: Array<{ disease_code: string; effective_from: string; effective_to: string | null }>;
-    open_filings: Array<{ disease_code: string; status: string }>;
-    prescription: Array<{ line_no: number; drug_code: string; generic_name_zh: string; strength: string; dose: string; frequency: string; days_supply: number; dispensing: string; pharmacy_id: string | null }>;
-  }>`
-    select p.insurance_type, p.insured_since::text as insured_since,
-      (select coalesce(json_agg(json_build_object('id', c.id, 'team_id', c.team_id, 'team_name', t.name, 'start_date', c.start_date,
-              'end_date', c.end_date, 'status', c.status, 'terminated_on', c.terminated_on)), '[]')
-         from contract c join family_doctor_team t on t.id = c.team_id where c.person_id = p.id) as contracts,
-      (select coalesce(json_agg(json_build_object('disease_code', r.disease_code, 'effective_from', r.effective_from, 'effective_to', r.effective_to)), '[]')
-         from registration r where r.person_id = p.id) as registrations,
-      (select coalesce(json_agg(json_build_object('disease_code', d.disease_code, 'status', f.status)), '[]')
-         from filing_disease d join registration_filing f on f.id = d.filing_id
-        where d.person_id = p.id and d.open and d.action = 'add') as open_filings,
-      (select coalesce(json_agg(json_build_object('line_no', cp.line_no, 'drug_code', cp.drug_code, 'generic_name_zh', g.generic_name_zh, 'strength', g.strength,
-              'dose', cp.dose, 'frequency', cp.frequency, 'days_supply', cp.days_supply, 'dispensing', cp.dispensing, 'pharmacy_id', cp.pharmacy_id) order by cp.line_no), '[]')
-         from continuous_prescription cp join drug g on g.code = cp.drug_code
-        where cp.person_id = p.id and cp.effective_from <= ${date}::date and (cp.effective_to is null or cp.effective_to > ${date}::date)) as prescription
-    from person p where p.id = ${personId}
-  `.execute(db);
+export interface EligibilityFacts {
+  insurance_type: 'resident' | 'employee';
+  insured_since: string;
+  contracts: Array<{ id: string; team_id: string; team_name: string; start_date: string; end_date: string; status: ContractStatus; terminated_on: string | null }>;
+  registrations: Array<{ disease_code: string; effective_from: string; effective_to: string | null }>;
+  open_filings: Array<{ disease_code: string; status: string }>;
+  prescription: Array<{ line_no: number; drug_code: string; generic_name_zh: string; strength: string; dose: string; frequency: string; days_supply: number; dispensing: string; pharmacy_id: string | null; pharmacy_name: string | null }>;
 }
 
+/**
+ * Everything the decision needs, as columns of a person row aliased `p`, so one round trip answers it
+ * and a caller (the counter) may select more beside it.
+ */
+export const eligibilityFactColumns = (date: string) => sql`
+    p.insurance_type, p.insured_since::text as insured_since,
+    (select coalesce(json_agg(json_build_object('id', c.id, 'team_id', c.team_id, 'team_name', t.name, 'start_date', c.start_date,
+            'end_date', c.end_date, 'status', c.status, 'terminated_on', c.terminated_on)), '[]')
+       from contract c join family_doctor_team t on t.id = c.team_id where c.person_id = p.id) as contracts,
+    (select coalesce(json_agg(json_build_object('disease_code', r.disease_code, 'effective_from', r.effective_from, 'effective_to', r.effective_to)), '[]')
+       from registration r where r.person_id = p.id) as registrations,
+    (select coalesce(json_agg(json_build_object('disease_code', d.disease_code, 'status', f.status)), '[]')
+       from filing_disease d join registration_filing f on f.id = d.filing_id
+      where d.person_id = p.id and d.open and d.action = 'add') as open_filings,
+    (select coalesce(json_agg(json_build_object('line_no', cp.line_no, 'drug_code', cp.drug_code, 'generic_name_zh', g.generic_name_zh, 'strength', g.strength,
+            'dose', cp.dose, 'frequency', cp.frequency, 'days_supply', cp.days_supply, 'dispensing', cp.dispensing, 'pharmacy_id', cp.pharmacy_id, 'pharmacy_name', ph.name) order by cp.line_no), '[]')
+       from continuous_prescription cp join drug g on g.code = cp.drug_code left join institution ph on ph.id = cp.pharmacy_id
+      where cp.person_id = p.id and cp.effective_from <= ${date}::date and (cp.effective_to is null or cp.effective_to > ${date}::date)) as prescription
+`;
+
 export async function eligibilityOf(db: Database, personId: string, date: string) {
-  const facts = (await factsOf(db, personId, date)).rows[0];
+  const facts = (await sql<EligibilityFacts>`select ${eligibilityFactColumns(date)} from person p where p.id = ${personId}`.execute(db)).rows[0];
   if (!facts) throw new Error(`no person ${personId}`);
+  return eligibilityFrom(facts, personId, date);
+}
+
+/** The answer from facts already read. */
+export function eligibilityFrom(facts: EligibilityFacts, personId: string, date: string) {
   const nameOf = new Map(loadDiseases().map((d) => [d.code, d.nameZh]));
   const decision = decideEligibility(
     {
@@ -60,7 +67,7 @@ export async function eligibilityOf(db: Database, personId: string, date: string
     registrations: decision.registrations.map((r) => ({ disease: r.disease, name: nameOf.get(r.disease) ?? r.disease, effectiveFrom: r.effectiveFrom, effectiveTo: r.effectiveTo })),
     prescription: prescription.map((l) => ({
       lineNo: l.line_no, drugCode: l.drug_code, drugName: l.generic_name_zh, strength: l.strength, dose: l.dose, frequency: l.frequency,
-      daysSupply: l.days_supply, dispensing: l.dispensing, pharmacyId: l.pharmacy_id, pharmacyName: null,
+      daysSupply: l.days_supply, dispensing: l.dispensing, pharmacyId: l.pharmacy_id, pharmacyName: l.pharmacy_name,
     })),
     benefits: decision.benefits.map((b) => ({ ...b, name: nameOf.get(b.disease) ?? b.disease })),
   };

@@ -52,6 +52,10 @@ function inScope(eb: PersonEb, scope: PersonScope) {
   return parts.length ? eb.or(parts) : eb.lit(false);
 }
 
+/** inScope's rule for a row already read. */
+export const personInScope = (scope: PersonScope, person: { id: string; region_code: string }) =>
+  scope.regionPrefix === '' || (scope.regionPrefix !== null && person.region_code.startsWith(scope.regionPrefix)) || scope.personId === person.id;
+
 const COUNT_CAP = 1000;
 
 export async function searchPeople(db: Database, scope: PersonScope, query: PersonQuery, limit: number, offset: number) {

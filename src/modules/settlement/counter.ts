@@ -2,17 +2,25 @@
 // date decides, line by line, whether a drug is in the two-disease scope; the region's policy in
 // force settles it. Shared by quote (试算) and settle (结算).
 import { addDays, shanghaiDate } from '../../engine/calendar';
-import type { Claim } from '../../engine/settlement';
+import { sql } from 'kysely';
+import type { Claim, PersonYearState } from '../../engine/settlement';
+import type { InstitutionLevel } from '../../db/schema';
 import type { AppContext } from '../../server/context';
 import { badRequest, conflict, forbidden, notFound } from '../../server/problem';
 import type { AuthUser } from '../auth/user';
-import { eligibilityOf } from '../eligibility/service';
-import * as people from '../people/queries';
+import { type EligibilityFacts, eligibilityFactColumns, eligibilityFrom } from '../eligibility/service';
+import { personInScope } from '../people/queries';
 import { scopeOf } from '../people/service';
 import { type Drug, loadDrugs } from '../reference/catalogue';
 
 let drugs: Map<string, Drug> | undefined;
 const drugCatalogue = () => (drugs ??= new Map(loadDrugs().map((d) => [d.code, d])));
+
+type CounterFacts = EligibilityFacts & {
+  id: string; name: string; id_number: string; region_code: string;
+  pools: PersonYearState['pools']; version: number;
+  institution: { id: string; name: string; level: InstitutionLevel; designated: boolean };
+};
 
 export interface CounterLineInput {
   drugCode: string;
@@ -37,7 +45,7 @@ export const SCOPE_REASON_TEXT: Record<string, string> = {
 export const SETTLING_ROLES = ['pharmacist', 'family_doctor'] as const;
 
 /**
- * Reads what the claim needs (in parallel, before any lock is taken) and builds the engine's claim.
+ * Reads what the claim needs (in one query, before any lock is taken) and builds the engine's claim.
  * The drug list comes from the shipped catalogue, which start-up copies into the database.
  */
 export async function prepareClaim(ctx: AppContext, user: AuthUser, input: CounterClaimInput, claimId: string) {
@@ -52,12 +60,20 @@ export async function prepareClaim(ctx: AppContext, user: AuthUser, input: Count
   const unknown = input.lines.flatMap((l, i) => (byCode.has(l.drugCode) ? [] : [{ field: `body.lines.${i}.drugCode`, rule: 'on_drug_list', message: `${l.drugCode} is not on the drug list` }]));
   if (unknown.length) throw badRequest(unknown.map((u) => u.message).join('; '), unknown);
 
-  const [person, institution, eligibility] = await Promise.all([
-    people.findPerson(db, scopeOf(user), input.personId),
-    db.selectFrom('institution').select(['id', 'name', 'level', 'designated']).where('id', '=', user.institutionId).executeTakeFirstOrThrow(),
-    eligibilityOf(db, input.personId, date).catch(() => null), // a person outside scope is refused just below
-  ]);
-  if (!person || !eligibility) throw (await people.personExists(db, input.personId)) ? forbidden('This person is outside your scope') : notFound('No such person');
+  const year = Number(date.slice(0, 4));
+  // one round trip: the person, their eligibility facts, this year's accumulator and the counter's institution
+  const { rows } = await sql<CounterFacts>`
+    select p.id, p.name, p.id_number, p.region_code, ${eligibilityFactColumns(date)},
+      coalesce(a.pools, '{}') as pools, coalesce(a.version, 0) as version,
+      (select json_build_object('id', i.id, 'name', i.name, 'level', i.level, 'designated', i.designated) from institution i where i.id = ${user.institutionId}) as institution
+    from person p left join benefit_accumulator a on a.person_id = p.id and a.year = ${year}
+    where p.id = ${input.personId}`.execute(db);
+  const person = rows[0];
+  if (!person) throw notFound('No such person');
+  if (!personInScope(scopeOf(user), person)) throw forbidden('This person is outside your scope');
+  const { institution } = person;
+  const eligibility = eligibilityFrom(person, input.personId, date);
+  const accumulator = { state: { year, pools: person.pools }, version: person.version };
   if (!institution.designated) throw conflict('institution_not_designated', `${institution.name} is not designated (定点) for insurance settlement`);
   const entry = ctx.policies.forRegion(person.region_code, date);
   if (!entry) throw conflict('no_policy', `No benefit policy is in force for region ${person.region_code} on ${date}`);
@@ -80,5 +96,5 @@ export async function prepareClaim(ctx: AppContext, user: AuthUser, input: Count
     scope: 'two_disease',
     lines: lines.map((l) => ({ amountFen: l.amountFen, scope: l.scope, disease: l.disease ?? undefined, daysSupply: l.daysSupply, lineId: String(l.lineNo) })),
   };
-  return { person, institution, entry, claim, lines, eligibility };
+  return { person, institution, entry, claim, lines, eligibility, accumulator };
 }

@@ -9,7 +9,8 @@ import type { AppContext } from '../../server/context';
 import { conflict, forbidden, notFound } from '../../server/problem';
 import { type Actor, writeAudit } from '../audit/log';
 import { type CounterClaimInput, prepareClaim, SCOPE_REASON_TEXT } from './counter';
-import { settlementView } from './view';
+import { type SettlementRecord, recordSettlement } from './record';
+import { type ClaimLineRow, lineOut, receiptOf, settlementView } from './view';
 
 type Pools = PersonYearState['pools'];
 
@@ -17,30 +18,38 @@ function requireCounter(actor: Actor) {
   if (actor.user.role !== 'pharmacist' && actor.user.role !== 'family_doctor') throw forbidden('Settlement is done at a pharmacy or clinic counter');
 }
 
-async function accumulator(db: Database, personId: string, year: number): Promise<PersonYearState> {
-  const row = await db.selectFrom('benefit_accumulator').select('pools').where('person_id', '=', personId).where('year', '=', year).executeTakeFirst();
-  return { year, pools: row?.pools ?? {} };
+interface Accumulator {
+  state: PersonYearState;
+  /** 0 while the person has no row for the year. */
+  version: number;
+}
+
+async function accumulator(db: Database, personId: string, year: number): Promise<Accumulator> {
+  const row = await db.selectFrom('benefit_accumulator').select(['pools', 'version']).where('person_id', '=', personId).where('year', '=', year).executeTakeFirst();
+  return { state: { year, pools: row?.pools ?? {} }, version: row?.version ?? 0 };
 }
 
 /** Creates the person's accumulator row for the year if needed and locks it, in one statement. */
-async function lockAccumulator(db: Database, personId: string, year: number): Promise<PersonYearState> {
+async function lockAccumulator(db: Database, personId: string, year: number): Promise<Accumulator> {
   const row = await db
     .insertInto('benefit_accumulator')
     .values({ person_id: personId, year })
     .onConflict((oc) => oc.columns(['person_id', 'year']).doUpdateSet({ year }))
-    .returning('pools')
+    .returning(['pools', 'version'])
     .executeTakeFirstOrThrow();
-  return { year, pools: row.pools };
+  return { state: { year, pools: row.pools }, version: row.version };
 }
 
-function linesOut(prepared: Awaited<ReturnType<typeof prepareClaim>>, result: Settlement) {
+type Prepared = Awaited<ReturnType<typeof prepareClaim>>;
+
+function lineRows(prepared: Prepared, result: Settlement): ClaimLineRow[] {
   return prepared.lines.map((l, i) => {
     const s = result.lines[i];
     return {
-      lineNo: l.lineNo, drugCode: l.drug.code, drugName: l.drug.genericNameZh, strength: l.drug.strength, quantity: l.quantity, unitPriceFen: l.drug.priceFen,
-      amountFen: l.amountFen, daysSupply: l.daysSupply, disease: l.disease, scope: l.scope, scopeReason: l.scopeReason,
-      benefit: s.benefit, reason: s.reason, ratioBp: s.ratioBp, fundPayFen: s.fundPay, deductibleFen: s.deductible, copayFen: s.copay,
-      overLimitFen: s.overLimit, fundRemainingFen: s.fundRemaining, explanation: `${SCOPE_REASON_TEXT[l.scopeReason]}；${s.explanation}`,
+      line_no: l.lineNo, drug_code: l.drug.code, generic_name_zh: l.drug.genericNameZh, strength: l.drug.strength, quantity: l.quantity,
+      unit_price_fen: l.drug.priceFen, amount_fen: l.amountFen, days_supply: l.daysSupply, disease_code: l.disease, scope: l.scope,
+      scope_reason: l.scopeReason, benefit: s.benefit, reason: s.reason, ratio_bp: s.ratioBp, fund_pay_fen: s.fundPay, deductible_fen: s.deductible,
+      copay_fen: s.copay, over_limit_fen: s.overLimit, fund_remaining_fen: s.fundRemaining, explanation: `${SCOPE_REASON_TEXT[l.scopeReason]}；${s.explanation}`,
     };
   });
 }
@@ -48,8 +57,7 @@ function linesOut(prepared: Awaited<ReturnType<typeof prepareClaim>>, result: Se
 export async function quote(ctx: AppContext, actor: Actor, input: CounterClaimInput) {
   requireCounter(actor);
   const prepared = await prepareClaim(ctx, actor.user, input, 'quote');
-  const state = await accumulator(ctx.db, input.personId, Number(prepared.claim.serviceDate.slice(0, 4)));
-  const result = settle(prepared.entry.compiled, state, prepared.claim);
+  const result = settle(prepared.entry.compiled, prepared.accumulator.state, prepared.claim);
   await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'settlement_quote', personId: input.personId }]);
   return {
     personId: input.personId,
@@ -57,7 +65,7 @@ export async function quote(ctx: AppContext, actor: Actor, input: CounterClaimIn
     policy: { id: prepared.entry.id, name: prepared.entry.policy.name },
     institution: { id: prepared.institution.id, name: prepared.institution.name, level: prepared.institution.level },
     insuranceType: prepared.claim.insuranceType,
-    lines: linesOut(prepared, result),
+    lines: lineRows(prepared, result).map(lineOut),
     totals: totalsOut(result),
     benefits: prepared.eligibility.benefits,
   };
@@ -83,52 +91,63 @@ function deltas(before: Pools, after: Pools): Pools {
   return out;
 }
 
+/**
+ * 结算. Reads everything first (one query), settles in memory, then writes in one statement that
+ * holds only if the person's accumulator is unchanged; if another counter got there first, it settles
+ * again under the row lock. A key already used returns the first result (the unique index decides).
+ */
 export async function settleClaim(ctx: AppContext, actor: Actor, input: CounterClaimInput & { idempotencyKey: string }) {
   requireCounter(actor);
-  const institutionId = actor.user.institutionId!;
-  const existing = await findByKey(ctx.db, institutionId, input.idempotencyKey);
-  if (existing) return replay(ctx, actor, existing, input);
+  const claimId = randomUUID();
+  const prepared = await prepareClaim(ctx, actor.user, input, claimId);
+  const read = prepared.accumulator;
+  const at = ctx.now();
+  const record = (acc: Accumulator) => {
+    const result = settle(prepared.entry.compiled, acc.state, prepared.claim);
+    const t = result.totals;
+    const lines = lineRows(prepared, result);
+    const row: SettlementRecord = {
+      claimId, personId: input.personId, institutionId: prepared.institution.id, idempotencyKey: input.idempotencyKey,
+      requestHash: requestHash(input, prepared.claim.serviceDate), serviceDate: prepared.claim.serviceDate, insuranceType: prepared.claim.insuranceType,
+      institutionLevel: prepared.claim.institutionLevel, policyId: prepared.entry.id, totals: t, poolDeltas: deltas(acc.state.pools, result.newState.pools),
+      lines, pools: result.newState.pools, readVersion: acc.version, at,
+    };
+    return row;
+  };
   try {
-    const claimId = randomUUID();
-    const prepared = await prepareClaim(ctx, actor.user, input, claimId);
-    const year = Number(prepared.claim.serviceDate.slice(0, 4));
-    const id = await ctx.db.transaction().execute(async (trx) => {
-      const state = await lockAccumulator(trx, input.personId, year);
-      const result = settle(prepared.entry.compiled, state, prepared.claim);
-      const t = result.totals;
-      await trx
-        .insertInto('claim')
-        .values({
-          id: claimId, person_id: input.personId, institution_id: institutionId, idempotency_key: input.idempotencyKey,
-          request_hash: requestHash(input, prepared.claim.serviceDate), service_date: prepared.claim.serviceDate,
-          insurance_type: prepared.claim.insuranceType, institution_level: prepared.claim.institutionLevel, policy_id: prepared.entry.id,
-          amount_fen: t.amount, fund_pay_fen: t.fundPay, deductible_fen: t.deductible, copay_fen: t.copay, over_limit_fen: t.overLimit,
-          critical_illness_fen: t.criticalIllness, pool_deltas: JSON.stringify(deltas(state.pools, result.newState.pools)), settled_by: actor.user.id, settled_at: ctx.now(),
-        })
-        .execute();
-      await trx
-        .insertInto('claim_line')
-        .values(linesOut(prepared, result).map((l) => ({
-          claim_id: claimId, line_no: l.lineNo, drug_code: l.drugCode, quantity: l.quantity, unit_price_fen: l.unitPriceFen, amount_fen: l.amountFen,
-          days_supply: l.daysSupply, disease_code: l.disease, scope: l.scope, scope_reason: l.scopeReason, benefit: l.benefit, reason: l.reason,
-          ratio_bp: l.ratioBp, fund_pay_fen: l.fundPayFen, deductible_fen: l.deductibleFen, copay_fen: l.copayFen, over_limit_fen: l.overLimitFen,
-          fund_remaining_fen: l.fundRemainingFen, explanation: l.explanation,
-        })))
-        .execute();
-      await trx.updateTable('benefit_accumulator').set({ pools: JSON.stringify(result.newState.pools), updated_at: ctx.now() }).where('person_id', '=', input.personId).where('year', '=', year).execute();
-      await trx.insertInto('claim_event').values({ claim_id: claimId, person_id: input.personId, user_id: actor.user.id, from_status: null, to_status: 'settled', at: ctx.now() }).execute();
-      await writeAudit(trx, actor, [{ action: 'create', entity: 'claim', entityId: claimId, personId: input.personId }]);
-      return claimId;
-    });
-    return { replayed: false, settlement: await settlementView(ctx.db, id) };
+    let row = record(read);
+    let written = await recordSettlement(ctx.db, actor, row);
+    if (!written) {
+      written = await ctx.db.transaction().execute(async (trx) => {
+        row = record(await lockAccumulator(trx, input.personId, read.state.year));
+        return recordSettlement(trx, actor, row);
+      });
+      if (!written) throw new Error('settlement under the accumulator lock was not written');
+    }
+    return { replayed: false, settlement: receiptFromMemory(prepared, row, actor) };
   } catch (err) {
-    // the same key from two counters at once: the loser finds the winner's claim
+    // the key was used before (a retry, or the same key from two counters at once): the first claim stands
     if ((err as { code?: string }).code === '23505') {
-      const winner = await findByKey(ctx.db, institutionId, input.idempotencyKey);
-      if (winner) return replay(ctx, actor, winner, input);
+      const first = await findByKey(ctx.db, prepared.institution.id, input.idempotencyKey);
+      if (first) return replay(ctx, actor, first, input);
     }
     throw err;
   }
+}
+
+/** The receipt of a claim just written, from what was written (GET /api/settlements/:id reads the same). */
+function receiptFromMemory(prepared: Prepared, r: SettlementRecord, actor: Actor) {
+  const t = r.totals;
+  return receiptOf(
+    {
+      id: r.claimId, status: 'settled', person_id: r.personId, person_name: prepared.person.name, id_number: prepared.person.id_number,
+      institution_id: r.institutionId, institution_name: prepared.institution.name, institution_level: r.institutionLevel, service_date: r.serviceDate,
+      insurance_type: r.insuranceType, policy_id: r.policyId, idempotency_key: r.idempotencyKey, settled_at: r.at, reversed_at: null, reversal_reason: null,
+      amount_fen: t.amount, fund_pay_fen: t.fundPay, deductible_fen: t.deductible, copay_fen: t.copay, over_limit_fen: t.overLimit, critical_illness_fen: t.criticalIllness,
+    },
+    r.lines,
+    [{ at: r.at, from_status: null, to_status: 'settled', reason: null, by: actor.user.displayName }],
+  );
 }
 
 function findByKey(db: Database, institutionId: string, key: string) {
@@ -150,13 +169,13 @@ export async function reverseClaim(ctx: AppContext, actor: Actor, claimId: strin
     if (claim.institution_id !== actor.user.institutionId) throw forbidden('A claim is reversed where it was settled');
     if (claim.status !== 'settled') throw conflict('already_reversed', 'This claim has already been reversed');
     const year = Number(claim.service_date.slice(0, 4));
-    const state = await lockAccumulator(trx, claim.person_id, year);
+    const { state } = await lockAccumulator(trx, claim.person_id, year);
     const pools: Record<string, { fundPaid: number; deductibleMet: number }> = { ...state.pools };
     for (const [key, d] of Object.entries(claim.pool_deltas)) {
       const p = pools[key] ?? { fundPaid: 0, deductibleMet: 0 };
       pools[key] = { fundPaid: Math.max(0, p.fundPaid - d.fundPaid), deductibleMet: Math.max(0, p.deductibleMet - d.deductibleMet) };
     }
-    await trx.updateTable('benefit_accumulator').set({ pools: JSON.stringify(pools), updated_at: ctx.now() }).where('person_id', '=', claim.person_id).where('year', '=', year).execute();
+    await trx.updateTable('benefit_accumulator').set((eb) => ({ pools: JSON.stringify(pools), version: eb('version', '+', 1), updated_at: ctx.now() })).where('person_id', '=', claim.person_id).where('year', '=', year).execute();
     await trx.updateTable('claim').set({ status: 'reversed', reversed_by: actor.user.id, reversed_at: ctx.now(), reversal_reason: reason }).where('id', '=', claimId).execute();
     await trx.insertInto('claim_event').values({ claim_id: claimId, person_id: claim.person_id, user_id: actor.user.id, from_status: 'settled', to_status: 'reversed', reason, at: ctx.now() }).execute();
     await writeAudit(trx, actor, [{ action: 'update', entity: 'claim', entityId: claimId, personId: claim.person_id, detail: { reverse: reason } }]);
@@ -185,7 +204,7 @@ export async function personClaims(ctx: AppContext, actor: Actor, personId: stri
     .orderBy('claim.service_date', 'desc')
     .orderBy('claim.settled_at', 'desc')
     .execute();
-  const state = await accumulator(ctx.db, personId, year);
+  const { state } = await accumulator(ctx.db, personId, year);
   await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'claim', personId, detail: { year } }]);
   return {
     year,
