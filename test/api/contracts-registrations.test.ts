@@ -219,6 +219,9 @@ describe('roles and scope', () => {
     const patient = await t.login('patient');
     const contracts = (await call(patient, 'GET', '/api/people/me/contracts')).json();
     expect(contracts[0].status).toBe('active');
+    const team = (await call(patient, 'GET', '/api/teams/mine')).json();
+    expect(team.id).toBe(contracts[0].team.id);
+    expect(team.members.length).toBeGreaterThanOrEqual(3);
     const elig = (await call(patient, 'GET', '/api/people/me/eligibility?date=2026-06-15')).json();
     expect(elig.benefits.find((b: { disease: string }) => b.disease === 'hypertension').applies).toBe(true);
   });

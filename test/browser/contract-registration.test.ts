@@ -243,8 +243,11 @@ describeBrowser('contract and registration chain (browser)', () => {
     await patient.getByTestId('eligibility-panel').getByTestId('benefit').first().waitFor();
     const contracts = (await b.t.app.inject({ url: '/api/people/me/contracts', headers: { cookie: await b.t.login('patient') } })).json() as Array<{ inForce: boolean; team: { name: string } }>;
     const current = contracts.find((c) => c.inForce);
-    if (current) await expectText(patient.getByTestId('my-contract-team'), current.team.name);
-    else await patient.getByTestId('my-contract-none').waitFor();
+    if (current) {
+      await expectText(patient.getByTestId('my-contract-team'), current.team.name);
+      // the whole team, not just the doctor: at least the "3" of 3+X
+      await patient.getByTestId('my-team-member').nth(2).waitFor();
+    } else await patient.getByTestId('my-contract-none').waitFor();
     await shot(patient, 'patient-contract');
   });
 });

@@ -51,7 +51,7 @@ export async function setStatus(db: Database, id: string, status: ContractStatus
 
 export async function recordEvent(
   db: Database,
-  e: { contract_id: string; person_id: string; user_id: string; action: 'sign' | 'renew' | 'terminate' | 'lapse'; from_status: string | null; to_status: string; reason?: string | null },
+  e: { at: Date; contract_id: string; person_id: string; user_id: string; action: 'sign' | 'renew' | 'terminate' | 'lapse'; from_status: string | null; to_status: string; reason?: string | null },
 ) {
   await db.insertInto('contract_event').values({ ...e, reason: e.reason ?? null }).execute();
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireRole } from '../../server/auth';
 import type { AppContext } from '../../server/context';
 import { forbidden, problemSchema } from '../../server/problem';
-import { consentForm, contractsOfPerson, renewContract, signContract, teamOverview, terminateContract } from './service';
+import { consentForm, contractsOfPerson, myTeamId, renewContract, signContract, teamOverview, terminateContract } from './service';
 import { teamPatients } from './teamPatients';
 
 const STAFF = ['family_doctor', 'pharmacist', 'insurance_reviewer', 'analyst', 'institution_admin', 'system_admin'] as const;
@@ -60,11 +60,8 @@ export function contractRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }).meta({ id: 'Team' });
 
     app.get('/api/teams/mine', {
-      schema: { tags: ['contracts'], summary: "The doctor's family-doctor team: members (3+X) and load", response: { 200: teamSchema, ...errors } },
-      handler: async (request) => {
-        const user = requireRole(request, ['family_doctor']);
-        return teamOverview(ctx, user.teamId!);
-      },
+      schema: { tags: ['contracts'], summary: "The caller's family-doctor team (a doctor's own, a patient's contracted one): members (3+X) and load", response: { 200: teamSchema, ...errors } },
+      handler: async (request) => teamOverview(ctx, await myTeamId(ctx, requireRole(request, ['family_doctor', 'patient']))),
     });
 
     app.get('/api/team/patients', {

@@ -69,14 +69,14 @@ export async function signContract(ctx: AppContext, actor: Actor, input: SignInp
     if (current) {
       // an expired contract that was never renewed: it lapses now that a new one is signed
       await q.setStatus(trx, current.id, 'lapsed');
-      await q.recordEvent(trx, { contract_id: current.id, person_id: input.personId, user_id: actor.user.id, action: 'lapse', from_status: 'active', to_status: 'lapsed' });
+      await q.recordEvent(trx, { at: ctx.now(), contract_id: current.id, person_id: input.personId, user_id: actor.user.id, action: 'lapse', from_status: 'active', to_status: 'lapsed' });
     }
     const created = await trx
       .insertInto('contract')
       .values({ person_id: input.personId, team_id: teamId, doctor_id: doctorId, start_date: start, end_date: end, packages: input.packages, ...consentColumns(input.consent), previous_contract_id: current?.id ?? null })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await q.recordEvent(trx, { contract_id: created.id, person_id: input.personId, user_id: actor.user.id, action: 'sign', from_status: null, to_status: 'active' });
+    await q.recordEvent(trx, { at: ctx.now(), contract_id: created.id, person_id: input.personId, user_id: actor.user.id, action: 'sign', from_status: null, to_status: 'active' });
     await writeAudit(trx, actor, [{ action: 'create', entity: 'contract', entityId: created.id, personId: input.personId }]);
     return contractView(trx, created.id, today);
   });
@@ -94,13 +94,13 @@ export async function renewContract(ctx: AppContext, actor: Actor, contractId: s
     await checkPackages(trx, packages);
     const start = old.end_date < today ? today : addDays(old.end_date, 1);
     await q.setStatus(trx, old.id, 'renewed');
-    await q.recordEvent(trx, { contract_id: old.id, person_id: old.person_id, user_id: actor.user.id, action: 'renew', from_status: 'active', to_status: 'renewed' });
+    await q.recordEvent(trx, { at: ctx.now(), contract_id: old.id, person_id: old.person_id, user_id: actor.user.id, action: 'renew', from_status: 'active', to_status: 'renewed' });
     const created = await trx
       .insertInto('contract')
       .values({ person_id: old.person_id, team_id: teamId, doctor_id: doctorId, start_date: start, end_date: oneYearFrom(start), packages, ...consentColumns(input.consent), previous_contract_id: old.id })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await q.recordEvent(trx, { contract_id: created.id, person_id: old.person_id, user_id: actor.user.id, action: 'sign', from_status: null, to_status: 'active', reason: 'renewal' });
+    await q.recordEvent(trx, { at: ctx.now(), contract_id: created.id, person_id: old.person_id, user_id: actor.user.id, action: 'sign', from_status: null, to_status: 'active', reason: 'renewal' });
     await writeAudit(trx, actor, [{ action: 'create', entity: 'contract', entityId: created.id, personId: old.person_id, detail: { renews: old.id } }]);
     return contractView(trx, created.id, today);
   });
@@ -115,7 +115,7 @@ export async function terminateContract(ctx: AppContext, actor: Actor, contractI
     if (contract.status !== 'active') throw conflict('terminate_active_only', `A ${contract.status} contract cannot be terminated`);
     if (on < contract.start_date || on > contract.end_date) throw badRequest('The termination date must fall within the contract', [{ field: 'body.terminatedOn', rule: 'within_contract', message: `between ${contract.start_date} and ${contract.end_date}` }]);
     await q.setStatus(trx, contract.id, 'terminated', { terminated_on: on, termination_reason: input.reason });
-    await q.recordEvent(trx, { contract_id: contract.id, person_id: contract.person_id, user_id: actor.user.id, action: 'terminate', from_status: 'active', to_status: 'terminated', reason: input.reason });
+    await q.recordEvent(trx, { at: ctx.now(), contract_id: contract.id, person_id: contract.person_id, user_id: actor.user.id, action: 'terminate', from_status: 'active', to_status: 'terminated', reason: input.reason });
     await writeAudit(trx, actor, [{ action: 'update', entity: 'contract', entityId: contract.id, personId: contract.person_id, detail: { terminate: input.reason } }]);
     return contractView(trx, contract.id, today);
   });
@@ -174,6 +174,17 @@ export async function consentForm(ctx: AppContext, actor: Actor, contractId: str
   if (!row.consent_form) throw notFound('No consent form was attached to this contract');
   await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'consent_form', entityId: contractId, personId: row.person_id }]);
   return { name: row.consent_form_name!, content: row.consent_form };
+}
+
+/** The caller's team: a doctor's own, or the team a patient is contracted with today. */
+export async function myTeamId(ctx: AppContext, user: AuthUser): Promise<string> {
+  if (user.role !== 'patient') {
+    if (!user.teamId) throw notFound('You belong to no family-doctor team');
+    return user.teamId;
+  }
+  const contract = await ctx.db.selectFrom('contract').select('team_id').where('person_id', '=', user.personId).where('status', '=', 'active').executeTakeFirst();
+  if (!contract) throw notFound('You have no active family-doctor contract');
+  return contract.team_id;
 }
 
 /** The team: members ("3+X"), contracted load, and the doctor : patients ratio. */

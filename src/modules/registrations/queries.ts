@@ -71,7 +71,7 @@ export function filingEvents(db: Database, filingId: string) {
 
 export async function recordFilingEvent(
   db: Database,
-  e: { filing_id: string; person_id: string; user_id: string; from_status: string | null; to_status: string; reason?: string | null; detail?: unknown },
+  e: { at: Date; filing_id: string; person_id: string; user_id: string; from_status: string | null; to_status: string; reason?: string | null; detail?: unknown },
 ) {
   await db.insertInto('filing_event').values({ ...e, reason: e.reason ?? null, detail: e.detail === undefined ? null : JSON.stringify(e.detail) }).execute();
 }

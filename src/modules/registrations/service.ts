@@ -75,7 +75,7 @@ export async function fileRegistration(ctx: AppContext, actor: Actor, input: Fil
       .returning('id')
       .executeTakeFirstOrThrow();
     await writeContent(trx, filing.id, input.personId, held, input);
-    await q.recordFilingEvent(trx, { filing_id: filing.id, person_id: input.personId, user_id: actor.user.id, from_status: null, to_status: 'submitted' });
+    await q.recordFilingEvent(trx, { at: ctx.now(), filing_id: filing.id, person_id: input.personId, user_id: actor.user.id, from_status: null, to_status: 'submitted' });
     await writeAudit(trx, actor, [{ action: 'create', entity: 'registration_filing', entityId: filing.id, personId: input.personId, detail: { kind: input.kind } }]);
     // one-stop identification: a designated grassroots institution in such a county confirms at once
     if (await oneStopApplies(trx, actor.user, county, today)) {
@@ -106,7 +106,7 @@ export async function resubmitFiling(ctx: AppContext, actor: Actor, filingId: st
     const held = await checkFiling(trx, filing.person_id, filing.county_code, content, today, filing.id);
     await writeContent(trx, filing.id, filing.person_id, held, content);
     await trx.updateTable('registration_filing').set({ status: 'submitted', note: input.note ?? filing.note, submitted_at: ctx.now(), decision_reason: null, decided_at: null, decided_by: null }).where('id', '=', filing.id).execute();
-    await q.recordFilingEvent(trx, { filing_id: filing.id, person_id: filing.person_id, user_id: actor.user.id, from_status: 'returned', to_status: 'submitted', reason: 'resubmitted after correction' });
+    await q.recordFilingEvent(trx, { at: ctx.now(), filing_id: filing.id, person_id: filing.person_id, user_id: actor.user.id, from_status: 'returned', to_status: 'submitted', reason: 'resubmitted after correction' });
     await writeAudit(trx, actor, [{ action: 'update', entity: 'registration_filing', entityId: filing.id, personId: filing.person_id, detail: { resubmit: true } }]);
   });
   return filingView(ctx.db, filingId, ctx.now(), actor.user);
@@ -119,7 +119,7 @@ export async function withdrawFiling(ctx: AppContext, actor: Actor, filingId: st
     if (filing.status !== 'submitted' && filing.status !== 'returned') throw conflict('withdraw_open_only', `A ${filing.status} filing cannot be withdrawn`);
     await trx.updateTable('registration_filing').set({ status: 'withdrawn' }).where('id', '=', filing.id).execute();
     await trx.updateTable('filing_disease').set({ open: false }).where('filing_id', '=', filing.id).execute();
-    await q.recordFilingEvent(trx, { filing_id: filing.id, person_id: filing.person_id, user_id: actor.user.id, from_status: filing.status, to_status: 'withdrawn' });
+    await q.recordFilingEvent(trx, { at: ctx.now(), filing_id: filing.id, person_id: filing.person_id, user_id: actor.user.id, from_status: filing.status, to_status: 'withdrawn' });
     await writeAudit(trx, actor, [{ action: 'update', entity: 'registration_filing', entityId: filing.id, personId: filing.person_id, detail: { withdraw: true } }]);
   });
   return filingView(ctx.db, filingId, ctx.now(), actor.user);
@@ -157,7 +157,7 @@ async function decide(
   } else {
     await db.updateTable('registration_filing').set({ ...base, status: 'returned', decision_reason: decision.reason }).where('id', '=', filing.id).execute();
   }
-  await q.recordFilingEvent(db, {
+  await q.recordFilingEvent(db, { at: ctx.now(),
     filing_id: filing.id, person_id: filing.person_id, user_id: actor.user.id, from_status: 'submitted', to_status: decision.to,
     reason: decision.to === 'returned' ? decision.reason : null,
     detail: decision.to === 'approved' ? { effectiveDate: decision.effectiveDate, confirmation: decision.confirmation } : undefined,

@@ -1,6 +1,7 @@
 // How a filing is shown: its content, the person's state before it (for the reviewer's
 // before → after), and its history.
-import { ageOn, shanghaiDate } from '../../engine/calendar';
+import { addDays, ageOn, shanghaiDate } from '../../engine/calendar';
+import { registrationInForce } from '../../engine/eligibility';
 import { maskResidentId } from '../../engine/identity/residentId';
 import type { DiagnosisBasis } from '../../engine/registration/diagnosisBasis';
 import { formatTenths } from '../../engine/followup/readings';
@@ -60,9 +61,10 @@ export async function filingView(db: Database, id: string, now: Date, user?: Aut
     db.selectFrom('app_user').select('display_name').where('id', '=', f.filed_by).executeTakeFirst(),
   ]);
   const team = await db.selectFrom('family_doctor_team').select(['id', 'name']).where('id', '=', f.team_id).executeTakeFirstOrThrow();
-  // "before" is the state the reviewer decides against: for an approved filing, as it stood the day before
-  const asOf = f.status === 'approved' ? f.effective_date! : shanghaiDate(now);
-  const before = regs.filter((r) => r.effective_from < asOf && (r.effective_to === null || r.effective_to >= asOf) && !(f.status === 'approved' && diseases.some((d) => d.action === 'add' && d.disease_code === r.disease_code && r.effective_from === asOf)));
+  // "before" is the state the reviewer decides against: registrations in force today, or for an
+  // approved filing, on the day before it took effect
+  const beforeOn = f.status === 'approved' ? addDays(f.effective_date!, -1) : shanghaiDate(now);
+  const before = regs.filter((r) => registrationInForce({ disease: r.disease_code, effectiveFrom: r.effective_from, effectiveTo: r.effective_to }, beforeOn));
   return {
     id: f.id,
     person: presentPerson(user, person, shanghaiDate(now)),

@@ -9,7 +9,7 @@ import EligibilityPanel from '../components/EligibilityPanel.tsx';
 import { packageOrder } from '../components/contract/SignContractModal.tsx';
 import { ContractStatusTag, DaysToEndTag } from '../components/labels.tsx';
 import { formatDateTime, packageName, yuan } from '../format.ts';
-import { useContracts, useServicePackages } from '../hooks/reference.ts';
+import { useContracts, useMyTeam, useServicePackages } from '../hooks/reference.ts';
 import { errorLines } from '../notify.ts';
 import type { Contract } from '../types.ts';
 
@@ -88,6 +88,7 @@ function CurrentContract({ contract }: { contract: Contract }) {
 
 function MyTeam({ contract }: { contract: Contract }) {
   const { t } = useTranslation();
+  const team = useMyTeam();
   return (
     <Card
       size="small"
@@ -103,16 +104,22 @@ function MyTeam({ contract }: { contract: Contract }) {
         <Typography.Title level={5} className="my-team__name">
           {contract.team.name}
         </Typography.Title>
-        <div className="team-member">
-          <Avatar size={36} className="team-member__avatar team-member__avatar--gp">
-            {contract.doctor.name.slice(0, 1)}
-          </Avatar>
-          <div className="team-member__text">
-            <Typography.Text strong>{contract.doctor.name}</Typography.Text>
-            <div>
-              <Tag color="green">{t('myContract.myDoctor')}</Tag>
+        <div className="my-team__members" data-testid="my-team-members">
+          {(team.data?.members ?? []).map((m) => (
+            <div key={m.id} className="team-member" data-testid="my-team-member">
+              <Avatar size={36} className={`team-member__avatar team-member__avatar--${m.role}`}>
+                {m.name.slice(0, 1)}
+              </Avatar>
+              <div className="team-member__text">
+                <Typography.Text strong>{m.name}</Typography.Text>
+                <div>
+                  <Tag>{t(`teamRole.${m.role}`)}</Tag>
+                  {m.id === contract.doctor.id ? <Tag color="green">{t('myContract.myDoctor')}</Tag> : null}
+                </div>
+              </div>
             </div>
-          </div>
+          ))}
+          {team.isPending ? <Skeleton active avatar paragraph={{ rows: 1 }} /> : null}
         </div>
         <Typography.Paragraph type="secondary" className="my-team__hint">
           {t('myContract.teamHint')}
