@@ -27,7 +27,7 @@ export const describeBrowser = describe.skipIf(skipReason !== null);
 /** Waits until the locator's text (trimmed) equals or contains the expected text. */
 export async function expectText(locator: Locator, expected: string | RegExp, options: { timeout?: number } = {}): Promise<void> {
   await expect
-    .poll(async () => ((await locator.count()) ? (await locator.first().innerText()).trim() : null), { timeout: options.timeout ?? 10_000 })
+    .poll(async () => ((await locator.count()) ? (await locator.first().innerText()).trim() : null), { timeout: options.timeout ?? 20_000 })
     .toSatisfy((text: string | null) => text !== null && (typeof expected === 'string' ? text === expected : expected.test(text)));
 }
 
@@ -81,7 +81,7 @@ export async function startBrowserApp(): Promise<BrowserApp> {
         await route.fulfill({ response, headers });
       });
       if (options.lang) await context.addInitScript((lang) => window.localStorage.setItem('manbing.lang', lang), options.lang);
-      context.setDefaultTimeout(10_000);
+      context.setDefaultTimeout(20_000); // generous: CI machines are small and busy
       contexts.push(context);
       return context;
     },

@@ -1,26 +1,11 @@
 // 签约管理 (family doctor): the team card, then the team's patients in four lists — contracted,
 // to sign (diagnosed but not contracted), expiring within 30 days, needing attention (returned
 // filings) — with filters and the next step on each row: sign, renew, terminate, register, change.
-import { DownOutlined, SearchOutlined } from '@ant-design/icons';
-import { keepPreviousData, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  App as AntApp,
-  Badge,
-  Button,
-  Card,
-  Dropdown,
-  Empty,
-  Input,
-  Select,
-  Space,
-  Table,
-  type TableColumnsType,
-  Tag,
-  Typography,
-} from 'antd';
-import { useEffect, useState } from 'react';
+import { DownOutlined } from '@ant-design/icons';
+import { useQueryClient } from '@tanstack/react-query';
+import { App as AntApp, Badge, Button, Card, Dropdown, Empty, Select, Space, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router-dom';
 import { api } from '../api.ts';
 import PersonHistoryDrawer from '../components/PersonHistoryDrawer.tsx';
 import SignContractModal, { type SignTarget } from '../components/contract/SignContractModal.tsx';
@@ -30,7 +15,10 @@ import FilingFormDrawer, { type FilingTarget } from '../components/filing/Filing
 import { DaysToEndTag, RegistrationTag } from '../components/labels.tsx';
 import { actionErrorLines } from '../formErrors.ts';
 import { TWO_DISEASES, useDiseaseName } from '../format.ts';
-import type { FilingView, Page, RegistrationState, TeamList, TeamPatient } from '../types.ts';
+import type { FilingView, RegistrationState, TeamList, TeamPatient } from '../types.ts';
+import { pageOf, serverPagination, useUrlState } from '../hooks/urlState.ts';
+import FilterBar from '../components/FilterBar.tsx';
+import { usePagedList, useTabCounts } from '../hooks/lists.ts';
 
 const PAGE_SIZE = 20;
 const LISTS: TeamList[] = ['contracted', 'unsigned', 'expiring', 'attention'];
@@ -60,14 +48,12 @@ export default function ContractsPage() {
   const { message } = AntApp.useApp();
   const diseaseName = useDiseaseName();
   const client = useQueryClient();
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useUrlState();
   const list = (LISTS as string[]).includes(params.get('list') ?? '') ? (params.get('list') as TeamList) : 'contracted';
   const disease = params.get('disease') ?? undefined;
   const registration = (params.get('registration') as RegistrationState | null) ?? undefined;
   const q = (params.get('q') ?? '').trim();
-  const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
-  const [text, setText] = useState(q);
-  useEffect(() => setText(q), [q]);
+  const page = pageOf(params);
 
   const [signTarget, setSignTarget] = useState<SignTarget | null>(null);
   const [terminateTarget, setTerminateTarget] = useState<TerminateTarget | null>(null);
@@ -75,34 +61,8 @@ export default function ContractsPage() {
   const [historyPerson, setHistoryPerson] = useState<{ id: string; name: string } | null>(null);
   const [openings, setOpenings] = useState(0); // a fresh form for every opening
 
-  const update = (changes: Record<string, string | null | undefined>) => {
-    const next = new URLSearchParams(params);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === null || value === undefined || value === '') next.delete(key);
-      else next.set(key, value);
-    }
-    if (!('page' in changes)) next.delete('page');
-    setParams(next);
-  };
-
-  const patients = useQuery({
-    queryKey: ['team', 'patients', list, disease, registration, q, page],
-    queryFn: ({ signal }) =>
-      api<Page<TeamPatient>>('/api/team/patients', {
-        query: { list, disease, registration, q: q || undefined, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
-        signal,
-      }),
-    placeholderData: keepPreviousData,
-  });
-
-  const counts = useQueries({
-    queries: LISTS.map((l) => ({
-      queryKey: ['team', 'patients', 'count', l],
-      queryFn: ({ signal }: { signal: AbortSignal }) =>
-        api<Page<TeamPatient>>('/api/team/patients', { query: { list: l, limit: 1 }, signal }),
-      meta: { silent: true },
-    })),
-  });
+  const patients = usePagedList<TeamPatient>('/api/team/patients', ['team', 'patients'], { list, disease, registration, q: q || undefined }, page, PAGE_SIZE);
+  const counts = useTabCounts('/api/team/patients', ['team', 'patients'], 'list', LISTS);
 
   const open = <T,>(set: (v: T) => void, value: T) => {
     setOpenings((n) => n + 1);
@@ -268,7 +228,7 @@ export default function ContractsPage() {
             <span data-testid={`list-${l}`}>
               {t(`contract.lists.${l}`)}
               <Badge
-                count={counts[i]?.data?.total ?? 0}
+                count={counts[i] ?? 0}
                 overflowCount={9999}
                 showZero
                 color={l === 'attention' ? 'red' : l === 'expiring' ? 'orange' : l === 'unsigned' ? 'blue' : '#8c9aa5'}
@@ -281,13 +241,7 @@ export default function ContractsPage() {
         <Typography.Paragraph type="secondary" className="list-hint">
           {t(`contract.listHints.${list}`)}
         </Typography.Paragraph>
-        <form
-          className="filter-bar"
-          onSubmit={(e) => {
-            e.preventDefault();
-            update({ q: text.trim() });
-          }}
-        >
+        <FilterBar query={q} onQuery={(query) => update({ q: query })} total={patients.data?.total} testId="filter">
           <Select
             allowClear
             placeholder={t('filters.disease')}
@@ -306,25 +260,7 @@ export default function ContractsPage() {
             className="filter-select"
             data-testid="filter-registration"
           />
-          <Input
-            allowClear
-            prefix={<SearchOutlined />}
-            placeholder={t('filters.name')}
-            value={text}
-            onChange={(e) => {
-              setText(e.target.value);
-              if (!e.target.value) update({ q: null });
-            }}
-            className="filter-search"
-            data-testid="filter-name"
-          />
-          <Button htmlType="submit" type="primary" data-testid="filter-submit">
-            {t('common.search')}
-          </Button>
-          <Typography.Text type="secondary" className="filter-total" data-testid="list-total">
-            {patients.data ? t('common.total', { total: patients.data.total }) : null}
-          </Typography.Text>
-        </form>
+        </FilterBar>
         <Table<TeamPatient>
           rowKey={(r) => r.person.id}
           size="small"
@@ -334,18 +270,7 @@ export default function ContractsPage() {
           scroll={{ x: 'max-content' }}
           onRow={(r) => ({ 'data-testid': 'team-patient-row', 'data-person-id': r.person.id }) as React.HTMLAttributes<HTMLElement>}
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t(`contract.empty.${list}`)} /> }}
-          pagination={
-            patients.data && patients.data.total > PAGE_SIZE
-              ? {
-                  current: page,
-                  pageSize: PAGE_SIZE,
-                  total: patients.data.total,
-                  showSizeChanger: false,
-                  size: 'small',
-                  onChange: (p) => update({ page: p === 1 ? null : String(p) }),
-                }
-              : false
-          }
+          pagination={serverPagination(patients.data?.total, page, PAGE_SIZE, update)}
         />
       </Card>
 

@@ -1,34 +1,22 @@
 // 认定登记 (family doctor): the team's filings by status — submitted, returned with the reviewer's
 // reason, approved, withdrawn. A returned filing opens for correction and is submitted again (PUT);
 // an open one can be withdrawn.
-import { ExclamationCircleOutlined, SearchOutlined } from '@ant-design/icons';
-import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  App as AntApp,
-  Badge,
-  Button,
-  Card,
-  Drawer,
-  Empty,
-  Input,
-  Popconfirm,
-  Select,
-  Skeleton,
-  Space,
-  Table,
-  type TableColumnsType,
-  Typography,
-} from 'antd';
+import { ExclamationCircleOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { App as AntApp, Badge, Button, Card, Drawer, Empty, Popconfirm, Select, Skeleton, Space, Table, type TableColumnsType, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router-dom';
 import { api } from '../api.ts';
 import FilingDetail from '../components/filing/FilingDetail.tsx';
 import FilingFormDrawer, { type FilingTarget } from '../components/filing/FilingFormDrawer.tsx';
-import { AgeDaysTag, FilingDiseaseTag, FilingKindTag } from '../components/labels.tsx';
+import { AgeDaysTag } from '../components/labels.tsx';
 import { actionErrorLines } from '../formErrors.ts';
 import { TWO_DISEASES, formatDateTime, useDiseaseName } from '../format.ts';
-import type { FilingKind, FilingStatus, FilingSummary, FilingView, Page } from '../types.ts';
+import type { FilingKind, FilingStatus, FilingSummary, FilingView } from '../types.ts';
+import { pageOf, serverPagination, useUrlState } from '../hooks/urlState.ts';
+import FilterBar from '../components/FilterBar.tsx';
+import { filingKindAndDiseaseColumns } from '../components/filing/columns.tsx';
+import { usePagedList, useTabCounts } from '../hooks/lists.ts';
 
 const PAGE_SIZE = 20;
 const STATUSES: FilingStatus[] = ['submitted', 'returned', 'approved', 'withdrawn'];
@@ -39,7 +27,7 @@ export default function FilingsPage() {
   const { message } = AntApp.useApp();
   const diseaseName = useDiseaseName();
   const client = useQueryClient();
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useUrlState();
   const [returnedCount, setReturnedCount] = useState<number | null>(null);
   // by default the returned filings, which need the doctor; when there are none, those awaiting review
   const status = (STATUSES as string[]).includes(params.get('status') ?? '')
@@ -50,42 +38,15 @@ export default function FilingsPage() {
   const kind = (params.get('kind') as FilingKind | null) ?? undefined;
   const disease = params.get('disease') ?? undefined;
   const q = (params.get('q') ?? '').trim();
-  const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
+  const page = pageOf(params);
   const openId = params.get('filing');
-  const [text, setText] = useState(q);
-  useEffect(() => setText(q), [q]);
   const [fixTarget, setFixTarget] = useState<FilingTarget | null>(null);
   const [openings, setOpenings] = useState(0);
 
-  const update = (changes: Record<string, string | null | undefined>) => {
-    const next = new URLSearchParams(params);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === null || value === undefined || value === '') next.delete(key);
-      else next.set(key, value);
-    }
-    if (!('page' in changes)) next.delete('page');
-    setParams(next);
-  };
+  const filings = usePagedList<FilingSummary>('/api/filings', ['filings', 'team'], { status, kind, disease, q: q || undefined }, page, PAGE_SIZE);
+  const counts = useTabCounts('/api/filings', ['filings', 'team'], 'status', STATUSES);
 
-  const filings = useQuery({
-    queryKey: ['filings', 'team', status, kind, disease, q, page],
-    queryFn: ({ signal }) =>
-      api<Page<FilingSummary>>('/api/filings', {
-        query: { status, kind, disease, q: q || undefined, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
-        signal,
-      }),
-    placeholderData: keepPreviousData,
-  });
-  const counts = useQueries({
-    queries: STATUSES.map((s) => ({
-      queryKey: ['filings', 'team', 'count', s],
-      queryFn: ({ signal }: { signal: AbortSignal }) =>
-        api<Page<FilingSummary>>('/api/filings', { query: { status: s, limit: 1 }, signal }),
-      meta: { silent: true },
-    })),
-  });
-
-  const returnedTotal = counts[1]?.data?.total;
+  const returnedTotal = counts[1];
   useEffect(() => {
     if (returnedTotal !== undefined) setReturnedCount(returnedTotal);
   }, [returnedTotal]);
@@ -141,22 +102,7 @@ export default function FilingsPage() {
         </div>
       ),
     },
-    {
-      title: t('filing.kind'),
-      key: 'kind',
-      render: (_, f) => <FilingKindTag kind={f.kind} changeReason={f.changeReason} revocationReason={f.revocationReason} />,
-    },
-    {
-      title: t('filing.diseases'),
-      key: 'diseases',
-      render: (_, f) => (
-        <Space size={[4, 4]} wrap>
-          {f.diseases.map((d) => (
-            <FilingDiseaseTag key={d.code} code={d.code} name={d.name} action={d.action} />
-          ))}
-        </Space>
-      ),
-    },
+    ...filingKindAndDiseaseColumns(t),
     {
       title: t('filing.submittedAt'),
       key: 'submittedAt',
@@ -230,7 +176,7 @@ export default function FilingsPage() {
             <span data-testid={`status-${s}`}>
               {t(`filingStatus.${s}`)}
               <Badge
-                count={counts[i]?.data?.total ?? 0}
+                count={counts[i] ?? 0}
                 showZero
                 overflowCount={9999}
                 color={s === 'returned' ? 'red' : s === 'submitted' ? 'blue' : '#8c9aa5'}
@@ -240,13 +186,7 @@ export default function FilingsPage() {
           ),
         }))}
       >
-        <form
-          className="filter-bar"
-          onSubmit={(e) => {
-            e.preventDefault();
-            update({ q: text.trim() });
-          }}
-        >
+        <FilterBar query={q} onQuery={(query) => update({ q: query })} total={filings.data?.total} testId="filings-filter">
           <Select
             allowClear
             placeholder={t('filters.kind')}
@@ -263,24 +203,7 @@ export default function FilingsPage() {
             options={TWO_DISEASES.map((d) => ({ value: d, label: diseaseName(d) }))}
             className="filter-select"
           />
-          <Input
-            allowClear
-            prefix={<SearchOutlined />}
-            placeholder={t('filters.name')}
-            value={text}
-            onChange={(e) => {
-              setText(e.target.value);
-              if (!e.target.value) update({ q: null });
-            }}
-            className="filter-search"
-          />
-          <Button htmlType="submit" type="primary">
-            {t('common.search')}
-          </Button>
-          <Typography.Text type="secondary" className="filter-total">
-            {filings.data ? t('common.total', { total: filings.data.total }) : null}
-          </Typography.Text>
-        </form>
+        </FilterBar>
         <Table<FilingSummary>
           rowKey="id"
           size="small"
@@ -290,18 +213,7 @@ export default function FilingsPage() {
           scroll={{ x: 'max-content' }}
           onRow={(f) => ({ 'data-testid': 'filing-row', 'data-filing-id': f.id }) as React.HTMLAttributes<HTMLElement>}
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t(`filing.empty.${status}`)} /> }}
-          pagination={
-            filings.data && filings.data.total > PAGE_SIZE
-              ? {
-                  current: page,
-                  pageSize: PAGE_SIZE,
-                  total: filings.data.total,
-                  showSizeChanger: false,
-                  size: 'small',
-                  onChange: (p) => update({ page: p === 1 ? null : String(p) }),
-                }
-              : false
-          }
+          pagination={serverPagination(filings.data?.total, page, PAGE_SIZE, update)}
         />
       </Card>
 

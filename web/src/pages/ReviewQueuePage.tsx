@@ -2,8 +2,8 @@
 // batch approval of the selected rows; a detail drawer with the diagnosis basis, the prescription,
 // the before → after of a change and the history, and the decision: 通过 with an effective date, or
 // 退回 with a reason the doctor sees.
-import { CheckOutlined, RollbackOutlined, SearchOutlined } from '@ant-design/icons';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { CheckOutlined, RollbackOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
   App as AntApp,
@@ -28,13 +28,16 @@ import {
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router-dom';
 import { api } from '../api.ts';
 import FilingDetail from '../components/filing/FilingDetail.tsx';
-import { AgeDaysTag, FilingDiseaseTag, FilingKindTag, FilingStatusTag } from '../components/labels.tsx';
+import { AgeDaysTag, FilingStatusTag } from '../components/labels.tsx';
 import { actionErrorLines, applyServerErrors, ruleMessage } from '../formErrors.ts';
 import { ISO_DATE, TWO_DISEASES, formatDateTime, toIsoDate, useDiseaseName } from '../format.ts';
-import type { BatchApproveResult, FilingKind, FilingStatus, FilingSummary, FilingView, Page } from '../types.ts';
+import type { BatchApproveResult, FilingKind, FilingStatus, FilingSummary, FilingView } from '../types.ts';
+import { pageOf, serverPagination, useUrlState } from '../hooks/urlState.ts';
+import FilterBar from '../components/FilterBar.tsx';
+import { filingKindAndDiseaseColumns } from '../components/filing/columns.tsx';
+import { usePagedList } from '../hooks/lists.ts';
 
 const PAGE_SIZE = 50;
 const STATUSES: FilingStatus[] = ['submitted', 'returned', 'approved'];
@@ -159,39 +162,19 @@ function DecisionModal({ decision, onClose }: { decision: Decision | null; onClo
 export default function ReviewQueuePage() {
   const { t } = useTranslation();
   const diseaseName = useDiseaseName();
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useUrlState();
   const status = (STATUSES as string[]).includes(params.get('status') ?? '') ? (params.get('status') as FilingStatus) : 'submitted';
   const kind = (params.get('kind') as FilingKind | null) ?? undefined;
   const disease = params.get('disease') ?? undefined;
   const minAgeDays = params.get('minAge') ? Number(params.get('minAge')) : undefined;
   const q = (params.get('q') ?? '').trim();
-  const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
+  const page = pageOf(params);
   const openId = params.get('filing');
-  const [text, setText] = useState(q);
-  useEffect(() => setText(q), [q]);
   const [selected, setSelected] = useState<FilingSummary[]>([]);
   const [decision, setDecision] = useState<Decision | null>(null);
   const [openings, setOpenings] = useState(0);
 
-  const update = (changes: Record<string, string | null | undefined>) => {
-    const next = new URLSearchParams(params);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === null || value === undefined || value === '') next.delete(key);
-      else next.set(key, value);
-    }
-    if (!('page' in changes)) next.delete('page');
-    setParams(next);
-  };
-
-  const queue = useQuery({
-    queryKey: ['filings', 'queue', status, kind, disease, minAgeDays, q, page],
-    queryFn: ({ signal }) =>
-      api<Page<FilingSummary>>('/api/filings', {
-        query: { status, kind, disease, minAgeDays, q: q || undefined, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
-        signal,
-      }),
-    placeholderData: keepPreviousData,
-  });
+  const queue = usePagedList<FilingSummary>('/api/filings', ['filings', 'queue'], { status, kind, disease, minAgeDays, q: q || undefined }, page, PAGE_SIZE);
   useEffect(() => setSelected([]), [status, kind, disease, minAgeDays, q, page]);
 
   const detail = useQuery({
@@ -231,22 +214,7 @@ export default function ReviewQueuePage() {
         </div>
       ),
     },
-    {
-      title: t('filing.kind'),
-      key: 'kind',
-      render: (_, f) => <FilingKindTag kind={f.kind} changeReason={f.changeReason} revocationReason={f.revocationReason} />,
-    },
-    {
-      title: t('filing.diseases'),
-      key: 'diseases',
-      render: (_, f) => (
-        <Space size={[4, 4]} wrap>
-          {f.diseases.map((d) => (
-            <FilingDiseaseTag key={d.code} code={d.code} name={d.name} action={d.action} />
-          ))}
-        </Space>
-      ),
-    },
+    ...filingKindAndDiseaseColumns(t),
     { title: t('filing.submittedAt'), key: 'at', render: (_, f) => <span className="mono">{formatDateTime(f.submittedAt)}</span> },
     status === 'submitted'
       ? { title: t('review.age'), key: 'age', align: 'right', render: (_, f) => <AgeDaysTag days={f.ageDays} /> }
@@ -294,13 +262,7 @@ export default function ReviewQueuePage() {
           ) : null
         }
       >
-        <form
-          className="filter-bar"
-          onSubmit={(e) => {
-            e.preventDefault();
-            update({ q: text.trim() });
-          }}
-        >
+        <FilterBar query={q} onQuery={(query) => update({ q: query })} total={queue.data?.total} testId="queue-filter">
           <Select
             allowClear
             placeholder={t('filters.kind')}
@@ -329,25 +291,7 @@ export default function ReviewQueuePage() {
             className="filter-number"
             data-testid="queue-filter-age"
           />
-          <Input
-            allowClear
-            prefix={<SearchOutlined />}
-            placeholder={t('filters.name')}
-            value={text}
-            onChange={(e) => {
-              setText(e.target.value);
-              if (!e.target.value) update({ q: null });
-            }}
-            className="filter-search"
-            data-testid="queue-filter-name"
-          />
-          <Button htmlType="submit" type="primary" data-testid="queue-filter-submit">
-            {t('common.search')}
-          </Button>
-          <Typography.Text type="secondary" className="filter-total" data-testid="queue-total">
-            {queue.data ? t('common.total', { total: queue.data.total }) : null}
-          </Typography.Text>
-        </form>
+        </FilterBar>
         <Table<FilingSummary>
           rowKey="id"
           size="small"
@@ -372,18 +316,7 @@ export default function ReviewQueuePage() {
             }) as React.HTMLAttributes<HTMLElement>
           }
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t(`review.empty.${status}`)} /> }}
-          pagination={
-            queue.data && queue.data.total > PAGE_SIZE
-              ? {
-                  current: page,
-                  pageSize: PAGE_SIZE,
-                  total: queue.data.total,
-                  showSizeChanger: false,
-                  size: 'small',
-                  onChange: (p) => update({ page: p === 1 ? null : String(p) }),
-                }
-              : false
-          }
+          pagination={serverPagination(queue.data?.total, page, PAGE_SIZE, update)}
         />
       </Card>
 

@@ -1,0 +1,51 @@
+// The filter row above a list: the screen's own selects (children), then a name search that applies on
+// Enter or the button and clears at once, and the list's total.
+import { SearchOutlined } from '@ant-design/icons';
+import { Button, Input, Typography } from 'antd';
+import { type ReactNode, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+interface Props {
+  /** The search text in force (from the URL). */
+  query: string;
+  onQuery: (query: string | null) => void;
+  total: number | undefined;
+  /** Prefix of the test ids: `<prefix>-name`, `<prefix>-submit`, `<prefix>-total`. */
+  testId: string;
+  children: ReactNode;
+}
+
+export default function FilterBar({ query, onQuery, total, testId, children }: Props) {
+  const { t } = useTranslation();
+  const [text, setText] = useState(query);
+  useEffect(() => setText(query), [query]);
+  return (
+    <form
+      className="filter-bar"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onQuery(text.trim());
+      }}
+    >
+      {children}
+      <Input
+        allowClear
+        prefix={<SearchOutlined />}
+        placeholder={t('filters.name')}
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value);
+          if (!e.target.value) onQuery(null);
+        }}
+        className="filter-search"
+        data-testid={`${testId}-name`}
+      />
+      <Button htmlType="submit" type="primary" data-testid={`${testId}-submit`}>
+        {t('common.search')}
+      </Button>
+      <Typography.Text type="secondary" className="filter-total" data-testid={`${testId}-total`}>
+        {total !== undefined ? t('common.total', { total }) : null}
+      </Typography.Text>
+    </form>
+  );
+}
