@@ -21,6 +21,17 @@ describe('demo city generator', () => {
     expect(c.people.map((p) => p.id_number)).not.toEqual(a.people.map((p) => p.id_number));
   });
 
+  it('gives each key its own stream, even keys alike in their first 32 bits', () => {
+    const ids = (key: string) => {
+      const rng = Random.forKey(key);
+      return [rng.uuid(), rng.uuid()];
+    };
+    expect(ids('followups:aaaaaaaa-0000-4000-8000-000000000001')).toEqual(ids('followups:aaaaaaaa-0000-4000-8000-000000000001'));
+    expect(ids('followups:aaaaaaaa-0000-4000-8000-000000000001')[0]).not.toBe(ids('followups:aaaaaaaa-0000-4000-8000-000000000002')[0]);
+    const many = new Set(Array.from({ length: 50_000 }, (_, i) => Random.forKey(`k${i}`).uuid()));
+    expect(many.size).toBe(50_000);
+  });
+
   it('makes exactly the patients asked for, with valid and unique ID numbers matching birth date and sex', () => {
     const { people } = generate(1, 2000);
     expect(people.filter((p) => p.conditions.length > 0)).toHaveLength(2000);

@@ -177,7 +177,7 @@ function eventRow(contractId: string, personId: string, userId: string, action: 
  * the city exactly what it was before follow-ups existed.
  */
 function addFollowupHistory(out: ProgrammeRows, person: DemoPerson, team: DemoCity['teams'][number], userId: string, drugs: Drug[], asOf: IsoDate) {
-  const rng = new Random((parseInt(person.id.slice(0, 8), 16) ^ 0x5eed) >>> 0);
+  const rng = Random.forKey(`followups:${person.id}`);
   const diseases = person.conditions.map((c) => c.disease_code);
   const hasDm = diseases.includes('diabetes');
   const lapsed = rng.chance(0.15);

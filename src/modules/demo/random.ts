@@ -1,17 +1,26 @@
 // A small seeded generator (sfc32) so that the same seed always builds the same city;
 // Math.random cannot be seeded.
+import { createHash } from 'node:crypto';
+
 export class Random {
   private a: number;
   private b: number;
   private c: number;
   private d: number;
 
-  constructor(seed: number) {
-    this.a = 0x9e3779b9;
-    this.b = 0x243f6a88;
-    this.c = 0xb7e15162;
+  constructor(seed: number, state: readonly [number, number, number] = [0x9e3779b9, 0x243f6a88, 0xb7e15162]) {
+    [this.a, this.b, this.c] = state;
     this.d = seed >>> 0;
     for (let i = 0; i < 15; i++) this.next();
+  }
+
+  /**
+   * A generator of its own for one key (e.g. a person's id), seeded with 128 bits of its hash: at
+   * hundreds of thousands of keys, a 32-bit seed would give some two of them the same stream (and ids).
+   */
+  static forKey(key: string): Random {
+    const h = createHash('sha256').update(key).digest();
+    return new Random(h.readUInt32LE(12), [h.readUInt32LE(0), h.readUInt32LE(4), h.readUInt32LE(8)]);
   }
 
   /** Uniform in [0, 1). */
