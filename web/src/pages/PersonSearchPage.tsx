@@ -1,15 +1,18 @@
 // 参保人查询: search insured persons in the caller's scope; a click on a row opens the patient header card.
 // The query, page and selected person live in the URL (?q=&page=&person=) so reload and back work.
-import { CloseOutlined, SearchOutlined } from '@ant-design/icons';
+import { CloseOutlined, FileTextOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Button, Card, Empty, Input, Space, Table, type TableColumnsType, Tag, Typography } from 'antd';
-import { type HTMLAttributes, useEffect, useRef, useState } from 'react';
+import { Button, Card, Empty, Space, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import { type HTMLAttributes, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router-dom';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api } from '../api.ts';
+import { useMe } from '../auth.ts';
 import EligibilityPanel from '../components/EligibilityPanel.tsx';
 import PatientCard, { InsuranceTag } from '../components/PatientCard.tsx';
+import { chartPath } from '../components/followup/paths.ts';
 import type { Page, PersonDetail, PersonSummary } from '../types.ts';
+import PersonSearchBox from '../components/PersonSearchBox.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -19,10 +22,11 @@ export default function PersonSearchPage() {
   const q = (params.get('q') ?? '').trim();
   const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
   const selectedId = params.get('person');
-  const [text, setText] = useState(q);
   const cardRef = useRef<HTMLDivElement>(null);
+  const role = useMe().data?.role;
+  const opensCharts = role === 'family_doctor' || role === 'institution_admin' || role === 'system_admin'; // who may open /follow-ups
+  const navigate = useNavigate();
 
-  useEffect(() => setText(q), [q]);
 
   const results = useQuery({
     queryKey: ['people', 'search', q, page],
@@ -114,31 +118,7 @@ export default function PersonSearchPage() {
           {t('person.searchTitle')}
         </Typography.Title>
         <Typography.Paragraph type="secondary">{t('person.searchHint')}</Typography.Paragraph>
-        <form
-          className="person-search"
-          role="search"
-          onSubmit={(e) => {
-            e.preventDefault();
-            onSearch(text);
-          }}
-        >
-          <Space.Compact block size="large">
-            <Input
-              allowClear
-              autoFocus
-              prefix={<SearchOutlined className="person-search__icon" />}
-              value={text}
-              onChange={(e) => setText(e.target.value)}
-              onClear={() => onSearch('')}
-              placeholder={t('person.searchPlaceholder')}
-              aria-label={t('person.searchPlaceholder')}
-              data-testid="person-search-input"
-            />
-            <Button type="primary" htmlType="submit" loading={results.isFetching} data-testid="person-search-button">
-              {t('common.search')}
-            </Button>
-          </Space.Compact>
-        </form>
+        <PersonSearchBox query={q} onSearch={onSearch} searching={results.isFetching} testId="person-search" />
       </Card>
 
       {selectedId ? (
@@ -148,13 +128,25 @@ export default function PersonSearchPage() {
             loading={!cardPerson && selected.isPending}
             title={t('person.cardTitle')}
             extra={
-              <Button
-                type="text"
-                icon={<CloseOutlined />}
-                aria-label="close"
-                data-testid="patient-card-close"
-                onClick={() => update({ person: null })}
-              />
+              <Space size={4}>
+                {opensCharts ? (
+                  <Button
+                    type="link"
+                    icon={<FileTextOutlined />}
+                    onClick={() => navigate(chartPath(selectedId))}
+                    data-testid="patient-card-chart"
+                  >
+                    {t('followup.openChart')}
+                  </Button>
+                ) : null}
+                <Button
+                  type="text"
+                  icon={<CloseOutlined />}
+                  aria-label="close"
+                  data-testid="patient-card-close"
+                  onClick={() => update({ person: null })}
+                />
+              </Space>
             }
           />
           <EligibilityPanel key={selectedId} personId={selectedId} />
