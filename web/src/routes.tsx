@@ -37,6 +37,9 @@ const ContractsPage = lazy(() => import('./pages/ContractsPage.tsx'));
 const FilingsPage = lazy(() => import('./pages/FilingsPage.tsx'));
 const ReviewQueuePage = lazy(() => import('./pages/ReviewQueuePage.tsx'));
 const MyContractPage = lazy(() => import('./pages/MyContractPage.tsx'));
+// the worklist and, nested under it, a patient's chart (/follow-ups/patients/:id)
+const FollowUpsPage = lazy(() => import('./pages/FollowUpsPage.tsx'));
+const CounterPage = lazy(() => import('./pages/CounterPage.tsx'));
 
 const STAFF_WHO_SEARCH_PEOPLE: readonly Role[] = [
   'family_doctor',
@@ -98,7 +101,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
     labelKey: 'menu.followUps',
     icon: <ScheduleOutlined />,
     roles: ['family_doctor', 'institution_admin', 'system_admin'],
-    component: comingSoon('followUps'),
+    component: FollowUpsPage,
   },
   {
     path: '/prescriptions',
@@ -119,7 +122,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
     labelKey: 'menu.settlements',
     icon: <PayCircleOutlined />,
     roles: ['pharmacist', 'insurance_reviewer', 'institution_admin', 'system_admin'],
-    component: comingSoon('settlements'),
+    component: CounterPage,
   },
   {
     path: '/reports',

@@ -15,12 +15,13 @@ export function usePagedList<T>(url: string, key: readonly unknown[], query: Que
 }
 
 /** How many items each tab holds: `param` set to each of `values`, one row fetched for its total. */
-export function useTabCounts(url: string, key: readonly unknown[], param: string, values: readonly string[]): Array<number | undefined> {
+export function useTabCounts(url: string, key: readonly unknown[], param: string, values: readonly string[], enabled = true): Array<number | undefined> {
   const counts = useQueries({
     queries: values.map((value) => ({
       queryKey: [...key, 'count', value],
       queryFn: ({ signal }: { signal: AbortSignal }) => api<Page<unknown>>(url, { query: { [param]: value, limit: 1 }, signal }),
       meta: { silent: true },
+      enabled,
     })),
   });
   return counts.map((c) => c.data?.total);

@@ -1,11 +1,15 @@
 // 我的信息: the patient's own header card (GET /api/people/me).
 import { useQuery } from '@tanstack/react-query';
-import { Button, Result } from 'antd';
+import { Button, Result, Spin } from 'antd';
+import { Suspense, lazy } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api.ts';
 import PatientCard from '../components/PatientCard.tsx';
 import { errorLines } from '../notify.ts';
 import type { PersonDetail } from '../types.ts';
+
+// my readings, next follow-up and reminders (ECharts loads with it, not with the shell)
+const MyFollowUps = lazy(() => import('../components/followup/MyFollowUps.tsx'));
 
 export default function MyInfoPage() {
   const { t } = useTranslation();
@@ -32,5 +36,12 @@ export default function MyInfoPage() {
       />
     );
   }
-  return <PatientCard person={me.data} loading={me.isPending} title={t('person.myInfoTitle')} />;
+  return (
+    <div className="page-stack">
+      <PatientCard person={me.data} loading={me.isPending} title={t('person.myInfoTitle')} />
+      <Suspense fallback={<Spin />}>
+        <MyFollowUps />
+      </Suspense>
+    </div>
+  );
 }
