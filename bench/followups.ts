@@ -1,7 +1,11 @@
 // Latency of the team's follow-up worklists and a patient's chart (issue 6: < 100 ms with 500,000
 // patients and ~3 million follow-ups) through the real HTTP stack (app.inject), on DATABASE_URL.
 //   DATABASE_URL=postgres://…/manbing_bench npx manbing demo --patients 500000
-//   DATABASE_URL=postgres://…/manbing_bench npx tsx bench/followups.ts
+//   DATABASE_URL=postgres://…/manbing_bench npx tsx bench/followups.ts [--pad-to 3000000]
+// The demo's history covers about a year (≈1.85 million visits at 500,000 patients); --pad-to first
+// copies visits one year further back until the table holds that many rows. Older visits change no
+// follow-up state (the worklists read followup_state), but they grow the table, its indexes and the
+// charts' visit lists — what the figure is about.
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config';
 import { connectPostgres } from '../src/db/connect';
@@ -17,6 +21,20 @@ const db = connection.db;
 const asOf = (await db.selectFrom('followup_visit').select((eb) => eb.fn.max('visit_date').as('d')).executeTakeFirstOrThrow()).d as string | null;
 if (!asOf) throw new Error('No follow-up visits: load the demo city with this version first');
 const clock = new Date(`${asOf}T02:00:00Z`);
+const padTo = process.argv.includes('--pad-to') ? Number(process.argv[process.argv.indexOf('--pad-to') + 1]) : 0;
+if (padTo) {
+  const columns = await sql<{ name: string }>`
+    select column_name as name from information_schema.columns
+    where table_name = 'followup_visit' and column_name not in ('id', 'visit_date', 'next_visit_date') and is_generated = 'NEVER' order by ordinal_position`.execute(db);
+  const list = sql.join(columns.rows.map((c) => sql.ref(c.name)));
+  for (let shift = 365; ; shift += 365) {
+    const missing = padTo - Number((await sql<{ n: number }>`select count(*)::int as n from followup_visit`.execute(db)).rows[0].n);
+    if (missing <= 0) break;
+    await sql`insert into followup_visit (visit_date, next_visit_date, ${list})
+      select visit_date - ${shift}::int, next_visit_date - ${shift}::int, ${list} from followup_visit where visit_date > ${asOf}::date - 365 limit ${missing}`.execute(db);
+  }
+  await sql`analyze followup_visit`.execute(db);
+}
 const app = await buildApp({ db, config, now: () => clock, policies: PolicyBook.load() });
 const login = async (username: string) => {
   const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: DEMO_PASSWORD } });

@@ -3,7 +3,8 @@
 // for PGlite a one-connection "pool" hands the single session out to one caller at a time,
 // so a transaction never interleaves with another caller's statements.
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
+import { createHash } from 'node:crypto';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema';
 
@@ -39,8 +40,44 @@ export async function connectPostgres(url: string, poolSize = 10): Promise<Conne
   pool.on('error', (err: Error & { code?: string }) => {
     if (err.code !== '57P01') console.error(`database connection lost: ${err.message}`);
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   return { db, kind: 'postgres', close: () => db.destroy() };
+}
+
+/**
+ * pg sends each query unnamed, so PostgreSQL plans it on every call; for the counter's queries planning
+ * costs more than running them. A named statement is prepared once per connection and its plan reused.
+ * The name is a hash of the text. Only queries with parameters are named (a parameterless text may hold
+ * several statements, as migrations send, which only the simple protocol accepts), and only the first
+ * MAX_NAMED distinct texts, so queries of varying shape (IN lists) cannot grow each connection's cache
+ * without bound.
+ */
+const MAX_NAMED = 2000;
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (!name && statementNames.size < MAX_NAMED) {
+    name = `k${createHash('sha1').update(text).digest('base64url')}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+function preparingPool(pool: pg.Pool): PostgresPool {
+  return {
+    async connect() {
+      const client = await pool.connect();
+      return {
+        query: ((textOrCursor: string | pg.Submittable, values?: unknown[]) => {
+          if (typeof textOrCursor !== 'string') return client.query(textOrCursor); // a cursor
+          return values?.length ? client.query({ text: textOrCursor, values, name: statementName(textOrCursor) }) : client.query(textOrCursor, values);
+        }) as unknown as PostgresPoolClient['query'],
+        release: () => client.release(),
+      };
+    },
+    end: () => pool.end(),
+  };
 }
 
 export interface PgliteOptions {
