@@ -6,6 +6,7 @@ import * as m0002 from './migrations/0002-contracts-registrations';
 import * as m0003 from './migrations/0003-settlement';
 import * as m0004 from './migrations/0004-followups';
 import * as m0005 from './migrations/0005-accumulator-version';
+import * as m0006 from './migrations/0006-filing-queue-covering';
 
 const migrations: Record<string, Migration> = {
   '0001-base': m0001,
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0003-settlement': m0003,
   '0004-followups': m0004,
   '0005-accumulator-version': m0005,
+  '0006-filing-queue-covering': m0006,
 };
 
 export async function migrateToLatest(db: Database): Promise<MigrationResultSet> {

@@ -1,6 +1,7 @@
 // Writes the synthetic city into an empty database: providers and demo users, then residents
 // with their contracts and registrations in batches (each batch one transaction, reported through
 // onProgress). Demo users exist only in a database the demo city was loaded into.
+import { sql } from 'kysely';
 import type { Database } from '../../db/connect';
 import { insertMany } from '../../db/bulk';
 import { hashPassword } from '../auth/password';
@@ -85,6 +86,9 @@ export async function loadDemoCity(db: Database, options: DemoOptions) {
 
   if (demoPatient)
     await db.insertInto('app_user').values({ username: 'patient', display_name: demoPatient.name, role: 'patient', person_id: demoPatient.id, password_hash: passwordHash, demo: true }).execute();
+  // freshly bulk-loaded tables have no statistics and no visibility map: without this the planner
+  // picks hash joins over whole tables (seconds) where index-only lookups take milliseconds
+  await sql`vacuum analyze`.execute(db);
   return { institutions: city.institutions.length, teams: city.teams.length, patients: done };
 }
 

@@ -108,20 +108,23 @@ export interface QueueQuery {
 
 /** Filings with their person and team, oldest first: the reviewer's queue and the team's list. */
 export async function queue(db: Database, f: QueueQuery) {
-  let base = db
-    .selectFrom('registration_filing as f')
-    .innerJoin('person as p', 'p.id', 'f.person_id')
-    .innerJoin('family_doctor_team as t', 't.id', 'f.team_id')
-    .innerJoin('institution as i', 'i.id', 't.institution_id');
-  if (f.countyCode) base = base.where('f.county_code', '=', f.countyCode);
-  if (f.teamId) base = base.where('f.team_id', '=', f.teamId);
-  if (f.status) base = base.where('f.status', '=', f.status as never);
-  if (f.kind) base = base.where('f.kind', '=', f.kind as never);
-  if (f.submittedBefore) base = base.where('f.submitted_at', '<=', f.submittedBefore);
-  if (f.q) base = base.where(sql`p.name collate "C"`, 'like', `${f.q.replace(/[\\%_]/g, '\\$&')}%`);
-  if (f.disease) base = base.where((eb) => eb.exists(eb.selectFrom('filing_disease as d').select('d.filing_id').whereRef('d.filing_id', '=', 'f.id').where('d.disease_code', '=', f.disease!)));
+  // the filter reads only the filings (and, for a name search, their person), so the count joins nothing
+  let filtered = db.selectFrom('registration_filing as f');
+  if (f.countyCode) filtered = filtered.where('f.county_code', '=', f.countyCode);
+  if (f.teamId) filtered = filtered.where('f.team_id', '=', f.teamId);
+  if (f.status) filtered = filtered.where('f.status', '=', f.status as never);
+  if (f.kind) filtered = filtered.where('f.kind', '=', f.kind as never);
+  if (f.submittedBefore) filtered = filtered.where('f.submitted_at', '<=', f.submittedBefore);
+  if (f.q) {
+    const prefix = `${f.q.replace(/[\\%_]/g, '\\$&')}%`;
+    filtered = filtered.where((eb) => eb.exists(eb.selectFrom('person as named').select('named.id').whereRef('named.id', '=', 'f.person_id').where(sql`named.name collate "C"`, 'like', prefix)));
+  }
+  if (f.disease) filtered = filtered.where((eb) => eb.exists(eb.selectFrom('filing_disease as d').select('d.filing_id').whereRef('d.filing_id', '=', 'f.id').where('d.disease_code', '=', f.disease!)));
   const [rows, count] = await Promise.all([
-    base
+    filtered
+      .innerJoin('person as p', 'p.id', 'f.person_id')
+      .innerJoin('family_doctor_team as t', 't.id', 'f.team_id')
+      .innerJoin('institution as i', 'i.id', 't.institution_id')
       .select([
         'f.id', 'f.person_id', 'f.kind', 'f.change_reason', 'f.revocation_reason', 'f.status', 'f.submitted_at', 'f.decision_reason', 'f.team_id',
         't.name as team_name', 'i.id as institution_id', 'i.name as institution_name',
@@ -132,7 +135,7 @@ export async function queue(db: Database, f: QueueQuery) {
       .limit(f.limit)
       .offset(f.offset)
       .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
 }
