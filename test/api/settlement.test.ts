@@ -68,6 +68,10 @@ describe('counter settlement', () => {
     expect(receipt.json()).toEqual(first.json());
     const audited = await t.database.db.selectFrom('audit_log').select(['action', 'username']).where('entity', '=', 'claim').where('entity_id', '=', first.json().id).where('action', '=', 'create').execute();
     expect(audited).toEqual([{ action: 'create', username: 'pharmacist' }]);
+    // the county's agency may read the receipt; another county's may not
+    const asReviewer = async (username: string) => (await t.app.inject({ method: 'GET', url: `/api/settlements/${first.json().id}`, headers: { cookie: await t.login(username) } })).statusCode;
+    expect(await asReviewer('reviewer')).toBe(200);
+    expect(await asReviewer('reviewer-330411')).toBe(403);
     const again = await post('/api/settlements', body);
     expect(again.statusCode).toBe(200);
     expect(again.json().id).toBe(first.json().id);

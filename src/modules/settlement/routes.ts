@@ -99,7 +99,7 @@ export function settlementRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get('/api/settlements/:id', {
       schema: { tags: ['settlement'], summary: 'One claim as its receipt (结算单) shows it', params: z.strictObject({ id: z.uuid() }), response: { 200: settlementSchema, ...errors } },
-      handler: async (request) => getSettlement(ctx, { user: requireRole(request, [...SETTLING_ROLES, 'patient', 'system_admin']), ip: request.ip }, request.params.id),
+      handler: async (request) => getSettlement(ctx, { user: requireRole(request, [...SETTLING_ROLES, 'patient', 'insurance_reviewer', 'institution_admin', 'system_admin']), ip: request.ip }, request.params.id),
     });
 
     app.get('/api/people/:id/claims', {
@@ -118,7 +118,7 @@ export function settlementRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       handler: async (request) => {
-        const user = requireRole(request, [...SETTLING_ROLES, 'insurance_reviewer', 'system_admin', 'patient']);
+        const user = requireRole(request, [...SETTLING_ROLES, 'insurance_reviewer', 'institution_admin', 'system_admin', 'patient']);
         const id = request.params.id;
         if (!(await people.findPerson(ctx.db, scopeOf(user), id))) throw (await people.personExists(ctx.db, id)) ? forbidden('This person is outside your scope') : notFound('No such person');
         return personClaims(ctx, { user, ip: request.ip }, id, request.query.year ?? Number(shanghaiDate(ctx.now()).slice(0, 4)));

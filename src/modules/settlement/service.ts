@@ -9,6 +9,8 @@ import type { AppContext } from '../../server/context';
 import { conflict, forbidden, notFound } from '../../server/problem';
 import { type Actor, writeAudit } from '../audit/log';
 import { type CounterClaimInput, prepareClaim, SCOPE_REASON_TEXT } from './counter';
+import { personInScope } from '../people/queries';
+import { scopeOf } from '../people/service';
 import { type SettlementRecord, recordSettlement } from './record';
 import { type ClaimLineRow, lineOut, receiptOf, settlementView } from './view';
 
@@ -184,10 +186,19 @@ export async function reverseClaim(ctx: AppContext, actor: Actor, claimId: strin
 }
 
 export async function getSettlement(ctx: AppContext, actor: Actor, claimId: string) {
-  const claim = await ctx.db.selectFrom('claim').select(['person_id', 'institution_id']).where('id', '=', claimId).executeTakeFirst();
+  const claim = await ctx.db
+    .selectFrom('claim')
+    .innerJoin('person', 'person.id', 'claim.person_id')
+    .select(['claim.person_id', 'claim.institution_id', 'person.region_code'])
+    .where('claim.id', '=', claimId)
+    .executeTakeFirst();
   if (!claim) throw notFound('No such claim');
   const user = actor.user;
-  const allowed = user.role === 'patient' ? user.personId === claim.person_id : user.role === 'system_admin' || user.institutionId === claim.institution_id;
+  // the patient sees their own; the county agency its county's people; a counter or institution its own claims
+  const allowed =
+    user.role === 'patient' ? user.personId === claim.person_id
+    : user.role === 'insurance_reviewer' ? personInScope(scopeOf(user), { id: claim.person_id, region_code: claim.region_code })
+    : user.role === 'system_admin' || user.institutionId === claim.institution_id;
   if (!allowed) throw forbidden('This claim is outside your scope');
   await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'claim', entityId: claimId, personId: claim.person_id }]);
   return settlementView(ctx.db, claimId);
