@@ -1,6 +1,7 @@
-// Quote (试算), settle (结算) with an idempotency key, and reverse (冲正) a settled claim. Settling
-// locks the person's accumulator row for the year, so two counters settling for one person queue
-// up and the fund never pays past a limit; each operation is one transaction.
+// Quote (试算), settle (结算) with an idempotency key, and reverse (冲正) a settled claim. A settlement
+// is written only against the version of the person's accumulator it was computed from (or under its
+// row lock when another counter got there first), so the fund never pays past a limit; each operation
+// is one transaction.
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { settle, type PersonYearState, type Settlement } from '../../engine/settlement';
