@@ -19,6 +19,7 @@ import type { FilingView, RegistrationState, TeamList, TeamPatient } from '../ty
 import { pageOf, serverPagination, useUrlState } from '../hooks/urlState.ts';
 import FilterBar from '../components/FilterBar.tsx';
 import { usePagedList, useTabCounts } from '../hooks/lists.ts';
+import { PersonNameCell, IdPhoneCell } from '../components/PersonCells.tsx';
 
 const PAGE_SIZE = 20;
 const LISTS: TeamList[] = ['contracted', 'unsigned', 'expiring', 'attention'];
@@ -117,25 +118,21 @@ export default function ContractsPage() {
       fixed: 'left',
       width: 120,
       render: (_, r) => (
-        <div>
-          <Typography.Link strong onClick={() => setHistoryPerson(r.person)} data-testid="patient-name">
-            {r.person.name}
-          </Typography.Link>
-          <div className="cell-sub">
-            {t(`person.sex.${r.person.sex}`)} · {t('person.ageValue', { age: r.person.age })}
-          </div>
-        </div>
+        <PersonNameCell
+          link={
+            <Typography.Link strong onClick={() => setHistoryPerson(r.person)} data-testid="patient-name">
+              {r.person.name}
+            </Typography.Link>
+          }
+          sex={r.person.sex}
+          age={r.person.age}
+        />
       ),
     },
     {
       title: t('person.fields.idNumber'),
       key: 'id',
-      render: (_, r) => (
-        <div>
-          <span className="mono">{r.person.idNumber}</span>
-          <div className="cell-sub mono">{r.person.phone ?? ''}</div>
-        </div>
-      ),
+      render: (_, r) => <IdPhoneCell idNumber={r.person.idNumber} phone={r.person.phone} />,
     },
     {
       title: t('contract.registrations'),

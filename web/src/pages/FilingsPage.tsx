@@ -17,6 +17,7 @@ import { pageOf, serverPagination, useUrlState } from '../hooks/urlState.ts';
 import FilterBar from '../components/FilterBar.tsx';
 import { filingKindAndDiseaseColumns } from '../components/filing/columns.tsx';
 import { usePagedList, useTabCounts } from '../hooks/lists.ts';
+import { PersonNameCell } from '../components/PersonCells.tsx';
 
 const PAGE_SIZE = 20;
 const STATUSES: FilingStatus[] = ['submitted', 'returned', 'approved', 'withdrawn'];
@@ -91,15 +92,18 @@ export default function FilingsPage() {
       title: t('person.fields.name'),
       key: 'person',
       render: (_, f) => (
-        <div>
-          <Typography.Link strong onClick={() => update({ filing: f.id, page: String(page) })} data-testid="filing-person-link">
-            {f.person.name}
-          </Typography.Link>
-          <div className="cell-sub">
-            {t(`person.sex.${f.person.sex}`)} · {t('person.ageValue', { age: f.person.age })} ·{' '}
-            <span className="mono">{f.person.idNumber}</span>
-          </div>
-        </div>
+        <PersonNameCell
+          link={
+            <Typography.Link strong onClick={() => update({ filing: f.id, page: String(page) })} data-testid="filing-person-link">
+              {f.person.name}
+            </Typography.Link>
+          }
+          sex={f.person.sex}
+          age={f.person.age}
+        >
+          {' · '}
+          <span className="mono">{f.person.idNumber}</span>
+        </PersonNameCell>
       ),
     },
     ...filingKindAndDiseaseColumns(t),

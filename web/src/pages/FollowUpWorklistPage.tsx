@@ -22,6 +22,7 @@ import '../components/followup/followup.css';
 import { useDiseaseName } from '../format.ts';
 import { useTabCounts } from '../hooks/lists.ts';
 import { pageOf, serverPagination, useUrlState } from '../hooks/urlState.ts';
+import { PersonNameCell, IdPhoneCell } from '../components/PersonCells.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -71,25 +72,21 @@ export default function FollowUpWorklistPage() {
       fixed: 'left',
       width: 130,
       render: (_, r) => (
-        <div>
-          <Link to={chartPath(r.person.id)} className="fu-person-link" data-testid="worklist-patient">
-            {r.person.name}
-          </Link>
-          <div className="cell-sub">
-            {t(`person.sex.${r.person.sex}`)} · {t('person.ageValue', { age: r.person.age })}
-          </div>
-        </div>
+        <PersonNameCell
+          link={
+            <Link to={chartPath(r.person.id)} className="fu-person-link" data-testid="worklist-patient">
+              {r.person.name}
+            </Link>
+          }
+          sex={r.person.sex}
+          age={r.person.age}
+        />
       ),
     },
     {
       title: t('person.fields.idNumber'),
       key: 'id',
-      render: (_, r) => (
-        <div>
-          <span className="mono">{r.person.idNumber}</span>
-          <div className="cell-sub mono">{r.person.phone ?? ''}</div>
-        </div>
-      ),
+      render: (_, r) => <IdPhoneCell idNumber={r.person.idNumber} phone={r.person.phone} />,
     },
     {
       title: t('followup.fields.diseases'),

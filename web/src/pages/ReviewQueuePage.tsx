@@ -38,6 +38,7 @@ import { pageOf, serverPagination, useUrlState } from '../hooks/urlState.ts';
 import FilterBar from '../components/FilterBar.tsx';
 import { filingKindAndDiseaseColumns } from '../components/filing/columns.tsx';
 import { usePagedList } from '../hooks/lists.ts';
+import { PersonNameCell } from '../components/PersonCells.tsx';
 
 const PAGE_SIZE = 50;
 const STATUSES: FilingStatus[] = ['submitted', 'returned', 'approved'];
@@ -193,14 +194,15 @@ export default function ReviewQueuePage() {
       title: t('person.fields.name'),
       key: 'person',
       render: (_, f) => (
-        <div>
-          <Typography.Link strong onClick={() => update({ filing: f.id, page: String(page) })} data-testid="queue-person-link">
-            {f.person.name}
-          </Typography.Link>
-          <div className="cell-sub">
-            {t(`person.sex.${f.person.sex}`)} · {t('person.ageValue', { age: f.person.age })}
-          </div>
-        </div>
+        <PersonNameCell
+          link={
+            <Typography.Link strong onClick={() => update({ filing: f.id, page: String(page) })} data-testid="queue-person-link">
+              {f.person.name}
+            </Typography.Link>
+          }
+          sex={f.person.sex}
+          age={f.person.age}
+        />
       ),
     },
     { title: t('person.fields.idNumber'), key: 'id', render: (_, f) => <span className="mono">{f.person.idNumber}</span> },
