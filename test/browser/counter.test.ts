@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type BrowserApp, describeBrowser, expectText, shot, signIn, startBrowserApp } from './browser';
+import { counterPatient } from '../helpers/people';
 
 const yuanText = (fen: number) => `${(fen / 100).toFixed(2)} 元`;
 const fenOf = async (page: Page, testId: string, attr = 'data-fen') => Number(await page.getByTestId(testId).getAttribute(attr));
@@ -24,24 +25,7 @@ describeBrowser('settlement counter (browser)', () => {
   beforeAll(async () => {
     b = await startBrowserApp();
     const db = b.t.database.db;
-    // a resident of the pharmacy's county, contracted, hypertension confirmed and in force, no diabetes
-    person = await db
-      .selectFrom('person as p')
-      .innerJoin('registration as r', 'r.person_id', 'p.id')
-      .innerJoin('contract as c', 'c.person_id', 'p.id')
-      .select(['p.id', 'p.name', 'p.id_number'])
-      .where('p.insurance_type', '=', 'resident')
-      .where('p.region_code', 'like', '330402%')
-      .where('r.disease_code', '=', 'hypertension')
-      .where('r.effective_to', 'is', null)
-      .where('r.effective_from', '<=', '2026-06-10')
-      .where('c.status', '=', 'active')
-      .where('c.start_date', '<=', '2026-06-10')
-      .where('c.end_date', '>=', '2026-06-15')
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('registration as d').select('d.id').whereRef('d.person_id', '=', 'p.id').where('d.disease_code', '=', 'diabetes'))))
-      .orderBy('p.id')
-      .limit(1)
-      .executeTakeFirstOrThrow();
+    person = await counterPatient(db);
     amlodipine = await db.selectFrom('drug').select(['code', 'price_fen']).where('generic_name_zh', '=', '苯磺酸氨氯地平片').executeTakeFirstOrThrow();
     const pools = (await db.selectFrom('benefit_accumulator').select('pools').where('person_id', '=', person.id).where('year', '=', 2026).executeTakeFirst())?.pools ?? {};
     usedBefore = pools['resident.chronic']?.fundPaid ?? 0;

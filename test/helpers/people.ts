@@ -1,4 +1,5 @@
-// Seeds a resident with chosen diagnoses through the same tables the product writes.
+// Test people: a resident seeded with chosen diagnoses through the same tables the product writes, and
+// a demo patient the counter can settle for.
 import { randomInt } from 'node:crypto';
 import { checkDigit } from '../../src/engine/identity/residentId';
 import type { Database } from '../../src/db/connect';
@@ -20,4 +21,28 @@ export async function newResident(db: Database, options: { regionCode: string; d
       await db.insertInto('person_condition').values({ person_id: person.id, disease_code: disease, diagnosed_on: '2020-03-01', source: 'screening', institution_id: null }).execute();
     return person;
   }
+}
+
+/**
+ * A resident-insured patient of the demo pharmacy's county (330402), contracted over the test's days
+ * (2026-06-10 to 06-15) with hypertension confirmed and no diabetes registration.
+ */
+export function counterPatient(db: Database) {
+  return db
+    .selectFrom('person as p')
+    .innerJoin('registration as r', 'r.person_id', 'p.id')
+    .innerJoin('contract as c', 'c.person_id', 'p.id')
+    .select(['p.id', 'p.name', 'p.id_number'])
+    .where('p.insurance_type', '=', 'resident')
+    .where('p.region_code', 'like', '330402%')
+    .where('r.disease_code', '=', 'hypertension')
+    .where('r.effective_to', 'is', null)
+    .where('r.effective_from', '<=', '2026-06-10')
+    .where('c.status', '=', 'active')
+    .where('c.start_date', '<=', '2026-06-10')
+    .where('c.end_date', '>=', '2026-06-15')
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('registration as d').select('d.id').whereRef('d.person_id', '=', 'p.id').where('d.disease_code', '=', 'diabetes'))))
+    .orderBy('p.id')
+    .limit(1)
+    .executeTakeFirstOrThrow();
 }
