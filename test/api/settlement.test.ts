@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuthUser } from '../../src/modules/auth/user';
 import { recordSettlement } from '../../src/modules/settlement/record';
 import { testApp, type TestApp } from '../helpers/app';
+import { counterPatient } from '../helpers/people';
 
 let t: TestApp;
 let pharmacist: string;
@@ -14,23 +15,7 @@ let amlodipine: { code: string; price_fen: number };
 beforeAll(async () => {
   t = await testApp();
   pharmacist = await t.login('pharmacist');
-  // a Jiaxing resident-insured patient of the pharmacy's county, contracted, hypertension confirmed, nothing settled yet
-  resident = await t.database.db
-    .selectFrom('person as p')
-    .innerJoin('registration as r', 'r.person_id', 'p.id')
-    .innerJoin('contract as c', 'c.person_id', 'p.id')
-    .select('p.id')
-    .where('p.insurance_type', '=', 'resident')
-    .where('p.region_code', 'like', '330402%')
-    .where('r.disease_code', '=', 'hypertension')
-    .where('r.effective_to', 'is', null)
-    .where('r.effective_from', '<=', '2026-06-10')
-    .where('c.status', '=', 'active')
-    .where('c.start_date', '<=', '2026-06-10')
-    .where('c.end_date', '>=', '2026-06-15')
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('registration as d').select('d.id').whereRef('d.person_id', '=', 'p.id').where('d.disease_code', '=', 'diabetes'))))
-    .limit(1)
-    .executeTakeFirstOrThrow();
+  resident = await counterPatient(t.database.db);
   amlodipine = await t.database.db.selectFrom('drug').select(['code', 'price_fen']).where('generic_name_zh', '=', '苯磺酸氨氯地平片').executeTakeFirstOrThrow();
 });
 afterAll(() => t.close());
@@ -76,6 +61,14 @@ describe('counter settlement', () => {
     expect(again.statusCode).toBe(200);
     expect(again.json().id).toBe(first.json().id);
     expect(await usedSoFar(resident.id)).toBe(used + fund); // paid once
+    // still the first result when settling it anew would be refused: 31 days on, outside the counter's window
+    const today = t.clock.now;
+    t.clock.now = new Date(today.getTime() + 31 * 86_400_000);
+    const lateCookie = await t.login('pharmacist'); // the morning's session has long expired
+    const late = await t.app.inject({ method: 'POST', url: '/api/settlements', headers: { cookie: lateCookie }, payload: { ...body, serviceDate: '2026-06-15' } });
+    t.clock.now = today;
+    expect(late.statusCode, late.body).toBe(200);
+    expect(late.json().id).toBe(first.json().id);
     const reused = await post('/api/settlements', { ...body, lines: [{ drugCode: amlodipine.code, quantity: 5 }] });
     expect(reused.statusCode).toBe(409);
     expect(reused.json().errors[0].rule).toBe('idempotency_key_reused');

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { settle, type PersonYearState, type Settlement } from '../../engine/settlement';
 import type { Database } from '../../db/connect';
 import type { AppContext } from '../../server/context';
-import { conflict, forbidden, notFound } from '../../server/problem';
+import { AppError, conflict, forbidden, notFound } from '../../server/problem';
 import { type Actor, writeAudit } from '../audit/log';
 import { type CounterClaimInput, prepareClaim, SCOPE_REASON_TEXT } from './counter';
 import { personInScope } from '../people/queries';
@@ -102,7 +102,18 @@ function deltas(before: Pools, after: Pools): Pools {
 export async function settleClaim(ctx: AppContext, actor: Actor, input: CounterClaimInput & { idempotencyKey: string }) {
   requireCounter(actor);
   const claimId = randomUUID();
-  const prepared = await prepareClaim(ctx, actor.user, input, claimId);
+  let prepared: Prepared;
+  try {
+    prepared = await prepareClaim(ctx, actor.user, input, claimId);
+  } catch (err) {
+    // a retry of a settled purchase gets its first result even where settling it anew would be refused
+    // (the 30-day window has passed, the person moved out): the key is looked up only on this rare path
+    if (err instanceof AppError) {
+      const first = actor.user.institutionId ? await findByKey(ctx.db, actor.user.institutionId, input.idempotencyKey) : undefined;
+      if (first) return replay(ctx, actor, first, input);
+    }
+    throw err;
+  }
   const read = prepared.accumulator;
   const at = ctx.now();
   const record = (acc: Accumulator) => {
