@@ -8,10 +8,11 @@ import ContractHistory, { PackageTags } from '../components/contract/ContractHis
 import EligibilityPanel from '../components/EligibilityPanel.tsx';
 import { packageOrder } from '../components/contract/SignContractModal.tsx';
 import { ContractStatusTag, DaysToEndTag } from '../components/labels.tsx';
-import { formatDateTime, packageName, yuan } from '../format.ts';
+import { formatDateTime } from '../format.ts';
 import { useContracts, useMyTeam, useServicePackages } from '../hooks/reference.ts';
 import { errorLines } from '../notify.ts';
 import type { Contract } from '../types.ts';
+import PackageCard from '../components/contract/PackageCard.tsx';
 
 function PackageContents({ codes }: { codes: string[] }) {
   const { t } = useTranslation();
@@ -21,20 +22,7 @@ function PackageContents({ codes }: { codes: string[] }) {
   return (
     <div className="package-grid package-grid--read">
       {mine.map((p) => (
-        <div key={p.code} className={`package-option package-option--${p.kind}`} data-testid={`my-package-${p.code}`}>
-          <div className="package-option__head">
-            <MedicineBoxOutlined />
-            <Typography.Text strong>{packageName(p)}</Typography.Text>
-            <span className="package-option__fee">
-              {p.annualFeeFen === 0 ? t('contract.free') : t('contract.feePerYear', { fee: yuan(p.annualFeeFen) })}
-            </span>
-          </div>
-          <ul className="package-option__items">
-            {p.items.map((item) => (
-              <li key={item}>{item}</li>
-            ))}
-          </ul>
-        </div>
+        <PackageCard key={p.code} pkg={p} lead={<MedicineBoxOutlined />} testId={`my-package-${p.code}`} />
       ))}
     </div>
   );

@@ -24,9 +24,10 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { applyServerErrors } from '../../formErrors.ts';
-import { ISO_DATE, packageName, toIsoDate, yuan } from '../../format.ts';
+import { ISO_DATE, toIsoDate } from '../../format.ts';
 import { useContracts, useServicePackages } from '../../hooks/reference.ts';
 import type { ConsentInput, ConsentSigner, Contract, ServicePackage } from '../../types.ts';
+import PackageCard from './PackageCard.tsx';
 
 const MAX_FORM_BYTES = 5 * 1024 * 1024;
 
@@ -117,21 +118,14 @@ export function PackageChoice({ packages }: { packages: ServicePackage[] }) {
   return (
     <div className="package-grid">
       {[...packages].sort(packageOrder).map((p) => (
-        <label key={p.code} className={`package-option package-option--${p.kind}`} data-testid={`package-${p.code}`}>
-          <div className="package-option__head">
-            <Checkbox value={p.code} disabled={p.kind === 'basic'} />
-            <Typography.Text strong>{packageName(p)}</Typography.Text>
-            {p.kind === 'basic' ? <Tag color="blue">{t('contract.mandatory')}</Tag> : null}
-            <span className="package-option__fee">
-              {p.annualFeeFen === 0 ? t('contract.free') : t('contract.feePerYear', { fee: yuan(p.annualFeeFen) })}
-            </span>
-          </div>
-          <ul className="package-option__items">
-            {p.items.map((item) => (
-              <li key={item}>{item}</li>
-            ))}
-          </ul>
-        </label>
+        <PackageCard
+          key={p.code}
+          pkg={p}
+          asLabel
+          lead={<Checkbox value={p.code} disabled={p.kind === 'basic'} />}
+          badge={p.kind === 'basic' ? <Tag color="blue">{t('contract.mandatory')}</Tag> : null}
+          testId={`package-${p.code}`}
+        />
       ))}
     </div>
   );
