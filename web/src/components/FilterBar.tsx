@@ -1,9 +1,10 @@
 // The filter row above a list: the screen's own selects (children), then a name search that applies on
 // Enter or the button and clears at once, and the list's total.
 import { SearchOutlined } from '@ant-design/icons';
-import { Button, Input, Typography } from 'antd';
+import { Button, Input, Select, Typography } from 'antd';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { TWO_DISEASES, useDiseaseName } from '../format.ts';
 
 interface Props {
   /** The search text in force (from the URL). */
@@ -49,3 +50,21 @@ export default function FilterBar({ query, onQuery, total, testId, children }: P
     </form>
   );
 }
+
+/** The two-disease filter most lists offer. */
+export function DiseaseFilter({ value, onChange, testId }: { value: string | undefined; onChange: (disease: string | undefined) => void; testId?: string }) {
+  const { t } = useTranslation();
+  const diseaseName = useDiseaseName();
+  return (
+    <Select
+      allowClear
+      placeholder={t('filters.disease')}
+      value={value}
+      onChange={onChange}
+      options={TWO_DISEASES.map((d) => ({ value: d, label: diseaseName(d) }))}
+      className="filter-select"
+      data-testid={testId}
+    />
+  );
+}
+

@@ -14,10 +14,9 @@ import TerminateContractModal, { type TerminateTarget } from '../components/cont
 import FilingFormDrawer, { type FilingTarget } from '../components/filing/FilingFormDrawer.tsx';
 import { DaysToEndTag, RegistrationTag } from '../components/labels.tsx';
 import { actionErrorLines } from '../formErrors.ts';
-import { TWO_DISEASES, useDiseaseName } from '../format.ts';
 import type { FilingView, RegistrationState, TeamList, TeamPatient } from '../types.ts';
 import { pageOf, serverPagination, useUrlState } from '../hooks/urlState.ts';
-import FilterBar from '../components/FilterBar.tsx';
+import FilterBar, { DiseaseFilter } from '../components/FilterBar.tsx';
 import { usePagedList, useTabCounts } from '../hooks/lists.ts';
 import { PersonNameCell, IdPhoneCell } from '../components/PersonCells.tsx';
 
@@ -47,7 +46,6 @@ function rowActions(row: TeamPatient, list: TeamList): { primary: RowAction | nu
 export default function ContractsPage() {
   const { t } = useTranslation();
   const { message } = AntApp.useApp();
-  const diseaseName = useDiseaseName();
   const client = useQueryClient();
   const [params, update] = useUrlState();
   const list = (LISTS as string[]).includes(params.get('list') ?? '') ? (params.get('list') as TeamList) : 'contracted';
@@ -239,15 +237,7 @@ export default function ContractsPage() {
           {t(`contract.listHints.${list}`)}
         </Typography.Paragraph>
         <FilterBar query={q} onQuery={(query) => update({ q: query })} total={patients.data?.total} testId="filter">
-          <Select
-            allowClear
-            placeholder={t('filters.disease')}
-            value={disease}
-            onChange={(v) => update({ disease: v })}
-            options={TWO_DISEASES.map((d) => ({ value: d, label: diseaseName(d) }))}
-            className="filter-select"
-            data-testid="filter-disease"
-          />
+          <DiseaseFilter value={disease} onChange={(v) => update({ disease: v })} testId="filter-disease" />
           <Select
             allowClear
             placeholder={t('filters.registration')}

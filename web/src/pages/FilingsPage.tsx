@@ -11,10 +11,10 @@ import FilingDetail from '../components/filing/FilingDetail.tsx';
 import FilingFormDrawer, { type FilingTarget } from '../components/filing/FilingFormDrawer.tsx';
 import { AgeDaysTag } from '../components/labels.tsx';
 import { actionErrorLines } from '../formErrors.ts';
-import { TWO_DISEASES, formatDateTime, useDiseaseName } from '../format.ts';
+import { formatDateTime } from '../format.ts';
 import type { FilingKind, FilingStatus, FilingSummary, FilingView } from '../types.ts';
 import { pageOf, serverPagination, useUrlState } from '../hooks/urlState.ts';
-import FilterBar from '../components/FilterBar.tsx';
+import FilterBar, { DiseaseFilter } from '../components/FilterBar.tsx';
 import { filingKindAndDiseaseColumns } from '../components/filing/columns.tsx';
 import { usePagedList, useTabCounts } from '../hooks/lists.ts';
 import { PersonNameCell } from '../components/PersonCells.tsx';
@@ -26,7 +26,6 @@ const KINDS: FilingKind[] = ['initial', 'change', 'revocation'];
 export default function FilingsPage() {
   const { t } = useTranslation();
   const { message } = AntApp.useApp();
-  const diseaseName = useDiseaseName();
   const client = useQueryClient();
   const [params, update] = useUrlState();
   const [returnedCount, setReturnedCount] = useState<number | null>(null);
@@ -199,14 +198,7 @@ export default function FilingsPage() {
             options={KINDS.map((k) => ({ value: k, label: t(`filingKind.${k}`) }))}
             className="filter-select"
           />
-          <Select
-            allowClear
-            placeholder={t('filters.disease')}
-            value={disease}
-            onChange={(v) => update({ disease: v })}
-            options={TWO_DISEASES.map((d) => ({ value: d, label: diseaseName(d) }))}
-            className="filter-select"
-          />
+          <DiseaseFilter value={disease} onChange={(v) => update({ disease: v })} />
         </FilterBar>
         <Table<FilingSummary>
           rowKey="id"

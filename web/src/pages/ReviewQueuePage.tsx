@@ -32,10 +32,10 @@ import { api } from '../api.ts';
 import FilingDetail from '../components/filing/FilingDetail.tsx';
 import { AgeDaysTag, FilingStatusTag } from '../components/labels.tsx';
 import { actionErrorLines, applyServerErrors, ruleMessage } from '../formErrors.ts';
-import { ISO_DATE, TWO_DISEASES, formatDateTime, toIsoDate, useDiseaseName } from '../format.ts';
+import { ISO_DATE, formatDateTime, toIsoDate } from '../format.ts';
 import type { BatchApproveResult, FilingKind, FilingStatus, FilingSummary, FilingView } from '../types.ts';
 import { pageOf, serverPagination, useUrlState } from '../hooks/urlState.ts';
-import FilterBar from '../components/FilterBar.tsx';
+import FilterBar, { DiseaseFilter } from '../components/FilterBar.tsx';
 import { filingKindAndDiseaseColumns } from '../components/filing/columns.tsx';
 import { usePagedList } from '../hooks/lists.ts';
 import { PersonNameCell } from '../components/PersonCells.tsx';
@@ -162,7 +162,6 @@ function DecisionModal({ decision, onClose }: { decision: Decision | null; onClo
 
 export default function ReviewQueuePage() {
   const { t } = useTranslation();
-  const diseaseName = useDiseaseName();
   const [params, update] = useUrlState();
   const status = (STATUSES as string[]).includes(params.get('status') ?? '') ? (params.get('status') as FilingStatus) : 'submitted';
   const kind = (params.get('kind') as FilingKind | null) ?? undefined;
@@ -274,14 +273,7 @@ export default function ReviewQueuePage() {
             className="filter-select"
             data-testid="queue-filter-kind"
           />
-          <Select
-            allowClear
-            placeholder={t('filters.disease')}
-            value={disease}
-            onChange={(v) => update({ disease: v })}
-            options={TWO_DISEASES.map((d) => ({ value: d, label: diseaseName(d) }))}
-            className="filter-select"
-          />
+          <DiseaseFilter value={disease} onChange={(v) => update({ disease: v })} />
           <InputNumber
             min={0}
             max={3650}
