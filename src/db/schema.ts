@@ -38,10 +38,13 @@ export interface DrugTable {
   pack_size: number;
   unit: string;
   atc: string;
+  /** Registry diseases it is for; empty for a general-outpatient drug. */
   diseases: string[];
   vbp: boolean;
   price_fen: number;
   daily_units: number;
+  /** Drug lists it is on ('chronic-common', 'nrdl', 'tertiary'); empty when self-paid. */
+  lists: string[];
 }
 
 export interface MedicalCommunityTable {
@@ -88,7 +91,9 @@ export interface PersonTable {
   id: Generated<string>;
   name: string;
   sex: Sex;
+  /** Not after today (Asia/Shanghai): the person_birth_not_future trigger refuses it. */
   birth_date: string;
+  /** GB 11643 and agreeing with birth_date and sex; the same rules as engine/identity's residentIdProblem. */
   id_number: string;
   phone: string | null;
   region_code: string;

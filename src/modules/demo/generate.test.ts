@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ageOn } from '../../engine/calendar';
-import { isValidResidentId, birthDateOf, sexOf } from '../../engine/identity/residentId';
-import { loadRegions } from '../reference/catalogue';
-import { buildCity } from './city';
+import { isValidResidentId, birthDateOf, residentIdProblem, sexOf } from '../../engine/identity/residentId';
+import { loadDrugs, loadRegions } from '../reference/catalogue';
+import { PolicyBook } from '../settlement/policyBook';
+import { buildCity, type DemoCity } from './city';
 import { generatePeople } from './people';
+import { addProgramme, emptyProgramme } from './programme';
 import { Random } from './random';
 
 function generate(seed: number, patients: number) {
@@ -37,11 +39,52 @@ describe('demo city generator', () => {
     expect(people.filter((p) => p.conditions.length > 0)).toHaveLength(2000);
     expect(new Set(people.map((p) => p.id_number)).size).toBe(people.length);
     for (const p of people) {
-      expect(isValidResidentId(p.id_number)).toBe(true);
+      expect(isValidResidentId(p.id_number, '2026-06-15')).toBe(true);
       expect(birthDateOf(p.id_number)).toBe(p.birth_date);
       expect(sexOf(p.id_number)).toBe(p.sex);
       expect(p.id_number.slice(0, 6)).toBe(p.region_code.slice(0, 6));
     }
+  });
+
+  it('gives every resident of a generated city an ID number the person table accepts: a Zhejiang address code, born by the day the city runs to', () => {
+    for (const [seed, asOf] of [[11, '2026-06-15'], [12, '2026-01-01'], [13, '2030-12-31']] as const) {
+      const rng = new Random(seed);
+      const city = buildCity(rng, loadRegions(), '3304');
+      const people = [...generatePeople(rng, city, 3000, asOf)];
+      const problems = people.map((p) => residentIdProblem(p.id_number, asOf)).filter((x) => x !== null);
+      expect(problems, `seed ${seed}`).toEqual([]);
+      expect(people.every((p) => p.id_number.startsWith('33') && p.birth_date <= asOf)).toBe(true);
+    }
+  });
+
+  it('prescribes registered patients drugs of their own two diseases only, never a general-outpatient or self-paid drug', () => {
+    const rng = new Random(5);
+    const city = buildCity(rng, loadRegions(), '3304');
+    const asOf = '2026-06-15';
+    const drugs = loadDrugs();
+    expect(drugs.some((d) => d.diseases.length === 0)).toBe(true); // the catalogue does hold general drugs
+    const policy = PolicyBook.load().forRegion('3304', asOf)!;
+    const teamsByTown = new Map<string, DemoCity['teams']>();
+    for (const team of city.teams) teamsByTown.set(team.town_code, [...(teamsByTown.get(team.town_code) ?? []), team]);
+    const actors = {
+      doctorUser: new Map(city.teams.map((t) => [t.id, rng.uuid()])),
+      reviewerUser: new Map(city.institutions.map((i) => [i.county_code, rng.uuid()])),
+    };
+    const out = emptyProgramme();
+    const people = [...generatePeople(rng, city, 600, asOf)];
+    for (const person of people) addProgramme(rng, out, person, city, teamsByTown, drugs, actors, asOf, { policy });
+    const byCode = new Map(drugs.map((d) => [d.code, d]));
+    const conditionsOf = new Map(people.map((p) => [p.id, new Set<string>(p.conditions.map((c) => c.disease_code))]));
+    const personOfFiling = new Map(out.filings.map((f) => [f.id as string, f.person_id as string]));
+    expect(out.filingLines.length).toBeGreaterThan(100);
+    for (const line of out.filingLines) {
+      const drug = byCode.get(line.drug_code as string)!;
+      expect(drug.diseases).toHaveLength(1);
+      expect(['hypertension', 'diabetes']).toContain(drug.diseases[0]);
+      expect(drug.lists).toContain('chronic-common');
+      expect(conditionsOf.get(personOfFiling.get(line.filing_id as string)!)!.has(drug.diseases[0])).toBe(true);
+    }
+    for (const line of out.claimLines) expect(byCode.get(line.drug_code as string)!.diseases).toContain(line.disease_code);
   });
 
   it('gives the two diseases a prevalence that rises with age', () => {

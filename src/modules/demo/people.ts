@@ -2,7 +2,7 @@
 // without either disease are kept only in part, so `patients` sets the size of the programme
 // while the records still hold the healthy neighbours a doctor would screen and sign.
 import { addDays, type IsoDate } from '../../engine/calendar';
-import { checkDigit } from '../../engine/identity/residentId';
+import { checkDigit, residentIdProblem } from '../../engine/identity/residentId';
 import type { DemoCity } from './city';
 import { personName } from './city';
 import type { Random } from './random';
@@ -48,7 +48,7 @@ export function* generatePeople(rng: Random, city: DemoCity, patients: number, a
     const town = rng.pick(city.towns);
     const sex = rng.chance(0.5) ? 'male' : 'female';
     const birthDate = addDays(`${asOfYear - age - 1}-01-01`, rng.int(0, 364));
-    const idNumber = uniqueIdNumber(rng, usedIds, town.countyCode, birthDate, sex);
+    const idNumber = uniqueIdNumber(rng, usedIds, town.countyCode, birthDate, sex, asOf);
     const insuranceType = age < 60 && rng.chance(0.45) ? 'employee' : age >= 60 && rng.chance(0.25) ? 'employee' : 'resident';
     const conditions: DemoPerson['conditions'] = [];
     for (const [code, has] of [['hypertension', hypertension], ['diabetes', diabetes]] as const) {
@@ -78,13 +78,16 @@ export function* generatePeople(rng: Random, city: DemoCity, patients: number, a
   }
 }
 
-function uniqueIdNumber(rng: Random, used: Set<string>, countyCode: string, birthDate: string, sex: 'male' | 'female'): string {
+/** A number no one else has, valid by the same rules the person table enforces (refused loudly otherwise). */
+function uniqueIdNumber(rng: Random, used: Set<string>, countyCode: string, birthDate: string, sex: 'male' | 'female', asOf: IsoDate): string {
   const prefix = countyCode + birthDate.replaceAll('-', '');
   for (;;) {
     // sequence: odd for men, even for women
     const seq = rng.int(0, 499) * 2 + (sex === 'male' ? 1 : 0);
     const body = prefix + String(seq).padStart(3, '0');
     const id = body + checkDigit(body);
+    const problem = residentIdProblem(id, asOf);
+    if (problem) throw new Error(`demo city: generated ID number ${id} breaks the ${problem} rule`);
     if (!used.has(id)) {
       used.add(id);
       return id;

@@ -4,6 +4,7 @@ import {
   diseaseForIcd10,
   drugsFileSchema,
   loadDiseases,
+  loadDrugLists,
   loadDrugs,
   loadRegions,
   regionsFileSchema,
@@ -72,22 +73,71 @@ describe('diseases.json', () => {
 
 describe('drugs.json', () => {
   const drugs = loadDrugs();
+  const diseases = loadDiseases();
+  const twoDisease = drugs.filter((d) => d.diseases.some((c) => c === 'hypertension' || c === 'diabetes'));
+  const general = drugs.filter((d) => d.diseases.length === 0);
+  const lists = loadDrugLists();
 
-  it('has at least 40 drugs with unique codes', () => {
-    expect(drugs.length).toBeGreaterThanOrEqual(40);
+  it('has unique codes, well-formed ATC codes and list ids the file declares', () => {
+    expect(drugs.length).toBeGreaterThanOrEqual(140);
     expect(new Set(drugs.map((d) => d.code)).size).toBe(drugs.length);
+    expect(loadDrugLists().map((l) => l.id)).toEqual(['chronic-common', 'nrdl', 'tertiary']);
+    const known = new Set(loadDrugLists().map((l) => l.id));
+    for (const d of drugs) {
+      expect(d.atc, d.genericNameZh).toMatch(/^[ABCDGHJLMNPRSV]\d\d[A-Z][A-Z]\d\d$/);
+      expect(d.lists.every((l) => known.has(l)), d.genericNameZh).toBe(true);
+    }
   });
 
-  it('treats only the two diseases, with ATC groups matching the disease', () => {
-    for (const d of drugs) {
-      expect(d.atc, d.genericNameZh).toMatch(/^[A-Z]\d\d[A-Z][A-Z]\d\d$/);
-      expect(d.diseases.length).toBeGreaterThan(0);
+  it('keeps the two-disease drugs: antihypertensives (C) and antidiabetics (A10), each for one of the two only', () => {
+    expect(twoDisease.map((d) => d.code)).toEqual(drugs.slice(0, 61).map((d) => d.code)); // D0001–D0061, in order
+    for (const d of twoDisease) {
       expect(d.diseases.every((c) => c === 'hypertension' || c === 'diabetes'), d.genericNameZh).toBe(true);
       if (d.diseases.includes('hypertension')) expect(d.atc, d.genericNameZh).toMatch(/^C/);
       if (d.diseases.includes('diabetes')) expect(d.atc, d.genericNameZh).toMatch(/^A10/);
     }
     expect(drugs.filter((d) => d.diseases.includes('hypertension')).length).toBeGreaterThanOrEqual(20);
     expect(drugs.filter((d) => d.diseases.includes('diabetes')).length).toBeGreaterThanOrEqual(20);
+  });
+
+  it("has at least two drugs for each of Jiaxing's 11 chronic diseases, with fitting ATC groups", () => {
+    const chronic = diseases.filter((d) => d.group === 'chronic');
+    expect(chronic).toHaveLength(11);
+    for (const disease of chronic) expect(drugs.filter((d) => d.diseases.includes(disease.code)).length, disease.code).toBeGreaterThanOrEqual(2);
+    const atcOf = (code: string) => drugs.filter((d) => d.diseases.includes(code)).map((d) => d.atc);
+    expect(atcOf('alzheimers_disease').every((a) => a.startsWith('N06D'))).toBe(true); // anti-dementia drugs
+    expect(atcOf('parkinsons_disease').every((a) => a.startsWith('N04'))).toBe(true);
+    expect(atcOf('pulmonary_tuberculosis').every((a) => a.startsWith('J04'))).toBe(true);
+    expect(atcOf('copd').every((a) => a.startsWith('R0'))).toBe(true);
+    expect(atcOf('bronchial_asthma').every((a) => a.startsWith('R03'))).toBe(true);
+    expect(atcOf('schizophrenia').every((a) => a.startsWith('N05A') || a.startsWith('N03AG'))).toBe(true);
+    expect(drugs.find((d) => d.genericNameZh === '盐酸多奈哌齐片')).toMatchObject({ atc: 'N06DA02', diseases: ['alzheimers_disease'] });
+    expect(drugs.find((d) => d.genericNameZh === '多巴丝肼片')).toMatchObject({ atc: 'N04BA02', diseases: ['parkinsons_disease'] });
+    expect(drugs.find((d) => d.genericNameZh === '阿司匹林肠溶片')).toMatchObject({ atc: 'B01AC06', diseases: ['coronary_heart_disease'] });
+  });
+
+  it('puts every chronic-disease drug on the provincial chronic list, and that list inside the national one', () => {
+    for (const d of drugs.filter((x) => x.diseases.length > 0)) expect(d.lists, d.genericNameZh).toContain('chronic-common');
+    for (const d of drugs.filter((x) => x.lists.includes('chronic-common'))) expect(d.lists, d.genericNameZh).toContain('nrdl');
+    expect(drugs.filter((d) => d.lists.includes('chronic-common')).every((d) => d.diseases.length > 0)).toBe(true);
+  });
+
+  it('holds at least 30 general-outpatient drugs on the national list, and a few self-paid ones on no list', () => {
+    const reimbursed = general.filter((d) => d.lists.includes('nrdl'));
+    expect(reimbursed.length).toBeGreaterThanOrEqual(30);
+    for (const d of reimbursed) expect(d.lists, d.genericNameZh).toEqual(['nrdl']);
+    const names = general.map((d) => d.genericNameZh);
+    expect(names).toEqual(expect.arrayContaining(['阿莫西林胶囊', '头孢呋辛酯片', '布洛芬缓释胶囊', '奥美拉唑肠溶胶囊']));
+    expect(drugs.find((d) => d.genericNameZh === '阿莫西林胶囊')?.atc).toBe('J01CA04');
+    const selfPaid = drugs.filter((d) => d.lists.length === 0);
+    expect(selfPaid.length).toBeGreaterThanOrEqual(2);
+    expect(selfPaid.every((d) => d.diseases.length === 0)).toBe(true);
+  });
+
+  it('marks a few specialist drugs that tertiary hospitals stock, each for a chronic disease', () => {
+    const tertiary = drugs.filter((d) => d.lists.includes('tertiary'));
+    expect(tertiary.length).toBeGreaterThanOrEqual(2);
+    for (const d of tertiary) expect(d.lists, d.genericNameZh).toEqual(['chronic-common', 'nrdl', 'tertiary']);
   });
 
   it('prices are plausible integer fen: procured amlodipine is cheap, insulin glargine is not', () => {
@@ -98,12 +148,31 @@ describe('drugs.json', () => {
     const glargine = drugs.find((d) => d.atc === 'A10AE04')!;
     expect(glargine.priceFen).toBeGreaterThanOrEqual(7000);
     expect(glargine.priceFen).toBeLessThanOrEqual(9000);
+    for (const d of drugs) {
+      // a month's supply costs between 1 and 3,000 yuan
+      const month = Math.ceil((30 * d.dailyUnits) / d.packSize) * d.priceFen;
+      expect(month, d.genericNameZh).toBeGreaterThanOrEqual(100);
+      expect(month, d.genericNameZh).toBeLessThanOrEqual(300_000);
+    }
   });
 
   it('rejects a drug with a bad ATC code or an unknown disease', () => {
     const good = loadDrugs()[0];
-    const bad = { source: 'x', drugs: [{ ...good, atc: 'C08CA1', diseases: ['gout'] }] };
+    const bad = { source: 'x', lists, drugs: [{ ...good, atc: 'C08CA1', diseases: ['gout'] }] };
     expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, bad)).toThrow(/data\/drugs\.json[\s\S]*drugs\.0\.atc/);
+    expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, { ...bad, drugs: [{ ...good, atc: 'X08CA01' }] })).toThrow(/drugs\.0\.atc/);
     expect(() => checkDrugDiseases([{ ...good, diseases: ['gout'] }], loadDiseases())).toThrow(/drugs\.0\.diseases: unknown disease gout/);
+  });
+
+  it('rejects unknown or missing list ids and a chronic-disease drug off the chronic list', () => {
+    const good = loadDrugs()[0];
+    const file = (drug: object, l = lists) => ({ source: 'x', lists: l, drugs: [drug] });
+    expect(validateCatalogue('data/drugs.json', drugsFileSchema, file({ ...good, diseases: [], lists: [] })).drugs[0].lists).toEqual([]);
+    expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, file({ ...good, lists: ['chronic-common', 'nrdl', 'zhejiang'] }))).toThrow(/drugs\.0\.lists\.2: unknown list zhejiang/);
+    expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, file({ ...good, lists: ['nrdl'] }))).toThrow(/drugs\.0\.lists: a drug for hypertension must be on chronic-common/);
+    expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, file({ ...good, lists: ['chronic-common'] }))).toThrow(/drugs\.0\.lists: a drug on chronic-common must be on nrdl/);
+    expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, file({ ...good, lists: ['nrdl', 'nrdl'] }))).toThrow(/drugs\.0\.lists/);
+    expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, file({ ...good, lists: undefined }))).toThrow(/drugs\.0\.lists/);
+    expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, file(good, lists.filter((l) => l.id !== 'nrdl')))).toThrow(/lists: the nrdl list must be declared/);
   });
 });

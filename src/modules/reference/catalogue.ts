@@ -37,6 +37,19 @@ export const diseaseSchema = z.object({
   group: z.enum(['two_disease', 'chronic']),
 });
 
+// A drug list (药品目录) that a policy's benefit names by id (`drug_list: chronic-common`) and a drug is on
+// or not; the ids are declared in data/drugs.json beside the drugs.
+export const drugListIdSchema = z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'a lower-case hyphenated key');
+export const drugListSchema = z.object({ id: drugListIdSchema, nameZh: z.string().min(1), nameEn: z.string().min(1) });
+
+/** The list every chronic-disease drug is on: 浙江省医保慢性病常用药范围. */
+export const CHRONIC_COMMON_LIST = 'chronic-common';
+/** The National Reimbursement Drug List: every reimbursable drug; one on no list is self-paid. */
+export const NRDL_LIST = 'nrdl';
+
+// WHO ATC, 5th level: anatomical main group (one of the 14), two digits, two letters, two digits.
+export const atcSchema = z.string().regex(/^[ABCDGHJLMNPRSV]\d\d[A-Z][A-Z]\d\d$/, 'a 7-character WHO ATC code (e.g. C08CA01)');
+
 export const drugSchema = z.object({
   code: z.string().regex(/^D\d{4}$/),
   genericNameZh: z.string().min(1),
@@ -45,11 +58,14 @@ export const drugSchema = z.object({
   strength: z.string().min(1),
   packSize: z.number().int().positive(),
   unit: z.string().min(1),
-  atc: z.string().regex(/^[A-Z]\d\d[A-Z][A-Z]\d\d$/),
-  diseases: z.array(diseaseCodeSchema).min(1),
+  atc: atcSchema,
+  // the registry diseases it is prescribed for; none for a general-outpatient drug
+  diseases: z.array(diseaseCodeSchema).refine((a) => new Set(a).size === a.length, 'a disease is named twice'),
   vbp: z.boolean(),
   priceFen: z.number().int().positive(), // money is integer fen everywhere
   dailyUnits: z.number().positive(), // fractional for pens (a 300 IU pen at 20 IU/day)
+  // the drug lists it is on; none when self-paid
+  lists: z.array(drugListIdSchema).refine((a) => new Set(a).size === a.length, 'a list is named twice'),
 });
 
 export const servicePackageSchema = z.object({
@@ -66,6 +82,7 @@ export type Region = z.infer<typeof regionSchema>;
 export type ServicePackage = z.infer<typeof servicePackageSchema>;
 export type Disease = z.infer<typeof diseaseSchema>;
 export type Drug = z.infer<typeof drugSchema>;
+export type DrugList = z.infer<typeof drugListSchema>;
 
 /** Unique-code check shared by all three files; duplicates would make lookups ambiguous. */
 const uniqueCodes = (items: { code: string }[], ctx: z.RefinementCtx, key: string) => {
@@ -90,8 +107,28 @@ export const diseasesFileSchema = z
   .object({ source: z.string().min(1), diseases: z.array(diseaseSchema).min(1) })
   .superRefine((f, ctx) => uniqueCodes(f.diseases, ctx, 'diseases'));
 export const drugsFileSchema = z
-  .object({ source: z.string().min(1), drugs: z.array(drugSchema).min(1) })
-  .superRefine((f, ctx) => uniqueCodes(f.drugs, ctx, 'drugs'));
+  .object({ source: z.string().min(1), lists: z.array(drugListSchema).min(1), drugs: z.array(drugSchema).min(1) })
+  .superRefine((f, ctx) => {
+    uniqueCodes(f.drugs, ctx, 'drugs');
+    const ids = new Set<string>();
+    f.lists.forEach((l, i) => {
+      if (ids.has(l.id)) ctx.addIssue({ code: 'custom', path: ['lists', i, 'id'], message: `duplicate list ${l.id}` });
+      ids.add(l.id);
+    });
+    for (const required of [CHRONIC_COMMON_LIST, NRDL_LIST])
+      if (!ids.has(required)) ctx.addIssue({ code: 'custom', path: ['lists'], message: `the ${required} list must be declared` });
+    f.drugs.forEach((d, i) => {
+      d.lists.forEach((l, j) => {
+        if (!ids.has(l)) ctx.addIssue({ code: 'custom', path: ['drugs', i, 'lists', j], message: `unknown list ${l} (not in lists)` });
+      });
+      // a drug for a registry disease is what the chronic-disease benefit pays for: it must be on its list
+      if (d.diseases.length > 0 && !d.lists.includes(CHRONIC_COMMON_LIST))
+        ctx.addIssue({ code: 'custom', path: ['drugs', i, 'lists'], message: `a drug for ${d.diseases.join(', ')} must be on ${CHRONIC_COMMON_LIST}` });
+      // the provincial list is drawn from the national one
+      if (d.lists.includes(CHRONIC_COMMON_LIST) && !d.lists.includes(NRDL_LIST))
+        ctx.addIssue({ code: 'custom', path: ['drugs', i, 'lists'], message: `a drug on ${CHRONIC_COMMON_LIST} must be on ${NRDL_LIST}` });
+    });
+  });
 
 export const servicePackagesFileSchema = z
   .object({ source: z.string().min(1), packages: z.array(servicePackageSchema).min(1) })
@@ -120,13 +157,28 @@ function readCatalogue<T>(name: string, schema: z.ZodType<T>): T {
 let regions: Region[] | undefined;
 let diseases: Disease[] | undefined;
 let drugs: Drug[] | undefined;
+let drugLists: DrugList[] | undefined;
 let servicePackages: ServicePackage[] | undefined;
 
 export const loadRegions = (): Region[] => (regions ??= readCatalogue('regions.json', regionsFileSchema).regions);
 export const loadDiseases = (): Disease[] => (diseases ??= readCatalogue('diseases.json', diseasesFileSchema).diseases);
 export const loadServicePackages = (): ServicePackage[] =>
   (servicePackages ??= readCatalogue('service-packages.json', servicePackagesFileSchema).packages);
-export const loadDrugs = (): Drug[] => (drugs ??= checkDrugDiseases(readCatalogue('drugs.json', drugsFileSchema).drugs, loadDiseases()));
+function loadDrugsFile() {
+  const file = readCatalogue('drugs.json', drugsFileSchema);
+  drugs = checkDrugDiseases(file.drugs, loadDiseases());
+  drugLists = file.lists;
+}
+/** The whole catalogue: chronic-disease, general-outpatient and self-paid drugs, each with its lists. */
+export const loadDrugs = (): Drug[] => {
+  if (!drugs) loadDrugsFile();
+  return drugs!;
+};
+/** The drug lists data/drugs.json declares (chronic-common, nrdl, tertiary), with their names. */
+export const loadDrugLists = (): DrugList[] => {
+  if (!drugLists) loadDrugsFile();
+  return drugLists!;
+};
 
 /** Every disease a drug treats must be in the disease catalogue: the two files must agree. */
 export function checkDrugDiseases(list: Drug[], known: Disease[]): Drug[] {

@@ -9,12 +9,17 @@ export function referenceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get('/api/drugs', {
       schema: {
         tags: ['reference'],
-        summary: 'The chronic-disease common drug list (慢性病常用药品目录), optionally for one disease',
-        querystring: z.strictObject({ disease: z.string().regex(/^[a-z_]+$/).optional() }),
+        summary: 'The drug catalogue (药品目录), optionally for one disease or one drug list',
+        description:
+          'Chronic-disease drugs name their diseases; general-outpatient drugs have none. `lists` names the drug lists a drug is on: chronic-common (浙江省医保慢性病常用药范围), nrdl (国家医保药品目录), tertiary (specialist drugs of tertiary hospitals, for 延伸处方); none when self-paid.',
+        querystring: z.strictObject({
+          disease: z.string().regex(/^[a-z_]+$/).optional(),
+          list: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(),
+        }),
         response: {
           200: z.array(z.object({
             code: z.string(), genericNameZh: z.string(), genericNameEn: z.string(), form: z.string(), strength: z.string(), packSize: z.int(), unit: z.string(),
-            atc: z.string(), diseases: z.array(z.string()), vbp: z.boolean(), priceFen: z.int(),
+            atc: z.string(), diseases: z.array(z.string()), vbp: z.boolean(), priceFen: z.int(), lists: z.array(z.string()),
           })),
           401: problemSchema,
         },
@@ -23,9 +28,10 @@ export function referenceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         requireUser(request);
         let query = ctx.db.selectFrom('drug').selectAll().orderBy('code');
         if (request.query.disease) query = query.where((eb) => eb(eb.val(request.query.disease!), '=', eb.fn.any('diseases')));
+        if (request.query.list) query = query.where((eb) => eb(eb.val(request.query.list!), '=', eb.fn.any('lists')));
         return (await query.execute()).map((d) => ({
           code: d.code, genericNameZh: d.generic_name_zh, genericNameEn: d.generic_name_en, form: d.form, strength: d.strength, packSize: d.pack_size,
-          unit: d.unit, atc: d.atc, diseases: d.diseases, vbp: d.vbp, priceFen: d.price_fen,
+          unit: d.unit, atc: d.atc, diseases: d.diseases, vbp: d.vbp, priceFen: d.price_fen, lists: d.lists,
         }));
       },
     });

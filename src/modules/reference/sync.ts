@@ -34,6 +34,7 @@ export async function syncReferenceData(db: Database): Promise<void> {
     const drugRows = drugs.map((d) => ({
       code: d.code, generic_name_zh: d.genericNameZh, generic_name_en: d.genericNameEn, form: d.form, strength: d.strength,
       pack_size: d.packSize, unit: d.unit, atc: d.atc, diseases: d.diseases, vbp: d.vbp, price_fen: d.priceFen, daily_units: d.dailyUnits,
+      lists: d.lists,
     }));
     const updatable = Object.keys(drugRows[0]).filter((k) => k !== 'code') as Array<keyof (typeof drugRows)[number]>;
     await trx
