@@ -416,7 +416,8 @@ export interface FollowupVisitTable {
   adverse_reaction: ColumnType<'none' | 'present' | 'hard_to_control', string | undefined, string>;
   adverse_reaction_note: string | null;
   complication: ColumnType<'none' | 'new_or_worse', string | undefined, string>;
-  danger_signs: Generated<boolean>;
+  /** Codes of src/engine/followup/urgentSigns.ts (CHECK in migration 0008); 'unspecified' for the old checkbox. */
+  urgent_signs: ColumnType<string[], string[] | undefined, string[]>;
   classification: FollowupClassification;
   action: FollowupAction;
   next_visit_date: string;

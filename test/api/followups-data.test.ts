@@ -2,7 +2,9 @@
 // consistent with the rules, and the in-process scheduler runs the reminder job once a day.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as m0008 from '../../src/db/migrations/0008-followup-urgent-signs';
 import { classifyVisit, type Disease } from '../../src/engine/followup/classify';
+import { STORED_URGENT_SIGN_CODES } from '../../src/engine/followup/urgentSigns';
 import { startReminderScheduler } from '../../src/modules/followups/reminders';
 import { testApp, type TestApp } from '../helpers/app';
 
@@ -35,10 +37,27 @@ describe('constraints', () => {
     await refused(() => copy({ override_classification: 'satisfactory' }));
     await refused(() => copy({ override_classification: 'satisfactory', override_reason: '  ' }));
     await refused(() => copy({ action: 'urgent_referral', referral_advice: null }));
+    // the CHECK knows exactly the engine's sign codes
+    await expect(copy({ urgent_signs: [...STORED_URGENT_SIGN_CODES] })).resolves.toBeDefined();
+    await refused(() => copy({ urgent_signs: ['chest_tightness', 'headache'] }));
     const r = { person_id: v.person_id, kind: 'due_soon' as const, due_date: '2030-01-01', channel: 'database', message: '提醒' };
     await db.insertInto('followup_reminder').values(r).execute();
     await refused(() => db.insertInto('followup_reminder').values(r).execute());
     await refused(() => db.insertInto('followup_reminder').values({ ...r, kind: 'due_soon', due_date: '2030-01-02', message: '' }).execute());
+  });
+});
+
+describe('migration 0008', () => {
+  it('keeps a ticked danger-signs checkbox as the sign "unspecified", and nothing for the others', async () => {
+    const db = t.database.db;
+    const [a, b] = await db.selectFrom('followup_visit').select('id').orderBy('id').limit(2).execute();
+    await m0008.down(db as never);
+    await sql`update followup_visit set danger_signs = true where id = ${a.id}`.execute(db);
+    await m0008.up(db as never);
+    const rows = await db.selectFrom('followup_visit').select(['id', 'urgent_signs']).where('id', 'in', [a.id, b.id]).orderBy('id').execute();
+    expect(rows).toEqual([{ id: a.id, urgent_signs: ['unspecified'] }, { id: b.id, urgent_signs: [] }]);
+    const left = await sql<{ n: number }>`select count(*)::int as n from information_schema.columns where table_name = 'followup_visit' and column_name = 'danger_signs'`.execute(db);
+    expect(left.rows[0].n).toBe(0);
   });
 });
 
@@ -69,7 +88,7 @@ describe('demo history', () => {
       .select(['v.person_id', 'v.visit_date', 'v.diseases', 'v.systolic', 'v.diastolic', 'v.fasting_glucose_tenths', 'v.adverse_reaction', 'v.classification', 'v.next_visit_date', 'p.birth_date'])
       .orderBy('v.id').limit(300).execute();
     for (const s of sample) {
-      const prev = await db.selectFrom('followup_visit').select(['per_disease']).where('person_id', '=', s.person_id).where('visit_date', '<', s.visit_date)
+      const prev = await db.selectFrom('followup_visit').select(['per_disease', 'visit_date', 'systolic', 'diastolic', 'fasting_glucose_tenths']).where('person_id', '=', s.person_id).where('visit_date', '<', s.visit_date)
         .orderBy('visit_date', 'desc').limit(1).executeTakeFirst();
       const r = classifyVisit({
         visitDate: s.visit_date, birthDate: s.birth_date, diseases: s.diseases as Disease[],

@@ -91,6 +91,63 @@ describe('recording a visit: the rules at their boundaries', () => {
   });
 });
 
+// Issue 10 items 8–10 (国家基本公共卫生服务规范（第三版）): each disease on its own readings, two in a row after
+// 不良反应, and the urgent-referral signs one by one.
+describe('the rules per disease, and the urgent signs', () => {
+  beforeAll(() => setToday('2026-06-15'));
+  const codes = (v: { rules: { reasons: Array<{ code: string }> } }) => v.rules.reasons.map((r) => r.code);
+
+  it('a glucose of 17.0 neither makes the hypertension form 控制不满意 nor counts as its first failure', async () => {
+    const id = await patient(['hypertension', 'diabetes']);
+    const first = (await record(id, { diseases: ['hypertension', 'diabetes'], mode: 'clinic', visitDate: '2026-06-01', readings: { systolic: 130, diastolic: 80, fastingGlucoseTenths: 170 } })).json();
+    expect(first.rules.perDisease).toEqual([
+      { disease: 'hypertension', classification: 'satisfactory', action: 'routine', nextVisitDate: '2026-09-01' },
+      { disease: 'diabetes', classification: 'unsatisfactory', action: 'urgent_referral', nextVisitDate: '2026-06-15' },
+    ]);
+    const second = (await record(id, { diseases: ['hypertension', 'diabetes'], mode: 'clinic', readings: { systolic: 150, diastolic: 95, fastingGlucoseTenths: 65 } })).json();
+    expect(second.rules.perDisease[0]).toMatchObject({ disease: 'hypertension', classification: 'unsatisfactory', action: 'adjust_recheck' });
+    expect(codes(second)).toContain('UNSATISFACTORY_FIRST');
+    expect(codes(second)).not.toContain('UNSATISFACTORY_TWICE');
+  });
+
+  it('a visit after one classified 不良反应 with BP off target is the second failure in a row', async () => {
+    const id = await patient(['hypertension']);
+    const first = (await record(id, htnVisit(150, 95, { visitDate: '2026-06-01', adverseReaction: 'present' }))).json();
+    expect(first.classification).toBe('adverse_reaction');
+    const second = (await record(id, htnVisit(152, 96))).json();
+    expect(second).toMatchObject({ classification: 'unsatisfactory', action: 'refer_and_check', nextVisitDate: '2026-06-29' });
+    expect(codes(second)).toContain('UNSATISFACTORY_TWICE');
+  });
+
+  it('a chosen sign → urgent referral naming it; stored on the visit and read back', async () => {
+    const id = await patient(['hypertension']);
+    const res = await record(id, htnVisit(130, 80, { urgentSigns: ['chest_tightness', 'palpitations'] }));
+    expect(res.statusCode, res.body).toBe(201);
+    const v = res.json();
+    expect(v).toMatchObject({ classification: 'satisfactory', action: 'urgent_referral', nextVisitDate: '2026-06-29', urgentSigns: ['chest_tightness', 'palpitations'] });
+    expect(v.referralAdvice).toBeTruthy();
+    expect(v.rules.reasons.find((r: { code: string }) => r.code === 'URGENT_SIGNS').text).toBe('存在危急情况：胸闷、心悸，处理后紧急转诊');
+    const [read] = (await call(doctor, 'GET', `/api/people/${id}/followups`)).json();
+    expect(read.urgentSigns).toEqual(['chest_tightness', 'palpitations']);
+    expect(await find('referral_pending', id)).toMatchObject({ lastAction: 'urgent_referral' });
+    // none chosen: as before
+    expect((await record(await patient(['diabetes']), dmVisit(60))).json()).toMatchObject({ action: 'routine', urgentSigns: [] });
+  });
+
+  it('refuses an unknown sign, or the old checkbox, naming the field', async () => {
+    const id = await patient(['hypertension']);
+    const unknown = await record(id, htnVisit(130, 80, { urgentSigns: ['chest_tightness', 'headache'] }));
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().errors).toEqual([expect.objectContaining({ field: 'body.urgentSigns.1', rule: 'invalid_value' })]);
+    const legacy = await record(id, htnVisit(130, 80, { urgentSigns: ['unspecified'] }));
+    expect(legacy.json().errors[0]).toMatchObject({ field: 'body.urgentSigns.0' });
+    const old = await record(id, htnVisit(130, 80, { dangerSigns: true }));
+    expect(old.statusCode).toBe(400);
+    expect(old.json().errors[0].field).toBe('body.dangerSigns');
+    expect((await call(doctor, 'GET', `/api/people/${id}/followups`)).json()).toEqual([]);
+  });
+});
+
 describe('refusals', () => {
   it('refuses impossible readings naming field and rule, and writes nothing', async () => {
     const id = await patient(['hypertension', 'diabetes']);

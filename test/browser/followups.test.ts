@@ -1,9 +1,9 @@
 // Health management in Chromium: the family doctor opens the follow-up worklist (five lists with
 // counts, overdue days shown, CSV export), opens a patient's chart from it, records a visit — an
 // impossible systolic is refused at its field, 150/95 is classified 控制不满意 with a recheck within
-// two weeks — and sees it in the chart with the BP trend drawn; the doctor also reaches the demo
-// patient's chart from person search and records a visit there, which the patient then sees as their
-// next follow-up on their own page.
+// two weeks — and sees it in the chart with the BP trend drawn; a danger sign ticked (胸闷) gives an urgent
+// referral that names it; the doctor also reaches the demo patient's chart from person search and records
+// a visit there, which the patient then sees as their next follow-up on their own page.
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type BrowserApp, describeBrowser, expectText, shot, signIn, startBrowserApp } from './browser';
@@ -143,6 +143,31 @@ describeBrowser('follow-up worklist, visit form and chart (browser)', () => {
     await expect.poll(() => doctor.getByTestId('check-row').count()).toBe(before + 1);
     await expectText(doctor.getByTestId('check-row').first(), /2026-06-15\s+138\/84/);
     await expect.poll(() => doctor.locator('[data-testid="management"][data-disease="hypertension"]').innerText()).toMatch(/已完成/);
+  });
+
+  it('a danger sign ticked on the form → urgent referral, the sign named in the result and the chart', async () => {
+    await doctor.getByTestId('chart-record-visit').click();
+    const drawer = doctor.getByTestId('visit-drawer');
+    await drawer.getByTestId('visit-form').waitFor();
+    await hypertensionOnly(drawer);
+    // the hypertension form lists the hypertension signs, not the diabetes-only ones
+    await drawer.getByTestId('visit-urgent-sign-chest_tightness').waitFor();
+    expect(await drawer.getByTestId('visit-urgent-sign-ketone_breath').count()).toBe(0);
+    await drawer.getByTestId('visit-urgent-sign-chest_tightness').check();
+    await recordBp(doctor, 130, 80);
+    const result = drawer.getByTestId('visit-result');
+    await result.waitFor();
+    expect(await result.getByTestId('followup-action').first().getAttribute('data-action')).toBe('urgent_referral');
+    await expectText(result.getByTestId('followup-action').first(), '紧急转诊');
+    await expectText(result.locator('[data-code="URGENT_SIGNS"]'), /胸闷/);
+    expect(await result.getAttribute('data-next-date')).toBe(TWO_WEEKS);
+    await shot(doctor, 'followup-urgent-sign');
+    await doctor.getByTestId('visit-done').click();
+    await drawer.waitFor({ state: 'hidden' });
+    // the visit's whole form, opened from the chart, names the sign too
+    await doctor.getByTestId('tab-visits').click();
+    await doctor.getByTestId('visit-row').first().click();
+    await expectText(doctor.getByTestId('visit-detail').first(), /危急情况\s*胸闷/);
   });
 
   it("the doctor reaches the demo patient's chart from person search; the patient sees the next visit", async () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  ACTION_SEVERITY, CLASSIFICATION_SEVERITY, InvalidVisitError, applyOverride, classifyVisit, type VisitInput,
+  ACTION_SEVERITY, CLASSIFICATION_SEVERITY, InvalidVisitError, applyOverride, classifyVisit, failedControl, type VisitInput,
 } from './classify';
+import { URGENT_SIGN_CODES, URGENT_SIGNS } from './urgentSigns';
 
 const VISIT = '2025-06-15';
 const AGE_50 = '1975-01-01';
@@ -47,7 +48,6 @@ describe('hypertension boundaries', () => {
     expect(htn(130, 80, AGE_50, { adverseReaction: 'present' })).toMatchObject({ classification: 'adverse_reaction', action: 'adjust_recheck', nextVisitDate: '2025-06-29' });
     expect(htn(130, 80, AGE_50, { adverseReaction: 'hard_to_control' })).toMatchObject({ classification: 'adverse_reaction', action: 'refer_and_check' });
     expect(htn(130, 80, AGE_50, { complication: 'new_or_worse' })).toMatchObject({ classification: 'complication', action: 'refer_and_check' });
-    expect(htn(130, 80, AGE_50, { dangerSigns: true }).action).toBe('urgent_referral');
     expect(htn(130, 80, AGE_50, { adverseReaction: 'none', complication: 'none' }).action).toBe('routine');
   });
   it('explains in zh-CN with machine codes', () => {
@@ -92,6 +92,99 @@ describe('visits covering both diseases', () => {
     const r = classifyVisit({ visitDate: VISIT, birthDate: AGE_50, diseases: ['hypertension', 'diabetes'], readings: { systolic: 185, diastolic: 100, fastingGlucoseTenths: 60 } });
     expect(r.codes.filter((c) => c === 'BP_CRITICAL')).toHaveLength(1);
     expect(r.action).toBe('urgent_referral');
+  });
+});
+
+// Issue 10 items 8–10, against 国家基本公共卫生服务规范（第三版）.
+const both = (systolic: number, diastolic: number, glucose: number, extra: Partial<VisitInput> = {}) => classifyVisit({
+  visitDate: VISIT, birthDate: AGE_50, diseases: ['hypertension', 'diabetes'], readings: { systolic, diastolic, fastingGlucoseTenths: glucose }, ...extra,
+});
+const perDisease = (r: ReturnType<typeof classifyVisit>) => Object.fromEntries(r.perDisease.map((p) => [p.disease, [p.classification, p.action]]));
+
+describe('each disease on its own readings (item 8)', () => {
+  it('a glucose of 17.0 does not make the hypertension form 控制不满意', () => {
+    const r = both(130, 80, 170);
+    expect(perDisease(r)).toEqual({ hypertension: ['satisfactory', 'routine'], diabetes: ['unsatisfactory', 'urgent_referral'] });
+    expect(r.perDisease[0]).toMatchObject({ nextVisitDate: '2025-09-15', codes: ['BP_CONTROLLED'] });
+    expect(r).toMatchObject({ classification: 'unsatisfactory', action: 'urgent_referral', nextVisitDate: '2025-06-29' });
+    expect(r.codes.filter((c) => c === 'GLUCOSE_HIGH_CRITICAL')).toHaveLength(1);
+  });
+  it('nor counts as the first of two hypertension failures in a row', () => {
+    const first = both(130, 80, 170);
+    const previous = { hypertension: { visitDate: first.visitDate, readings: { systolic: 130, diastolic: 80, fastingGlucoseTenths: 170 } } };
+    const next = classifyVisit({ visitDate: '2025-06-29', birthDate: AGE_50, diseases: ['hypertension'], readings: { systolic: 150, diastolic: 95 }, previous });
+    expect(next).toMatchObject({ action: 'adjust_recheck' });
+    expect(next.codes).toContain('UNSATISFACTORY_FIRST');
+  });
+  it('BP ≥ 180/110 on the diabetes form is urgent (the diabetes spec lists it) without making glucose 控制不满意', () => {
+    const r = both(185, 100, 60);
+    expect(perDisease(r)).toEqual({ hypertension: ['unsatisfactory', 'urgent_referral'], diabetes: ['satisfactory', 'urgent_referral'] });
+    const dmOnly = classifyVisit({ visitDate: VISIT, birthDate: AGE_50, diseases: ['diabetes'], readings: { fastingGlucoseTenths: 60, systolic: 182, diastolic: 100 } });
+    expect(dmOnly).toMatchObject({ classification: 'satisfactory', action: 'urgent_referral', nextVisitDate: '2025-06-29' });
+  });
+  it('a critical glucose on a hypertension-only visit is still urgent, but the form stays classified on BP', () => {
+    const r = classifyVisit({ visitDate: VISIT, birthDate: AGE_50, diseases: ['hypertension'], readings: { systolic: 130, diastolic: 80, fastingGlucoseTenths: 28 } });
+    expect(r).toMatchObject({ classification: 'satisfactory', action: 'urgent_referral' });
+    expect(r.codes).toContain('GLUCOSE_LOW_CRITICAL');
+  });
+});
+
+describe('two in a row after 不良反应 or 并发症 (item 9)', () => {
+  const at = (systolic: number, diastolic: number, override?: 'satisfactory' | 'unsatisfactory' | 'adverse_reaction') =>
+    ({ visitDate: '2025-06-01', readings: { systolic, diastolic }, override });
+  it('a previous visit classified 不良反应 whose BP was off target counts as a failure', () => {
+    const prev = htn(150, 95, AGE_50, { adverseReaction: 'present' });
+    expect(prev.classification).toBe('adverse_reaction');
+    const r = htn(152, 96, AGE_50, { previous: { hypertension: at(150, 95) } });
+    expect(r).toMatchObject({ classification: 'unsatisfactory', action: 'refer_and_check' });
+    expect(r.codes).toContain('UNSATISFACTORY_TWICE');
+  });
+  it('one classified 并发症 with glucose off target counts for diabetes', () => {
+    const previous = { diabetes: { visitDate: '2025-06-01', readings: { fastingGlucoseTenths: 82, systolic: 130, diastolic: 80 } } };
+    expect(dm(75, { previous }).action).toBe('refer_and_check');
+  });
+  it('one whose readings were on target does not; the doctor’s override counts as decided', () => {
+    expect(htn(150, 95, AGE_50, { previous: { hypertension: at(130, 80) } }).action).toBe('adjust_recheck');
+    expect(htn(150, 95, AGE_50, { previous: { hypertension: at(150, 95, 'satisfactory') } }).action).toBe('adjust_recheck');
+    expect(htn(150, 95, AGE_50, { previous: { hypertension: at(130, 80, 'unsatisfactory') } }).action).toBe('refer_and_check');
+    expect(htn(150, 95, AGE_50, { previous: { hypertension: at(150, 95, 'adverse_reaction') } }).action).toBe('refer_and_check');
+    // the age target at the previous visit: 145/85 was on target at 65
+    const older = classifyVisit({ visitDate: VISIT, birthDate: AGE_65, diseases: ['hypertension'], readings: { systolic: 155, diastolic: 85 }, previous: { hypertension: { visitDate: VISIT, readings: { systolic: 145, diastolic: 85 } } } });
+    expect(older.action).toBe('adjust_recheck');
+  });
+  it('hypoglycaemia at the previous visit was 控制不满意 too', () => {
+    expect(failedControl('diabetes', { visitDate: '2025-06-01', readings: { fastingGlucoseTenths: 35 } }, AGE_50)).toBe(true);
+    expect(failedControl('diabetes', { visitDate: '2025-06-01', readings: { fastingGlucoseTenths: 60 } }, AGE_50)).toBe(false);
+    expect(failedControl('hypertension', null, AGE_50)).toBe(false);
+  });
+});
+
+describe('urgent-referral signs (item 10)', () => {
+  it('any one sign → urgent referral within 2 weeks, the sign named; the classification stays on the readings', () => {
+    const r = htn(130, 80, AGE_50, { urgentSigns: ['chest_tightness'] });
+    expect(r).toMatchObject({ classification: 'satisfactory', action: 'urgent_referral', nextVisitDate: '2025-06-29' });
+    expect(r.codes).toEqual(['BP_CONTROLLED', 'URGENT_SIGNS']);
+    expect(r.reasons[1]).toBe('存在危急情况：胸闷，处理后紧急转诊');
+    expect(dm(60, { urgentSigns: ['ketone_breath', 'deep_rapid_breathing'] }).reasons[1]).toBe('存在危急情况：呼气有烂苹果样丙酮味、深大呼吸，处理后紧急转诊');
+  });
+  it('every listed sign on its own form is urgent', () => {
+    for (const code of URGENT_SIGN_CODES) {
+      const d = URGENT_SIGNS[code].diseases[0];
+      const r = d === 'hypertension' ? htn(120, 80, AGE_50, { urgentSigns: [code] }) : dm(60, { urgentSigns: [code] });
+      expect(r.action, code).toBe('urgent_referral');
+      expect(r.reasons.at(-1)).toContain(URGENT_SIGNS[code].zh);
+    }
+  });
+  it('with both forms, a sign raises the form whose list names it; the reason is shown once, naming all', () => {
+    const r = both(130, 80, 60, { urgentSigns: ['ketone_breath'] });
+    expect(perDisease(r)).toEqual({ hypertension: ['satisfactory', 'routine'], diabetes: ['satisfactory', 'urgent_referral'] });
+    const two = both(130, 80, 60, { urgentSigns: ['chest_tightness', 'ketone_breath'] });
+    expect(perDisease(two)).toEqual({ hypertension: ['satisfactory', 'urgent_referral'], diabetes: ['satisfactory', 'urgent_referral'] });
+    expect(two.codes.filter((c) => c === 'URGENT_SIGNS')).toHaveLength(1);
+    expect(two.reasons.find((x) => x.startsWith('存在危急情况'))).toBe('存在危急情况：胸闷、呼气有烂苹果样丙酮味，处理后紧急转诊');
+  });
+  it('a sign no form of the visit lists is not ignored', () => {
+    expect(htn(130, 80, AGE_50, { urgentSigns: ['fever_over_39'] }).action).toBe('urgent_referral');
   });
 });
 

@@ -1,9 +1,11 @@
 // Classification of a follow-up visit and the next visit date, following the national basic public health
-// service specification (国家基本公共卫生服务规范, hypertension and type-2 diabetes management). The visit is
-// classified per disease (the national forms are one per disease) and then combined: worst wins, earliest
-// next date wins.
-import { addDays, addMonths, ageOn, compareDates, isIsoDate, type IsoDate } from '../calendar';
+// service specification (国家基本公共卫生服务规范（第三版）, 高血压 / 2型糖尿病患者健康管理服务规范). The visit is
+// classified per disease (the national forms are one per disease), each on that disease's own readings, and
+// then combined: worst wins, earliest next date wins.
+import { ageOn, compareDates, isIsoDate, type IsoDate } from '../calendar';
 import { validateReadings, type ReadingError, type Readings } from './readings';
+import { recheckVisit, routineNextVisit } from './schedule';
+import { signsForForm, type UrgentSign, urgentSignZh } from './urgentSigns';
 
 export type Disease = 'hypertension' | 'diabetes';
 /** 控制满意 / 控制不满意 / 不良反应 / 并发症 — in increasing severity (the form allows one choice). */
@@ -23,7 +25,16 @@ export const CLASSIFICATION_ZH: Record<Classification, string> = {
 export type ReasonCode =
   | 'BP_CONTROLLED' | 'BP_UNCONTROLLED' | 'GLUCOSE_CONTROLLED' | 'GLUCOSE_UNCONTROLLED'
   | 'ADVERSE_REACTION' | 'ADVERSE_REACTION_HARD_TO_CONTROL' | 'COMPLICATION_NEW_OR_WORSE'
-  | 'UNSATISFACTORY_FIRST' | 'UNSATISFACTORY_TWICE' | 'BP_CRITICAL' | 'GLUCOSE_HIGH_CRITICAL' | 'GLUCOSE_LOW_CRITICAL' | 'DANGER_SIGNS';
+  | 'UNSATISFACTORY_FIRST' | 'UNSATISFACTORY_TWICE' | 'BP_CRITICAL' | 'GLUCOSE_HIGH_CRITICAL' | 'GLUCOSE_LOW_CRITICAL' | 'URGENT_SIGNS';
+// (Visits stored before the signs were listed may carry 'DANGER_SIGNS', the one checkbox they had.)
+
+/** The latest earlier visit that covered a disease, as the two-in-a-row rule needs it. */
+export interface PreviousVisit {
+  visitDate: IsoDate;
+  readings: Readings;
+  /** The doctor's override of that visit's classification, if any: what the doctor decided counts. */
+  override?: Classification | null;
+}
 
 export interface VisitInput {
   visitDate: IsoDate;
@@ -33,10 +44,13 @@ export interface VisitInput {
   adverseReaction?: 'none' | 'present' | 'hard_to_control';
   /** Only a NEW complication or a WORSENED existing one matters; a stable known complication does not. */
   complication?: 'none' | 'new_or_worse';
-  /** Danger signs the doctor saw (意识改变, 剧烈头痛, 胸闷, 妊娠期血压/血糖高 …) — the spec's other urgent triggers. */
-  dangerSigns?: boolean;
-  /** The previous visit's classification per disease (null/absent = no previous visit). */
-  previous?: Partial<Record<Disease, Classification | null>>;
+  /** The danger signs the doctor found (urgentSigns.ts, the spec's lists): any one → urgent referral. */
+  urgentSigns?: readonly UrgentSign[];
+  /**
+   * The previous visit per disease (null/absent = none). A bare classification is still accepted (it
+   * counts as a failure of control only when 控制不满意); a PreviousVisit is judged on its readings.
+   */
+  previous?: Partial<Record<Disease, PreviousVisit | Classification | null>>;
 }
 
 export interface DiseaseResult {
@@ -91,6 +105,30 @@ export function isControlled(disease: Disease, r: Readings, age: number): boolea
   return r.fastingGlucoseTenths == null ? null : isGlucoseControlled(r.fastingGlucoseTenths);
 }
 
+/**
+ * Not controlled on this disease's own readings: above target, or — diabetes — hypoglycaemic (≤ 3.9 mmol/L
+ * is "< 7.0" but not satisfactory control). Null when the reading was not taken.
+ */
+export function unsatisfactoryOnReadings(disease: Disease, r: Readings, age: number): boolean | null {
+  const c = isControlled(disease, r, age);
+  if (c === null) return null;
+  return !c || (disease === 'diabetes' && r.fastingGlucoseTenths! <= 39);
+}
+
+/**
+ * Was this disease not controlled at the previous visit — the first of "连续两次出现控制不满意"? Judged per
+ * disease on that visit's own readings, so a visit classified 不良反应 or 并发症 whose BP (or glucose) was off
+ * target still counts, and a glucose of 17.0 never counts against hypertension. The doctor's override
+ * counts as decided: to 控制不满意 it is a failure, to 控制满意 it is not; to 不良反应 / 并发症 the readings decide.
+ */
+export function failedControl(disease: Disease, previous: PreviousVisit | Classification | null | undefined, birthDate: IsoDate): boolean {
+  if (previous == null) return false;
+  if (typeof previous === 'string') return previous === 'unsatisfactory';
+  if (previous.override === 'unsatisfactory') return true;
+  if (previous.override === 'satisfactory') return false;
+  return unsatisfactoryOnReadings(disease, previous.readings, ageOn(birthDate, previous.visitDate)) === true;
+}
+
 /** Readings plausible AND the reading each covered disease is judged by is present. */
 export function validateVisit(input: Pick<VisitInput, 'diseases' | 'readings'>): ReadingError[] {
   const errors = validateReadings(input.readings);
@@ -117,12 +155,14 @@ const TEXT: Record<ReasonCode, string> = {
   BP_CRITICAL: '收缩压 ≥ 180 mmHg 和/或舒张压 ≥ 110 mmHg，处理后紧急转诊',
   GLUCOSE_HIGH_CRITICAL: '血糖 ≥ 16.7 mmol/L，处理后紧急转诊',
   GLUCOSE_LOW_CRITICAL: '血糖 ≤ 3.9 mmol/L（低血糖），处理后紧急转诊',
-  DANGER_SIGNS: '存在危急情况，处理后紧急转诊',
+  URGENT_SIGNS: '存在危急情况，处理后紧急转诊', // with the signs named: see urgentText
 };
+
+const urgentText = (signs: readonly string[]) => `存在危急情况：${signs.map(urgentSignZh).join('、')}，处理后紧急转诊`;
 
 const VISIT_WIDE: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
   'ADVERSE_REACTION', 'ADVERSE_REACTION_HARD_TO_CONTROL', 'COMPLICATION_NEW_OR_WORSE',
-  'BP_CRITICAL', 'GLUCOSE_HIGH_CRITICAL', 'GLUCOSE_LOW_CRITICAL', 'DANGER_SIGNS',
+  'BP_CRITICAL', 'GLUCOSE_HIGH_CRITICAL', 'GLUCOSE_LOW_CRITICAL', 'URGENT_SIGNS',
 ]);
 
 function worst<T extends string>(a: T, b: T, severity: Record<T, number>): T {
@@ -143,6 +183,7 @@ function classifyDisease(disease: Disease, input: VisitInput, age: number): Dise
     note(code);
   };
 
+  // This form is classified on its own reading only (BP for hypertension, fasting glucose for diabetes).
   const controlled = isControlled(disease, r, age)!; // presence checked by validateVisit
   if (disease === 'hypertension') {
     const target = `${age >= 65 ? 150 : 140}/90`;
@@ -152,7 +193,7 @@ function classifyDisease(disease: Disease, input: VisitInput, age: number): Dise
   } else note(controlled ? 'GLUCOSE_CONTROLLED' : 'GLUCOSE_UNCONTROLLED');
   if (!controlled) {
     // A first unsatisfactory result → adjust and recheck; the second in a row → referral.
-    const twice = input.previous?.[disease] === 'unsatisfactory';
+    const twice = failedControl(disease, input.previous?.[disease], input.birthDate);
     classification = 'unsatisfactory';
     action = twice ? 'refer_and_check' : 'adjust_recheck';
     note(twice ? 'UNSATISFACTORY_TWICE' : 'UNSATISFACTORY_FIRST');
@@ -162,18 +203,27 @@ function classifyDisease(disease: Disease, input: VisitInput, age: number): Dise
   if (input.adverseReaction === 'hard_to_control') raise('adverse_reaction', 'refer_and_check', 'ADVERSE_REACTION_HARD_TO_CONTROL');
   if (input.complication === 'new_or_worse') raise('complication', 'refer_and_check', 'COMPLICATION_NEW_OR_WORSE');
 
-  // Critical values are checked on every reading taken, whichever form this is: the diabetes spec lists
-  // BP ≥ 180/110 itself, and a glucose of 2.8 on a hypertension visit is no less dangerous.
-  // A critical reading that is not already uncontrolled (low glucose is "< 7.0") still counts as
-  // 控制不满意 — a hypoglycaemic patient is not satisfactorily controlled.
-  const urgent = (code: ReasonCode) => raise('unsatisfactory', 'urgent_referral', code);
-  if ((r.systolic ?? 0) >= 180 || (r.diastolic ?? 0) >= 110) urgent('BP_CRITICAL');
-  if (r.fastingGlucoseTenths != null && r.fastingGlucoseTenths >= 167) urgent('GLUCOSE_HIGH_CRITICAL');
-  if (r.fastingGlucoseTenths != null && r.fastingGlucoseTenths <= 39) urgent('GLUCOSE_LOW_CRITICAL');
-  if (input.dangerSigns) urgent('DANGER_SIGNS');
+  // 危急情况 → 处理后紧急转诊 (the spec's 随访评估: SBP ≥ 180 and/or DBP ≥ 110 mmHg on both forms, glucose
+  // ≥ 16.7 or ≤ 3.9 mmol/L on the diabetes form, and the listed signs). A critical value of this form's own
+  // reading is 控制不满意 too (a hypoglycaemic patient is not satisfactorily controlled); anything else — the
+  // other disease's reading, a sign — sets the action only, so one form's classification never comes from
+  // the other's readings. A glucose on a hypertension-only visit is still checked (2.8 is no less dangerous);
+  // when the diabetes form is on the visit too, the glucose is that form's.
+  const urgent = (code: ReasonCode, own: boolean, text?: string) => {
+    if (own) classification = worst(classification, 'unsatisfactory', CLASSIFICATION_SEVERITY);
+    action = worst(action, 'urgent_referral', ACTION_SEVERITY);
+    note(code, text);
+  };
+  if ((r.systolic ?? 0) >= 180 || (r.diastolic ?? 0) >= 110) urgent('BP_CRITICAL', disease === 'hypertension');
+  if (disease === 'diabetes' || !input.diseases.includes('diabetes')) {
+    if (r.fastingGlucoseTenths != null && r.fastingGlucoseTenths >= 167) urgent('GLUCOSE_HIGH_CRITICAL', disease === 'diabetes');
+    if (r.fastingGlucoseTenths != null && r.fastingGlucoseTenths <= 39) urgent('GLUCOSE_LOW_CRITICAL', disease === 'diabetes');
+  }
+  const signs = [...new Set(input.urgentSigns ?? [])];
+  // the reason names every sign of the visit (it is shown once for the visit)
+  if (signsForForm(disease, signs, input.diseases).length) urgent('URGENT_SIGNS', false, urgentText(signs));
 
-  // Satisfactory: next visit within 3 months. Anything else: recheck / check on the referral within 2 weeks.
-  const nextVisitDate = action === 'routine' ? addMonths(input.visitDate, 3) : addDays(input.visitDate, 14);
+  const nextVisitDate = action === 'routine' ? routineNextVisit(input.visitDate) : recheckVisit(input.visitDate);
   return { disease, classification, action, nextVisitDate, codes, reasons };
 }
 
@@ -197,7 +247,7 @@ export function classifyVisit(input: VisitInput): ClassifyResult {
     if (compareDates(p.nextVisitDate, nextVisitDate) < 0) nextVisitDate = p.nextVisitDate;
   }
   // With both forms, disease-specific reasons get a disease prefix; reasons that come from the visit as a
-  // whole (critical values, adverse reaction, complication, danger signs) are shown once, unprefixed.
+  // whole (critical values, adverse reaction, complication, urgent signs) are shown once, unprefixed.
   const label: Record<Disease, string> = { hypertension: '高血压', diabetes: '糖尿病' };
   const codes: ReasonCode[] = [];
   const reasons: string[] = [];

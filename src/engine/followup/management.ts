@@ -8,9 +8,10 @@
 // `faceToFaceModes`. Several records on the same day for the same disease are one follow-up.
 // "Standardised" = ≥ 4 face-to-face follow-ups in the calendar year AND the annual health check done;
 // whether the last visit was controlled is reported beside it (it feeds the control rate, not the standard).
-import { addDays, addMonths, ageOn, compareDates, daysBetween, isIsoDate, type IsoDate } from '../calendar';
+import { addDays, ageOn, compareDates, daysBetween, isIsoDate, type IsoDate } from '../calendar';
 import { isControlled, type Disease } from './classify';
 import type { Readings } from './readings';
+import { routineNextVisit } from './schedule';
 
 export type VisitMode = 'clinic' | 'home' | 'phone' | 'online';
 export const DEFAULT_FACE_TO_FACE: readonly VisitMode[] = ['clinic', 'home'];
@@ -93,7 +94,7 @@ export interface DueState {
 /**
  * Due state on `today`. "This week" is the rolling 7 days starting today (today … today+6), the same
  * window the reminder job uses, so a worklist never shows "not due" for someone just reminded.
- * Due on `nextVisitDate`; when none was set (or it is stale), 3 months after the last visit.
+ * Due on `nextVisitDate`; when none was set (or it is stale), the routine interval after the last visit (schedule.ts).
  * Overdue means the due date has passed (today > due); due today is "due this week", not overdue.
  */
 export function dueState(lastVisit: IsoDate | null, nextVisitDate: IsoDate | null, today: IsoDate, windowDays = 7): DueState {
@@ -101,7 +102,7 @@ export function dueState(lastVisit: IsoDate | null, nextVisitDate: IsoDate | nul
   // A next date on or before the last visit is stale (the patient came after it, e.g. a visit recorded
   // without a next date): fall back to the routine interval from that visit.
   const stale = nextVisitDate !== null && lastVisit !== null && compareDates(nextVisitDate, lastVisit) <= 0;
-  const dueDate = nextVisitDate !== null && !stale ? nextVisitDate : lastVisit !== null ? addMonths(lastVisit, 3) : null;
+  const dueDate = nextVisitDate !== null && !stale ? nextVisitDate : lastVisit !== null ? routineNextVisit(lastVisit) : null;
   if (dueDate === null) throw new RangeError('dueState needs a next visit date or a last visit (pass the registration date for a patient never seen)');
   const daysUntilDue = daysBetween(today, dueDate);
   if (daysUntilDue < 0) return { state: 'overdue', dueDate, daysOverdue: -daysUntilDue, daysUntilDue };

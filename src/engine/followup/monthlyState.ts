@@ -9,6 +9,7 @@
 // - inControlDenominator: registered before the window began (Simple excludes patients registered in the
 //   last 3 months from control rates — they have had no time to be brought under control) and under care.
 import { addMonthsToMonth, compareDates, monthEnd, monthOf, type IsoDate } from '../calendar';
+import { ROUTINE_INTERVAL_MONTHS } from './schedule';
 
 export type CareState = 'under_care' | 'lost_to_follow_up' | 'not_registered';
 export type MonthVisitState = 'controlled' | 'uncontrolled' | 'visited_no_reading' | 'missed_visit';
@@ -27,7 +28,7 @@ export interface MonthlyState {
 }
 
 export const LOST_TO_FOLLOW_UP_MONTHS = 12;
-export const VISIT_WINDOW_MONTHS = 3;
+export const VISIT_WINDOW_MONTHS = ROUTINE_INTERVAL_MONTHS;
 
 export function monthlyState(month: string, registrationDate: IsoDate, visits: IndicatorVisit[]): MonthlyState {
   const end = monthEnd(month); // also validates `month`

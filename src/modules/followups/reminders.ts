@@ -8,6 +8,7 @@
 // own a node-postgres pool and poll its tables, while the embedded deployment has one shared PGlite session.
 import { sql } from 'kysely';
 import { addDays, daysBetween, shanghaiDate, type IsoDate } from '../../engine/calendar';
+import { ROUTINE_INTERVAL_MONTHS } from '../../engine/followup/schedule';
 import type { Database } from '../../db/connect';
 import type { AppContext } from '../../server/context';
 
@@ -53,9 +54,12 @@ export interface ReminderRunResult {
   failed: number;
 }
 
-/** Patients with an active contract due by today + 6 days and not yet reminded for that due date and kind. */
+/**
+ * Patients with an active contract due by today + 6 days and not yet reminded for that due date and kind.
+ * Never seen: due the engine's routine interval after the contract started (the same rule as the worklist).
+ */
 function candidates(db: Database, today: IsoDate) {
-  const due = sql<string>`coalesce(s.due_date, (c.start_date + interval '3 months')::date)`;
+  const due = sql<string>`coalesce(s.due_date, (c.start_date + make_interval(months => ${ROUTINE_INTERVAL_MONTHS}::int))::date)`;
   return sql<{ person_id: string; name: string; phone: string | null; due_date: string; kind: 'due_soon' | 'overdue' }>`
     select c.person_id, p.name, p.phone, ${due} as due_date,
       case when ${due} < ${today}::date then 'overdue' else 'due_soon' end as kind

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { STORED_URGENT_SIGN_CODES, URGENT_SIGN_CODES } from '../../engine/followup/urgentSigns';
 import { requireRole } from '../../server/auth';
 import type { AppContext } from '../../server/context';
 import { problemSchema } from '../../server/problem';
@@ -43,7 +44,8 @@ const visitBody = z.strictObject({
   adverseReaction: z.enum(['none', 'present', 'hard_to_control']).optional(),
   adverseReactionNote: z.string().trim().max(200).optional(),
   complication: z.enum(['none', 'new_or_worse']).optional().describe('only a NEW or WORSENED complication'),
-  dangerSigns: z.boolean().optional(),
+  urgentSigns: z.array(z.enum(URGENT_SIGN_CODES)).max(URGENT_SIGN_CODES.length).optional()
+    .describe('the danger signs found (危急情况, the national specification\'s lists); any one → urgent referral'),
   referralAdvice: z.string().trim().max(200).optional(),
   note: z.string().trim().max(1000).optional(),
   override: z.strictObject({
@@ -73,7 +75,7 @@ const visitSchema = z.object({
   adverseReaction: z.string(),
   adverseReactionNote: z.string().nullable(),
   complication: z.string(),
-  dangerSigns: z.boolean(),
+  urgentSigns: z.array(z.enum(STORED_URGENT_SIGN_CODES)).describe("'unspecified': recorded with the one checkbox there was before the signs were listed"),
   rules: z.object({
     classification, action, nextVisitDate: z.iso.date(),
     perDisease: z.array(z.object({ disease: z.string(), classification, action, nextVisitDate: z.iso.date() })),

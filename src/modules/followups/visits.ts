@@ -5,9 +5,10 @@ import { sql } from 'kysely';
 import { ageOn, compareDates, shanghaiDate, type IsoDate } from '../../engine/calendar';
 import {
   applyOverride, classifyVisit, InvalidVisitError, isControlled,
-  type Classification, type ClassifyResult, type Disease,
+  type Classification, type ClassifyResult, type Disease, type PreviousVisit,
 } from '../../engine/followup/classify';
 import { bmiTenths, type Readings } from '../../engine/followup/readings';
+import type { StoredUrgentSign, UrgentSign } from '../../engine/followup/urgentSigns';
 import type { Database } from '../../db/connect';
 import type { FollowupAction, FollowupClassification } from '../../db/schema';
 import type { AppContext } from '../../server/context';
@@ -39,7 +40,7 @@ export interface VisitBody {
   adverseReaction?: 'none' | 'present' | 'hard_to_control';
   adverseReactionNote?: string;
   complication?: 'none' | 'new_or_worse';
-  dangerSigns?: boolean;
+  urgentSigns?: UrgentSign[];
   referralAdvice?: string;
   note?: string;
   override?: { classification?: Classification; nextVisitDate?: IsoDate; reason?: string };
@@ -50,22 +51,29 @@ const DEFAULT_REFERRAL: Partial<Record<FollowupAction, string>> = {
   urgent_referral: '紧急转诊至上级医院',
 };
 
-/** What the rules need from earlier visits: the latest earlier classification per disease (an override counts). */
-export async function previousClassifications(db: Database, personId: string, before: IsoDate) {
+/**
+ * What the rules need from earlier visits: per disease, the latest earlier visit covering it — its date and
+ * readings (the engine judges "two in a row" on that disease's readings) and the doctor's override.
+ */
+export async function previousVisits(db: Database, personId: string, before: IsoDate) {
   const rows = await db
     .selectFrom('followup_visit')
-    .select(['diseases', 'per_disease', 'override_classification'])
+    .select(['visit_date', 'diseases', 'systolic', 'diastolic', 'fasting_glucose_tenths', 'override_classification'])
     .where('person_id', '=', personId)
     .where('visit_date', '<', before)
     .orderBy('visit_date', 'desc')
     .orderBy('created_at', 'desc')
     .limit(20)
     .execute();
-  const previous: Partial<Record<Disease, Classification | null>> = {};
+  const previous: Partial<Record<Disease, PreviousVisit>> = {};
   for (const disease of ['hypertension', 'diabetes'] as const) {
     const row = rows.find((r) => r.diseases.includes(disease));
     if (!row) continue;
-    previous[disease] = row.override_classification ?? row.per_disease.find((p) => p.disease === disease)?.classification ?? null;
+    previous[disease] = {
+      visitDate: row.visit_date,
+      readings: { systolic: row.systolic, diastolic: row.diastolic, fastingGlucoseTenths: row.fasting_glucose_tenths },
+      override: row.override_classification,
+    };
   }
   return previous;
 }
@@ -128,12 +136,13 @@ export async function recordVisit(ctx: AppContext, actor: Actor, personId: strin
       throw badRequest('The visit is before the birth date', [{ field: 'body.visitDate', rule: 'after_birth', message: `on or after ${person.birth_date}` }]);
     const problems = overrideProblems(body, visitDate);
     const readings: Readings = { ...body.readings };
+    const urgentSigns = [...new Set(body.urgentSigns ?? [])];
     let result: ClassifyResult;
     try {
       result = classifyVisit({
         visitDate, birthDate: person.birth_date, diseases: body.diseases, readings,
-        adverseReaction: body.adverseReaction ?? 'none', complication: body.complication ?? 'none', dangerSigns: body.dangerSigns ?? false,
-        previous: await previousClassifications(trx, personId, visitDate),
+        adverseReaction: body.adverseReaction ?? 'none', complication: body.complication ?? 'none', urgentSigns,
+        previous: await previousVisits(trx, personId, visitDate),
       });
     } catch (e) {
       if (!(e instanceof InvalidVisitError)) throw e;
@@ -156,7 +165,7 @@ export async function recordVisit(ctx: AppContext, actor: Actor, personId: strin
         exercise_minutes: l.exerciseMinutes ?? null, salt_intake: l.saltIntake ?? null, staple_food_g_per_day: l.stapleFoodGPerDay ?? null,
         mental_state: l.mentalState ?? null, adherence: l.adherence ?? null,
         drugs: JSON.stringify(body.drugs ?? []), adverse_reaction: body.adverseReaction ?? 'none', adverse_reaction_note: body.adverseReactionNote ?? null,
-        complication: body.complication ?? 'none', danger_signs: body.dangerSigns ?? false,
+        complication: body.complication ?? 'none', urgent_signs: urgentSigns,
         classification: result.classification, action: result.action, next_visit_date: result.nextVisitDate,
         per_disease: JSON.stringify(result.perDisease.map((p) => ({ disease: p.disease, classification: p.classification, action: p.action, nextVisitDate: p.nextVisitDate }))),
         reasons: JSON.stringify(result.codes.map((code, i) => ({ code, text: result.reasons[i] }))),
@@ -209,7 +218,7 @@ export function toVisitView(v: VisitRow) {
     adverseReaction: v.adverse_reaction,
     adverseReactionNote: v.adverse_reaction_note,
     complication: v.complication,
-    dangerSigns: v.danger_signs,
+    urgentSigns: v.urgent_signs as StoredUrgentSign[], // the CHECK allows only these
     rules: { classification: v.classification, action: v.action, nextVisitDate: v.next_visit_date, perDisease: v.per_disease, reasons: v.reasons },
     override: v.override_reason
       ? { classification: v.override_classification, nextVisitDate: v.override_next_visit_date, reason: v.override_reason }

@@ -1,10 +1,12 @@
 // The family doctor team's follow-up worklists, most urgent first. The candidate set is the team's
 // active contracts (an index-only scan of contract_team), joined to one followup_state row per patient;
-// a patient never seen is due 3 months after the contract started (dueState's rule for "never seen").
+// a patient never seen is due the routine interval after the contract started (dueState's rule for "never seen";
+// the interval is the engine's ROUTINE_INTERVAL_MONTHS, passed to the query as a parameter).
 import { sql } from 'kysely';
 import { addDays, ageOn, shanghaiDate } from '../../engine/calendar';
 import { maskResidentId } from '../../engine/identity/residentId';
 import { dueState } from '../../engine/followup/management';
+import { ROUTINE_INTERVAL_MONTHS } from '../../engine/followup/schedule';
 import type { FollowupAction, FollowupClassification } from '../../db/schema';
 import type { AppContext } from '../../server/context';
 import { forbidden } from '../../server/problem';
@@ -26,7 +28,7 @@ export async function worklist(ctx: AppContext, actor: Actor, f: WorklistFilter)
   if (user.role !== 'family_doctor' || !user.teamId) throw forbidden('The worklist is for family doctors');
   const today = shanghaiDate(ctx.now());
   const weekEnd = addDays(today, 6);
-  const due = sql<string>`coalesce(s.due_date, (w.start_date + interval '3 months')::date)`;
+  const due = sql<string>`coalesce(s.due_date, (w.start_date + make_interval(months => ${ROUTINE_INTERVAL_MONTHS}::int))::date)`;
   const severity = sql`case s.last_action when 'urgent_referral' then 3 when 'refer_and_check' then 2 when 'adjust_recheck' then 1 else 0 end`;
   const filter = {
     due_this_week: sql`${due} between ${today}::date and ${weekEnd}::date`,

@@ -55,6 +55,7 @@ import {
   type VisitTarget,
 } from './types.ts';
 import { bmiBand, bmiFrom, fromTenths, toTenths } from './units.ts';
+import { reasonText, signsFor, type UrgentSign } from './urgentSigns.ts';
 import './followup.css';
 
 interface Values {
@@ -76,7 +77,7 @@ interface Values {
   adverseReaction: AdverseReaction;
   adverseReactionNote?: string;
   complication: Complication;
-  dangerSigns: boolean;
+  urgentSigns: UrgentSign[];
   referralAdvice?: string;
   note?: string;
   withOverride: boolean;
@@ -112,7 +113,7 @@ function initialValues(chart: Chart): Values {
     drugs: prescribed.length ? prescribed : (last?.drugs ?? []),
     adverseReaction: 'none',
     complication: 'none',
-    dangerSigns: false,
+    urgentSigns: [],
     withOverride: false,
     override: {},
   };
@@ -140,6 +141,9 @@ function toBody(v: Values): VisitInput {
       ...(d.frequency?.trim() ? { frequency: d.frequency.trim() } : {}),
     }));
   const o = v.override ?? {};
+  // only the signs the covered forms show (a sign ticked before its disease was unticked is not sent)
+  const shown = signsFor(v.diseases ?? []);
+  const urgentSigns = (v.urgentSigns ?? []).filter((s) => shown.includes(s));
   return {
     visitDate: toIsoDate(v.visitDate),
     diseases: v.diseases,
@@ -151,7 +155,7 @@ function toBody(v: Values): VisitInput {
     adverseReaction: v.adverseReaction,
     ...(v.adverseReaction !== 'none' && v.adverseReactionNote?.trim() ? { adverseReactionNote: v.adverseReactionNote.trim() } : {}),
     complication: v.complication,
-    dangerSigns: !!v.dangerSigns,
+    ...(urgentSigns.length ? { urgentSigns } : {}),
     ...(v.referralAdvice?.trim() ? { referralAdvice: v.referralAdvice.trim() } : {}),
     ...(v.note?.trim() ? { note: v.note.trim() } : {}),
     ...(v.withOverride
@@ -229,7 +233,9 @@ export function VisitOutcome({ visit }: { visit: Visit }) {
       <div className="fu-outcome__label">{t('followup.result.reasons')}</div>
       <ul className="fu-reasons" data-testid="visit-reasons">
         {visit.rules.reasons.map((r) => (
-          <li key={r.code + r.text}>{t(`followup.reasonCodes.${r.code}`, { defaultValue: r.text, text: r.text })}</li>
+          <li key={r.code + r.text} data-code={r.code}>
+            {reasonText(t, visit, r)}
+          </li>
         ))}
       </ul>
       {visit.rules.perDisease.length > 1 ? (
@@ -579,8 +585,18 @@ export default function VisitFormDrawer({
               <Input maxLength={200} />
             </Form.Item>
           ) : null}
-          <Form.Item name="dangerSigns" valuePropName="checked">
-            <Checkbox data-testid="visit-danger-signs">{t('followup.form.dangerSigns')}</Checkbox>
+          <Form.Item name="urgentSigns" label={t('followup.fields.urgentSigns')} extra={t('followup.form.urgentSignsHint')}>
+            <Checkbox.Group className="fu-urgent-signs" data-testid="visit-urgent-signs">
+              <Row gutter={[8, 4]}>
+                {signsFor(diseases).map((code) => (
+                  <Col key={code} xs={24} sm={12} md={8}>
+                    <Checkbox value={code} data-testid={`visit-urgent-sign-${code}`}>
+                      {t(`followup.urgentSigns.${code}`)}
+                    </Checkbox>
+                  </Col>
+                ))}
+              </Row>
+            </Checkbox.Group>
           </Form.Item>
           <Form.Item name="referralAdvice" label={t('followup.fields.referralAdvice')} extra={t('followup.form.referralHint')}>
             <Input maxLength={200} data-testid="visit-referral" />

@@ -8,6 +8,7 @@ import { ActionTag, ClassificationTag } from './labels.tsx';
 import { symptomLabel } from './symptoms.ts';
 import type { Visit } from './types.ts';
 import { bpText, tenthsText } from './units.ts';
+import { reasonText, urgentSignLabel } from './urgentSigns.ts';
 
 function VisitDetail({ visit }: { visit: Visit }) {
   const { t } = useTranslation();
@@ -39,6 +40,12 @@ function VisitDetail({ visit }: { visit: Visit }) {
           },
           { key: 'complication', label: t('followup.fields.complication'), children: t(`followup.complication.${visit.complication}`, { defaultValue: visit.complication }) },
           {
+            key: 'urgentSigns',
+            label: t('followup.fields.urgentSigns'),
+            span: 'filled',
+            children: visit.urgentSigns.length ? visit.urgentSigns.map((s) => urgentSignLabel(t, s)).join(t('followup.listSeparator')) : none,
+          },
+          {
             key: 'drugs',
             label: t('followup.fields.drugs'),
             span: 'filled',
@@ -50,7 +57,7 @@ function VisitDetail({ visit }: { visit: Visit }) {
             key: 'reasons',
             label: t('followup.result.reasons'),
             span: 'filled',
-            children: visit.rules.reasons.map((x) => t(`followup.reasonCodes.${x.code}`, { defaultValue: x.text, text: x.text })).join('；'),
+            children: visit.rules.reasons.map((x) => reasonText(t, visit, x)).join('；'),
           },
           ...(visit.override
             ? [

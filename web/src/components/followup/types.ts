@@ -2,6 +2,7 @@
 // integer TENTHS of their unit (fasting glucose 70 = 7.0 mmol/L, weight 652 = 65.2 kg).
 
 import type { PrescriptionLine, Sex } from '../../types.ts';
+import type { UrgentSign } from './urgentSigns.ts';
 
 export type FollowupDisease = 'hypertension' | 'diabetes';
 export const FOLLOWUP_DISEASES: readonly FollowupDisease[] = ['hypertension', 'diabetes'];
@@ -81,7 +82,8 @@ export interface VisitInput {
   adverseReaction?: AdverseReaction;
   adverseReactionNote?: string;
   complication?: Complication;
-  dangerSigns?: boolean;
+  /** 危急情况 found (codes of urgentSigns.ts); any one → urgent referral. */
+  urgentSigns?: UrgentSign[];
   referralAdvice?: string;
   note?: string;
   override?: { classification?: Classification; nextVisitDate?: string; reason?: string };
@@ -99,7 +101,8 @@ export interface Visit {
   adverseReaction: string;
   adverseReactionNote: string | null;
   complication: string;
-  dangerSigns: boolean;
+  /** Codes of urgentSigns.ts, or 'unspecified' (recorded with the old single checkbox). */
+  urgentSigns: string[];
   /** What the rules computed. */
   rules: {
     classification: Classification;
