@@ -7,6 +7,7 @@ import * as m0003 from './migrations/0003-settlement';
 import * as m0004 from './migrations/0004-followups';
 import * as m0005 from './migrations/0005-accumulator-version';
 import * as m0006 from './migrations/0006-filing-queue-covering';
+import * as m0007 from './migrations/0007-settlement-rules';
 import * as m0008 from './migrations/0008-followup-urgent-signs';
 import * as m0009 from './migrations/0009-catalogue-lists-and-id-checks';
 
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0004-followups': m0004,
   '0005-accumulator-version': m0005,
   '0006-filing-queue-covering': m0006,
+  '0007-settlement-rules': m0007,
   '0008-followup-urgent-signs': m0008,
   '0009-catalogue-lists-and-id-checks': m0009,
 };

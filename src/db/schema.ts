@@ -293,11 +293,6 @@ export interface ContinuousPrescriptionTable {
   effective_to: string | null;
 }
 
-export interface OneStopCountyTable {
-  county_code: string;
-  since: string;
-}
-
 export interface DB {
   service_package: ServicePackageTable;
   contract: ContractTable;
@@ -308,7 +303,6 @@ export interface DB {
   filing_event: FilingEventTable;
   registration: RegistrationTable;
   continuous_prescription: ContinuousPrescriptionTable;
-  one_stop_county: OneStopCountyTable;
 }
 
 export interface BenefitAccumulatorTable {
@@ -317,6 +311,8 @@ export interface BenefitAccumulatorTable {
   pools: ColumnType<Record<string, { fundPaid: number; deductibleMet: number }>, string | undefined, string>;
   /** Bumped by every change of pools: a settlement's write succeeds only on the version it read. */
   version: Generated<number>;
+  /** Latest service date of a settled claim this year: a claim dated before it re-settles the year. */
+  last_service_date: string | null;
   updated_at: Timestamp;
 }
 
@@ -343,6 +339,7 @@ export interface ClaimTable {
   reversed_by: string | null;
   reversed_at: Date | null;
   reversal_reason: string | null;
+  at_chosen_institution: Generated<boolean>;
 }
 
 export interface ClaimLineTable {
@@ -354,7 +351,7 @@ export interface ClaimLineTable {
   amount_fen: number;
   days_supply: number;
   disease_code: string | null;
-  scope: 'two_disease' | 'general';
+  scope: 'two_disease' | 'general' | 'specified_disease';
   scope_reason: string;
   benefit: string;
   reason: string;
@@ -365,6 +362,35 @@ export interface ClaimLineTable {
   over_limit_fen: number;
   fund_remaining_fen: number | null;
   explanation: string;
+  drug_lists: string[] | null;
+  extended: Generated<boolean>;
+  critical_illness_fen: Generated<number>;
+}
+
+/** What re-settling a person's year changed on a claim (补扣/补付), differences new minus old. */
+export interface ClaimAdjustmentTable {
+  id: Generated<string>;
+  seq: Generated<number>;
+  person_id: string;
+  claim_id: string;
+  caused_by: string;
+  cause: 'reversal' | 'backdated';
+  fund_pay_fen: number;
+  deductible_fen: number;
+  copay_fen: number;
+  over_limit_fen: number;
+  critical_illness_fen: number;
+  lines: ColumnType<AdjustedLine[], string, string>;
+  created_by: string;
+  at: Timestamp;
+}
+export interface AdjustedLine {
+  lineNo: number;
+  fundPayFen: number;
+  deductibleFen: number;
+  copayFen: number;
+  overLimitFen: number;
+  criticalIllnessFen: number;
 }
 
 export interface ClaimEventTable {
@@ -382,6 +408,7 @@ export interface DB {
   benefit_accumulator: BenefitAccumulatorTable;
   claim: ClaimTable;
   claim_line: ClaimLineTable;
+  claim_adjustment: ClaimAdjustmentTable;
   claim_event: ClaimEventTable;
 }
 

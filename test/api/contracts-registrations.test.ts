@@ -1,6 +1,7 @@
 // The chain that makes a benefit: sign → file → return → fix → approve → change → revoke,
 // with eligibility checked at dates around each step and every transition kept.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PolicyBook } from '../../src/modules/settlement/policyBook';
 import { testApp, type TestApp } from '../helpers/app';
 import { newResident } from '../helpers/people';
 
@@ -228,10 +229,12 @@ describe('roles and scope', () => {
 });
 
 describe('one-stop identification', () => {
-  it('lets a designated grassroots institution confirm directly where the county allows it', async () => {
+  it('lets a designated grassroots institution confirm directly where the policy says so (Zhenjiang, seed 001)', async () => {
     await setToday('2026-06-15');
     const me = (await call(doctor, 'GET', '/api/teams/mine')).json();
-    await t.database.db.insertInto('one_stop_county').values({ county_code: me.region.code.slice(0, 6), since: '2026-01-01' }).execute();
+    // Jiaxing's file sets no one-stop confirmation; a policy book whose Jiaxing file does
+    const shipped = t.ctx.policies;
+    t.ctx.policies = new PolicyBook(shipped.all.map((e) => (e.id === 'jiaxing-2021' ? { id: e.id, policy: { ...e.policy, registration: { one_stop_levels: ['grassroots'], local: 'test' } } } : e)));
     const seeded = await newResident(t.database.db, { regionCode: me.region.code, diseases: ['diabetes'], name: '一站式' });
     const unsigned = { person: seeded };
     await call(doctor, 'POST', '/api/contracts', { personId: unsigned.person.id, packages: ['basic', 'diabetes'], consent: consent(unsigned.person.name) });
@@ -245,6 +248,25 @@ describe('one-stop identification', () => {
     expect(res.json()).toMatchObject({ status: 'approved', confirmation: 'one_stop', effectiveDate: '2026-06-15' });
     expect(res.json().diseases[0].basis.fastingGlucose).toBe(7.4);
     expect((await benefit(unsigned.person.id, '2026-06-15', 'diabetes')).applies).toBe(true);
-    await t.database.db.deleteFrom('one_stop_county').execute();
+    t.ctx.policies = shipped;
+  });
+
+  it('without one-stop confirmation in the policy, the filing waits for the agency', async () => {
+    await setToday('2026-06-15');
+    const me = (await call(doctor, 'GET', '/api/teams/mine')).json();
+    const seeded = await newResident(t.database.db, { regionCode: me.region.code, diseases: ['diabetes'], name: '待审核' });
+    await call(doctor, 'POST', '/api/contracts', { personId: seeded.id, packages: ['basic', 'diabetes'], consent: consent(seeded.name) });
+    const drugs = (await call(doctor, 'GET', '/api/drugs?disease=diabetes')).json();
+    const filing = (extra: object) => call(doctor, 'POST', '/api/filings', {
+      personId: seeded.id, kind: 'initial',
+      diseases: [{ code: 'diabetes', diagnosedOn: '2026-06-01', basis: { type: 'glucose', date: '2026-06-01', fastingGlucose: 7.4 } }],
+      prescription: [{ drugCode: drugs[0].code, dose: '0.5g', frequency: 'bid', daysSupply: 30, dispensing: 'own', ...extra }],
+    });
+    // Jiaxing's file allows 84 days (12 weeks), not the 60 once hard-coded, and no more
+    const tooLong = await filing({ daysSupply: 85 });
+    expect(tooLong.json().errors[0]).toMatchObject({ field: 'body.prescription.0.daysSupply', rule: 'max_days_supply' });
+    const res = await filing({ daysSupply: 84 });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ status: 'submitted', confirmation: null });
   });
 });

@@ -90,10 +90,11 @@ describe('demo history', () => {
     for (const s of sample) {
       const prev = await db.selectFrom('followup_visit').select(['per_disease', 'visit_date', 'systolic', 'diastolic', 'fasting_glucose_tenths']).where('person_id', '=', s.person_id).where('visit_date', '<', s.visit_date)
         .orderBy('visit_date', 'desc').limit(1).executeTakeFirst();
+      const prevReadings = prev && { systolic: prev.systolic, diastolic: prev.diastolic, fastingGlucoseTenths: prev.fasting_glucose_tenths };
       const r = classifyVisit({
         visitDate: s.visit_date, birthDate: s.birth_date, diseases: s.diseases as Disease[],
         readings: { systolic: s.systolic, diastolic: s.diastolic, fastingGlucoseTenths: s.fasting_glucose_tenths },
-        adverseReaction: s.adverse_reaction, previous: Object.fromEntries((prev?.per_disease ?? []).map((p) => [p.disease, p.classification])),
+        adverseReaction: s.adverse_reaction, previous: Object.fromEntries((prev?.per_disease ?? []).map((p) => [p.disease, { visitDate: prev!.visit_date, readings: prevReadings! }])),
       });
       expect([r.classification, r.nextVisitDate]).toEqual([s.classification, s.next_visit_date]);
     }

@@ -107,7 +107,7 @@ describe('counter settlement', () => {
     const claimId = randomUUID();
     const stale = {
       claimId, personId: resident.id, institutionId: user.institution_id!, idempotencyKey: 'stale-read-0001', requestHash: 'x', serviceDate: '2026-06-15',
-      insuranceType: 'resident', institutionLevel: 'pharmacy', policyId: 'jiaxing-2021', totals: { amount: 0, fundPay: 0, deductible: 0, copay: 0, overLimit: 0, criticalIllness: 0 },
+      insuranceType: 'resident', institutionLevel: 'pharmacy', policyId: 'jiaxing-2021', atChosenInstitution: true, totals: { amount: 0, fundPay: 0, deductible: 0, copay: 0, overLimit: 0, criticalIllness: 0 },
       poolDeltas: {}, lines: [], pools: {}, readVersion: acc.version - 1, at: new Date('2026-06-15T02:00:00Z'),
     };
     expect(await recordSettlement(t.database.db, actor, stale)).toBe(false);

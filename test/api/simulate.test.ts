@@ -16,7 +16,7 @@ describe('simulate', () => {
     const stored = await t.db
       .selectFrom('claim as c')
       .innerJoin('person as p', 'p.id', 'c.person_id')
-      .select([sql<string>`substr(p.region_code, 1, 6)`.as('county'), 'c.insurance_type', sql<number>`sum(c.fund_pay_fen)`.as('fund'), sql<number>`count(*)`.as('claims')])
+      .select([sql<string>`substr(p.region_code, 1, 6)`.as('county'), 'c.insurance_type', sql<number>`sum(c.fund_pay_fen)`.as('fund'), sql<number>`sum(c.critical_illness_fen)`.as('ci'), sql<number>`count(*)`.as('claims')])
       .where('c.status', '=', 'settled')
       .where('c.service_date', '>=', '2026-01-01')
       .groupBy([sql`substr(p.region_code, 1, 6)`, 'c.insurance_type'])
@@ -27,6 +27,7 @@ describe('simulate', () => {
     for (const s of stored) {
       const row = results[0].rows.find((r) => r.county === s.county && r.insuranceType === s.insurance_type)!;
       expect(row.fundPayFen, `${s.county} ${s.insurance_type}`).toBe(Number(s.fund));
+      expect(row.criticalIllnessFen, `${s.county} ${s.insurance_type} critical illness`).toBe(Number(s.ci));
     }
   });
 });

@@ -306,4 +306,6 @@ export interface Eligibility {
   registrations: Array<{ disease: string; name: string; effectiveFrom: string; effectiveTo: string | null }>;
   prescription: PrescriptionLine[];
   benefits: Array<{ disease: string; name: string; applies: boolean; reason: string; message: string }>;
+  /** The two-disease benefit of the policy in force for the person; null when none covers them. */
+  rules: { policyId: string; diseases: string[]; maxDaysSupply: number; oneStopLevels: string[] } | null;
 }

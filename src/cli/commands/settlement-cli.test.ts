@@ -65,7 +65,7 @@ describe('manbing settle-batch', () => {
     writeFileSync(join(dir, 'ok.csv'), `${HEADER}\nc1,p1,resident,2021-10-01,pharmacy,two_disease,100.00\n`);
     const r = await cli('settle-batch', '--policy', 'jiaxing-2021', '--in', join(dir, 'ok.csv'), '--out', join(dir, 'ok-out.csv'));
     expect(r).toMatchObject({ exitCode: 0, stdout: expect.stringContaining('settled 1 claims of 1 people under jiaxing-2021') });
-    expect(readFileSync(join(dir, 'ok-out.csv'), 'utf8')).toBe('claim_id,benefit,fund_pay,deductible,copay,over_limit,fund_remaining,reason\nc1,two_disease,53.00,0.00,47.00,0.00,1747.00,two_disease\n');
+    expect(readFileSync(join(dir, 'ok-out.csv'), 'utf8')).toBe('claim_id,benefit,fund_pay,deductible,copay,over_limit,fund_remaining,reason,critical_illness\nc1,two_disease,53.00,0.00,47.00,0.00,1747.00,two_disease,47.00\n');
   });
 
   it('on bad rows: file:line messages on stderr, exit code 1, no results file', async () => {

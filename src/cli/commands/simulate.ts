@@ -25,13 +25,13 @@ export function registerSimulate(program: Command) {
         const { claims, results } = await simulateYear(connection.db, opts.year, ids, (n) => process.stderr.write(`\rclaims read: ${n}`));
         process.stderr.write('\n');
         const [a, b] = results;
-        const head = ['county', 'insurance', 'people', 'claims', `fund ${a.policyId}`, `out-of-pocket ${a.policyId}`, `at limit ${a.policyId}`];
-        if (b) head.push(`fund ${b.policyId}`, `out-of-pocket ${b.policyId}`, `at limit ${b.policyId}`, 'fund Δ');
+        const head = ['county', 'insurance', 'people', 'claims', `fund ${a.policyId}`, `out-of-pocket ${a.policyId}`, `critical illness ${a.policyId}`, `at limit ${a.policyId}`];
+        if (b) head.push(`fund ${b.policyId}`, `out-of-pocket ${b.policyId}`, `critical illness ${b.policyId}`, `at limit ${b.policyId}`, 'fund Δ');
         const table = a.rows.map((r, i) => {
-          const row = [r.county, r.insuranceType, String(r.people), String(r.claims), formatYuan(r.fundPayFen), formatYuan(r.outOfPocketFen), String(r.peopleAtLimit)];
+          const row = [r.county, r.insuranceType, String(r.people), String(r.claims), formatYuan(r.fundPayFen), formatYuan(r.outOfPocketFen), formatYuan(r.criticalIllnessFen), String(r.peopleAtLimit)];
           if (b) {
             const o = b.rows[i];
-            row.push(formatYuan(o.fundPayFen), formatYuan(o.outOfPocketFen), String(o.peopleAtLimit), formatYuan(o.fundPayFen - r.fundPayFen));
+            row.push(formatYuan(o.fundPayFen), formatYuan(o.outOfPocketFen), formatYuan(o.criticalIllnessFen), String(o.peopleAtLimit), formatYuan(o.fundPayFen - r.fundPayFen));
           }
           return row;
         });

@@ -8,7 +8,7 @@ import { parseYuan } from '../money';
 
 export const INSURANCE_TYPES = ['resident', 'employee'] as const;
 export const INSTITUTION_LEVELS = ['grassroots', 'secondary', 'tertiary', 'pharmacy'] as const;
-export const BENEFIT_KINDS = ['two_disease', 'general'] as const;
+export const BENEFIT_KINDS = ['two_disease', 'general', 'specified'] as const;
 export type InsuranceType = (typeof INSURANCE_TYPES)[number];
 export type InstitutionLevel = (typeof INSTITUTION_LEVELS)[number];
 export type BenefitKind = (typeof BENEFIT_KINDS)[number];
@@ -53,6 +53,20 @@ const Money = z
     return { fen, cite: v.cite, local: v.local };
   });
 
+/** An annual fund limit; `yuan: null` means the benefit sets none (Qingdao: most 门诊大病 have no limit). */
+const Limit = z
+  .strictObject({ yuan: z.union([z.number(), z.string(), z.null()]), ...sourceFields })
+  .superRefine(requireOneSource)
+  .transform((v, ctx) => {
+    if (v.yuan === null) return { fen: null, cite: v.cite, local: v.local };
+    try {
+      return { fen: parseYuan(String(v.yuan)) as number | null, cite: v.cite, local: v.local };
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'a non-negative amount in yuan with at most 2 decimals, or null for no limit', path: ['yuan'] });
+      return z.NEVER;
+    }
+  });
+
 const Ratio = z.strictObject({ bp: z.int().min(0).max(10000), ...sourceFields }).superRefine(requireOneSource);
 const Days = z.strictObject({ days: z.int().min(1).max(366), ...sourceFields }).superRefine(requireOneSource);
 
@@ -60,21 +74,55 @@ const Ratios = z
   .strictObject({ grassroots: Ratio.optional(), secondary: Ratio.optional(), tertiary: Ratio.optional(), pharmacy: Ratio.optional() })
   .refine((r) => Object.values(r).some((x) => x !== undefined), 'cover at least one institution level');
 
+const Level = z.enum(INSTITUTION_LEVELS);
+
 const benefitFields = {
   name: z.string().min(1),
-  /** Benefits of one scheme naming the same pool share one fund limit (the sum of theirs) and one deductible. */
+  /**
+   * Benefits of one scheme naming the same pool share one deductible and one fund limit, the sum of
+   * theirs; the general benefit never draws more than its own limit from it, while the two-disease
+   * benefit may draw the whole (seed 002 item 11: the chronic limit comes on top of the general one).
+   */
   pool: slug,
   deductible: Money,
-  annual_limit: Money,
+  annual_limit: Limit,
   /** A level absent here is not covered by this benefit. */
   ratios: Ratios,
   max_days_supply: Days,
+  /** The drug list (data/drugs.json `lists`) a drug must be on for this benefit to pay for it. */
   drug_list: z.string().min(1),
   note: z.string().optional(),
 };
-const TwoDiseaseBenefit = z.strictObject({ ...benefitFields, diseases: z.array(slug).min(1) });
+/** The benefit pays only at the one institution the patient chose for it (Qingdao 门诊大病, seed 003). */
+const chosenOnly = { chosen_institution_only: z.boolean().optional() };
+
+/** Diseases managed in grades, each grade naming the institution levels that may manage and prescribe for it (Hangzhou, seed 003). */
+const Grade = z.strictObject({ levels: z.array(Level).min(1), diseases: z.array(slug).min(1), ...sourceFields }).superRefine(requireOneSource);
+
+/** 延伸处方: drugs of another list (a tertiary hospital's) prescribed on at the levels named (Changning, seeds 003–004). */
+const ExtendedPrescription = z.strictObject({ drug_list: z.string().min(1), levels: z.array(Level).min(1), ...sourceFields }).superRefine(requireOneSource);
+
+const TwoDiseaseBenefit = z.strictObject({
+  ...benefitFields,
+  ...chosenOnly,
+  diseases: z.array(slug).min(1),
+  grades: z.record(slug, Grade).optional(),
+  extended_prescription: ExtendedPrescription.optional(),
+});
 /** General outpatient: `diseases` absent means any disease. */
 const GeneralBenefit = z.strictObject({ ...benefitFields, diseases: z.array(slug).min(1).optional() });
+/** A specified-disease benefit (规定病 / 门诊大病): its own pool, ratios, limit and diseases (seed 002 item 12). */
+const SpecifiedBenefit = z.strictObject({ ...benefitFields, ...chosenOnly, diseases: z.array(slug).min(1), category: z.string().min(1).optional() });
+
+/** Price a level charges as a share of the catalogue (tertiary) price (Shenzhen Luohu, seed 003). */
+const Pricing = z.strictObject({
+  drugs: z.partialRecord(Level, Ratio).optional(),
+  services: z.partialRecord(Level, Ratio).optional(),
+  note: z.string().optional(),
+});
+
+/** How a registration (认定登记) is confirmed: levels whose own confirmation stands without the agency's review (一站式). */
+const Registration = z.strictObject({ one_stop_levels: z.array(Level).min(1), ...sourceFields }).superRefine(requireOneSource);
 
 const Linkage = z.strictObject({
   /** Cost outside the two-disease benefit (other scope, or an uncovered level): general outpatient rules, or refused. */
@@ -86,7 +134,7 @@ const Linkage = z.strictObject({
 
 const Scheme = z.strictObject({
   name: z.string().min(1),
-  benefits: z.strictObject({ two_disease: TwoDiseaseBenefit, general: GeneralBenefit.optional() }),
+  benefits: z.strictObject({ two_disease: TwoDiseaseBenefit, general: GeneralBenefit.optional(), specified: z.record(slug, SpecifiedBenefit).optional() }),
   linkage: Linkage,
   note: z.string().optional(),
 });
@@ -98,6 +146,8 @@ export const PolicySchema = z
     region: z.strictObject({ code: z.string().regex(/^(\d{2}|\d{4}|\d{6})$/, 'division code as in data/regions.json: 2, 4 or 6 digits ("00" = national)'), name: z.string().min(1) }),
     name: z.string().min(1),
     effective: z.strictObject({ from: isoDate, to: isoDate.nullable().optional() }),
+    pricing: Pricing.optional(),
+    registration: Registration.optional(),
     schemes: z
       .strictObject({ resident: Scheme.optional(), employee: Scheme.optional() })
       .refine((s) => s.resident !== undefined || s.employee !== undefined, 'define at least one scheme (resident or employee)'),
@@ -109,7 +159,10 @@ export const PolicySchema = z
     for (const type of INSURANCE_TYPES) {
       const scheme = p.schemes[type];
       if (!scheme) continue;
-      const { two_disease, general } = scheme.benefits;
+      const { two_disease, general, specified } = scheme.benefits;
+      for (const [key, b] of Object.entries(specified ?? {}))
+        if (b.pool === two_disease.pool || b.pool === general?.pool)
+          ctx.addIssue({ code: 'custom', message: 'a specified-disease benefit has a pool of its own', path: ['schemes', type, 'benefits', 'specified', key, 'pool'] });
       if (scheme.linkage.out_of_scope === 'general_outpatient' && !general)
         ctx.addIssue({ code: 'custom', message: 'sends out-of-scope cost to general outpatient, but the scheme has no general benefit', path: ['schemes', type, 'linkage', 'out_of_scope'] });
       // One pool has one deductible: two different amounts would leave "deductible still open" undefined.
@@ -120,4 +173,4 @@ export const PolicySchema = z
 
 export type Policy = z.output<typeof PolicySchema>;
 export type Scheme = z.output<typeof Scheme>;
-export type Benefit = Scheme['benefits']['two_disease'] | NonNullable<Scheme['benefits']['general']>;
+export type Benefit = Scheme['benefits']['two_disease'] | NonNullable<Scheme['benefits']['general']> | NonNullable<Scheme['benefits']['specified']>[string];

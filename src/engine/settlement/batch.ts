@@ -1,9 +1,9 @@
 // Settles many people's claims at once, column-wise: typed arrays in, typed arrays out, no object per
 // claim. Each person's claims are taken in order of service date, input order breaking ties; people
 // start with nothing used and their pools reset when a claim falls in a later calendar year.
-import type { Policy } from '../policy/schema';
+import { INSTITUTION_LEVELS, type Policy } from '../policy/schema';
 import { SCOPES, type Claim } from './claim';
-import { compilePolicy, levelIndex, routeIndex, typeIndex, type CompiledPolicy, type Route } from './compile';
+import { CAUSE_SPECIFIED, compilePolicy, levelIndex, typeIndex, type CompiledPolicy, type Route } from './compile';
 import { MAX_AMOUNT_FEN, splitAmount, OUT_WIDTH } from './kernel';
 
 export interface ClaimColumns {
@@ -25,7 +25,7 @@ export interface ColumnResults {
   /** Route taken by each claim: `routes[route[i]]` says benefit, reason and explanation. */
   route: Uint8Array;
   routes: Route[];
-  /** OUT_WIDTH numbers per claim, in input order: deductible, copay, over-limit, fund, remaining (see kernel.ts). */
+  /** OUT_WIDTH numbers per claim, in input order: deductible, copay, over-limit, fund, remaining, critical illness (see kernel.ts). */
   out: Float64Array;
 }
 
@@ -40,6 +40,9 @@ export function settleColumns(policy: Policy | CompiledPolicy, cols: ClaimColumn
   const order = orderByDate(cols.date, n);
   const { person, date, type, level, scope, amount } = cols;
   const table = c.table;
+  // scope → cause: two-disease, general, and a specified-disease claim to the scheme's first such benefit
+  const causeOf = [0, 1, CAUSE_SPECIFIED];
+  const levels = INSTITUTION_LEVELS.length;
   for (let k = 0; k < n; k++) {
     const i = order[k];
     const p = person[i];
@@ -51,7 +54,7 @@ export function settleColumns(policy: Policy | CompiledPolicy, cols: ClaimColumn
       acc.fill(0, base, base + stride);
       yearOfPerson[p] = year;
     }
-    const r = table[routeIndex(type[i], level[i], scope[i])];
+    const r = table[(type[i] * levels + level[i]) * c.causeCount + causeOf[scope[i]]];
     route[i] = r.index;
     splitAmount(r, acc, base, amount[i], out, i * OUT_WIDTH);
   }
@@ -121,7 +124,8 @@ export function settleClaims(policy: Policy | CompiledPolicy, claims: PersonClai
       copay: res.out[o + 1],
       overLimit: res.out[o + 2],
       fundPay: res.out[o + 3],
-      fundRemaining: res.out[o + 4] < 0 ? null : res.out[o + 4],
+      fundRemaining: res.out[o + 4] < 0 || !Number.isFinite(res.out[o + 4]) ? null : res.out[o + 4],
+      criticalIllness: res.out[o + 5],
     };
   });
 }

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { INSTITUTION_LEVELS, INSURANCE_TYPES, isoDate } from '../policy/schema';
 import { MAX_AMOUNT_FEN } from './kernel';
 
-export const SCOPES = ['two_disease', 'general'] as const;
+/** A claim's (or line's) scope as the counter decided it from the records: two-disease registration, none, or a specified-disease registration. */
+export const SCOPES = ['two_disease', 'general', 'specified_disease'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 const fen = z.int().min(0).max(MAX_AMOUNT_FEN);
@@ -18,6 +19,10 @@ export const ClaimLineSchema = z.strictObject({
   disease: z.string().optional(),
   /** Days of supply; over the benefit's maximum it goes to general outpatient. */
   daysSupply: z.int().min(0).optional(),
+  /** The drug lists the line's drug is on (data/drugs.json); absent: on every list (batch claims carry no drug). */
+  lists: z.array(z.string()).optional(),
+  /** An extended prescription (延伸处方) of a drug started at a tertiary hospital. */
+  extended: z.boolean().optional(),
 });
 
 /** One claim: either a single `amountFen` (batch CSV) or several `lines` (counter). */
@@ -28,6 +33,8 @@ export const ClaimSchema = z
     insuranceType: z.enum(INSURANCE_TYPES),
     institutionLevel: z.enum(INSTITUTION_LEVELS),
     scope: z.enum(SCOPES),
+    /** Settled at the institution the patient chose for a benefit that pays only there; absent: yes. */
+    atChosenInstitution: z.boolean().optional(),
     amountFen: fen.optional(),
     lines: z.array(ClaimLineSchema).min(1).optional(),
   })
@@ -36,7 +43,10 @@ export const ClaimSchema = z
 export type ClaimLine = z.infer<typeof ClaimLineSchema>;
 export type Claim = z.infer<typeof ClaimSchema>;
 
-/** Use of one pool in one calendar year: fund paid out and deductible met, in fen. */
+/**
+ * Use of one pool in one calendar year: fund paid out and deductible met, in fen. For the pool
+ * "<type>.critical_illness", `fundPaid` is the cost passed on to critical-illness insurance.
+ */
 export interface PoolUse {
   readonly fundPaid: number;
   readonly deductibleMet: number;

@@ -55,10 +55,12 @@ describe('settle — the seeds worked by hand', () => {
     const [a, b, c] = run(jiaxing, [claim('2983.33', resident), claim('100.00', resident), claim('10.00', resident)]);
     // 2983.33 × 60 % = 1789.998 → 1790.00; 10.00 left
     expect(split(a)).toMatchObject({ fundPay: 179000, copay: 119333, overLimit: 0, fundRemaining: 1000 });
-    // 100.00: share 60.00, only 10.00 left → fund 10.00, over-limit 50.00, copay 40.00
-    expect(split(b)).toMatchObject({ fundPay: 1000, copay: 4000, overLimit: 5000, fundRemaining: 0 });
+    // 100.00: share 60.00, only 10.00 left → fund 10.00, which covers 10.00 / 60 % = 16.67 of the cost:
+    // the patient pays 6.67 of it, and the 83.33 above the limit wholly (item 11: 限额以上的医疗费用个人自付)
+    expect(split(b)).toMatchObject({ fundPay: 1000, copay: 667, overLimit: 8333, fundRemaining: 0 });
     expect(b.lines[0].explanation).toContain('已达年度最高支付限额1800元');
-    expect(split(c)).toMatchObject({ fundPay: 0, copay: 400, overLimit: 600, fundRemaining: 0 });
+    // nothing left: the whole cost is over the limit
+    expect(split(c)).toMatchObject({ fundPay: 0, copay: 0, overLimit: 1000, fundRemaining: 0 });
   });
 
   it('Jiaxing resident at a tertiary hospital: outside the two-disease benefit, settled as general outpatient', () => {
@@ -77,16 +79,40 @@ describe('settle — the seeds worked by hand', () => {
   it('Jiaxing employee: the general-outpatient deductible applies first, then 83 %, one pool shared with general outpatient', () => {
     const employee = { insuranceType: 'employee', institutionLevel: 'grassroots' } as const;
     const [a, b, c] = run(jiaxing, [claim('1200.00', employee), claim('100.00', { ...employee, scope: 'general' }), claim('100.00', { ...employee, institutionLevel: 'tertiary' })]);
-    // deductible 1,000 (local parameter), eligible 200 × 83 % = 166; pool limit = general 4,000 + chronic 1,800
+    // deductible 1,000 (local parameter), eligible 200 × 83 % = 166; two-disease cost may draw general 4,000 + chronic 1,800
     expect(split(a)).toEqual({ benefit: 'two_disease', reason: 'two_disease', fundPay: 16600, deductible: 100000, copay: 3400, overLimit: 0, fundRemaining: 563400 });
-    expect(split(b)).toEqual({ benefit: 'general', reason: 'scope_general', fundPay: 7000, deductible: 0, copay: 3000, overLimit: 0, fundRemaining: 556400 });
+    // general outpatient draws on the same pool but never past its own 4,000
+    expect(split(b)).toEqual({ benefit: 'general', reason: 'scope_general', fundPay: 7000, deductible: 0, copay: 3000, overLimit: 0, fundRemaining: 393000 });
     expect(split(c)).toMatchObject({ benefit: 'two_disease', fundPay: 5000, fundRemaining: 551400 }); // other institutions 50 %
-    expect(c.newState.pools).toEqual({ 'employee.outpatient': { fundPaid: 28600, deductibleMet: 100000 } });
+    expect(c.newState.pools).toEqual({
+      'employee.outpatient': { fundPaid: 28600, deductibleMet: 100000 },
+      'employee.outpatient.general': { fundPaid: 7000, deductibleMet: 0 },
+      'employee.critical_illness': { fundPaid: 103400 + 5000, deductibleMet: 0 }, // two-disease self-paid, deductible included
+    });
+  });
+
+  it('Jiaxing employee without a registration: general claims draw only the general limit (issue: 10000.00 → 4000.00, not 5800.00)', () => {
+    const s = settle(jiaxing, null, claim('10000.00', { insuranceType: 'employee', institutionLevel: 'grassroots', scope: 'general' }));
+    // deductible 1,000; 9,000 × 70 % = 6,300 > 4,000 left → fund 4,000, covering 4,000 / 70 % = 5,714.29
+    expect(split(s)).toEqual({ benefit: 'general', reason: 'scope_general', fundPay: 400000, deductible: 100000, copay: 171429, overLimit: 328571, fundRemaining: 0 });
+    // and the chronic 1,800 stays for two-disease cost once registered
+    const after = settle(jiaxing, s.newState, claim('3000.00', { insuranceType: 'employee', institutionLevel: 'grassroots' }));
+    expect(split(after)).toMatchObject({ benefit: 'two_disease', fundPay: 180000, fundRemaining: 0 });
+  });
+
+  it('over the limit is cost, not the cut-off fund share: 1,000.00 at 83 % with 232.00 left (issue 10 item 2)', () => {
+    const state = { year: 2021, pools: { 'employee.outpatient': { fundPaid: 580000 - 23200, deductibleMet: 100000 } } };
+    const s = settle(jiaxing, state, claim('1000.00', { insuranceType: 'employee', institutionLevel: 'grassroots' }));
+    expect(split(s)).toMatchObject({ fundPay: 23200, copay: 4752, overLimit: 72048, fundRemaining: 0 });
+    const usedUp = settle(jiaxing, s.newState, claim('100.00', { insuranceType: 'employee', institutionLevel: 'grassroots' }));
+    expect(split(usedUp)).toMatchObject({ fundPay: 0, copay: 0, overLimit: 10000 });
+    expect(usedUp.lines[0].criticalIllness).toBe(10000);
   });
 
   it('Zhenjiang resident: grassroots 50 %, no deductible, 2,500 yuan a year; other levels go to general outpatient', () => {
     const [a] = run(zhenjiang, [claim('6000.00', resident)]);
-    expect(split(a)).toEqual({ benefit: 'two_disease', reason: 'two_disease', fundPay: 250000, deductible: 0, copay: 300000, overLimit: 50000, fundRemaining: 0 });
+    // 6,000 × 50 % = 3,000 > 2,500: the fund's 2,500 covers 5,000 of the cost; the last 1,000 is over the limit
+    expect(split(a)).toEqual({ benefit: 'two_disease', reason: 'two_disease', fundPay: 250000, deductible: 0, copay: 250000, overLimit: 100000, fundRemaining: 0 });
     expect(split(settle(zhenjiang, null, claim('100.00', { ...resident, institutionLevel: 'secondary' })))).toMatchObject({ benefit: 'general', reason: 'level_not_covered' });
   });
 
@@ -170,7 +196,7 @@ function foldPerPerson(policy: Policy, claims: PersonClaim[]) {
     const s = settle(policy, state.get(c.personId), c);
     state.set(c.personId, s.newState);
     const l = (lines[i] = s.lines[0]);
-    results[i] = { claimId: c.claimId, benefit: l.benefit, reason: l.reason, deductible: l.deductible, copay: l.copay, overLimit: l.overLimit, fundPay: l.fundPay, fundRemaining: l.fundRemaining };
+    results[i] = { claimId: c.claimId, benefit: l.benefit, reason: l.reason, deductible: l.deductible, copay: l.copay, overLimit: l.overLimit, fundPay: l.fundPay, fundRemaining: l.fundRemaining, criticalIllness: l.criticalIllness };
   }
   return { results, lines, state };
 }
@@ -191,25 +217,24 @@ describe('settle — properties', () => {
   it('the fund never pays past a limit, and the deductible is never more than the policy says', () => {
     fc.assert(
       fc.property(arbPolicyAny, fc.array(arbClaim(1), { maxLength: 40 }), (policy, claims) => {
-        const pools = new Map(compilePolicy(policy).pools.map((p) => [p.key, p]));
-        const { lines } = foldPerPerson(policy, claims);
-        const order = claims.map((_, i) => i).sort((a, b) => claims[a].serviceDate.localeCompare(claims[b].serviceDate) || a - b);
-        const paid = new Map<string, { fund: number; deductible: number }>();
-        for (const i of order) {
-          const l = lines[i];
-          if (l.pool === null) {
-            expect(l.fundPay + l.deductible).toBe(0);
-            continue;
+        const pools = compilePolicy(policy).pools;
+        const sorted = [...claims].sort((a, b) => a.serviceDate.localeCompare(b.serviceDate));
+        let state: PersonYearState | null = null;
+        for (const c of sorted) {
+          const before: PersonYearState['pools'] = state && state.year === Number(c.serviceDate.slice(0, 4)) ? state.pools : {};
+          const s = settle(policy, state, c);
+          state = s.newState;
+          const l = s.lines[0];
+          for (const p of pools) {
+            const use = s.newState.pools[p.key] ?? { fundPaid: 0, deductibleMet: 0 };
+            expect(use.fundPaid).toBeLessThanOrEqual(p.limitFen);
+            expect(use.deductibleMet).toBeLessThanOrEqual(p.deductibleFen);
           }
-          const pool = pools.get(l.pool)!;
-          const key = `${claims[i].serviceDate.slice(0, 4)}/${l.pool}`;
-          const sum = paid.get(key) ?? { fund: 0, deductible: 0 };
-          sum.fund += l.fundPay;
-          sum.deductible += l.deductible;
-          paid.set(key, sum);
-          expect(sum.fund).toBeLessThanOrEqual(pool.limitFen);
-          expect(sum.deductible).toBeLessThanOrEqual(pool.deductibleFen);
-          expect(l.fundRemaining).toBe(pool.limitFen - sum.fund);
+          if (l.pool === null) expect(l.fundPay + l.deductible).toBe(0);
+          else expect(s.newState.pools[l.pool]?.fundPaid ?? 0).toBe((before[l.pool]?.fundPaid ?? 0) + l.fundPay);
+          if (l.fundRemaining !== null) expect(l.fundRemaining).toBeGreaterThanOrEqual(0);
+          // over the limit only when the fund has nothing left for this benefit
+          if (l.overLimit > 0) expect(l.fundRemaining).toBe(0);
         }
       }),
     );

@@ -1,9 +1,9 @@
 // settle(policy, personYearState, claim) → lines with the split, totals and the new state.
 // Pure and immutable-in/new-out: the caller stores `newState` (e.g. in its accumulator rows).
 import type { BenefitKind, Policy } from '../policy/schema';
-import { emptyState, yearOf, type Claim, type ClaimLine, type PersonYearState, type PoolUse } from './claim';
-import { compilePolicy, levelIndex, routeIndex, typeIndex, type CompiledPolicy, type Reason, type Route } from './compile';
-import { explanationFlags, MAX_AMOUNT_FEN, splitAmount, OUT_WIDTH } from './kernel';
+import { emptyState, SCOPES, yearOf, type Claim, type ClaimLine, type PersonYearState, type PoolUse, type Scope } from './claim';
+import { CAUSE_NOT_ON_GENERAL_LIST, CAUSE_SPECIFIED, compilePolicy, levelIndex, routeAt, typeIndex, type CompiledPolicy, type Reason, type Route } from './compile';
+import { explanationFlags, MAX_AMOUNT_FEN, OUT_WIDTH, remainingOf, splitAmount } from './kernel';
 
 export interface SettledLine {
   index: number;
@@ -18,7 +18,7 @@ export interface SettledLine {
   deductible: number;
   copay: number;
   overLimit: number;
-  /** Remaining fund limit of the line's benefit (its pool) after the claim; null when there is none. */
+  /** Remaining fund limit of the line's benefit (its pool) after the claim; null when there is none or it has no limit. */
   fundRemaining: number | null;
   /** Part of the self-paid cost that goes on to critical-illness insurance (大病保险). */
   criticalIllness: number;
@@ -57,21 +57,28 @@ export function settle(policy: Policy | CompiledPolicy, state: PersonYearState |
   const l = levelIndex(claim.institutionLevel);
   if (t < 0) throw new RangeError(`unknown insurance type "${claim.insuranceType}"`);
   if (l < 0) throw new RangeError(`unknown institution level "${claim.institutionLevel}"`);
-  const scope = scopeCause(claim.scope);
+  scopeIndex(claim.scope);
 
   const pools = c.pools;
   if (accScratch.length < pools.length * 2) accScratch = new Float64Array(pools.length * 2);
   const acc = accScratch;
-  if (claim.lines === undefined) return settleOne(c, state, prior, year, claim, c.table[routeIndex(t, l, scope)], acc);
   for (let k = 0; k < pools.length; k++) {
     const use = prior[pools[k].key];
     acc[2 * k] = use ? use.fundPaid : 0;
     acc[2 * k + 1] = use ? use.deductibleMet : 0;
   }
-  const lines = settleLines(c, t, l, scope, claim, acc);
-
+  if (claim.lines === undefined) {
+    const amount = claim.amountFen!;
+    checkFen(amount, claim.claimId);
+    const route = routeAt(c, t, l, lineCause(c, t, l, claim, { amountFen: amount }));
+    const out = outScratch;
+    splitAmount(route, acc, 0, amount, out, 0);
+    const x = line(route, 0, undefined, amount, out[0], out[1], out[2], out[3], out[4], out[5], explanationFlags(out, 0));
+    const totals: SettlementTotals = { amount, fundPay: x.fundPay, deductible: x.deductible, copay: x.copay, overLimit: x.overLimit, criticalIllness: x.criticalIllness };
+    return { claimId: claim.claimId, year, lines: [x], totals, newState: nextState(c, state, prior, year, acc) };
+  }
+  const lines = settleLines(c, t, l, claim, acc);
   const totals: SettlementTotals = { amount: 0, fundPay: 0, deductible: 0, copay: 0, overLimit: 0, criticalIllness: 0 };
-  let touched = false;
   for (const x of lines) {
     totals.amount += x.amount;
     totals.fundPay += x.fundPay;
@@ -79,58 +86,36 @@ export function settle(policy: Policy | CompiledPolicy, state: PersonYearState |
     totals.copay += x.copay;
     totals.overLimit += x.overLimit;
     totals.criticalIllness += x.criticalIllness;
-    if (x.fundPay > 0 || x.deductible > 0) touched = true;
   }
-  let nextPools = prior;
-  if (touched) {
-    const copy: Record<string, PoolUse> = { ...prior };
-    for (let k = 0; k < pools.length; k++) {
-      const use = prior[pools[k].key];
-      if (use ? use.fundPaid !== acc[2 * k] || use.deductibleMet !== acc[2 * k + 1] : acc[2 * k] !== 0 || acc[2 * k + 1] !== 0)
-        copy[pools[k].key] = { fundPaid: acc[2 * k], deductibleMet: acc[2 * k + 1] };
-    }
-    nextPools = copy;
-  }
-  const newState = nextPools === prior && state && state.year === year ? state : nextPools === EMPTY_POOLS ? emptyState(year) : { year, pools: nextPools };
-  return { claimId: claim.claimId, year, lines, totals, newState };
+  return { claimId: claim.claimId, year, lines, totals, newState: nextState(c, state, prior, year, acc) };
 }
 
-/** The common case (one amount, one route, one pool) without loops or intermediate arrays: the counter's hot path. */
-function settleOne(c: CompiledPolicy, state: PersonYearState | null | undefined, prior: Readonly<Record<string, PoolUse>>, year: number, claim: Claim, route: Route, acc: Float64Array): Settlement {
-  const amount = claim.amountFen!;
-  checkFen(amount, claim.claimId);
-  const k = route.pool >= 0 ? route.pool : route.shownPool;
-  const key = k < 0 ? '' : c.pools[k].key;
-  const use = k < 0 ? undefined : prior[key];
-  if (k >= 0) {
-    acc[2 * k] = use ? use.fundPaid : 0;
-    acc[2 * k + 1] = use ? use.deductibleMet : 0;
+/** The state after the claim: the prior one where nothing moved, else a copy with the pools that did. */
+function nextState(c: CompiledPolicy, state: PersonYearState | null | undefined, prior: Readonly<Record<string, PoolUse>>, year: number, acc: Float64Array): PersonYearState {
+  let copy: Record<string, PoolUse> | null = null;
+  const pools = c.pools;
+  for (let k = 0; k < pools.length; k++) {
+    const use = prior[pools[k].key];
+    const changed = use ? use.fundPaid !== acc[2 * k] || use.deductibleMet !== acc[2 * k + 1] : acc[2 * k] !== 0 || acc[2 * k + 1] !== 0;
+    if (!changed) continue;
+    copy ??= { ...prior };
+    copy[pools[k].key] = { fundPaid: acc[2 * k], deductibleMet: acc[2 * k + 1] };
   }
-  const out = outScratch;
-  splitAmount(route, acc, 0, amount, out, 0);
-  const x = line(route, 0, undefined, amount, out[0], out[1], out[2], out[3], out[4], explanationFlags(out, 0));
-  const totals: SettlementTotals = { amount, fundPay: x.fundPay, deductible: x.deductible, copay: x.copay, overLimit: x.overLimit, criticalIllness: x.criticalIllness };
-  let newState: PersonYearState;
-  if (x.fundPay > 0 || x.deductible > 0) {
-    const pools: Record<string, PoolUse> = {};
-    for (const other in prior) pools[other] = prior[other];
-    pools[key] = { fundPaid: acc[2 * k], deductibleMet: acc[2 * k + 1] };
-    newState = { year, pools };
-  } else newState = state && state.year === year ? state : emptyState(year);
-  return { claimId: claim.claimId, year, lines: [x], totals, newState };
+  if (copy) return { year, pools: copy };
+  return state && state.year === year ? state : emptyState(year);
 }
 
-function scopeCause(scope: string): number {
-  if (scope === 'two_disease') return 0;
-  if (scope === 'general') return 1;
-  throw new RangeError(`unknown scope "${scope}"`);
+function scopeIndex(scope: string): number {
+  const i = SCOPES.indexOf(scope as Scope);
+  if (i < 0) throw new RangeError(`unknown scope "${scope}"`);
+  return i;
 }
 
 function checkFen(amount: number, claimId: string): void {
   if (!Number.isSafeInteger(amount) || amount < 0 || amount > MAX_AMOUNT_FEN) throw new RangeError(`claim ${claimId}: amount must be an integer number of fen from 0 to ${MAX_AMOUNT_FEN}, got ${amount}`);
 }
 
-function line(route: Route, index: number, lineId: string | undefined, amount: number, deductible: number, copay: number, overLimit: number, fundPay: number, remaining: number, flags: number): SettledLine {
+function line(route: Route, index: number, lineId: string | undefined, amount: number, deductible: number, copay: number, overLimit: number, fundPay: number, remaining: number, criticalIllness: number, flags: number): SettledLine {
   return {
     index,
     lineId,
@@ -143,43 +128,72 @@ function line(route: Route, index: number, lineId: string | undefined, amount: n
     deductible,
     copay,
     overLimit,
-    fundRemaining: remaining < 0 ? null : remaining,
-    criticalIllness: route.criticalIllness ? deductible + copay + overLimit : 0,
+    fundRemaining: remaining < 0 || !Number.isFinite(remaining) ? null : remaining,
+    criticalIllness,
     explanation: route.explanations[flags],
   };
 }
 
-/** Which cause sends a counter line away from the two-disease benefit (0 = none). */
-function lineCause(c: CompiledPolicy, t: number, claimScope: number, x: ClaimLine): number {
-  const scope = x.scope === undefined ? claimScope : scopeCause(x.scope);
-  if (scope !== 0) return scope;
+/**
+ * Which cause sends a line where (CAUSES in compile.ts): 0 keeps it in the two-disease benefit, a
+ * specified-disease benefit is CAUSE_SPECIFIED + its index, the others go to general outpatient —
+ * unless the drug is not on the general benefit's list either, and the patient pays it all.
+ */
+export function lineCause(c: CompiledPolicy, t: number, l: number, claim: Claim, x: ClaimLine): number {
   const scheme = c.schemes[t];
   if (!scheme) return 0; // refused anyway, for want of a scheme
-  if (x.disease !== undefined && !scheme.diseases.has(x.disease)) return 2;
-  if (x.daysSupply !== undefined && x.daysSupply > scheme.maxDaysSupply) return 3;
+  const lists = x.lists;
+  const general = (cause: number) => (lists !== undefined && scheme.generalDrugList !== null && !lists.includes(scheme.generalDrugList) ? CAUSE_NOT_ON_GENERAL_LIST : cause);
+  const atChosen = claim.atChosenInstitution !== false;
+  const scope = x.scope ?? claim.scope;
+  if (scope === 'general') return general(1);
+  if (scope === 'specified_disease') {
+    const k = scheme.specified.findIndex((b) => x.disease === undefined || b.diseases.has(x.disease));
+    if (k < 0) return general(2);
+    const b = scheme.specified[k];
+    if (x.daysSupply !== undefined && x.daysSupply > b.maxDaysSupply) return general(3);
+    if (lists !== undefined && !lists.includes(b.drugList)) return general(4);
+    if (b.chosenOnly && !atChosen) return general(6);
+    return CAUSE_SPECIFIED + k;
+  }
+  if (x.disease !== undefined && !scheme.diseases.has(x.disease)) return general(2);
+  if (x.daysSupply !== undefined && x.daysSupply > scheme.maxDaysSupply) return general(3);
+  if (lists !== undefined && !lists.includes(scheme.drugList)) {
+    const ext = scheme.extended;
+    if (!(x.extended && ext && ext.levels.has(l) && lists.includes(ext.drugList))) return general(4);
+  }
+  if (x.disease !== undefined) {
+    const levels = scheme.gradeLevels.get(x.disease);
+    if (levels && !levels.has(l)) return general(5);
+  }
+  if (scheme.chosenOnly && !atChosen) return general(6);
   return 0;
 }
 
 /**
  * Several lines: lines that take the same route are settled together as one amount (the formula is
  * per claim, so rounding happens once per benefit), then each figure is shared out over the lines.
+ * Routes are settled in a fixed order (the policy's route order: the two-disease benefit first) and
+ * lines within a route by amount, so the order the lines were entered in changes nothing.
  */
-function settleLines(c: CompiledPolicy, t: number, l: number, scope: number, claim: Claim, acc: Float64Array): SettledLine[] {
+function settleLines(c: CompiledPolicy, t: number, l: number, claim: Claim, acc: Float64Array): SettledLine[] {
   const src = claim.lines!;
   const routes = src.map((x) => {
     checkFen(x.amountFen, claim.claimId);
-    return c.table[routeIndex(t, l, lineCause(c, t, scope, x))];
+    return routeAt(c, t, l, lineCause(c, t, l, claim, x));
   });
   const result: SettledLine[] = new Array(src.length);
   const out = new Float64Array(OUT_WIDTH);
-  for (const route of new Set(routes)) {
+  const ordered = [...new Set(routes)].sort((a, b) => a.index - b.index);
+  for (const route of ordered) {
     const idx = routes.flatMap((r, i) => (r === route ? [i] : []));
+    idx.sort((a, b) => src[b].amountFen - src[a].amountFen || compareIds(src[a].lineId, src[b].lineId) || a - b);
     const amounts = idx.map((i) => src[i].amountFen);
     const total = amounts.reduce((a, b) => a + b, 0);
     checkFen(total, claim.claimId);
     splitAmount(route, acc, 0, total, out, 0);
     const flags = explanationFlags(out, 0);
-    // The deductible is met by the first lines, in order; the ratio share and the fund go pro rata.
+    // The deductible is met by the largest lines first; cost covered and the fund's part go pro rata.
     let open = out[0];
     const deductibles = amounts.map((a) => {
       const d = Math.min(a, open);
@@ -187,20 +201,24 @@ function settleLines(c: CompiledPolicy, t: number, l: number, scope: number, cla
       return d;
     });
     const eligible = amounts.map((a, k) => a - deductibles[k]);
-    const shares = shareOut(out[2] + out[3], eligible);
-    const funds = shareOut(out[3], shares);
+    const covered = shareOut(out[1] + out[3], eligible);
+    const funds = shareOut(out[3], covered);
     idx.forEach((i, k) => {
-      result[i] = line(route, i, src[i].lineId, amounts[k], deductibles[k], eligible[k] - shares[k], shares[k] - funds[k], funds[k], -1, flags);
+      const copay = covered[k] - funds[k];
+      const overLimit = eligible[k] - covered[k];
+      const ci = route.ciPool >= 0 ? deductibles[k] + copay + overLimit : 0;
+      result[i] = line(route, i, src[i].lineId, amounts[k], deductibles[k], copay, overLimit, funds[k], -1, ci, flags);
     });
   }
   // Remaining limits are reported as they stand after the whole claim.
   for (const x of result) {
-    const route = routes[x.index];
-    const pool = route.pool >= 0 ? route.pool : route.shownPool;
-    x.fundRemaining = pool < 0 ? null : Math.max(0, route.limitFen - acc[2 * pool]);
+    const r = remainingOf(routes[x.index], acc, 0);
+    x.fundRemaining = r < 0 || !Number.isFinite(r) ? null : r;
   }
   return result;
 }
+
+const compareIds = (a: string | undefined, b: string | undefined) => (a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : a < b ? -1 : 1);
 
 /** Shares `total` over `weights` in proportion (largest remainder, ties to the earlier line); never more than a weight when total ≤ Σweights. */
 export function shareOut(total: number, weights: number[]): number[] {

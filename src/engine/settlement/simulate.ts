@@ -14,6 +14,8 @@ export interface SimulationCell {
   amountFen: number;
   fundPayFen: number;
   outOfPocketFen: number;
+  /** Cost passed on to critical-illness insurance (大病保险, seed 002 item 12). */
+  criticalIllnessFen: number;
   peopleAtLimit: number;
 }
 
@@ -28,7 +30,7 @@ export class YearSimulation {
     const key = `${county}|${claims[0].insuranceType}`;
     let cell = this.cells.get(key);
     if (!cell) {
-      cell = { county, insuranceType: claims[0].insuranceType, people: 0, claims: 0, amountFen: 0, fundPayFen: 0, outOfPocketFen: 0, peopleAtLimit: 0 };
+      cell = { county, insuranceType: claims[0].insuranceType, people: 0, claims: 0, amountFen: 0, fundPayFen: 0, outOfPocketFen: 0, criticalIllnessFen: 0, peopleAtLimit: 0 };
       this.cells.set(key, cell);
     }
     let state: PersonYearState | null = null;
@@ -40,6 +42,7 @@ export class YearSimulation {
       cell.amountFen += r.totals.amount;
       cell.fundPayFen += r.totals.fundPay;
       cell.outOfPocketFen += r.totals.amount - r.totals.fundPay;
+      cell.criticalIllnessFen += r.totals.criticalIllness;
       if (r.totals.overLimit > 0) hitLimit = true;
     }
     cell.people++;
@@ -49,13 +52,14 @@ export class YearSimulation {
   /** Cells sorted by county then insurance type, with a total row last. */
   result(): SimulationCell[] {
     const rows = [...this.cells.values()].sort((a, b) => a.county.localeCompare(b.county) || a.insuranceType.localeCompare(b.insuranceType));
-    const total: SimulationCell = { county: 'total', insuranceType: 'all', people: 0, claims: 0, amountFen: 0, fundPayFen: 0, outOfPocketFen: 0, peopleAtLimit: 0 };
+    const total: SimulationCell = { county: 'total', insuranceType: 'all', people: 0, claims: 0, amountFen: 0, fundPayFen: 0, outOfPocketFen: 0, criticalIllnessFen: 0, peopleAtLimit: 0 };
     for (const r of rows) {
       total.people += r.people;
       total.claims += r.claims;
       total.amountFen += r.amountFen;
       total.fundPayFen += r.fundPayFen;
       total.outOfPocketFen += r.outOfPocketFen;
+      total.criticalIllnessFen += r.criticalIllnessFen;
       total.peopleAtLimit += r.peopleAtLimit;
     }
     return [...rows, total];

@@ -124,10 +124,10 @@ async function writeBatch(db: Database, people: DemoPerson[], p: ProgrammeRows) 
   await insertMany(db, 'claim_line', {
     claim_id: 'uuid', line_no: 'integer', drug_code: 'text', quantity: 'integer', unit_price_fen: 'integer', amount_fen: 'bigint', days_supply: 'integer',
     disease_code: 'text', scope: 'text', scope_reason: 'text', benefit: 'text', reason: 'text', ratio_bp: 'integer', fund_pay_fen: 'bigint',
-    deductible_fen: 'bigint', copay_fen: 'bigint', over_limit_fen: 'bigint', fund_remaining_fen: 'bigint', explanation: 'text',
+    deductible_fen: 'bigint', copay_fen: 'bigint', over_limit_fen: 'bigint', fund_remaining_fen: 'bigint', explanation: 'text', critical_illness_fen: 'bigint', drug_lists: 'text[]',
   }, p.claimLines);
   await insertMany(db, 'claim_event', { claim_id: 'uuid', person_id: 'uuid', user_id: 'uuid', from_status: 'text', to_status: 'text', at: 'timestamptz' }, p.claimEvents);
-  await insertMany(db, 'benefit_accumulator', { person_id: 'uuid', year: 'integer', pools: 'jsonb' }, p.accumulators);
+  await insertMany(db, 'benefit_accumulator', { person_id: 'uuid', year: 'integer', pools: 'jsonb', last_service_date: 'date' }, p.accumulators);
   await insertMany(db, 'followup_visit', {
     id: 'uuid', person_id: 'uuid', visit_date: 'date', diseases: 'text[]', mode: 'text', systolic: 'smallint', diastolic: 'smallint', heart_rate: 'smallint',
     weight_tenths_kg: 'integer', height_tenths_cm: 'integer', bmi_tenths: 'integer', fasting_glucose_tenths: 'integer', smoking_per_day: 'smallint',

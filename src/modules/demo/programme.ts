@@ -2,10 +2,10 @@
 // patients contracted with a team of their town (some renewed, some expiring soon); most of those
 // registered and confirmed with a continuous prescription, some pending review or returned.
 import { addDays, addMonths, daysBetween, type IsoDate } from '../../engine/calendar';
-import { classifyVisit, isControlled, type Classification, type ClassifyResult, type Disease } from '../../engine/followup/classify';
+import { classifyVisit, isControlled, type ClassifyResult, type Disease, type PreviousVisit } from '../../engine/followup/classify';
 import { bmiTenths } from '../../engine/followup/readings';
 import { settle, type PersonYearState } from '../../engine/settlement';
-import type { Drug } from '../reference/catalogue';
+import { CHRONIC_COMMON_LIST, type Drug } from '../reference/catalogue';
 import type { BookEntry } from '../settlement/policyBook';
 import type { DemoCity } from './city';
 import type { DemoPerson } from './people';
@@ -100,7 +100,8 @@ export function addProgramme(rng: Random, out: ProgrammeRows, person: DemoPerson
   let lineNo = 0;
   const prescribed: Array<{ drug: Drug; disease: string; days: number }> = [];
   for (const c of person.conditions) {
-    const options = drugs.filter((d) => d.diseases.includes(c.disease_code) && d.vbp && d.diseases.length === 1);
+    // procured drugs of this disease alone, on the chronic-disease list: never a general-outpatient or self-paid drug
+    const options = drugs.filter((d) => d.diseases.includes(c.disease_code) && d.vbp && d.diseases.length === 1 && d.lists.includes(CHRONIC_COMMON_LIST));
     for (let k = rng.chance(0.3) ? 2 : 1; k > 0; k--) {
       const drug = rng.pick(options);
       const line = { line_no: ++lineNo, drug_code: drug.code, dose: drug.strength, frequency: 'qd', days_supply: rng.pick([28, 30, 56, 60]), dispensing: 'own', pharmacy_id: null };
@@ -121,6 +122,7 @@ function addRefills(rng: Random, out: ProgrammeRows, person: DemoPerson, team: D
   const yearStart = `${asOf.slice(0, 4)}-01-01`;
   const period = Math.min(...prescribed.map((p) => p.days));
   let state: PersonYearState = { year: Number(asOf.slice(0, 4)), pools: {} };
+  let last: IsoDate | null = null;
   for (let date = from > yearStart ? from : addDays(yearStart, rng.int(0, period - 1)); date <= asOf; date = addDays(date, period + rng.int(-3, 7))) {
     const claimId = rng.uuid();
     const lines = prescribed.map((p, i) => {
@@ -129,7 +131,7 @@ function addRefills(rng: Random, out: ProgrammeRows, person: DemoPerson, team: D
     });
     const result = settle(settlement.policy.compiled, state, {
       claimId, serviceDate: date, insuranceType: person.insurance_type, institutionLevel: 'grassroots', scope: 'two_disease',
-      lines: lines.map((l) => ({ amountFen: l.amount_fen, disease: l.disease_code, daysSupply: l.days_supply })),
+      lines: lines.map((l, i) => ({ lineId: String(l.line_no), amountFen: l.amount_fen, disease: l.disease_code, daysSupply: l.days_supply, lists: prescribed[i].drug.lists })),
     });
     const deltas: Record<string, { fundPaid: number; deductibleMet: number }> = {};
     for (const [key, use] of Object.entries(result.newState.pools)) {
@@ -151,11 +153,13 @@ function addRefills(rng: Random, out: ProgrammeRows, person: DemoPerson, team: D
       out.claimLines.push({
         claim_id: claimId, ...l, scope: 'two_disease', scope_reason: 'registered_disease', benefit: s.benefit, reason: s.reason, ratio_bp: s.ratioBp,
         fund_pay_fen: s.fundPay, deductible_fen: s.deductible, copay_fen: s.copay, over_limit_fen: s.overLimit, fund_remaining_fen: s.fundRemaining, explanation: s.explanation,
+        critical_illness_fen: s.criticalIllness, drug_lists: `{${prescribed[i].drug.lists.join(',')}}`,
       });
     });
     out.claimEvents.push({ claim_id: claimId, person_id: person.id, user_id: userId, from_status: null, to_status: 'settled', at });
+    last = date;
   }
-  if (Object.keys(state.pools).length) out.accumulators.push({ person_id: person.id, year: state.year, pools: JSON.stringify(state.pools) });
+  if (Object.keys(state.pools).length) out.accumulators.push({ person_id: person.id, year: state.year, pools: JSON.stringify(state.pools), last_service_date: last });
 }
 
 function contractRow(id: string, person: DemoPerson, team: DemoCity['teams'][number], start: IsoDate, end: IsoDate, packages: string[], status: string, previousId: string | null) {
@@ -191,7 +195,7 @@ function addFollowupHistory(out: ProgrammeRows, person: DemoPerson, team: DemoCi
   const weight = male ? rng.int(600, 850) : rng.int(480, 720);
   const height = male ? rng.int(1620, 1800) : rng.int(1500, 1680);
   const drugList = JSON.stringify(drugs.map((d) => ({ name: d.genericNameZh, dose: d.strength, frequency: 'qd' })));
-  let previous: Partial<Record<Disease, Classification | null>> = {};
+  let previous: Partial<Record<Disease, PreviousVisit | null>> = {};
   let last: { id: string; date: IsoDate; result: ClassifyResult; controlled: boolean | null } | null = null;
   let date = addDays(asOf, -rng.int(330, 390));
   for (let n = 0; n < maxVisits && date <= asOf; n++) {
@@ -222,7 +226,8 @@ function addFollowupHistory(out: ProgrammeRows, person: DemoPerson, team: DemoCi
       if (c === true) controlled = true;
     }
     last = { id, date, result, controlled };
-    previous = Object.fromEntries(result.perDisease.map((p) => [p.disease, p.classification]));
+    // judged on that visit's own readings (a 不良反应 visit with BP off target still counts as a failure)
+    previous = Object.fromEntries(result.perDisease.map((p) => [p.disease, { visitDate: date, readings }]));
     // treatment responds after an unsatisfactory visit; otherwise a slow drift
     // (a referral brings even a slow responder down: the specialist changes the regimen)
     if (result.action !== 'routine' && (responsive || result.action !== 'adjust_recheck')) {

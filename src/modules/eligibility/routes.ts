@@ -20,6 +20,10 @@ const eligibilitySchema = z
     registrations: z.array(z.object({ disease: z.string(), name: z.string(), effectiveFrom: z.iso.date(), effectiveTo: z.iso.date().nullable() })),
     prescription: z.array(z.object({ lineNo: z.int(), drugCode: z.string(), drugName: z.string(), strength: z.string(), dose: z.string(), frequency: z.string(), daysSupply: z.int(), dispensing: z.string(), pharmacyId: z.string().nullable(), pharmacyName: z.string().nullable() })),
     benefits: z.array(z.object({ disease: z.string(), name: z.string(), applies: z.boolean(), reason: z.string(), message: z.string() })),
+    rules: z
+      .object({ policyId: z.string(), diseases: z.array(z.string()), maxDaysSupply: z.int(), oneStopLevels: z.array(z.string()) })
+      .nullable()
+      .describe('the two-disease benefit of the policy in force for the person: its diseases, longest supply and one-stop levels'),
   })
   .meta({ id: 'Eligibility' });
 
@@ -33,7 +37,7 @@ export function eligibilityRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const user = requireRole(request, ['patient']);
         if (!user.personId) throw forbidden();
         await writeAudit(ctx.db, { user, ip: request.ip }, [{ action: 'read', entity: 'eligibility', personId: user.personId }]);
-        return eligibilityOf(ctx.db, user.personId, request.query.date ?? shanghaiDate(ctx.now()));
+        return eligibilityOf(ctx, user.personId, request.query.date ?? shanghaiDate(ctx.now()));
       },
     });
 
@@ -50,7 +54,7 @@ export function eligibilityRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const id = request.params.id;
         if (!(await people.findPerson(ctx.db, scopeOf(user), id))) throw (await people.personExists(ctx.db, id)) ? forbidden('This person is outside your scope') : notFound('No such person');
         await writeAudit(ctx.db, { user, ip: request.ip }, [{ action: 'read', entity: 'eligibility', personId: id }]);
-        return eligibilityOf(ctx.db, id, request.query.date ?? shanghaiDate(ctx.now()));
+        return eligibilityOf(ctx, id, request.query.date ?? shanghaiDate(ctx.now()));
       },
     });
   };

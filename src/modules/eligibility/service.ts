@@ -5,14 +5,15 @@ import { decideEligibility } from '../../engine/eligibility';
 import type { ContractStatus } from '../../db/schema';
 import { loadDiseases } from '../reference/catalogue';
 import type { Database } from '../../db/connect';
+import type { PolicyBook } from '../settlement/policyBook';
 
-/** The benefits the programme decides: the two diseases (the drug scope may be wider by policy). */
-export const BENEFIT_DISEASES = ['hypertension', 'diabetes'] as const;
+/** The programme's two diseases: the benefits shown when no policy is in force for the person. */
+const TWO_DISEASES = ['hypertension', 'diabetes'] as const;
 
 export interface EligibilityFacts {
   insurance_type: 'resident' | 'employee';
   insured_since: string;
-  contracts: Array<{ id: string; team_id: string; team_name: string; start_date: string; end_date: string; status: ContractStatus; terminated_on: string | null }>;
+  contracts: Array<{ id: string; team_id: string; team_name: string; institution_id: string; start_date: string; end_date: string; status: ContractStatus; terminated_on: string | null }>;
   registrations: Array<{ disease_code: string; effective_from: string; effective_to: string | null }>;
   open_filings: Array<{ disease_code: string; status: string }>;
   prescription: Array<{ line_no: number; drug_code: string; generic_name_zh: string; strength: string; dose: string; frequency: string; days_supply: number; dispensing: string; pharmacy_id: string | null; pharmacy_name: string | null }>;
@@ -24,7 +25,7 @@ export interface EligibilityFacts {
  */
 export const eligibilityFactColumns = (date: string) => sql`
     p.insurance_type, p.insured_since::text as insured_since,
-    (select coalesce(json_agg(json_build_object('id', c.id, 'team_id', c.team_id, 'team_name', t.name, 'start_date', c.start_date,
+    (select coalesce(json_agg(json_build_object('id', c.id, 'team_id', c.team_id, 'team_name', t.name, 'institution_id', t.institution_id, 'start_date', c.start_date,
             'end_date', c.end_date, 'status', c.status, 'terminated_on', c.terminated_on)), '[]')
        from contract c join family_doctor_team t on t.id = c.team_id where c.person_id = p.id) as contracts,
     (select coalesce(json_agg(json_build_object('disease_code', r.disease_code, 'effective_from', r.effective_from, 'effective_to', r.effective_to)), '[]')
@@ -38,14 +39,24 @@ export const eligibilityFactColumns = (date: string) => sql`
       where cp.person_id = p.id and cp.effective_from <= ${date}::date and (cp.effective_to is null or cp.effective_to > ${date}::date)) as prescription
 `;
 
-export async function eligibilityOf(db: Database, personId: string, date: string) {
-  const facts = (await sql<EligibilityFacts>`select ${eligibilityFactColumns(date)} from person p where p.id = ${personId}`.execute(db)).rows[0];
+export async function eligibilityOf(ctx: { db: Database; policies: PolicyBook }, personId: string, date: string) {
+  const facts = (await sql<EligibilityFacts & { region_code: string }>`select p.region_code, ${eligibilityFactColumns(date)} from person p where p.id = ${personId}`.execute(ctx.db)).rows[0];
   if (!facts) throw new Error(`no person ${personId}`);
-  return eligibilityFrom(facts, personId, date);
+  const rules = ctx.policies.rulesFor(facts.region_code, facts.insurance_type, date);
+  return {
+    ...eligibilityFrom(facts, personId, date, rules?.diseases),
+    rules: rules ? { policyId: rules.policyId, diseases: [...rules.diseases], maxDaysSupply: rules.maxDaysSupply, oneStopLevels: [...rules.oneStopLevels] } : null,
+  };
 }
 
-/** The answer from facts already read. */
-export function eligibilityFrom(facts: EligibilityFacts, personId: string, date: string) {
+/**
+ * The answer from facts already read. `policyDiseases` are the diseases of the two-disease benefit in
+ * force for the person (the policy file is the only source): the two diseases are always answered,
+ * the policy's others where the person has a registration or a filing for them.
+ */
+export function eligibilityFrom(facts: EligibilityFacts, personId: string, date: string, policyDiseases: readonly string[] = TWO_DISEASES) {
+  const mine = new Set([...facts.registrations.map((r) => r.disease_code), ...facts.open_filings.map((f) => f.disease_code)]);
+  const diseases = policyDiseases.filter((d) => (TWO_DISEASES as readonly string[]).includes(d) || mine.has(d));
   const nameOf = new Map(loadDiseases().map((d) => [d.code, d.nameZh]));
   const decision = decideEligibility(
     {
@@ -55,7 +66,7 @@ export function eligibilityFrom(facts: EligibilityFacts, personId: string, date:
       openFilings: facts.open_filings.map((f) => ({ disease: f.disease_code, status: f.status === 'returned' ? 'returned' : 'submitted' })),
     },
     date,
-    BENEFIT_DISEASES,
+    diseases,
   );
   const prescription = facts.prescription;
   const person = { insurance_type: facts.insurance_type, insured_since: facts.insured_since };

@@ -123,7 +123,7 @@ export async function chart(ctx: AppContext, actor: Actor, personId: string) {
   const user = actor.user;
   const person = await personInScope(ctx.db, user, personId);
   const today = shanghaiDate(ctx.now());
-  const [facts, eligibility] = await Promise.all([followupFacts(ctx.db, personId), eligibilityOf(ctx.db, personId, today)]);
+  const [facts, eligibility] = await Promise.all([followupFacts(ctx.db, personId), eligibilityOf(ctx, personId, today)]);
   await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'followup_chart', personId }]);
   const age = ageOn(person.birth_date, today);
   const diseases = facts.conditions.map((c) => c.code);

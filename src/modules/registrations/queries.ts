@@ -86,10 +86,6 @@ export function institutionsById(db: Database, ids: string[]) {
   return db.selectFrom('institution').select(['id', 'kind', 'level', 'county_code', 'designated']).where('id', 'in', ids).execute();
 }
 
-export function isOneStopCounty(db: Database, countyCode: string, date: string) {
-  return db.selectFrom('one_stop_county').select('county_code').where('county_code', '=', countyCode).where('since', '<=', date).executeTakeFirst();
-}
-
 export function knownDiseases(db: Database) {
   return db.selectFrom('disease').select(['code', 'name_zh']).execute();
 }

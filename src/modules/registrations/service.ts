@@ -3,7 +3,7 @@
 // with every transition kept in filing_event and the audit log.
 import { addDays, daysBetween, shanghaiDate } from '../../engine/calendar';
 import type { Database } from '../../db/connect';
-import type { FilingKind, FilingStatus, RevocationReason } from '../../db/schema';
+import type { FilingKind, FilingStatus, InsuranceType, RevocationReason } from '../../db/schema';
 import type { AppContext } from '../../server/context';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../server/problem';
 import { type Actor, writeAudit } from '../audit/log';
@@ -14,6 +14,7 @@ import { scopeOf } from '../people/service';
 import { applyApproval } from './apply';
 import * as q from './queries';
 import { checkFiling, type FilingContent } from './validate';
+import type { BenefitRules } from '../settlement/policyBook';
 import { filingView, presentPerson } from './view';
 
 export interface FileInput extends FilingContent {
@@ -63,7 +64,8 @@ export async function fileRegistration(ctx: AppContext, actor: Actor, input: Fil
     await q.lockPerson(trx, input.personId);
     const contract = await teamContract(trx, actor.user, input.personId, today);
     const county = person.region_code.slice(0, 6);
-    const held = await checkFiling(trx, input.personId, county, input, today);
+    const rules = benefitRules(ctx, person, today);
+    const held = await checkFiling(trx, input.personId, county, input, today, rules);
     const filing = await trx
       .insertInto('registration_filing')
       .values({
@@ -77,8 +79,8 @@ export async function fileRegistration(ctx: AppContext, actor: Actor, input: Fil
     await writeContent(trx, filing.id, input.personId, held, input);
     await q.recordFilingEvent(trx, { at: ctx.now(), filing_id: filing.id, person_id: input.personId, user_id: actor.user.id, from_status: null, to_status: 'submitted' });
     await writeAudit(trx, actor, [{ action: 'create', entity: 'registration_filing', entityId: filing.id, personId: input.personId, detail: { kind: input.kind } }]);
-    // one-stop identification: a designated grassroots institution in such a county confirms at once
-    if (await oneStopApplies(trx, actor.user, county, today)) {
+    // one-stop identification: where the policy says so, a designated institution of such a level confirms at once
+    if (await oneStopApplies(trx, actor.user, rules)) {
       const row = (await q.lockFiling(trx, filing.id))!;
       await decide(ctx, trx, actor, row, { to: 'approved', effectiveDate: today, confirmation: 'one_stop' });
     }
@@ -87,10 +89,17 @@ export async function fileRegistration(ctx: AppContext, actor: Actor, input: Fil
   return filingView(ctx.db, id, ctx.now(), actor.user);
 }
 
-async function oneStopApplies(db: Database, user: AuthUser, county: string, today: string) {
-  if (!(await q.isOneStopCounty(db, county, today))) return false;
-  const inst = await db.selectFrom('institution').select(['level', 'designated']).where('id', '=', user.institutionId!).executeTakeFirst();
-  return inst?.level === 'grassroots' && inst.designated;
+async function oneStopApplies(db: Database, user: AuthUser, rules: BenefitRules) {
+  if (rules.oneStopLevels.length === 0 || !user.institutionId) return false;
+  const inst = await db.selectFrom('institution').select(['level', 'designated']).where('id', '=', user.institutionId).executeTakeFirst();
+  return !!inst && inst.designated && rules.oneStopLevels.includes(inst.level);
+}
+
+/** The policy in force for the person is the only source of the benefit's diseases, supply limit and confirmation. */
+function benefitRules(ctx: AppContext, person: { region_code: string; insurance_type: InsuranceType }, today: string): BenefitRules {
+  const rules = ctx.policies.rulesFor(person.region_code, person.insurance_type, today);
+  if (!rules) throw conflict('no_policy', `No benefit policy is in force for region ${person.region_code} on ${today}`);
+  return rules;
 }
 
 /** A returned filing, corrected by the doctor and submitted again. */
@@ -103,7 +112,8 @@ export async function resubmitFiling(ctx: AppContext, actor: Actor, filingId: st
     await q.lockPerson(trx, filing.person_id);
     await teamContract(trx, actor.user, filing.person_id, today);
     const content: FilingContent = { kind: filing.kind, changeReason: filing.change_reason, diseases: input.diseases, prescription: input.prescription };
-    const held = await checkFiling(trx, filing.person_id, filing.county_code, content, today, filing.id);
+    const person = await trx.selectFrom('person').select(['region_code', 'insurance_type']).where('id', '=', filing.person_id).executeTakeFirstOrThrow();
+    const held = await checkFiling(trx, filing.person_id, filing.county_code, content, today, benefitRules(ctx, person, today), filing.id);
     await writeContent(trx, filing.id, filing.person_id, held, content);
     await trx.updateTable('registration_filing').set({ status: 'submitted', note: input.note ?? filing.note, submitted_at: ctx.now(), decision_reason: null, decided_at: null, decided_by: null }).where('id', '=', filing.id).execute();
     await q.recordFilingEvent(trx, { at: ctx.now(), filing_id: filing.id, person_id: filing.person_id, user_id: actor.user.id, from_status: 'returned', to_status: 'submitted', reason: 'resubmitted after correction' });

@@ -4,10 +4,8 @@ import { basisProblems, type DiagnosisBasis } from '../../engine/registration/di
 import type { Database } from '../../db/connect';
 import type { ChangeReason, FilingKind } from '../../db/schema';
 import { badRequest, conflict, type FieldProblem } from '../../server/problem';
+import type { BenefitRules } from '../settlement/policyBook';
 import * as q from './queries';
-
-/** Long prescriptions: at most two months per prescription (seed 001; Shanghai 1–2 months). */
-export const MAX_DAYS_SUPPLY = 60;
 
 export interface FilingDiseaseInput {
   code: string;
@@ -46,7 +44,7 @@ const EXPECTED_ACTION: Record<string, 'add' | 'keep' | 'remove' | 'none'> = {
  * Returns the disease rows to hold for this filing: the listed ones, or for a medication change and a
  * revocation every registered disease, so no other filing can touch them while this one is open.
  */
-export async function checkFiling(db: Database, personId: string, countyCode: string, content: FilingContent, today: string, ownFilingId?: string) {
+export async function checkFiling(db: Database, personId: string, countyCode: string, content: FilingContent, today: string, rules: BenefitRules, ownFilingId?: string) {
   const registered = new Map((await q.openRegistrations(db, personId)).map((r) => [r.disease_code, r]));
   const expected = EXPECTED_ACTION[content.kind === 'change' ? content.changeReason! : content.kind];
   const problems: FieldProblem[] = [];
@@ -61,6 +59,8 @@ export async function checkFiling(db: Database, personId: string, countyCode: st
   const seen = new Set<string>();
   content.diseases.forEach((d, i) => {
     if (!known.has(d.code)) problems.push({ field: field(i, '.code'), rule: 'known_disease', message: `unknown disease ${d.code}` });
+    else if (d.action === 'add' && !rules.diseases.includes(d.code))
+      problems.push({ field: field(i, '.code'), rule: 'benefit_disease', message: `${d.code} is not a disease of the benefit under ${rules.policyId}` });
     if (seen.has(d.code)) problems.push({ field: field(i, '.code'), rule: 'unique', message: `${d.code} is listed twice` });
     seen.add(d.code);
     if (d.action !== expected) problems.push({ field: field(i, '.action'), rule: 'action_fits_kind', message: `expected action ${expected}` });
@@ -78,7 +78,7 @@ export async function checkFiling(db: Database, personId: string, countyCode: st
   // the diseases in force once approved decide which drugs fit
   const after = new Set(registered.keys());
   for (const h of held) (h.action === 'remove' ? after.delete(h.code) : after.add(h.code));
-  problems.push(...(await prescriptionProblems(db, countyCode, content, after)));
+  problems.push(...(await prescriptionProblems(db, countyCode, content, after, rules)));
   if (problems.length) throw badRequest(problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
 
   // state rules: 409 names them
@@ -92,7 +92,7 @@ export async function checkFiling(db: Database, personId: string, countyCode: st
   return held;
 }
 
-async function prescriptionProblems(db: Database, countyCode: string, content: FilingContent, diseasesAfter: Set<string>): Promise<FieldProblem[]> {
+async function prescriptionProblems(db: Database, countyCode: string, content: FilingContent, diseasesAfter: Set<string>, rules: BenefitRules): Promise<FieldProblem[]> {
   const lines = content.prescription ?? [];
   const needsLines = content.kind === 'initial' || content.changeReason === 'medication_change';
   const problems: FieldProblem[] = [];
@@ -105,7 +105,8 @@ async function prescriptionProblems(db: Database, countyCode: string, content: F
     const drug = drugs.get(l.drugCode);
     if (!drug) problems.push({ field: at('drugCode'), rule: 'on_drug_list', message: `${l.drugCode} is not on the chronic-disease drug list` });
     else if (!drug.diseases.some((d) => diseasesAfter.has(d))) problems.push({ field: at('drugCode'), rule: 'treats_registered_disease', message: `${drug.generic_name_zh} does not treat a registered disease` });
-    if (l.daysSupply > MAX_DAYS_SUPPLY) problems.push({ field: at('daysSupply'), rule: 'max_days_supply', message: `at most ${MAX_DAYS_SUPPLY} days per prescription` });
+    // the policy in force sets the longest supply (Zhenjiang 60 days, Jiaxing 84; 12 weeks is the national ceiling)
+    if (l.daysSupply > rules.maxDaysSupply) problems.push({ field: at('daysSupply'), rule: 'max_days_supply', message: `at most ${rules.maxDaysSupply} days per prescription under ${rules.policyId}` });
     if (l.dispensing === 'external') {
       const ph = l.pharmacyId ? pharmacies.get(l.pharmacyId) : undefined;
       if (!ph) problems.push({ field: at('pharmacyId'), rule: 'pharmacy_required', message: 'external dispensing (外配) names a chain pharmacy' });

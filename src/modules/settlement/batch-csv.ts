@@ -200,8 +200,8 @@ export async function readClaimsCsv(path: string, maxErrors: number): Promise<Cl
     if (level < 0) (problems ??= []).push(`institution_level "${field(text, 4)}" is not grassroots, secondary, tertiary or pharmacy`);
     const ss = fs[h[5]];
     const se = fe[h[5]];
-    const scope = fieldIs(text, ss, se, 'two_disease') ? 0 : fieldIs(text, ss, se, 'general') ? 1 : -1;
-    if (scope < 0) (problems ??= []).push(`scope "${field(text, 5)}" is not two_disease or general`);
+    const scope = fieldIs(text, ss, se, 'two_disease') ? 0 : fieldIs(text, ss, se, 'general') ? 1 : fieldIs(text, ss, se, 'specified_disease') ? 2 : -1;
+    if (scope < 0) (problems ??= []).push(`scope "${field(text, 5)}" is not two_disease, general or specified_disease`);
     let amount = -1;
     try {
       amount = amountAt(text, fs[h[6]], fe[h[6]]);

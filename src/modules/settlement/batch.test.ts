@@ -43,14 +43,16 @@ describe('settle-batch', () => {
     );
     expect(result).toMatchObject({ ok: true, claims: 7, people: 3 });
     expect(rows).toEqual([
-      ['claim_id', 'benefit', 'fund_pay', 'deductible', 'copay', 'over_limit', 'fund_remaining', 'reason'],
-      ['c1', 'two_disease', '10.00', '0.00', '47.00', '43.00', '0.00', 'two_disease'],
-      ['c2', 'two_disease', '1790.00', '0.00', '1193.33', '0.00', '10.00', 'two_disease'],
-      ['c3', 'two_disease', '166.00', '1000.00', '34.00', '0.00', '5634.00', 'two_disease'],
-      ['c4', 'two_disease', '0.00', '0.00', '20.00', '30.00', '0.00', 'two_disease'],
-      ['c5', 'two_disease', '30.00', '0.00', '20.00', '0.00', '1770.00', 'two_disease'],
-      ['c6', 'general', '4.20', '0.00', '6.30', '0.00', '5629.80', 'scope_general'],
-      ['c7', 'none', '0.00', '0.00', '80.00', '0.00', '1000.00', 'refused_level_not_covered'],
+      ['claim_id', 'benefit', 'fund_pay', 'deductible', 'copay', 'over_limit', 'fund_remaining', 'reason', 'critical_illness'],
+      // 10.00 left at 53 %: the fund's 10.00 covers 18.87 of the cost; the 81.13 beyond is over the limit
+      ['c1', 'two_disease', '10.00', '0.00', '8.87', '81.13', '0.00', 'two_disease', '90.00'],
+      ['c2', 'two_disease', '1790.00', '0.00', '1193.33', '0.00', '10.00', 'two_disease', '1193.33'],
+      ['c3', 'two_disease', '166.00', '1000.00', '34.00', '0.00', '5634.00', 'two_disease', '1034.00'],
+      ['c4', 'two_disease', '0.00', '0.00', '0.00', '50.00', '0.00', 'two_disease', '50.00'],
+      ['c5', 'two_disease', '30.00', '0.00', '20.00', '0.00', '1770.00', 'two_disease', '20.00'],
+      // general outpatient shares the employee pool but keeps to its own 4,000
+      ['c6', 'general', '4.20', '0.00', '6.30', '0.00', '3995.80', 'scope_general', '0.00'],
+      ['c7', 'none', '0.00', '0.00', '80.00', '0.00', '1000.00', 'refused_level_not_covered', '0.00'],
     ]);
   });
 
@@ -72,7 +74,7 @@ describe('settle-batch', () => {
     expect(csv.length).toBeGreaterThan(2 << 20); // several 1 MiB chunks
     const { result, rows } = await run(`\ufeff${csv}`);
     expect(result.ok).toBe(true);
-    const expected = settleClaims(policy, claims).map((r) => [r.claimId, r.benefit, ...[r.fundPay, r.deductible, r.copay, r.overLimit].map(formatYuan), r.fundRemaining === null ? '' : formatYuan(r.fundRemaining), r.reason]);
+    const expected = settleClaims(policy, claims).map((r) => [r.claimId, r.benefit, ...[r.fundPay, r.deductible, r.copay, r.overLimit].map(formatYuan), r.fundRemaining === null ? '' : formatYuan(r.fundRemaining), r.reason, formatYuan(r.criticalIllness)]);
     expect(rows.slice(1)).toEqual(expected);
   });
 
@@ -134,14 +136,14 @@ describe('settle-batch', () => {
     expect(empty.result).toMatchObject({ ok: false, errors: [{ line: 1, message: expect.stringContaining('empty file') }] });
     // Columns in another order, plus one the batch does not use: read by name.
     const reordered = await run('amount,note,scope,institution_level,service_date,insurance_type,person_id,claim_id\n100.00,hi,two_disease,pharmacy,2021-10-01,resident,p1,c1\n');
-    expect(reordered.rows[1]).toEqual(['c1', 'two_disease', '53.00', '0.00', '47.00', '0.00', '1747.00', 'two_disease']);
+    expect(reordered.rows[1]).toEqual(['c1', 'two_disease', '53.00', '0.00', '47.00', '0.00', '1747.00', 'two_disease', '47.00']);
     const headerOnly = await run(`${HEADER}\n`);
     expect([headerOnly.result.ok, headerOnly.rows.length]).toEqual([true, 1]);
   });
 
   it('refuses claims of an insurance type the policy lacks, with an empty fund_remaining', async () => {
     const { rows } = await run(`${HEADER}\nc1,p1,employee,2021-10-01,grassroots,two_disease,10\n`, 'zhenjiang-2021');
-    expect(rows[1]).toEqual(['c1', 'none', '0.00', '0.00', '10.00', '0.00', '', 'refused_no_scheme']);
+    expect(rows[1]).toEqual(['c1', 'none', '0.00', '0.00', '10.00', '0.00', '', 'refused_no_scheme', '0.00']);
   });
 
   it('fails before reading when the policy, input or output directory is wrong', async () => {

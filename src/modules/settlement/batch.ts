@@ -11,7 +11,7 @@ import { CsvWriter, dateAt, readClaimsCsv, type RowError } from './batch-csv';
 import { readPolicy } from './policies';
 
 export { INPUT_COLUMNS, type RowError } from './batch-csv';
-export const OUTPUT_COLUMNS = ['claim_id', 'benefit', 'fund_pay', 'deductible', 'copay', 'over_limit', 'fund_remaining', 'reason'] as const;
+export const OUTPUT_COLUMNS = ['claim_id', 'benefit', 'fund_pay', 'deductible', 'copay', 'over_limit', 'fund_remaining', 'reason', 'critical_illness'] as const;
 
 export interface BatchOptions {
   /** A policy id (file in policies/), a path to a policy file, or a parsed policy. */
@@ -62,7 +62,7 @@ export async function runSettleBatch(options: BatchOptions): Promise<BatchResult
       const r = routes[route[i]];
       const chunk = ids.chunks[ids.chunk[i]];
       w.reserve(3 * (ids.end[i] - ids.start[i]) + 200);
-      // claim_id, benefit, fund_pay, deductible, copay, over_limit, fund_remaining, reason
+      // claim_id, benefit, fund_pay, deductible, copay, over_limit, fund_remaining, reason, critical_illness
       w.text(chunk, ids.start[i], ids.end[i]);
       w.byte(44);
       w.text(r.benefit);
@@ -75,9 +75,12 @@ export async function runSettleBatch(options: BatchOptions): Promise<BatchResult
       w.byte(44);
       w.yuan(out[o + 2]);
       w.byte(44);
-      if (out[o + 4] >= 0) w.yuan(out[o + 4]); // empty when the policy has no scheme for the person
+      // empty when the policy has no scheme for the person, or the benefit no limit
+      if (out[o + 4] >= 0 && out[o + 4] !== Infinity) w.yuan(out[o + 4]);
       w.byte(44);
       w.text(r.reason);
+      w.byte(44);
+      w.yuan(out[o + 5]);
       w.byte(10);
     }
     w.flush();

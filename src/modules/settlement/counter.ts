@@ -3,7 +3,7 @@
 // force settles it. Shared by quote (试算) and settle (结算).
 import { addDays, shanghaiDate } from '../../engine/calendar';
 import { sql } from 'kysely';
-import type { Claim, PersonYearState } from '../../engine/settlement';
+import { priceAt, type Claim, type PersonYearState } from '../../engine/settlement';
 import type { InstitutionLevel } from '../../db/schema';
 import type { AppContext } from '../../server/context';
 import { badRequest, conflict, forbidden, notFound } from '../../server/problem';
@@ -18,7 +18,7 @@ const drugCatalogue = () => (drugs ??= new Map(loadDrugs().map((d) => [d.code, d
 
 type CounterFacts = EligibilityFacts & {
   id: string; name: string; id_number: string; region_code: string;
-  pools: PersonYearState['pools']; version: number;
+  pools: PersonYearState['pools']; version: number; last_service_date: string | null;
   institution: { id: string; name: string; level: InstitutionLevel; designated: boolean };
 };
 
@@ -64,7 +64,7 @@ export async function prepareClaim(ctx: AppContext, user: AuthUser, input: Count
   // one round trip: the person, their eligibility facts, this year's accumulator and the counter's institution
   const { rows } = await sql<CounterFacts>`
     select p.id, p.name, p.id_number, p.region_code, ${eligibilityFactColumns(date)},
-      coalesce(a.pools, '{}') as pools, coalesce(a.version, 0) as version,
+      coalesce(a.pools, '{}') as pools, coalesce(a.version, 0) as version, a.last_service_date::text as last_service_date,
       (select json_build_object('id', i.id, 'name', i.name, 'level', i.level, 'designated', i.designated) from institution i where i.id = ${user.institutionId}) as institution
     from person p left join benefit_accumulator a on a.person_id = p.id and a.year = ${year}
     where p.id = ${input.personId}`.execute(db);
@@ -72,29 +72,38 @@ export async function prepareClaim(ctx: AppContext, user: AuthUser, input: Count
   if (!person) throw notFound('No such person');
   if (!personInScope(scopeOf(user), person)) throw forbidden('This person is outside your scope');
   const { institution } = person;
-  const eligibility = eligibilityFrom(person, input.personId, date);
-  const accumulator = { state: { year, pools: person.pools }, version: person.version };
-  if (!institution.designated) throw conflict('institution_not_designated', `${institution.name} is not designated (定点) for insurance settlement`);
   const entry = ctx.policies.forRegion(person.region_code, date);
   if (!entry) throw conflict('no_policy', `No benefit policy is in force for region ${person.region_code} on ${date}`);
+  const scheme = entry.policy.schemes[person.insurance_type];
+  const eligibility = eligibilityFrom(person, input.personId, date, scheme?.benefits.two_disease.diseases);
+  const accumulator = { state: { year, pools: person.pools }, version: person.version, lastServiceDate: person.last_service_date };
+  if (!institution.designated) throw conflict('institution_not_designated', `${institution.name} is not designated (定点) for insurance settlement`);
 
+  // a registration in force for a disease of a specified-disease benefit (规定病) makes its drugs that benefit's
+  const specified = new Set(Object.values(scheme?.benefits.specified ?? {}).flatMap((b) => b.diseases));
   const registered = new Set(eligibility.registrations.map((r) => r.disease));
   const personReason = !eligibility.insured.onDate ? 'not_insured' : !eligibility.contract ? 'no_contract' : null;
   const lines = input.lines.map((l, i) => {
     const drug = byCode.get(l.drugCode)!;
     const disease = drug.diseases.find((d) => registered.has(d)) ?? null;
     const scopeReason = personReason ?? (disease ? 'registered_disease' : 'not_registered');
+    const scope = scopeReason !== 'registered_disease' ? ('general' as const) : specified.has(disease!) && !scheme!.benefits.two_disease.diseases.includes(disease!) ? ('specified_disease' as const) : ('two_disease' as const);
     // days of supply: as prescribed, else what the packs last at the usual daily dose
     const daysSupply = l.daysSupply ?? Math.max(1, Math.floor((l.quantity * drug.packSize) / drug.dailyUnits));
-    return { lineNo: i + 1, drug, quantity: l.quantity, amountFen: l.quantity * drug.priceFen, daysSupply, disease, scope: scopeReason === 'registered_disease' ? ('two_disease' as const) : ('general' as const), scopeReason };
+    // the price the level charges (Shenzhen Luohu: a community centre's drugs at 70 % of the catalogue price)
+    const unitPriceFen = priceAt(entry.policy, institution.level, 'drugs', drug.priceFen);
+    return { lineNo: i + 1, drug, quantity: l.quantity, unitPriceFen, amountFen: l.quantity * unitPriceFen, daysSupply, disease, scope, scopeReason };
   });
+  // the institution the patient chose is the one of their contracted team (a benefit may pay only there)
+  const contracted = person.contracts.find((c) => c.id === eligibility.contract?.id);
   const claim: Claim = {
     claimId,
     serviceDate: date,
     insuranceType: person.insurance_type,
     institutionLevel: institution.level,
     scope: 'two_disease',
-    lines: lines.map((l) => ({ amountFen: l.amountFen, scope: l.scope, disease: l.disease ?? undefined, daysSupply: l.daysSupply, lineId: String(l.lineNo) })),
+    atChosenInstitution: contracted?.institution_id === institution.id,
+    lines: lines.map((l) => ({ amountFen: l.amountFen, scope: l.scope, disease: l.disease ?? undefined, daysSupply: l.daysSupply, lists: l.drug.lists, lineId: String(l.lineNo) })),
   };
   return { person, institution, entry, claim, lines, eligibility, accumulator };
 }

@@ -1,7 +1,7 @@
 // The policies in force, loaded and compiled once at start-up: which one settles a claim is decided
 // by the person's region (the longest matching region code; "00" is the national fallback) and
 // the service date (the policy's effective period).
-import type { Policy } from '../../engine/policy/schema';
+import type { InstitutionLevel, InsuranceType, Policy } from '../../engine/policy/schema';
 import { compilePolicy, type CompiledPolicy } from '../../engine/settlement';
 import { listPolicies } from './policies';
 
@@ -9,6 +9,17 @@ export interface BookEntry {
   id: string;
   policy: Policy;
   compiled: CompiledPolicy;
+}
+
+/** What the policy in force says about registering and prescribing for the two-disease benefit. */
+export interface BenefitRules {
+  policyId: string;
+  /** Diseases the benefit covers (the two diseases and, in Jiaxing, 11 more). */
+  diseases: readonly string[];
+  /** Longest supply one prescription may carry. */
+  maxDaysSupply: number;
+  /** Levels whose designated institutions confirm a registration themselves (一站式); empty: the agency reviews. */
+  oneStopLevels: readonly InstitutionLevel[];
 }
 
 export class PolicyBook {
@@ -32,6 +43,14 @@ export class PolicyBook {
 
   byId(id: string): BookEntry | undefined {
     return this.entries.find((e) => e.id === id);
+  }
+
+  /** The two-disease benefit's rules for a person of this region and insurance type on `date`; undefined when no policy covers them. */
+  rulesFor(regionCode: string, insuranceType: InsuranceType, date: string): BenefitRules | undefined {
+    const entry = this.forRegion(regionCode, date);
+    const benefit = entry?.policy.schemes[insuranceType]?.benefits.two_disease;
+    if (!entry || !benefit) return undefined;
+    return { policyId: entry.id, diseases: benefit.diseases, maxDaysSupply: benefit.max_days_supply.days, oneStopLevels: entry.policy.registration?.one_stop_levels ?? [] };
   }
 
   /** The policy for a resident of `regionCode` on `date`, or undefined when none is in force. */

@@ -17,6 +17,7 @@ export interface SettlementRecord {
   insuranceType: string;
   institutionLevel: string;
   policyId: string;
+  atChosenInstitution: boolean;
   totals: { amount: number; fundPay: number; deductible: number; copay: number; overLimit: number; criticalIllness: number };
   poolDeltas: object;
   lines: ClaimLineRow[];
@@ -32,27 +33,30 @@ export async function recordSettlement(db: Database, actor: Actor, r: Settlement
   const t = r.totals;
   const { rows } = await sql<{ id: string }>`
     with acc as (
-      insert into benefit_accumulator as a (person_id, year, pools, version, updated_at)
-      values (${r.personId}, ${year}, ${JSON.stringify(r.pools)}::jsonb, ${r.readVersion + 1}, ${r.at})
-      on conflict (person_id, year) do update set pools = excluded.pools, version = a.version + 1, updated_at = excluded.updated_at
+      insert into benefit_accumulator as a (person_id, year, pools, version, last_service_date, updated_at)
+      values (${r.personId}, ${year}, ${JSON.stringify(r.pools)}::jsonb, ${r.readVersion + 1}, ${r.serviceDate}::date, ${r.at})
+      on conflict (person_id, year) do update set pools = excluded.pools, version = a.version + 1, updated_at = excluded.updated_at,
+        last_service_date = greatest(a.last_service_date, excluded.last_service_date)
         where a.version = ${r.readVersion}
       returning a.version
     ), c as (
       insert into claim (id, person_id, institution_id, idempotency_key, request_hash, service_date, insurance_type, institution_level, policy_id,
-        amount_fen, fund_pay_fen, deductible_fen, copay_fen, over_limit_fen, critical_illness_fen, pool_deltas, settled_by, settled_at)
+        amount_fen, fund_pay_fen, deductible_fen, copay_fen, over_limit_fen, critical_illness_fen, pool_deltas, settled_by, settled_at, at_chosen_institution)
       select ${r.claimId}::uuid, ${r.personId}::uuid, ${r.institutionId}::uuid, ${r.idempotencyKey}, ${r.requestHash}, ${r.serviceDate}::date,
         ${r.insuranceType}, ${r.institutionLevel}, ${r.policyId}, ${t.amount}, ${t.fundPay}, ${t.deductible}, ${t.copay}, ${t.overLimit},
-        ${t.criticalIllness}, ${JSON.stringify(r.poolDeltas)}::jsonb, ${actor.user.id}::uuid, ${r.at}::timestamptz
+        ${t.criticalIllness}, ${JSON.stringify(r.poolDeltas)}::jsonb, ${actor.user.id}::uuid, ${r.at}::timestamptz, ${r.atChosenInstitution}
       from acc
       returning id
     ), lines as (
       insert into claim_line (claim_id, line_no, drug_code, quantity, unit_price_fen, amount_fen, days_supply, disease_code, scope, scope_reason,
-        benefit, reason, ratio_bp, fund_pay_fen, deductible_fen, copay_fen, over_limit_fen, fund_remaining_fen, explanation)
+        benefit, reason, ratio_bp, fund_pay_fen, deductible_fen, copay_fen, over_limit_fen, fund_remaining_fen, explanation, drug_lists, extended, critical_illness_fen)
       select c.id, l.line_no, l.drug_code, l.quantity, l.unit_price_fen, l.amount_fen, l.days_supply, l.disease_code, l.scope, l.scope_reason,
-        l.benefit, l.reason, l.ratio_bp, l.fund_pay_fen, l.deductible_fen, l.copay_fen, l.over_limit_fen, l.fund_remaining_fen, l.explanation
+        l.benefit, l.reason, l.ratio_bp, l.fund_pay_fen, l.deductible_fen, l.copay_fen, l.over_limit_fen, l.fund_remaining_fen, l.explanation,
+        l.drug_lists, l.extended, l.critical_illness_fen
       from c, jsonb_to_recordset(${JSON.stringify(r.lines)}::jsonb) as l(line_no integer, drug_code text, quantity integer, unit_price_fen integer,
         amount_fen bigint, days_supply integer, disease_code text, scope text, scope_reason text, benefit text, reason text, ratio_bp integer,
-        fund_pay_fen bigint, deductible_fen bigint, copay_fen bigint, over_limit_fen bigint, fund_remaining_fen bigint, explanation text)
+        fund_pay_fen bigint, deductible_fen bigint, copay_fen bigint, over_limit_fen bigint, fund_remaining_fen bigint, explanation text,
+        drug_lists text[], extended boolean, critical_illness_fen bigint)
     ), event as (
       insert into claim_event (claim_id, person_id, user_id, from_status, to_status, at)
       select c.id, ${r.personId}::uuid, ${actor.user.id}::uuid, null, 'settled', ${r.at}::timestamptz from c

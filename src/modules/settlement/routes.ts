@@ -27,10 +27,15 @@ const claimBody = {
 
 const lineSchema = z.object({
   lineNo: z.int(), drugCode: z.string(), drugName: z.string(), strength: z.string(), quantity: z.int(), unitPriceFen: fen, amountFen: fen,
-  daysSupply: z.int(), disease: z.string().nullable(), scope: z.enum(['two_disease', 'general']), scopeReason: z.string(),
+  daysSupply: z.int(), disease: z.string().nullable(), scope: z.enum(['two_disease', 'general', 'specified_disease']), scopeReason: z.string(),
   benefit: z.string(), reason: z.string(), ratioBp: z.int(), fundPayFen: fen, deductibleFen: fen, copayFen: fen, overLimitFen: fen,
-  fundRemainingFen: fen.nullable(), explanation: z.string(),
+  fundRemainingFen: fen.nullable(), criticalIllnessFen: fen, explanation: z.string(),
 }).meta({ id: 'SettledLine' });
+
+const adjustmentSchema = z.object({
+  claimId: z.uuid(), causedBy: z.uuid(), cause: z.enum(['reversal', 'backdated']), serviceDate: z.iso.date(), fundPayFen: fen, deductibleFen: fen,
+  copayFen: fen, overLimitFen: fen, criticalIllnessFen: fen, at: z.string(),
+}).meta({ id: 'ClaimAdjustment', description: '补扣/补付: what re-settling the year changed on a claim, new minus old' });
 
 const totalsSchema = z.object({ amountFen: fen, fundPayFen: fen, deductibleFen: fen, copayFen: fen, overLimitFen: fen, criticalIllnessFen: fen, selfPayFen: fen });
 
@@ -49,6 +54,10 @@ const settlementSchema = z.object({
   totals: totalsSchema,
   lines: z.array(lineSchema),
   history: z.array(z.object({ at: z.string(), from: z.string().nullable(), to: z.string(), reason: z.string().nullable(), by: z.string().nullable() })),
+  adjustments: z.array(adjustmentSchema).describe('changes booked on this claim when an earlier claim was reversed or a back-dated one came in'),
+  caused: z.array(adjustmentSchema).describe("changes this claim's reversal (or late arrival) booked on the person's other claims"),
+  fundPayNowFen: fen.describe('the fund’s share of this claim with its adjustments'),
+  netToPatientFen: fen.nullable().describe('for a reversed claim: refunded to the patient (positive) or owed (negative) at the counter'),
 }).meta({ id: 'Settlement' });
 
 export function settlementRoutes(ctx: AppContext): FastifyPluginAsyncZod {

@@ -13,6 +13,7 @@ import { type CounterClaimInput, prepareClaim, SCOPE_REASON_TEXT } from './count
 import { personInScope } from '../people/queries';
 import { scopeOf } from '../people/service';
 import { type SettlementRecord, recordSettlement } from './record';
+import { adjustmentsOf, bookResettlement, loadYear, refold } from './resettle';
 import { type ClaimLineRow, lineOut, receiptOf, settlementView } from './view';
 
 type Pools = PersonYearState['pools'];
@@ -25,11 +26,13 @@ interface Accumulator {
   state: PersonYearState;
   /** 0 while the person has no row for the year. */
   version: number;
+  /** Latest service date settled this year; a claim dated before it re-settles the year. */
+  lastServiceDate: string | null;
 }
 
 async function accumulator(db: Database, personId: string, year: number): Promise<Accumulator> {
-  const row = await db.selectFrom('benefit_accumulator').select(['pools', 'version']).where('person_id', '=', personId).where('year', '=', year).executeTakeFirst();
-  return { state: { year, pools: row?.pools ?? {} }, version: row?.version ?? 0 };
+  const row = await db.selectFrom('benefit_accumulator').select(['pools', 'version', 'last_service_date']).where('person_id', '=', personId).where('year', '=', year).executeTakeFirst();
+  return { state: { year, pools: row?.pools ?? {} }, version: row?.version ?? 0, lastServiceDate: row?.last_service_date ?? null };
 }
 
 /** Creates the person's accumulator row for the year if needed and locks it, in one statement. */
@@ -38,9 +41,9 @@ async function lockAccumulator(db: Database, personId: string, year: number): Pr
     .insertInto('benefit_accumulator')
     .values({ person_id: personId, year })
     .onConflict((oc) => oc.columns(['person_id', 'year']).doUpdateSet({ year }))
-    .returning(['pools', 'version'])
+    .returning(['pools', 'version', sql<string | null>`last_service_date::text`.as('last_service_date')])
     .executeTakeFirstOrThrow();
-  return { state: { year, pools: row.pools }, version: row.version };
+  return { state: { year, pools: row.pools }, version: row.version, lastServiceDate: row.last_service_date };
 }
 
 type Prepared = Awaited<ReturnType<typeof prepareClaim>>;
@@ -50,9 +53,10 @@ function lineRows(prepared: Prepared, result: Settlement): ClaimLineRow[] {
     const s = result.lines[i];
     return {
       line_no: l.lineNo, drug_code: l.drug.code, generic_name_zh: l.drug.genericNameZh, strength: l.drug.strength, quantity: l.quantity,
-      unit_price_fen: l.drug.priceFen, amount_fen: l.amountFen, days_supply: l.daysSupply, disease_code: l.disease, scope: l.scope,
+      unit_price_fen: l.unitPriceFen, amount_fen: l.amountFen, days_supply: l.daysSupply, disease_code: l.disease, scope: l.scope,
       scope_reason: l.scopeReason, benefit: s.benefit, reason: s.reason, ratio_bp: s.ratioBp, fund_pay_fen: s.fundPay, deductible_fen: s.deductible,
       copay_fen: s.copay, over_limit_fen: s.overLimit, fund_remaining_fen: s.fundRemaining, explanation: `${SCOPE_REASON_TEXT[l.scopeReason]}；${s.explanation}`,
+      drug_lists: l.drug.lists ?? null, extended: false, critical_illness_fen: s.criticalIllness,
     };
   });
 }
@@ -123,20 +127,25 @@ export async function settleClaim(ctx: AppContext, actor: Actor, input: CounterC
     const row: SettlementRecord = {
       claimId, personId: input.personId, institutionId: prepared.institution.id, idempotencyKey: input.idempotencyKey,
       requestHash: requestHash(input, prepared.claim.serviceDate), serviceDate: prepared.claim.serviceDate, insuranceType: prepared.claim.insuranceType,
-      institutionLevel: prepared.claim.institutionLevel, policyId: prepared.entry.id, totals: t, poolDeltas: deltas(acc.state.pools, result.newState.pools),
+      institutionLevel: prepared.claim.institutionLevel, policyId: prepared.entry.id, atChosenInstitution: prepared.claim.atChosenInstitution !== false,
+      totals: t, poolDeltas: deltas(acc.state.pools, result.newState.pools),
       lines, pools: result.newState.pools, readVersion: acc.version, at,
     };
     return row;
   };
   try {
+    // a claim dated before the year's latest settles in its place in the year, and the later claims again
+    if (read.lastServiceDate !== null && prepared.claim.serviceDate < read.lastServiceDate) return await settleBackdated(ctx, actor, prepared, record);
     let row = record(read);
     let written = await recordSettlement(ctx.db, actor, row);
     if (!written) {
       written = await ctx.db.transaction().execute(async (trx) => {
-        row = record(await lockAccumulator(trx, input.personId, read.state.year));
+        const locked = await lockAccumulator(trx, input.personId, read.state.year);
+        if (locked.lastServiceDate !== null && prepared.claim.serviceDate < locked.lastServiceDate) return false;
+        row = record(locked);
         return recordSettlement(trx, actor, row);
       });
-      if (!written) throw new Error('settlement under the accumulator lock was not written');
+      if (!written) return await settleBackdated(ctx, actor, prepared, record);
     }
     return { replayed: false, settlement: receiptFromMemory(prepared, row, actor) };
   } catch (err) {
@@ -149,6 +158,31 @@ export async function settleClaim(ctx: AppContext, actor: Actor, input: CounterC
   }
 }
 
+/**
+ * A claim dated before the latest one of the person's year: under the accumulator's lock, the year is
+ * settled again in service-date order with the new claim in its place; the new claim is written with
+ * the split it gets there, and every later claim whose split changes gets an adjustment.
+ */
+async function settleBackdated(ctx: AppContext, actor: Actor, prepared: Prepared, record: (acc: Accumulator) => SettlementRecord) {
+  const { claim } = prepared;
+  const personId = prepared.person.id;
+  const row = await ctx.db.transaction().execute(async (trx) => {
+    const locked = await lockAccumulator(trx, personId, Number(claim.serviceDate.slice(0, 4)));
+    const stored = await loadYear(trx, personId, locked.state.year);
+    const before = stored.filter((c) => c.serviceDate <= claim.serviceDate);
+    const after = stored.filter((c) => c.serviceDate > claim.serviceDate);
+    const upTo = refold(ctx.policies, locked.state.year, before);
+    const r = record({ ...locked, state: upTo.state });
+    const all = refold(ctx.policies, locked.state.year, [...before, { policyId: prepared.entry.id, claim }, ...after]);
+    // the new claim's accumulator write holds the state after the whole year, under the lock just taken
+    const written = await recordSettlement(trx, actor, { ...r, pools: all.state.pools, readVersion: locked.version });
+    if (!written) throw new Error('back-dated settlement under the accumulator lock was not written');
+    const adjustments = adjustmentsOf(stored, all);
+    await bookResettlement(trx, { userId: actor.user.id, personId, year: locked.state.year, cause: 'backdated', causedBy: r.claimId, at: r.at }, adjustments, all.state, locked.lastServiceDate);
+    return r;
+  });
+  return { replayed: false, settlement: await settlementView(ctx.db, row.claimId) };
+}
 /** The receipt of a claim just written, from what was written (GET /api/settlements/:id reads the same). */
 function receiptFromMemory(prepared: Prepared, r: SettlementRecord, actor: Actor) {
   const t = r.totals;
@@ -175,6 +209,11 @@ async function replay(ctx: AppContext, actor: Actor, existing: { id: string; req
   return { replayed: true, settlement: await settlementView(ctx.db, existing.id) };
 }
 
+/**
+ * 冲正: the claim is reversed and the person's year settled again without it (resettle.ts); later
+ * claims whose split changes get adjustments, and the reversal's receipt shows what the patient gets
+ * back or owes at this counter.
+ */
 export async function reverseClaim(ctx: AppContext, actor: Actor, claimId: string, reason: string) {
   requireCounter(actor);
   await ctx.db.transaction().execute(async (trx) => {
@@ -183,15 +222,14 @@ export async function reverseClaim(ctx: AppContext, actor: Actor, claimId: strin
     if (claim.institution_id !== actor.user.institutionId) throw forbidden('A claim is reversed where it was settled');
     if (claim.status !== 'settled') throw conflict('already_reversed', 'This claim has already been reversed');
     const year = Number(claim.service_date.slice(0, 4));
-    const { state } = await lockAccumulator(trx, claim.person_id, year);
-    const pools: Record<string, { fundPaid: number; deductibleMet: number }> = { ...state.pools };
-    for (const [key, d] of Object.entries(claim.pool_deltas)) {
-      const p = pools[key] ?? { fundPaid: 0, deductibleMet: 0 };
-      pools[key] = { fundPaid: Math.max(0, p.fundPaid - d.fundPaid), deductibleMet: Math.max(0, p.deductibleMet - d.deductibleMet) };
-    }
-    await trx.updateTable('benefit_accumulator').set((eb) => ({ pools: JSON.stringify(pools), version: eb('version', '+', 1), updated_at: ctx.now() })).where('person_id', '=', claim.person_id).where('year', '=', year).execute();
-    await trx.updateTable('claim').set({ status: 'reversed', reversed_by: actor.user.id, reversed_at: ctx.now(), reversal_reason: reason }).where('id', '=', claimId).execute();
-    await trx.insertInto('claim_event').values({ claim_id: claimId, person_id: claim.person_id, user_id: actor.user.id, from_status: 'settled', to_status: 'reversed', reason, at: ctx.now() }).execute();
+    await lockAccumulator(trx, claim.person_id, year);
+    const at = ctx.now();
+    await trx.updateTable('claim').set({ status: 'reversed', reversed_by: actor.user.id, reversed_at: at, reversal_reason: reason }).where('id', '=', claimId).execute();
+    const stored = await loadYear(trx, claim.person_id, year);
+    const refolded = refold(ctx.policies, year, stored);
+    const last = stored.length ? stored[stored.length - 1].serviceDate : null;
+    await bookResettlement(trx, { userId: actor.user.id, personId: claim.person_id, year, cause: 'reversal', causedBy: claimId, at }, adjustmentsOf(stored, refolded), refolded.state, last);
+    await trx.insertInto('claim_event').values({ claim_id: claimId, person_id: claim.person_id, user_id: actor.user.id, from_status: 'settled', to_status: 'reversed', reason, at }).execute();
     await writeAudit(trx, actor, [{ action: 'update', entity: 'claim', entityId: claimId, personId: claim.person_id, detail: { reverse: reason } }]);
   });
   return settlementView(ctx.db, claimId);

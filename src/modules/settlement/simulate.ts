@@ -9,28 +9,40 @@ import { readPolicy } from './policies';
 
 const PAGE = 20_000;
 
-/** A claim line as aggregated from claim_line: amount, scope, disease, days of supply. */
-type StoredLine = { a: number; s: 'two_disease' | 'general'; d: string | null; n: number };
+/** A claim line as aggregated from claim_line: amount, scope, disease, days of supply, drug lists, extended prescription. */
+type StoredLine = { a: number; s: 'two_disease' | 'general' | 'specified_disease'; d: string | null; n: number; l: string[] | null; x: boolean };
 
 export async function simulateYear(db: Database, year: number, policyIds: string[], onProgress?: (claims: number) => void) {
   const sims = policyIds.map((idOrPath) => {
     const policy = readPolicy(idOrPath);
     return { id: policy.id, sim: new YearSimulation(compilePolicy(policy)) };
   });
+  const claims = await forEachPersonYear(db, year, (county, personClaims) => {
+    for (const s of sims) s.sim.addPerson(county, personClaims);
+  }, onProgress);
+  return { claims, results: sims.map((s) => ({ policyId: s.id, rows: s.sim.result() })) };
+}
+
+/**
+ * Reads the year's settled claims person by person, each person's in service-date order, and hands
+ * each person's claims (as the engine takes them) to `onPerson`. Returns the number of claims read.
+ * bench/simulate.ts times this alone as the limit of a simulation.
+ */
+export async function forEachPersonYear(db: Database, year: number, onPerson: (county: string, claims: Claim[]) => void, onProgress?: (claims: number) => void) {
   let after: { person: string; date: string; id: string } | null = null;
   let current = null as { person: string; county: string; claims: Claim[] } | null;
   let read = 0;
   const flush = () => {
-    if (current) for (const s of sims) s.sim.addPerson(current.county, current.claims);
+    if (current) onPerson(current.county, current.claims);
   };
-  type Row = { id: string; person_id: string; service_date: string; insurance_type: 'resident' | 'employee'; institution_level: Claim['institutionLevel']; region_code: string; lines: StoredLine[] | null };
+  type Row = { id: string; person_id: string; service_date: string; insurance_type: 'resident' | 'employee'; institution_level: Claim['institutionLevel']; at_chosen_institution: boolean; region_code: string; lines: StoredLine[] | null };
   for (;;) {
     const rows: Row[] = await db
       .selectFrom('claim as c')
       .innerJoin('person as p', 'p.id', 'c.person_id')
       .select([
-        'c.id', 'c.person_id', 'c.service_date', 'c.insurance_type', 'c.institution_level', 'p.region_code',
-        sql<StoredLine[] | null>`(select json_agg(json_build_object('a', l.amount_fen, 's', l.scope, 'd', l.disease_code, 'n', l.days_supply) order by l.line_no) from claim_line l where l.claim_id = c.id)`.as('lines'),
+        'c.id', 'c.person_id', 'c.service_date', 'c.insurance_type', 'c.institution_level', 'c.at_chosen_institution', 'p.region_code',
+        sql<StoredLine[] | null>`(select json_agg(json_build_object('a', l.amount_fen, 's', l.scope, 'd', l.disease_code, 'n', l.days_supply, 'l', l.drug_lists, 'x', l.extended) order by l.line_no) from claim_line l where l.claim_id = c.id)`.as('lines'),
       ])
       .where('c.status', '=', 'settled')
       .where('c.service_date', '>=', `${year}-01-01`)
@@ -47,8 +59,8 @@ export async function simulateYear(db: Database, year: number, policyIds: string
         current = { person: r.person_id, county: r.region_code.slice(0, 6), claims: [] };
       }
       current!.claims.push({
-        claimId: r.id, serviceDate: r.service_date, insuranceType: r.insurance_type, institutionLevel: r.institution_level, scope: 'two_disease',
-        lines: (r.lines ?? []).map((l) => ({ amountFen: Number(l.a), scope: l.s, disease: l.d ?? undefined, daysSupply: l.n })),
+        claimId: r.id, serviceDate: r.service_date, insuranceType: r.insurance_type, institutionLevel: r.institution_level, scope: 'two_disease', atChosenInstitution: r.at_chosen_institution,
+        lines: (r.lines ?? []).map((l) => ({ amountFen: Number(l.a), scope: l.s, disease: l.d ?? undefined, daysSupply: l.n, lists: l.l ?? undefined, extended: l.x || undefined })),
       });
     }
     read += rows.length;
@@ -58,5 +70,5 @@ export async function simulateYear(db: Database, year: number, policyIds: string
     after = { person: last.person_id, date: last.service_date, id: last.id };
   }
   flush();
-  return { claims: read, results: sims.map((s) => ({ policyId: s.id, rows: s.sim.result() })) };
+  return read;
 }

@@ -12,8 +12,15 @@ export interface ClaimRow {
 
 export interface ClaimLineRow {
   line_no: number; drug_code: string; generic_name_zh: string; strength: string; quantity: number; unit_price_fen: number; amount_fen: number;
-  days_supply: number; disease_code: string | null; scope: 'two_disease' | 'general'; scope_reason: string; benefit: string; reason: string; ratio_bp: number;
+  days_supply: number; disease_code: string | null; scope: 'two_disease' | 'general' | 'specified_disease'; scope_reason: string; benefit: string; reason: string; ratio_bp: number;
   fund_pay_fen: number; deductible_fen: number; copay_fen: number; over_limit_fen: number; fund_remaining_fen: number | null; explanation: string;
+  drug_lists: string[] | null; extended: boolean; critical_illness_fen: number;
+}
+
+/** An adjustment (补扣/补付) of a claim's split, from re-settling the person's year. */
+export interface AdjustmentRow {
+  claim_id: string; caused_by: string; cause: 'reversal' | 'backdated'; service_date: string; fund_pay_fen: number; deductible_fen: number; copay_fen: number;
+  over_limit_fen: number; critical_illness_fen: number; at: Date | string;
 }
 
 export interface ClaimEventRow {
@@ -26,10 +33,34 @@ export const lineOut = (l: ClaimLineRow) => ({
   lineNo: l.line_no, drugCode: l.drug_code, drugName: l.generic_name_zh, strength: l.strength, quantity: l.quantity, unitPriceFen: l.unit_price_fen,
   amountFen: l.amount_fen, daysSupply: l.days_supply, disease: l.disease_code, scope: l.scope, scopeReason: l.scope_reason, benefit: l.benefit,
   reason: l.reason, ratioBp: l.ratio_bp, fundPayFen: l.fund_pay_fen, deductibleFen: l.deductible_fen, copayFen: l.copay_fen,
-  overLimitFen: l.over_limit_fen, fundRemainingFen: l.fund_remaining_fen, explanation: l.explanation,
+  overLimitFen: l.over_limit_fen, fundRemainingFen: l.fund_remaining_fen, criticalIllnessFen: l.critical_illness_fen, explanation: l.explanation,
 });
 
-export function receiptOf(claim: ClaimRow, lines: ClaimLineRow[], events: ClaimEventRow[]) {
+const adjustmentOut = (a: AdjustmentRow) => ({
+  claimId: a.claim_id, causedBy: a.caused_by, cause: a.cause, serviceDate: a.service_date, fundPayFen: Number(a.fund_pay_fen), deductibleFen: Number(a.deductible_fen),
+  copayFen: Number(a.copay_fen), overLimitFen: Number(a.over_limit_fen), criticalIllnessFen: Number(a.critical_illness_fen), at: iso(a.at),
+});
+
+/**
+ * What a claim's adjustments mean at the counter. `adjustments`: changes re-settling booked on this
+ * claim; `caused`: changes this claim's reversal (or late arrival) booked on the person's other claims.
+ * For a reversed claim the patient gets back what they paid, and then what the fund pays differently on
+ * the later claims: a fund share that fell is owed (补扣), one that rose is paid back (补付).
+ */
+export function adjustmentsView(claim: Pick<ClaimRow, 'status' | 'amount_fen' | 'fund_pay_fen'>, adjustments: AdjustmentRow[], caused: AdjustmentRow[]) {
+  const fundNow = Number(claim.fund_pay_fen) + adjustments.reduce((a, x) => a + Number(x.fund_pay_fen), 0);
+  const causedFund = caused.reduce((a, x) => a + Number(x.fund_pay_fen), 0);
+  return {
+    adjustments: adjustments.map(adjustmentOut),
+    caused: caused.map(adjustmentOut),
+    /** The fund's share of this claim with its adjustments. */
+    fundPayNowFen: fundNow,
+    /** For a reversal: what the patient is refunded (positive) or owes (negative) at the counter. */
+    netToPatientFen: claim.status === 'reversed' ? Number(claim.amount_fen) - fundNow + causedFund : null,
+  };
+}
+
+export function receiptOf(claim: ClaimRow, lines: ClaimLineRow[], events: ClaimEventRow[], adjustments: AdjustmentRow[] = [], caused: AdjustmentRow[] = []) {
   return {
     id: claim.id,
     status: claim.status,
@@ -48,11 +79,14 @@ export function receiptOf(claim: ClaimRow, lines: ClaimLineRow[], events: ClaimE
     },
     lines: lines.map(lineOut),
     history: events.map((e) => ({ at: iso(e.at), from: e.from_status, to: e.to_status, reason: e.reason, by: e.by })),
+    ...adjustmentsView(claim, adjustments, caused),
   };
 }
 
+const adjustmentColumns = ['a.claim_id', 'a.caused_by', 'a.cause', 'c.service_date', 'a.fund_pay_fen', 'a.deductible_fen', 'a.copay_fen', 'a.over_limit_fen', 'a.critical_illness_fen', 'a.at'] as const;
+
 export async function settlementView(db: Database, claimId: string) {
-  const [claim, lines, events] = await Promise.all([
+  const [claim, lines, events, adjustments, caused] = await Promise.all([
     db
       .selectFrom('claim')
       .innerJoin('person as p', 'p.id', 'claim.person_id')
@@ -76,6 +110,8 @@ export async function settlementView(db: Database, claimId: string) {
       .where('e.claim_id', '=', claimId)
       .orderBy('e.id')
       .execute(),
+    db.selectFrom('claim_adjustment as a').innerJoin('claim as c', 'c.id', 'a.claim_id').select(adjustmentColumns).where('a.claim_id', '=', claimId).orderBy('a.seq').execute(),
+    db.selectFrom('claim_adjustment as a').innerJoin('claim as c', 'c.id', 'a.claim_id').select(adjustmentColumns).where('a.caused_by', '=', claimId).orderBy('a.seq').execute(),
   ]);
-  return receiptOf(claim, lines, events);
+  return receiptOf(claim, lines, events, adjustments, caused);
 }

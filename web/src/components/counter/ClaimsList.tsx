@@ -25,8 +25,10 @@ export function StatusTag({ status }: { status: string }) {
 export function usePoolName() {
   const { t } = useTranslation();
   return (key: string) => {
-    const [type, pool] = key.includes('.') ? key.split('.', 2) : ['', key];
-    const name = t(`counter.pools.${pool}`, { defaultValue: pool });
+    const dot = key.indexOf('.');
+    const [type, pool] = dot < 0 ? ['', key] : [key.slice(0, dot), key.slice(dot + 1)];
+    // "outpatient.general": general outpatient's own cap within the shared pool
+    const name = t(`counter.pools.${pool.replaceAll('.', '_')}`, { defaultValue: pool });
     return type ? `${name}（${t(`person.insurance.${type}`, { defaultValue: type })}）` : name;
   };
 }

@@ -158,6 +158,8 @@ export default function Receipt({ settlement: s, byCode }: { settlement: Settlem
         </section>
       ) : null}
 
+      <Adjustments s={s} />
+
       <footer className="counter-receipt__foot">
         <span>
           {t('counter.receipt.cashier')}{t('counter.colon')}{settledBy ?? '________'}
@@ -168,5 +170,42 @@ export default function Receipt({ settlement: s, byCode }: { settlement: Settlem
         </span>
       </footer>
     </article>
+  );
+}
+
+/** 补扣/补付: what re-settling the person's year changed on this claim, or on the others after its reversal. */
+function Adjustments({ s }: { s: Settlement }) {
+  const { t } = useTranslation();
+  const signed = (fen: number) => `${fen > 0 ? '+' : ''}${yuan(fen)}`;
+  if (s.adjustments.length === 0 && s.caused.length === 0) return null;
+  return (
+    <section className="counter-receipt__adjustments" data-testid="receipt-adjustments">
+      <strong>{t('counter.receipt.adjustments')}</strong>
+      {s.adjustments.map((a, i) => (
+        <div key={`a${i}`} data-testid="receipt-adjustment" data-fen={a.fundPayFen}>
+          {t('counter.receipt.adjustedBy', { date: a.serviceDate, cause: t(`counter.receipt.cause_${a.cause}`), delta: signed(a.fundPayFen) })}
+        </div>
+      ))}
+      {s.adjustments.length ? (
+        <div>
+          {t('counter.receipt.fundNow')}
+          {t('counter.colon')}
+          <span className="mono">{t('counter.yuanValue', { value: yuan(s.fundPayNowFen) })}</span>
+        </div>
+      ) : null}
+      {s.caused.length ? <div>{t('counter.receipt.causedTitle')}</div> : null}
+      {s.caused.map((a, i) => (
+        <div key={`c${i}`} data-testid="receipt-caused" data-fen={a.fundPayFen}>
+          {t('counter.receipt.causedRow', { date: a.serviceDate, delta: signed(a.fundPayFen), kind: t(a.fundPayFen > 0 ? 'counter.receipt.refund' : 'counter.receipt.owe') })}
+        </div>
+      ))}
+      {s.netToPatientFen !== null ? (
+        <div className="counter-receipt__big" data-testid="receipt-net" data-fen={s.netToPatientFen}>
+          {s.netToPatientFen >= 0
+            ? t('counter.receipt.netRefund', { value: yuan(s.netToPatientFen) })
+            : t('counter.receipt.netOwe', { value: yuan(-s.netToPatientFen) })}
+        </div>
+      ) : null}
+    </section>
   );
 }

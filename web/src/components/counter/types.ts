@@ -78,6 +78,27 @@ export interface Settlement {
   totals: SettlementTotals;
   lines: SettledLine[];
   history: Array<{ at: string; from: string | null; to: string; reason: string | null; by: string | null }>;
+  /** Changes booked on this claim when an earlier claim was reversed or a back-dated one came in. */
+  adjustments: ClaimAdjustment[];
+  /** Changes this claim's reversal (or late arrival) booked on the person's other claims. */
+  caused: ClaimAdjustment[];
+  fundPayNowFen: number;
+  /** For a reversed claim: refunded to the patient (positive) or owed (negative). */
+  netToPatientFen: number | null;
+}
+
+/** 补扣/补付: what re-settling the person's year changed on a claim, new minus old. */
+export interface ClaimAdjustment {
+  claimId: string;
+  causedBy: string;
+  cause: 'reversal' | 'backdated';
+  serviceDate: string;
+  fundPayFen: number;
+  deductibleFen: number;
+  copayFen: number;
+  overLimitFen: number;
+  criticalIllnessFen: number;
+  at: string;
 }
 
 /** GET /api/people/:id/claims?year= */

@@ -41,6 +41,9 @@ import BasisFields, { type BasisValue, basisTypesFor, emptyReadings } from './Ba
 import PrescriptionFields, { type LineValue, emptyLine, lineFromView } from './PrescriptionFields.tsx';
 import PrescriptionTable from './PrescriptionTable.tsx';
 
+/** 12 weeks, the national ceiling for a long prescription: the limit shown until the patient's policy is known. */
+const NATIONAL_MAX_DAYS = 84;
+
 export interface FilingTarget {
   mode: 'initial' | 'change' | 'revocation' | 'fix';
   person: { id: string; name: string; sex?: string; age?: number; idNumber?: string };
@@ -161,6 +164,8 @@ export default function FilingFormDrawer({
   const client = useQueryClient();
   const [form] = Form.useForm<Values>();
   const [alert, setAlert] = useState<string[]>([]);
+  // the policy in force for the patient sets the longest supply
+  const eligibility = useEligibility(target?.person.id ?? null, todayIso());
 
   const filing = target?.filing;
   const kind: FilingKind = target ? (target.mode === 'fix' ? filing!.kind : target.mode) : 'initial';
@@ -506,7 +511,7 @@ export default function FilingFormDrawer({
                       {t('filing.prescriptionReplaces')}
                     </Typography.Paragraph>
                   ) : null}
-                  <PrescriptionFields diseases={diseasesAfter} required={prescriptionRequired} />
+                  <PrescriptionFields diseases={diseasesAfter} required={prescriptionRequired} maxDaysSupply={eligibility.data?.rules?.maxDaysSupply ?? NATIONAL_MAX_DAYS} />
                 </>
               ) : (
                 <Typography.Text type="secondary">

@@ -1,14 +1,11 @@
 // 连续处方 lines: drug (from the chronic-disease drug list for the diseases in force), dose, frequency,
-// days of supply (≤ 60) and where it is dispensed (own institution, or 外配 at a chain pharmacy).
+// days of supply (at most the policy's maximum) and where it is dispensed (own institution, or 外配 at a chain pharmacy).
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Form, Input, InputNumber, Radio, Select, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { drugName } from '../../format.ts';
 import { useDrugCatalogue, usePharmacies } from '../../hooks/reference.ts';
 import { FREQUENCIES, type Dispensing, type Frequency, type PrescriptionLine } from '../../types.ts';
-
-/** Long prescriptions: at most two months per prescription. */
-export const MAX_DAYS_SUPPLY = 60;
 
 export interface LineValue {
   drugCode?: string;
@@ -30,7 +27,8 @@ export const lineFromView = (l: PrescriptionLine): LineValue => ({
   pharmacyId: l.pharmacyId ?? undefined,
 });
 
-export default function PrescriptionFields({ diseases, required }: { diseases: string[]; required: boolean }) {
+/** `maxDaysSupply`: the longest supply under the policy in force for the patient (the server checks it too). */
+export default function PrescriptionFields({ diseases, required, maxDaysSupply }: { diseases: string[]; required: boolean; maxDaysSupply: number }) {
   const { t } = useTranslation();
   const form = Form.useFormInstance();
   const catalogue = useDrugCatalogue(diseases);
@@ -112,7 +110,7 @@ export default function PrescriptionFields({ diseases, required }: { diseases: s
                   name={[f.name, 'daysSupply']}
                   rules={[
                     { required: true, message: t('rx.daysRequired') },
-                    { type: 'number', max: MAX_DAYS_SUPPLY, message: t('rx.daysMax', { max: MAX_DAYS_SUPPLY }) },
+                    { type: 'number', max: maxDaysSupply, message: t('rx.daysMax', { max: maxDaysSupply }) },
                   ]}
                 >
                   <InputNumber min={1} precision={0} suffix={t('rx.days')} className="full-width" data-testid="rx-days" />
