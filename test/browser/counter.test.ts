@@ -151,6 +151,9 @@ describeBrowser('settlement counter (browser)', () => {
     const s = (await b.t.app.inject({ url: `/api/settlements/${claimId}`, headers: { cookie } })).json();
     expect(s.status).toBe('reversed');
     expect(await page.getByTestId('receipt-reverse').count()).toBe(0);
+    // what the patient gets back at this counter: the receipt says the API's figure
+    await expect.poll(() => page.getByTestId('receipt-net').getAttribute('data-fen')).toBe(String(s.netToPatientFen));
+    expect(s.netToPatientFen).toBe(s.totals.selfPayFen + s.caused.reduce((a: number, c: { fundPayFen: number }) => a + c.fundPayFen, 0));
     await shot(page, 'counter-reversed');
 
     // back at the counter: the claim is listed as reversed and the pool is back where it was

@@ -62,20 +62,11 @@ export function settle(policy: Policy | CompiledPolicy, state: PersonYearState |
   const pools = c.pools;
   if (accScratch.length < pools.length * 2) accScratch = new Float64Array(pools.length * 2);
   const acc = accScratch;
+  if (claim.lines === undefined) return settleOne(c, state, prior, year, claim, routeAt(c, t, l, claimCause(c, t, l, claim)), acc);
   for (let k = 0; k < pools.length; k++) {
     const use = prior[pools[k].key];
     acc[2 * k] = use ? use.fundPaid : 0;
     acc[2 * k + 1] = use ? use.deductibleMet : 0;
-  }
-  if (claim.lines === undefined) {
-    const amount = claim.amountFen!;
-    checkFen(amount, claim.claimId);
-    const route = routeAt(c, t, l, lineCause(c, t, l, claim, { amountFen: amount }));
-    const out = outScratch;
-    splitAmount(route, acc, 0, amount, out, 0);
-    const x = line(route, 0, undefined, amount, out[0], out[1], out[2], out[3], out[4], out[5], explanationFlags(out, 0));
-    const totals: SettlementTotals = { amount, fundPay: x.fundPay, deductible: x.deductible, copay: x.copay, overLimit: x.overLimit, criticalIllness: x.criticalIllness };
-    return { claimId: claim.claimId, year, lines: [x], totals, newState: nextState(c, state, prior, year, acc) };
   }
   const lines = settleLines(c, t, l, claim, acc);
   const totals: SettlementTotals = { amount: 0, fundPay: 0, deductible: 0, copay: 0, overLimit: 0, criticalIllness: 0 };
@@ -88,6 +79,46 @@ export function settle(policy: Policy | CompiledPolicy, state: PersonYearState |
     totals.criticalIllness += x.criticalIllness;
   }
   return { claimId: claim.claimId, year, lines, totals, newState: nextState(c, state, prior, year, acc) };
+}
+
+/** The common case (one amount, one route): only the route's accumulators are read and written — the batch-size hot path. */
+function settleOne(c: CompiledPolicy, state: PersonYearState | null | undefined, prior: Readonly<Record<string, PoolUse>>, year: number, claim: Claim, route: Route, acc: Float64Array): Settlement {
+  const amount = claim.amountFen!;
+  checkFen(amount, claim.claimId);
+  const main = route.pool >= 0 ? route.pool : route.shownPool;
+  load(c, prior, acc, main);
+  load(c, prior, acc, route.capPool);
+  load(c, prior, acc, route.ciPool);
+  const out = outScratch;
+  splitAmount(route, acc, 0, amount, out, 0);
+  const x = line(route, 0, undefined, amount, out[0], out[1], out[2], out[3], out[4], out[5], explanationFlags(out, 0));
+  const totals: SettlementTotals = { amount, fundPay: x.fundPay, deductible: x.deductible, copay: x.copay, overLimit: x.overLimit, criticalIllness: x.criticalIllness };
+  let pools: Record<string, PoolUse> | null = null;
+  if (route.pool >= 0) {
+    pools = store(c, prior, acc, route.pool, pools);
+    pools = store(c, prior, acc, route.capPool, pools);
+    pools = store(c, prior, acc, route.ciPool, pools);
+  }
+  const newState = pools ? { year, pools } : state && state.year === year ? state : emptyState(year);
+  return { claimId: claim.claimId, year, lines: [x], totals, newState };
+}
+
+function load(c: CompiledPolicy, prior: Readonly<Record<string, PoolUse>>, acc: Float64Array, k: number): void {
+  if (k < 0) return;
+  const use = prior[c.pools[k].key];
+  acc[2 * k] = use ? use.fundPaid : 0;
+  acc[2 * k + 1] = use ? use.deductibleMet : 0;
+}
+
+/** Writes accumulator k into a copy of the prior pools when it moved; the copy is made on the first move. */
+function store(c: CompiledPolicy, prior: Readonly<Record<string, PoolUse>>, acc: Float64Array, k: number, pools: Record<string, PoolUse> | null): Record<string, PoolUse> | null {
+  if (k < 0) return pools;
+  const key = c.pools[k].key;
+  const use = prior[key];
+  if (use ? use.fundPaid === acc[2 * k] && use.deductibleMet === acc[2 * k + 1] : acc[2 * k] === 0 && acc[2 * k + 1] === 0) return pools;
+  pools ??= { ...prior };
+  pools[key] = { fundPaid: acc[2 * k], deductibleMet: acc[2 * k + 1] };
+  return pools;
 }
 
 /** The state after the claim: the prior one where nothing moved, else a copy with the pools that did. */
@@ -132,6 +163,14 @@ function line(route: Route, index: number, lineId: string | undefined, amount: n
     criticalIllness,
     explanation: route.explanations[flags],
   };
+}
+
+const NO_LINE: ClaimLine = { amountFen: 0 };
+/** A single-amount claim's cause: its scope alone, as a line with nothing else to say. */
+function claimCause(c: CompiledPolicy, t: number, l: number, claim: Claim): number {
+  if (claim.scope === 'general') return 1;
+  if (claim.scope === 'two_disease' && claim.atChosenInstitution !== false) return 0;
+  return lineCause(c, t, l, claim, NO_LINE);
 }
 
 /**

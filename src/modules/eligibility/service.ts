@@ -23,7 +23,7 @@ export interface EligibilityFacts {
  * Everything the decision needs, as columns of a person row aliased `p`, so one round trip answers it
  * and a caller (the counter) may select more beside it.
  */
-export const eligibilityFactColumns = (date: string) => sql`
+export const eligibilityFactColumns = (date: string, options: { prescription?: boolean } = {}) => sql`
     p.insurance_type, p.insured_since::text as insured_since,
     (select coalesce(json_agg(json_build_object('id', c.id, 'team_id', c.team_id, 'team_name', t.name, 'institution_id', t.institution_id, 'start_date', c.start_date,
             'end_date', c.end_date, 'status', c.status, 'terminated_on', c.terminated_on)), '[]')
@@ -33,6 +33,11 @@ export const eligibilityFactColumns = (date: string) => sql`
     (select coalesce(json_agg(json_build_object('disease_code', d.disease_code, 'status', f.status)), '[]')
        from filing_disease d join registration_filing f on f.id = d.filing_id
       where d.person_id = p.id and d.open and d.action = 'add') as open_filings,
+    ${options.prescription === false ? sql`'[]'::json as prescription` : prescriptionColumn(date)}
+`;
+
+/** The continuous prescription in force: the counter, which settles what is handed over, does without it. */
+const prescriptionColumn = (date: string) => sql`
     (select coalesce(json_agg(json_build_object('line_no', cp.line_no, 'drug_code', cp.drug_code, 'generic_name_zh', g.generic_name_zh, 'strength', g.strength,
             'dose', cp.dose, 'frequency', cp.frequency, 'days_supply', cp.days_supply, 'dispensing', cp.dispensing, 'pharmacy_id', cp.pharmacy_id, 'pharmacy_name', ph.name) order by cp.line_no), '[]')
        from continuous_prescription cp join drug g on g.code = cp.drug_code left join institution ph on ph.id = cp.pharmacy_id

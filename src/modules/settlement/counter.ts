@@ -63,7 +63,7 @@ export async function prepareClaim(ctx: AppContext, user: AuthUser, input: Count
   const year = Number(date.slice(0, 4));
   // one round trip: the person, their eligibility facts, this year's accumulator and the counter's institution
   const { rows } = await sql<CounterFacts>`
-    select p.id, p.name, p.id_number, p.region_code, ${eligibilityFactColumns(date)},
+    select p.id, p.name, p.id_number, p.region_code, ${eligibilityFactColumns(date, { prescription: false })},
       coalesce(a.pools, '{}') as pools, coalesce(a.version, 0) as version, a.last_service_date::text as last_service_date,
       (select json_build_object('id', i.id, 'name', i.name, 'level', i.level, 'designated', i.designated) from institution i where i.id = ${user.institutionId}) as institution
     from person p left join benefit_accumulator a on a.person_id = p.id and a.year = ${year}

@@ -177,10 +177,10 @@ export default function Receipt({ settlement: s, byCode }: { settlement: Settlem
 function Adjustments({ s }: { s: Settlement }) {
   const { t } = useTranslation();
   const signed = (fen: number) => `${fen > 0 ? '+' : ''}${yuan(fen)}`;
-  if (s.adjustments.length === 0 && s.caused.length === 0) return null;
+  if (s.adjustments.length === 0 && s.caused.length === 0 && s.netToPatientFen === null) return null;
   return (
     <section className="counter-receipt__adjustments" data-testid="receipt-adjustments">
-      <strong>{t('counter.receipt.adjustments')}</strong>
+      {s.adjustments.length || s.caused.length ? <strong>{t('counter.receipt.adjustments')}</strong> : null}
       {s.adjustments.map((a, i) => (
         <div key={`a${i}`} data-testid="receipt-adjustment" data-fen={a.fundPayFen}>
           {t('counter.receipt.adjustedBy', { date: a.serviceDate, cause: t(`counter.receipt.cause_${a.cause}`), delta: signed(a.fundPayFen) })}
