@@ -2,8 +2,8 @@
 // Prints claims settled per second for the counter API (settle: objects in, new state out) and for
 // the column kernel the batch uses (settleColumns: typed arrays, no object per claim).
 import { INSTITUTION_LEVELS, INSURANCE_TYPES } from '../src/engine/policy/schema';
-import { compilePolicy, settle, settleColumns, type Claim, type ClaimColumns, type PersonYearState } from '../src/engine/settlement/index';
-import { readPolicy } from '../src/modules/settlement/policies';
+import { compilePolicy, OUT_FUND, OUT_WIDTH, settle, settleColumns, type Claim, type ClaimColumns, type PersonYearState } from '../src/engine/settlement/index';
+import { readPolicy } from '../src/core/policyFiles';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const PEOPLE = Math.max(1, Math.floor(N / 10));
@@ -50,7 +50,7 @@ function runSettle(): number {
 function runColumns(): number {
   const r = settleColumns(policy, cols);
   let fund = 0;
-  for (let i = 0; i < N; i++) fund += r.out[i * 5 + 3];
+  for (let i = 0; i < N; i++) fund += r.out[i * OUT_WIDTH + OUT_FUND];
   return fund;
 }
 

@@ -6,7 +6,7 @@ import { loadConfig } from '../src/config';
 import { connectPostgres } from '../src/db/connect';
 import { DEMO_PASSWORD } from '../src/modules/demo/load';
 import { buildApp } from '../src/server/app';
-import { PolicyBook } from '../src/modules/settlement/policyBook';
+import { PolicyBook } from '../src/core/policyBook';
 
 const config = loadConfig();
 if (!config.DATABASE_URL) throw new Error('Set DATABASE_URL to a database loaded with `manbing demo --patients 500000`');

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { connectPglite, connectPostgres } from '../src/db/connect';
-import { prepareDatabase } from '../src/db/open';
+import { migrateToLatest } from '../src/db/migrate';
+import { syncReferenceData } from '../src/modules/reference/sync';
 import { loadDemoCity } from '../src/modules/demo/load';
 import { runRaw, TEST_DEMO, withDatabase } from './helpers/database';
 
@@ -20,7 +21,8 @@ export default async function setup(project: TestProject) {
   const url = process.env.DATABASE_URL;
   if (!url) {
     const connection = await connectPglite();
-    await prepareDatabase(connection);
+    await migrateToLatest(connection.db);
+    await syncReferenceData(connection.db);
     await loadDemoCity(connection.db, TEST_DEMO);
     const dump = await connection.pglite.dumpDataDir('none');
     await connection.close();
@@ -35,7 +37,8 @@ export default async function setup(project: TestProject) {
   await runRaw(admin, `drop database if exists ${name} with (force)`);
   await runRaw(admin, `create database ${name}`);
   const template = await connectPostgres(withDatabase(url, name), 2);
-  await prepareDatabase(template);
+  await migrateToLatest(template.db);
+  await syncReferenceData(template.db);
   await loadDemoCity(template.db, TEST_DEMO);
   await template.close();
   project.provide('templateDump', '');

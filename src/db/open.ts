@@ -1,9 +1,9 @@
 // Opens the database the configuration names (a PostgreSQL URL, else the embedded PGlite in
-// MANBING_DATA_DIR), brings its schema up to date and refreshes the shipped catalogues.
+// MANBING_DATA_DIR) and brings its schema up to date. The shipped catalogues are the reference
+// module's to load (src/cli/open.ts does both): the database layer knows no module.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from '../config';
-import { syncReferenceData } from '../modules/reference/sync';
 import { type Connection, connectPglite, connectPostgres } from './connect';
 import { migrateToLatest } from './migrate';
 
@@ -16,13 +16,8 @@ export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'MANBIN
     mkdirSync(dataDir, { recursive: true });
     connection = await connectPglite({ dataDir });
   }
-  await prepareDatabase(connection);
-  return connection;
-}
-
-export async function prepareDatabase(connection: Connection): Promise<void> {
   await migrateToLatest(connection.db);
-  await syncReferenceData(connection.db);
+  return connection;
 }
 
 /** Where the database lives, for messages (never prints a password). */

@@ -20,8 +20,9 @@ import { referenceRoutes } from '../modules/reference/routes';
 import { registrationRoutes } from '../modules/registrations/routes';
 import { settlementRoutes } from '../modules/settlement/routes';
 import { registerSessionResolver } from './auth';
-import type { AppContext } from './context';
-import { errorHandler, problemSchema, sendProblem } from './problem';
+import type { AppContext } from '../core/context';
+import { problemSchema } from '../core/problem';
+import { errorHandler, sendProblem } from './errors';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 

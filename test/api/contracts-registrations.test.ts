@@ -1,7 +1,7 @@
 // The chain that makes a benefit: sign → file → return → fix → approve → change → revoke,
 // with eligibility checked at dates around each step and every transition kept.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PolicyBook } from '../../src/modules/settlement/policyBook';
+import { PolicyBook } from '../../src/core/policyBook';
 import { testApp, type TestApp } from '../helpers/app';
 import { newResident } from '../helpers/people';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { addDays, shanghaiDate } from '../../src/engine/calendar';
 import { checkDigit, residentIdProblem } from '../../src/engine/identity/residentId';
-import { loadDrugs } from '../../src/modules/reference/catalogue';
+import { loadDrugs } from '../../src/modules/reference/service';
 import { testDatabase, type TestDatabase } from '../helpers/database';
 
 // a second valid woman's number born the same day (sequence 004), for the refusal cases

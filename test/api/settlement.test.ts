@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import type { AuthUser } from '../../src/modules/auth/user';
+import type { AuthUser } from '../../src/core/user';
 import { recordSettlement } from '../../src/modules/settlement/record';
 import { testApp, type TestApp } from '../helpers/app';
 import { counterPatient } from '../helpers/people';

@@ -1,10 +1,10 @@
 // An app on its own fresh database with a movable clock, and a way to sign in as a demo user.
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config';
-import type { AppContext } from '../../src/server/context';
+import type { AppContext } from '../../src/core/context';
 import { buildApp } from '../../src/server/app';
 import { DEMO_PASSWORD } from '../../src/modules/demo/load';
-import { PolicyBook } from '../../src/modules/settlement/policyBook';
+import { PolicyBook } from '../../src/core/policyBook';
 import { testDatabase, type TestDatabase } from './database';
 
 export interface TestApp {

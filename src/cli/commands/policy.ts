@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { loadPolicy, PolicyError } from '../../engine/policy/load';
 import { INSTITUTION_LEVELS, INSURANCE_TYPES, type Benefit, type Cite, type Policy, type Sourced } from '../../engine/policy/schema';
 import { formatYuan } from '../../engine/money';
-import { listPolicies, policiesDir, readPolicy } from '../../modules/settlement/policies';
+import { listPolicies, policiesDir, readPolicy } from '../../core/policyFiles';
 
 export function registerPolicy(program: Command) {
   const policy = program.command('policy').description('Benefit policies (policies/*.yaml): list, show, check');

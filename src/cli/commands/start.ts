@@ -9,9 +9,10 @@ export function registerStart(program: Command) {
       // loaded here, not at the top, so other commands start without the server's modules
       const { loadConfig } = await import('../../config');
       const { shanghaiDate } = await import('../../engine/calendar');
-      const { describeDatabase, openDatabase } = await import('../../db/open');
+      const { describeDatabase } = await import('../../db/open');
+      const { openWithCatalogues: openDatabase } = await import('../open');
       const { DEMO_MAIN_USERS, DEMO_PASSWORD, isDatabaseEmpty, loadDemoCity } = await import('../../modules/demo/load');
-      const { PolicyBook } = await import('../../modules/settlement/policyBook');
+      const { PolicyBook } = await import('../../core/policyBook');
       const { buildApp, loggerOptions } = await import('../../server/app');
 
       const config = loadConfig();

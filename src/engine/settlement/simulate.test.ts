@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { readPolicy } from '../../modules/settlement/policies';
+import { readFileSync } from 'node:fs';
+import { loadPolicy } from '../policy/load';
 import { compilePolicy } from './compile';
 import { YearSimulation } from './simulate';
 import type { Claim } from './claim';
 
+const readPolicy = (id: string) => loadPolicy(readFileSync(new URL(`../../../policies/${id}.yaml`, import.meta.url), 'utf8'), `${id}.yaml`);
 const jiaxing = compilePolicy(readPolicy('jiaxing-2021'));
 const claim = (day: string, amountFen: number, insuranceType: 'resident' | 'employee' = 'resident'): Claim => ({
   claimId: day, serviceDate: day, insuranceType, institutionLevel: 'grassroots', scope: 'two_disease', amountFen,

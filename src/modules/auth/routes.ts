@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppContext } from '../../server/context';
-import { SESSION_COOKIE, requireUser } from '../../server/auth';
-import { problemSchema } from '../../server/problem';
+import type { AppContext } from '../../core/context';
+import { SESSION_COOKIE, requireUser } from '../../core/http';
+import { problemSchema } from '../../core/problem';
 import { login, logout } from './service';
 
 export const roleSchema = z.enum(['family_doctor', 'pharmacist', 'insurance_reviewer', 'analyst', 'institution_admin', 'system_admin', 'patient']);

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireRole } from '../../server/auth';
-import type { AppContext } from '../../server/context';
-import { forbidden, problemSchema } from '../../server/problem';
+import { requireRole } from '../../core/http';
+import type { AppContext } from '../../core/context';
+import { forbidden, problemSchema } from '../../core/problem';
 import { consentForm, contractsOfPerson, myTeamId, renewContract, signContract, teamOverview, terminateContract } from './service';
 import { teamPatients } from './teamPatients';
 

@@ -2,10 +2,10 @@
 // One current contract per person; every transition is kept in contract_event and the audit log.
 import { addDays, addMonths, daysBetween, shanghaiDate } from '../../engine/calendar';
 import type { Database } from '../../db/connect';
-import type { AppContext } from '../../server/context';
-import { badRequest, conflict, forbidden, notFound } from '../../server/problem';
-import { type Actor, writeAudit } from '../audit/log';
-import type { AuthUser } from '../auth/user';
+import type { AppContext } from '../../core/context';
+import { badRequest, conflict, forbidden, notFound } from '../../core/problem';
+import { type Actor, writeAudit } from '../audit/service';
+import type { AuthUser } from '../../core/user';
 import * as people from '../people/queries';
 import { scopeOf } from '../people/service';
 import * as q from './queries';

@@ -5,9 +5,9 @@ import { type ExpressionBuilder, sql } from 'kysely';
 import { addDays, ageOn, daysBetween, shanghaiDate } from '../../engine/calendar';
 import { maskResidentId } from '../../engine/identity/residentId';
 import type { DB } from '../../db/schema';
-import type { AppContext } from '../../server/context';
-import { forbidden } from '../../server/problem';
-import { type Actor, writeAudit } from '../audit/log';
+import type { AppContext } from '../../core/context';
+import { forbidden } from '../../core/problem';
+import { type Actor, writeAudit } from '../audit/service';
 
 export type TeamList = 'contracted' | 'unsigned' | 'expiring' | 'attention';
 export type RegistrationState = 'none' | 'pending' | 'returned' | 'confirmed';

@@ -1,7 +1,7 @@
 // The synthetic city's providers: per county a medical community led by its hospital, a
 // grassroots centre in every town with "3+X" family-doctor teams, village clinics, and chain
 // pharmacies. Pure: the same regions and seed give the same rows.
-import type { Region } from '../reference/catalogue';
+import type { Region } from '../reference/service';
 import { FEMALE_CHARS, MALE_CHARS, SURNAMES, VILLAGE_NAMES } from './names';
 import type { Random } from './random';
 

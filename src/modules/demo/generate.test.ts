@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ageOn } from '../../engine/calendar';
 import { isValidResidentId, birthDateOf, residentIdProblem, sexOf } from '../../engine/identity/residentId';
-import { loadDrugs, loadRegions } from '../reference/catalogue';
-import { PolicyBook } from '../settlement/policyBook';
+import { loadDrugs, loadRegions } from '../reference/service';
+import { PolicyBook } from '../../core/policyBook';
 import { buildCity, type DemoCity } from './city';
 import { generatePeople } from './people';
 import { addProgramme, emptyProgramme } from './programme';

@@ -4,11 +4,11 @@
 import { sql } from 'kysely';
 import type { Database } from '../../db/connect';
 import { insertMany } from '../../db/bulk';
-import { hashPassword } from '../auth/password';
-import { loadDrugs, loadRegions } from '../reference/catalogue';
+import { hashPassword } from '../auth/service';
+import { loadDrugs, loadRegions } from '../reference/service';
 import { buildCity, type DemoCity } from './city';
 import { type DemoPerson, generatePeople } from './people';
-import { PolicyBook } from '../settlement/policyBook';
+import { PolicyBook } from '../../core/policyBook';
 import { addProgramme, type DemoActors, emptyProgramme, type ProgrammeRows } from './programme';
 import { Random } from './random';
 

@@ -5,8 +5,8 @@ import { addDays, addMonths, daysBetween, type IsoDate } from '../../engine/cale
 import { classifyVisit, isControlled, type ClassifyResult, type Disease, type PreviousVisit } from '../../engine/followup/classify';
 import { bmiTenths } from '../../engine/followup/readings';
 import { settle, type PersonYearState } from '../../engine/settlement';
-import { CHRONIC_COMMON_LIST, type Drug } from '../reference/catalogue';
-import type { BookEntry } from '../settlement/policyBook';
+import { CHRONIC_COMMON_LIST, type Drug } from '../reference/service';
+import type { BookEntry } from '../../core/policyBook';
 import type { DemoCity } from './city';
 import type { DemoPerson } from './people';
 import { Random } from './random';

@@ -3,9 +3,9 @@
 import { sql } from 'kysely';
 import { decideEligibility } from '../../engine/eligibility';
 import type { ContractStatus } from '../../db/schema';
-import { loadDiseases } from '../reference/catalogue';
+import { loadDiseases } from '../reference/service';
 import type { Database } from '../../db/connect';
-import type { PolicyBook } from '../settlement/policyBook';
+import type { PolicyBook } from '../../core/policyBook';
 
 /** The programme's two diseases: the benefits shown when no policy is in force for the person. */
 const TWO_DISEASES = ['hypertension', 'diabetes'] as const;

@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import { addDays, daysBetween, shanghaiDate, type IsoDate } from '../../engine/calendar';
 import { ROUTINE_INTERVAL_MONTHS } from '../../engine/followup/schedule';
 import type { Database } from '../../db/connect';
-import type { AppContext } from '../../server/context';
+import type { AppContext } from '../../core/context';
 
 export interface ReminderMessage {
   personId: string;

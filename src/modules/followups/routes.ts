@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { STORED_URGENT_SIGN_CODES, URGENT_SIGN_CODES } from '../../engine/followup/urgentSigns';
-import { requireRole } from '../../server/auth';
-import type { AppContext } from '../../server/context';
-import { problemSchema } from '../../server/problem';
+import { requireRole } from '../../core/http';
+import type { AppContext } from '../../core/context';
+import { problemSchema } from '../../core/problem';
 import { startReminderScheduler } from './reminders';
 import { chart, myFollowups, myReminders, recordHealthCheck } from './service';
 import { listVisits, recordVisit } from './visits';

@@ -1,8 +1,8 @@
 // Who may see or follow up a patient: everyone in the caller's people scope (a team's town, a county,
 // the city …) and, for a family doctor, also the patients contracted with their team wherever they live.
 import type { Database } from '../../db/connect';
-import { forbidden, notFound } from '../../server/problem';
-import type { AuthUser } from '../auth/user';
+import { forbidden, notFound } from '../../core/problem';
+import type { AuthUser } from '../../core/user';
 import * as people from '../people/queries';
 import { scopeOf } from '../people/service';
 

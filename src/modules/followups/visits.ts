@@ -11,9 +11,9 @@ import { bmiTenths, type Readings } from '../../engine/followup/readings';
 import type { StoredUrgentSign, UrgentSign } from '../../engine/followup/urgentSigns';
 import type { Database } from '../../db/connect';
 import type { FollowupAction, FollowupClassification } from '../../db/schema';
-import type { AppContext } from '../../server/context';
-import { badRequest, forbidden, type FieldProblem } from '../../server/problem';
-import { type Actor, writeAudit } from '../audit/log';
+import type { AppContext } from '../../core/context';
+import { badRequest, forbidden, type FieldProblem } from '../../core/problem';
+import { type Actor, writeAudit } from '../audit/service';
 import { personInScope } from './scope';
 
 export type VisitMode = 'clinic' | 'home' | 'phone' | 'online';

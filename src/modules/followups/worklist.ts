@@ -8,9 +8,9 @@ import { maskResidentId } from '../../engine/identity/residentId';
 import { dueState } from '../../engine/followup/management';
 import { ROUTINE_INTERVAL_MONTHS } from '../../engine/followup/schedule';
 import type { FollowupAction, FollowupClassification } from '../../db/schema';
-import type { AppContext } from '../../server/context';
-import { forbidden } from '../../server/problem';
-import { type Actor, writeAudit } from '../audit/log';
+import type { AppContext } from '../../core/context';
+import { forbidden } from '../../core/problem';
+import { type Actor, writeAudit } from '../audit/service';
 
 export const WORKLISTS = ['due_this_week', 'overdue', 'not_seen_this_quarter', 'uncontrolled', 'referral_pending'] as const;
 export type Worklist = (typeof WORKLISTS)[number];

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireRole } from '../../server/auth';
-import type { AppContext } from '../../server/context';
-import { forbidden, problemSchema } from '../../server/problem';
+import { requireRole } from '../../core/http';
+import type { AppContext } from '../../core/context';
+import { forbidden, problemSchema } from '../../core/problem';
 import { getPerson, searchPeople } from './service';
 
 const STAFF = ['family_doctor', 'pharmacist', 'insurance_reviewer', 'analyst', 'institution_admin', 'system_admin'] as const;

@@ -2,11 +2,11 @@
 // unless the role needs them, and every person shown written to the audit log.
 import { ageOn, shanghaiDate } from '../../engine/calendar';
 import { maskResidentId } from '../../engine/identity/residentId';
-import type { Actor } from '../audit/log';
-import { writeAudit } from '../audit/log';
-import { seesFullIdNumber, type AuthUser } from '../auth/user';
-import type { AppContext } from '../../server/context';
-import { forbidden, notFound } from '../../server/problem';
+import type { Actor } from '../audit/service';
+import { writeAudit } from '../audit/service';
+import { seesFullIdNumber, type AuthUser } from '../../core/user';
+import type { AppContext } from '../../core/context';
+import { forbidden, notFound } from '../../core/problem';
 import * as q from './queries';
 
 type PersonRow = NonNullable<Awaited<ReturnType<typeof q.findPerson>>>;

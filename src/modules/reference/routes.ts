@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireUser } from '../../server/auth';
-import type { AppContext } from '../../server/context';
-import { problemSchema } from '../../server/problem';
+import { requireUser } from '../../core/http';
+import type { AppContext } from '../../core/context';
+import { problemSchema } from '../../core/problem';
 
 export function referenceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {

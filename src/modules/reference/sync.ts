@@ -3,7 +3,7 @@
 // rows that records refer to are never deleted here.
 import { sql } from 'kysely';
 import type { Database } from '../../db/connect';
-import { loadDiseases, loadDrugs, loadRegions, loadServicePackages } from './catalogue';
+import { loadDiseases, loadDrugs, loadRegions, loadServicePackages } from './service';
 
 export async function syncReferenceData(db: Database): Promise<void> {
   const regions = loadRegions();

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireRole } from '../../server/auth';
-import type { AppContext } from '../../server/context';
-import { problemSchema } from '../../server/problem';
+import { requireRole } from '../../core/http';
+import type { AppContext } from '../../core/context';
+import { problemSchema } from '../../core/problem';
 import { approveFiling, approveMany, fileRegistration, getFiling, listFilings, resubmitFiling, returnFiling, withdrawFiling } from './service';
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };

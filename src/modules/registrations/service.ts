@@ -4,17 +4,17 @@
 import { addDays, daysBetween, shanghaiDate } from '../../engine/calendar';
 import type { Database } from '../../db/connect';
 import type { FilingKind, FilingStatus, InsuranceType, RevocationReason } from '../../db/schema';
-import type { AppContext } from '../../server/context';
-import { AppError, badRequest, conflict, forbidden, notFound } from '../../server/problem';
-import { type Actor, writeAudit } from '../audit/log';
-import type { AuthUser } from '../auth/user';
+import type { AppContext } from '../../core/context';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../core/problem';
+import { type Actor, writeAudit } from '../audit/service';
+import type { AuthUser } from '../../core/user';
 import { contractInForce } from '../../engine/eligibility';
 import * as people from '../people/queries';
 import { scopeOf } from '../people/service';
 import { applyApproval } from './apply';
 import * as q from './queries';
 import { checkFiling, type FilingContent } from './validate';
-import type { BenefitRules } from '../settlement/policyBook';
+import type { BenefitRules } from '../../core/policyBook';
 import { filingView, presentPerson } from './view';
 
 export interface FileInput extends FilingContent {

@@ -3,8 +3,8 @@
 import { basisProblems, type DiagnosisBasis } from '../../engine/registration/diagnosisBasis';
 import type { Database } from '../../db/connect';
 import type { ChangeReason, FilingKind } from '../../db/schema';
-import { badRequest, conflict, type FieldProblem } from '../../server/problem';
-import type { BenefitRules } from '../settlement/policyBook';
+import { badRequest, conflict, type FieldProblem } from '../../core/problem';
+import type { BenefitRules } from '../../core/policyBook';
 import * as q from './queries';
 
 export interface FilingDiseaseInput {

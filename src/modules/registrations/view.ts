@@ -6,7 +6,7 @@ import { maskResidentId } from '../../engine/identity/residentId';
 import type { DiagnosisBasis } from '../../engine/registration/diagnosisBasis';
 import { formatTenths } from '../../engine/followup/readings';
 import type { Database } from '../../db/connect';
-import { seesFullIdNumber, type AuthUser } from '../auth/user';
+import { seesFullIdNumber, type AuthUser } from '../../core/user';
 import * as q from './queries';
 
 interface PersonColumns {

@@ -10,7 +10,7 @@ import { settleClaims, type PersonClaim } from '../../engine/settlement/batch';
 import { SCOPES } from '../../engine/settlement/claim';
 import { CsvWriter } from './batch-csv';
 import { runSettleBatch, type BatchResult } from './batch';
-import { readPolicy } from './policies';
+import { readPolicy } from '../../core/policyFiles';
 
 const dir = mkdtempSync(join(tmpdir(), 'manbing-batch-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -8,7 +8,7 @@ import { settleColumns } from '../../engine/settlement/batch';
 import { compilePolicy } from '../../engine/settlement/compile';
 import { OUT_WIDTH } from '../../engine/settlement/kernel';
 import { CsvWriter, dateAt, readClaimsCsv, type RowError } from './batch-csv';
-import { readPolicy } from './policies';
+import { readPolicy } from '../../core/policyFiles';
 
 export { INPUT_COLUMNS, type RowError } from './batch-csv';
 export const OUTPUT_COLUMNS = ['claim_id', 'benefit', 'fund_pay', 'deductible', 'copay', 'over_limit', 'fund_remaining', 'reason', 'critical_illness'] as const;

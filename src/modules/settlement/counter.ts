@@ -5,13 +5,13 @@ import { addDays, shanghaiDate } from '../../engine/calendar';
 import { sql } from 'kysely';
 import { priceAt, type Claim, type PersonYearState } from '../../engine/settlement';
 import type { InstitutionLevel } from '../../db/schema';
-import type { AppContext } from '../../server/context';
-import { badRequest, conflict, forbidden, notFound } from '../../server/problem';
-import type { AuthUser } from '../auth/user';
+import type { AppContext } from '../../core/context';
+import { badRequest, conflict, forbidden, notFound } from '../../core/problem';
+import type { AuthUser } from '../../core/user';
 import { type EligibilityFacts, eligibilityFactColumns, eligibilityFrom } from '../eligibility/service';
 import { personInScope } from '../people/queries';
 import { scopeOf } from '../people/service';
-import { type Drug, loadDrugs } from '../reference/catalogue';
+import { type Drug, loadDrugs } from '../reference/service';
 
 let drugs: Map<string, Drug> | undefined;
 const drugCatalogue = () => (drugs ??= new Map(loadDrugs().map((d) => [d.code, d])));

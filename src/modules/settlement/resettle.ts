@@ -7,8 +7,8 @@ import { sql } from 'kysely';
 import type { AdjustedLine } from '../../db/schema';
 import type { Database } from '../../db/connect';
 import { settle, type Claim, type PersonYearState, type Settlement } from '../../engine/settlement';
-import { conflict } from '../../server/problem';
-import type { PolicyBook } from './policyBook';
+import { conflict } from '../../core/problem';
+import type { PolicyBook } from '../../core/policyBook';
 
 /** A settled claim of the year as it now stands: the engine's input rebuilt from its lines, and its current split. */
 export interface StoredClaim {

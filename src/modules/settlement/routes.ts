@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { shanghaiDate } from '../../engine/calendar';
-import { requireRole } from '../../server/auth';
-import type { AppContext } from '../../server/context';
-import { forbidden, notFound, problemSchema } from '../../server/problem';
+import { requireRole } from '../../core/http';
+import type { AppContext } from '../../core/context';
+import { forbidden, notFound, problemSchema } from '../../core/problem';
 import * as people from '../people/queries';
 import { scopeOf } from '../people/service';
 import { SETTLING_ROLES } from './counter';

@@ -5,7 +5,7 @@ import type { Claim } from '../../engine/settlement';
 import { compilePolicy } from '../../engine/settlement';
 import { YearSimulation } from '../../engine/settlement/simulate';
 import type { Database } from '../../db/connect';
-import { readPolicy } from './policies';
+import { readPolicy } from '../../core/policyFiles';
 
 const PAGE = 20_000;
 

@@ -1,7 +1,7 @@
 // The audit log answers "who read or changed this person's record, when, from where".
 // Writes go through the caller's transaction so a change and its audit row land together.
 import type { Database } from '../../db/connect';
-import type { AuthUser } from '../auth/user';
+import type { AuthUser } from '../../core/user';
 
 export interface Actor {
   user: AuthUser;

@@ -3,13 +3,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadPolicy, PolicyError, type PolicyIssue } from '../../engine/policy/load';
-import type { Policy } from '../../engine/policy/schema';
+import { loadPolicy, PolicyError, type PolicyIssue } from '../engine/policy/load';
+import type { Policy } from '../engine/policy/schema';
 
 const POLICY_FILE = /\.(ya?ml|json)$/i;
 
 export function policiesDir(): string {
-  return process.env.MANBING_POLICIES_DIR ?? fileURLToPath(new URL('../../../policies', import.meta.url));
+  return process.env.MANBING_POLICIES_DIR ?? fileURLToPath(new URL('../../policies', import.meta.url));
 }
 
 export type PolicyListing = { id: string; file: string; policy: Policy } | { id: string; file: string; issues: PolicyIssue[] };

@@ -9,7 +9,7 @@ import {
   loadRegions,
   regionsFileSchema,
   validateCatalogue,
-} from './catalogue';
+} from './service';
 
 describe('regions.json', () => {
   const regions = loadRegions();

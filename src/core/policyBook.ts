@@ -1,9 +1,9 @@
 // The policies in force, loaded and compiled once at start-up: which one settles a claim is decided
 // by the person's region (the longest matching region code; "00" is the national fallback) and
 // the service date (the policy's effective period).
-import type { InstitutionLevel, InsuranceType, Policy } from '../../engine/policy/schema';
-import { compilePolicy, type CompiledPolicy } from '../../engine/settlement';
-import { listPolicies } from './policies';
+import type { InstitutionLevel, InsuranceType, Policy } from '../engine/policy/schema';
+import { compilePolicy, type CompiledPolicy } from '../engine/settlement';
+import { listPolicies } from './policyFiles';
 
 export interface BookEntry {
   id: string;

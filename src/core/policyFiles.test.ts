@@ -4,10 +4,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { Cite } from '../../engine/policy/schema';
-import { listPolicies } from './policies';
+import type { Cite } from '../engine/policy/schema';
+import { listPolicies } from './policyFiles';
 
-const seedsDir = fileURLToPath(new URL('../../../../shared/seeds', import.meta.url));
+const seedsDir = fileURLToPath(new URL('../../../shared/seeds', import.meta.url));
 const seedText = (seed: string) => {
   const file = readdirSync(seedsDir).find((f) => f.startsWith(`${seed}_`));
   if (!file) throw new Error(`no seed ${seed} in ${seedsDir}`);

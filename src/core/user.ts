@@ -1,5 +1,5 @@
 // The signed-in user as every service sees it: role plus the scope it may act in.
-import type { Role } from '../../db/schema';
+import type { Role } from '../db/schema';
 
 export type ScopeKind = 'team' | 'institution' | 'county' | 'city' | 'person' | 'all';
 

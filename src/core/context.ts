@@ -2,7 +2,7 @@
 // the app factory, never imported as a global, so tests can give each app its own.
 import type { Config } from '../config';
 import type { Database } from '../db/connect';
-import type { PolicyBook } from '../modules/settlement/policyBook';
+import type { PolicyBook } from './policyBook';
 
 export interface AppContext {
   db: Database;
