@@ -29,7 +29,7 @@ if (people.length < CLIENTS) throw new Error(`only ${people.length} eligible peo
 
 // BENCH_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the server's node, to profile it
 const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-const server = spawn(process.execPath, [...nodeFlags, 'bin/manbing.js', 'start', '--no-demo'], { env: { ...process.env, PORT: String(PORT), LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
+const server = spawn(process.execPath, [...nodeFlags, 'bin/manbing.js', 'start', '--no-demo'], { env: { ...process.env, PORT: String(PORT), LOG_LEVEL: 'warn', MANBING_REMINDERS: 'off' }, stdio: ['ignore', 'ignore', 'inherit'] });
 for (let i = 0; ; i++) {
   try {
     if ((await fetch(`${base}/health`)).ok) break;

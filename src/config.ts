@@ -8,7 +8,24 @@ const schema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
-  COOKIE_SECURE: z.stringbool().default(false),
+  /** Unset: secure cookies when the request came over HTTPS (X-Forwarded-Proto counts only from a trusted proxy). */
+  COOKIE_SECURE: z.stringbool().optional(),
+  /** Whom to believe X-Forwarded-For/-Proto from: false (default), true (any peer), or the proxies' addresses/CIDRs. */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('false')
+    .transform((v): boolean | string => (/^(true|on|yes)$/i.test(v) ? true : /^(false|off|no|0|)$/i.test(v) ? false : v))
+    .refine(
+      (v) => typeof v !== 'string' || (/^[\w.:/, ]+$/.test(v) && !/^\d+$/.test(v)),
+      'expected true, false, or the proxies\' addresses/CIDRs (or loopback, uniquelocal) separated by commas',
+    ),
+  /** Sign-in attempts per minute from one address (0: no limit). */
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
+  /** Requests per minute from one address without a session to /api/… and /health (0: no limit); signed-in callers are not limited. */
+  RATE_LIMIT: z.coerce.number().int().min(0).default(1200),
+  /** The daily follow-up reminder job in `manbing start` (on by default; tests and benchmarks never start it). */
+  MANBING_REMINDERS: z.stringbool().default(true),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -23,3 +23,8 @@ export function requireRole(request: FastifyRequest, roles: readonly Role[]): Au
   if (!roles.includes(user.role)) throw forbidden(`This needs one of the roles: ${roles.join(', ')}`);
   return user;
 }
+
+/** The signed-in user and their address, as every use case takes them (routes parse and call). */
+export function actorOf(request: FastifyRequest): { user: AuthUser; ip: string | null } {
+  return { user: requireUser(request), ip: request.ip };
+}

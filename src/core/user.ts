@@ -21,9 +21,10 @@ export interface AuthUser {
   personId: string | null;
 }
 
-/** Roles whose work needs the full resident ID number (identity checks at review and at the counter). */
-const SEES_FULL_ID: ReadonlySet<Role> = new Set(['insurance_reviewer', 'pharmacist', 'system_admin']);
-
+/**
+ * Lists, cards and filings show the full resident ID number only on the patient's own record; anyone
+ * else whose work needs it reveals it deliberately (GET /api/people/:id/id-number, audited).
+ */
 export function seesFullIdNumber(user: AuthUser, personId: string): boolean {
-  return SEES_FULL_ID.has(user.role) || user.personId === personId;
+  return user.personId === personId;
 }

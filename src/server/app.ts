@@ -1,8 +1,12 @@
 // The HTTP assembly: one Fastify app serving the API (documented at /openapi.json and /docs)
 // and the built web app, with errors as problem+json and logs that never hold an ID number.
+// Hardening lives here, once for every route: security headers, rate limits, the proxy setting,
+// control characters refused before any schema runs, and the reminder job started visibly.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -10,38 +14,90 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { maskResidentIdsIn } from '../engine/identity/residentId';
 import { authRoutes } from '../modules/auth/routes';
 import { peopleRoutes } from '../modules/people/routes';
 import { contractRoutes } from '../modules/contracts/routes';
 import { eligibilityRoutes } from '../modules/eligibility/routes';
 import { followupRoutes } from '../modules/followups/routes';
+import { startReminderScheduler } from '../modules/followups/reminders';
 import { referenceRoutes } from '../modules/reference/routes';
 import { registrationRoutes } from '../modules/registrations/routes';
 import { settlementRoutes } from '../modules/settlement/routes';
 import { registerSessionResolver } from './auth';
 import type { AppContext } from '../core/context';
-import { problemSchema } from '../core/problem';
+import { AppError, problemSchema } from '../core/problem';
 import { errorHandler, sendProblem } from './errors';
+import { refuseControlCharacters } from './controlCharacters';
+import { maskForLog } from './logMask';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
-export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+/** pino options for the server's log; `stream` (tests) receives the lines instead of stdout. */
+export function loggerOptions(level: string, stream?: { write(line: string): void }): FastifyServerOptions['logger'] {
   return {
     level,
+    ...(stream ? { stream } : {}),
     redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
     serializers: {
-      // URLs carry search texts, which may be ID numbers
-      req: (req) => ({ method: req.method, url: maskResidentIdsIn(req.url), ip: req.ip }),
+      // URLs carry search texts, which may be ID or phone numbers: decoded, then masked
+      req: (req) => ({ method: req.method, url: maskForLog(req.url), ip: req.ip }),
+      // errors may quote values (a database error its parameters): masked, parameters left out
+      err: (err: Error) => {
+        const { code, detail } = err as Error & { code?: unknown; detail?: unknown };
+        return {
+          type: err.constructor?.name ?? 'Error',
+          message: maskForLog(String(err.message)),
+          stack: maskForLog(err.stack ?? ''),
+          ...(typeof code === 'string' ? { code } : {}),
+          ...(typeof detail === 'string' ? { detail: maskForLog(detail) } : {}),
+        };
+      },
     },
   };
 }
 
-export async function buildApp(ctx: AppContext, options: { logger?: FastifyServerOptions['logger'] } = {}) {
-  const app = Fastify({ logger: options.logger ?? false, trustProxy: true }).withTypeProvider<ZodTypeProvider>();
+// The web app's scripts and styles are files of its own origin; Ant Design writes <style> elements at
+// run time, so styles may be inline. Nothing is framed, posted or loaded from elsewhere.
+const CSP_DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  baseUri: ["'self'"],
+  scriptSrc: ["'self'"],
+  scriptSrcAttr: ["'none'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+  formAction: ["'self'"],
+};
+/** /docs (Swagger UI) under its own policy: the same, with inline styles for its widgets. */
+const DOCS_CSP =
+  "default-src 'self'; base-uri 'self'; script-src 'self'; script-src-attr 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'self'; form-action 'self'";
+
+export interface BuildOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Start the daily follow-up reminder job once the server listens (`manbing start` with MANBING_REMINDERS on; never in tests unless asked). */
+  reminders?: boolean;
+}
+
+export async function buildApp(ctx: AppContext, options: BuildOptions = {}) {
+  // X-Forwarded-For / -Proto are believed only from the proxies TRUST_PROXY names (by default from no one)
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: ctx.config.TRUST_PROXY,
+    // the router's own refusals (a malformed URL, a path param too long) are problem+json too
+    frameworkErrors: (error, _request, reply) => sendProblem(reply, error.statusCode && error.statusCode < 500 ? error.statusCode : 400, error.statusCode === 414 ? 'URI Too Long' : 'Bad Request', error.message, [{ field: 'params', rule: error.code ?? 'invalid', message: error.message }]),
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  app.addHook('preValidation', refuseControlCharacters);
+
+  await app.register(fastifyHelmet, {
+    global: true,
+    contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
+  });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -53,9 +109,20 @@ export async function buildApp(ctx: AppContext, options: { logger?: FastifyServe
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP, uiConfig: { validatorUrl: null } });
   await app.register(fastifyCookie);
   registerSessionResolver(app, ctx);
+  // per address: callers without a session on the routes that reach the database (RATE_LIMIT a minute;
+  // the web app's files and /docs are not counted), sign-ins on their own route (LOGIN_RATE_LIMIT);
+  // signed-in work is never slowed. Registered after the session resolver, so its hook sees request.user.
+  await app.register(fastifyRateLimit, {
+    global: ctx.config.RATE_LIMIT > 0,
+    max: ctx.config.RATE_LIMIT,
+    timeWindow: 60_000,
+    allowList: (request) => request.user !== null || !(request.url.startsWith('/api/') || request.url.startsWith('/health')),
+    errorResponseBuilder: (_request, context) =>
+      new AppError(context.statusCode, 'Too Many Requests', `Too many requests from this address; try again in ${context.after}`),
+  });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/health', {
@@ -80,6 +147,14 @@ export async function buildApp(ctx: AppContext, options: { logger?: FastifyServe
   await app.register(followupRoutes(ctx));
 
   await serveWebApp(app);
+
+  if (options.reminders) {
+    let scheduler: ReturnType<typeof startReminderScheduler> | null = null;
+    app.addHook('onListen', async () => {
+      scheduler = startReminderScheduler(ctx, { onError: (e) => app.log.error({ err: e }, 'reminder job failed') });
+    });
+    app.addHook('onClose', async () => scheduler?.stop());
+  }
   return app;
 }
 

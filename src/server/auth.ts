@@ -1,14 +1,24 @@
-// Resolves the session cookie into request.user before any handler runs; handlers then ask
-// requireUser (core/http.ts), so an unauthenticated call is a 401.
+// Resolves the session cookie into request.user before anything else runs. Every /api/ route but
+// signing in needs a session: without one the answer is 401 before the request is even validated,
+// so nobody without a session learns what a route would have accepted.
 import type { FastifyInstance } from 'fastify';
 import { userForToken } from '../modules/auth/service';
 import { SESSION_COOKIE } from '../core/http';
 import type { AppContext } from '../core/context';
+import { unauthorized } from '../core/problem';
+
+const OPEN_ROUTES = new Set(['/api/auth/login']);
 
 export function registerSessionResolver(app: FastifyInstance, ctx: AppContext) {
   app.decorateRequest('user', null);
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token && request.url.startsWith('/api/')) request.user = await userForToken(ctx, token);
+  });
+  // after the rate limiter (onRequest) and the control-character check (registered earlier), before
+  // the schema: a route that exists answers 401 to anyone without a session
+  app.addHook('preValidation', async (request) => {
+    const route = request.routeOptions.url;
+    if (route?.startsWith('/api/') && !OPEN_ROUTES.has(route) && !request.user) throw unauthorized();
   });
 }

@@ -24,7 +24,7 @@ async function setToday(date: string) {
 async function doctorTown() {
   return (await call(doctor, 'GET', '/api/teams/mine')).json().region.code as string;
 }
-const consent = (name: string) => ({ signer: 'self', signerName: name, signedAt: '2026-06-15T09:00:00+08:00' });
+const consent = (name: string, signedAt = '2026-06-15T09:00:00+08:00') => ({ signer: 'self', signerName: name, signedAt });
 const eligibility = async (personId: string, date: string) =>
   (await call(doctor, 'GET', `/api/people/${personId}/eligibility?date=${date}`)).json() as { benefits: Array<{ disease: string; applies: boolean; reason: string }>; contract: unknown; prescription: unknown[] };
 const benefit = async (personId: string, date: string, disease = 'hypertension') => (await eligibility(personId, date)).benefits.find((b) => b.disease === disease)!;
@@ -104,7 +104,9 @@ describe('contract and registration chain', () => {
     const queue = (await call(reviewer, 'GET', `/api/filings?q=${encodeURIComponent(person.name)}`)).json();
     const row = queue.items.find((f: { id: string }) => f.id === filingId);
     expect(row).toMatchObject({ status: 'submitted', ageDays: 3, kind: 'initial' });
-    expect(row.person.idNumber).toMatch(/^\d{17}[\dX]$/); // the reviewer verifies identity
+    // the queue shows the number masked; the reviewer verifying identity reveals it, audited
+    expect(row.person.idNumber).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
+    expect((await call(reviewer, 'GET', `/api/people/${row.person.id}/id-number`)).json().idNumber).toMatch(/^\d{17}[\dX]$/);
     const res = await call(reviewer, 'POST', `/api/filings/${filingId}/return`, { reason: '请补充用药剂量说明' });
     expect(res.statusCode).toBe(200);
     expect(res.json().status).toBe('returned');
@@ -173,13 +175,13 @@ describe('contract and registration chain', () => {
 
   it('renews only inside the last 30 days and terminates with a reason; history complete', async () => {
     await setToday('2027-05-01');
-    const early = await call(doctor, 'POST', `/api/contracts/${contractId}/renew`, { consent: consent(person.name) });
+    const early = await call(doctor, 'POST', `/api/contracts/${contractId}/renew`, { consent: consent(person.name, '2027-05-01T09:00:00+08:00') });
     expect(early.statusCode).toBe(409);
     expect(early.json().errors[0].rule).toBe('renewal_window');
     await setToday('2027-05-20');
     const expiring = (await call(doctor, 'GET', '/api/team/patients?list=expiring&limit=200')).json();
     expect(expiring.items.some((i: { person: { id: string } }) => i.person.id === person.id)).toBe(true);
-    const renewed = await call(doctor, 'POST', `/api/contracts/${contractId}/renew`, { consent: consent(person.name) });
+    const renewed = await call(doctor, 'POST', `/api/contracts/${contractId}/renew`, { consent: consent(person.name, '2027-05-20T09:00:00+08:00') });
     expect(renewed.statusCode, renewed.body).toBe(201);
     expect(renewed.json()).toMatchObject({ startDate: '2027-06-15', endDate: '2028-06-14', previousContractId: contractId });
     const terminated = await call(doctor, 'POST', `/api/contracts/${renewed.json().id}/terminate`, { reason: '迁出本辖区', terminatedOn: '2027-07-01' });
@@ -268,5 +270,130 @@ describe('one-stop identification', () => {
     const res = await filing({ daysSupply: 84 });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ status: 'submitted', confirmation: null });
+  });
+});
+
+// Issue 11: a scanned consent form of up to 5 MB goes through (base64 in JSON, the route's own body
+// limit), a larger one is 413, one that is not a PDF, JPEG or PNG by content (or whose name says
+// otherwise) is 415; a patient downloads the form of their own contract and nobody else's.
+describe('consent form upload and download', () => {
+  const MiB = 1024 * 1024;
+  const pdf = (bytes: number) => Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(bytes - 15, 0x20), Buffer.from('\n%%EOF')]);
+  const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63fcff9f0100050001ff5d9bb1b70000000049454e44ae426082', 'hex');
+  const jpeg = Buffer.concat([Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex'), Buffer.alloc(64), Buffer.from('ffd9', 'hex')]);
+  const sign = async (form: { name: string; content: Buffer }) => {
+    const person = await newResident(t.database.db, { regionCode: await doctorTown(), diseases: ['hypertension'], name: '扫描件' });
+    return call(doctor, 'POST', '/api/contracts', { personId: person.id, packages: ['basic'], consent: { ...consent(person.name), form: { name: form.name, contentBase64: form.content.toString('base64') } } });
+  };
+  let signedWithForm: { id: string; personId: string };
+  let formBytes: Buffer;
+
+  it('accepts a 5 MB PDF (over the 1 MiB default body limit) and gives it back to staff', async () => {
+    await setToday('2026-06-15');
+    formBytes = pdf(5 * MiB);
+    const res = await sign({ name: '签约协议.pdf', content: formBytes });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(201);
+    signedWithForm = res.json();
+    expect(res.json().consent.formName).toBe('签约协议.pdf');
+    const file = await call(doctor, 'GET', `/api/contracts/${signedWithForm.id}/consent-form`);
+    expect(file.statusCode).toBe(200);
+    expect(file.rawPayload.equals(formBytes)).toBe(true);
+    expect((await sign({ name: 'scan.JPG', content: jpeg })).statusCode).toBe(201);
+    expect((await sign({ name: 'scan.png', content: png })).statusCode).toBe(201);
+  });
+
+  it('refuses a larger file with 413 Payload Too Large, at the field or at the route’s body limit', async () => {
+    const justOver = await sign({ name: 'big.pdf', content: pdf(5 * MiB + 1) });
+    expect(justOver.statusCode).toBe(413);
+    expect(justOver.headers['content-type']).toContain('application/problem+json');
+    expect(justOver.json()).toMatchObject({ status: 413, title: 'Payload Too Large', errors: [{ field: 'body.consent.form.contentBase64', rule: 'max_size' }] });
+    const far = await sign({ name: 'bigger.pdf', content: pdf(6 * MiB) });
+    expect(far.statusCode).toBe(413);
+    expect(far.headers['content-type']).toContain('application/problem+json');
+    expect(far.json()).toMatchObject({ status: 413, title: 'Payload Too Large' });
+  });
+
+  it('checks the type by content: 415 Unsupported Media Type naming the field', async () => {
+    const renamed = await sign({ name: 'scan.pdf', content: png });
+    expect(renamed.statusCode).toBe(415);
+    expect(renamed.headers['content-type']).toContain('application/problem+json');
+    expect(renamed.json()).toMatchObject({ status: 415, title: 'Unsupported Media Type', errors: [{ field: 'body.consent.form.name', rule: 'media_type_matches_name' }] });
+    const text = await sign({ name: 'consent.pdf', content: Buffer.from('I agree to the family-doctor contract.\n') });
+    expect(text.statusCode).toBe(415);
+    expect(text.json()).toMatchObject({ title: 'Unsupported Media Type', errors: [{ field: 'body.consent.form.contentBase64', rule: 'media_type' }] });
+    const gif = await sign({ name: 'scan.gif', content: Buffer.from('474946383961010001000000002c00000000010001000002024401003b', 'hex') });
+    expect(gif.json()).toMatchObject({ status: 415, errors: [{ field: 'body.consent.form.contentBase64', rule: 'media_type' }] });
+  });
+
+  it('lets a patient download the form of their own contract, and nobody else’s', async () => {
+    const patient = await t.login('patient');
+    const own = (await call(patient, 'GET', '/api/people/me/contracts')).json()[0] as { id: string; personId: string };
+    const url = (id: string) => `/api/people/me/contracts/${id}/consent-form`;
+    expect((await call(patient, 'GET', url(own.id))).statusCode).toBe(404); // no form attached yet
+    await t.database.db.updateTable('contract').set({ consent_form: png, consent_form_name: '协议.png' }).where('id', '=', own.id).execute();
+    const mine = await call(patient, 'GET', url(own.id));
+    expect(mine.statusCode).toBe(200);
+    expect(mine.rawPayload.equals(png)).toBe(true);
+    expect(mine.headers['content-disposition']).toContain(encodeURIComponent('协议.png'));
+    // another person's contract: not through the patient's route, nor the staff one
+    expect(signedWithForm.personId).not.toBe(own.personId);
+    expect((await call(patient, 'GET', url(signedWithForm.id))).statusCode).toBe(403);
+    expect((await call(patient, 'GET', `/api/contracts/${signedWithForm.id}/consent-form`)).statusCode).toBe(403);
+    expect((await call(patient, 'GET', url('00000000-0000-4000-8000-000000000000'))).statusCode).toBe(403); // refused alike: nobody learns which contracts exist
+    // the patient route is the patient's only
+    expect((await call(doctor, 'GET', url(own.id))).statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'GET', url: url(own.id) })).statusCode).toBe(401);
+  });
+});
+
+// Issue 11: implausible contracts are refused — each a 400 naming the field and the rule — in sign and renew.
+describe('plausible contract dates, consent and packages', () => {
+  const rules = (res: { json(): { errors?: Array<{ field: string; rule: string }> } }) => (res.json().errors ?? []).map((e) => `${e.field}:${e.rule}`);
+  const resident = async () => newResident(t.database.db, { regionCode: await doctorTown(), diseases: ['hypertension'], name: '日期测试' });
+  const sign = async (body: object, consentAt?: string) => {
+    const person = await resident();
+    return call(doctor, 'POST', '/api/contracts', { personId: person.id, packages: ['basic'], consent: consent(person.name, consentAt), ...body });
+  };
+
+  it('refuses an end in 9999, a start in 2099, consent signed in 1900 or tomorrow, and a package three times', async () => {
+    await setToday('2026-06-15');
+    const farEnd = await sign({ endDate: '9999-12-31' });
+    expect(farEnd.statusCode).toBe(400);
+    expect(rules(farEnd)).toEqual(['body.endDate:at_most_three_years']);
+    const farStart = await sign({ startDate: '2099-01-01' });
+    expect(rules(farStart)).toEqual(['body.startDate:within_a_year']);
+    expect(rules(await sign({}, '1900-01-01T09:00:00+08:00'))).toEqual(['body.consent.signedAt:consent_recent']);
+    expect(rules(await sign({}, '2026-06-16T09:00:00+08:00'))).toEqual(['body.consent.signedAt:not_in_future']);
+    expect(rules(await sign({ packages: ['basic', 'hypertension', 'hypertension', 'hypertension'] }))).toEqual(['body.packages:unique']);
+    expect(rules(await sign({ startDate: '2026-06-15', endDate: '2026-06-15' }))).toEqual(['body.endDate:after_start']);
+    // every broken rule at once
+    const all = await sign({ startDate: '2099-01-01', endDate: '9999-12-31', packages: ['basic', 'basic'] }, '1900-01-01T00:00:00+08:00');
+    expect(all.statusCode).toBe(400);
+    expect(rules(all).sort()).toEqual(['body.consent.signedAt:consent_recent', 'body.endDate:at_most_three_years', 'body.packages:unique', 'body.startDate:within_a_year']);
+  });
+
+  it('accepts the edges: a start a year ahead, a 3-year term, consent 30 days before the start', async () => {
+    const ahead = await sign({ startDate: '2027-06-15', endDate: '2030-06-14' });
+    expect(ahead.statusCode, ahead.body).toBe(201);
+    expect(rules(await sign({ startDate: '2027-06-16' }))).toEqual(['body.startDate:within_a_year']);
+    expect(rules(await sign({ startDate: '2026-07-01', endDate: '2029-07-01' }))).toEqual(['body.endDate:at_most_three_years']);
+    // backdated 30 days, consent given 30 days before that start; one day earlier is too early
+    expect((await sign({ startDate: '2026-05-16' }, '2026-04-16T09:00:00+08:00')).statusCode).toBe(201);
+    expect(rules(await sign({ startDate: '2026-05-16' }, '2026-04-15T09:00:00+08:00'))).toEqual(['body.consent.signedAt:consent_recent']);
+    // a start 31 days back is still refused as before
+    expect(rules(await sign({ startDate: '2026-05-15' }))).toEqual(['body.startDate:not_backdated']);
+  });
+
+  it('applies the consent and package rules to renewals too', async () => {
+    const signed = await sign({ startDate: '2026-05-16', endDate: '2026-07-10' });
+    expect(signed.statusCode, signed.body).toBe(201);
+    const name = signed.json().consent.signerName as string;
+    const renew = (body: object) => call(doctor, 'POST', `/api/contracts/${signed.json().id}/renew`, body);
+    expect(rules(await renew({ consent: consent(name, '1900-01-01T09:00:00+08:00') }))).toEqual(['body.consent.signedAt:consent_recent']);
+    expect(rules(await renew({ consent: consent(name, '2027-01-01T09:00:00+08:00') }))).toEqual(['body.consent.signedAt:not_in_future']);
+    expect(rules(await renew({ packages: ['basic', 'basic', 'basic'], consent: consent(name) }))).toEqual(['body.packages:unique']);
+    const renewed = await renew({ consent: consent(name) });
+    expect(renewed.statusCode, renewed.body).toBe(201);
+    expect(renewed.json()).toMatchObject({ startDate: '2026-07-11', endDate: '2027-07-10' });
   });
 });

@@ -50,15 +50,31 @@ describe('person search', () => {
     expect(byName.items.every((i: { name: string }) => i.name.startsWith(p.name.slice(0, 1)))).toBe(true);
   });
 
-  it('masks ID numbers for doctors and analysts, shows them to reviewers', async () => {
+  it('masks ID numbers for every role in lists; the full number is a reveal, audited; the analyst searches nobody', async () => {
     const p = await personOutsideDoctorTown();
-    const masked = (await search(analyst, { q: p.id_number })).json().items[0];
-    expect(masked.idNumber).toBe(`${p.id_number.slice(0, 6)}********${p.id_number.slice(14)}`);
-    expect(masked.phone === null || /^\d{3}\*{4}\d{4}$/.test(masked.phone)).toBe(true);
-    const full = (await search(reviewer, { q: p.id_number })).json().items[0];
-    expect(full.idNumber).toBe(p.id_number);
+    const listed = (await search(reviewer, { q: p.id_number })).json().items[0];
+    expect(listed.idNumber).toBe(`${p.id_number.slice(0, 6)}********${p.id_number.slice(14)}`);
     const own = (await search(doctor, { limit: '1' })).json().items[0];
     expect(own.idNumber).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
+    const reveal = await t.app.inject({ url: `/api/people/${p.id}/id-number`, headers: { cookie: reviewer } });
+    expect(reveal.json()).toEqual({ idNumber: p.id_number });
+    const audited = await t.database.db.selectFrom('audit_log').select(['username', 'entity']).where('person_id', '=', p.id).where('entity', '=', 'person.id_number').execute();
+    expect(audited).toEqual([{ username: 'reviewer', entity: 'person.id_number' }]);
+    expect((await t.app.inject({ url: `/api/people/${p.id}/id-number`, headers: { cookie: doctor } })).statusCode).toBe(403);
+    expect((await search(analyst, { q: p.id_number })).statusCode).toBe(403);
+  });
+
+  it('keeps a pharmacist to the person at the counter: a full ID number, or a name and the last digits', async () => {
+    const pharmacist = await t.login('pharmacist');
+    const browse = await search(pharmacist, {});
+    expect(browse.statusCode).toBe(400);
+    expect(browse.json().errors[0]).toMatchObject({ field: 'query.q', rule: 'counter_search_terms' });
+    expect((await search(pharmacist, { q: '张' })).statusCode).toBe(400);
+    const p = await t.database.db.selectFrom('person').select(['id', 'name', 'id_number']).where('region_code', 'like', '330402%').orderBy('id').limit(1).executeTakeFirstOrThrow();
+    const byId = (await search(pharmacist, { q: p.id_number })).json().items;
+    expect(byId.map((i: { id: string }) => i.id)).toEqual([p.id]);
+    const byNameAndDigits = (await search(pharmacist, { q: `${p.name} ${p.id_number.slice(-4)}` })).json().items;
+    expect(byNameAndDigits.map((i: { id: string }) => i.id)).toContain(p.id);
   });
 
   it('writes every person shown to the audit log with who and from where', async () => {
@@ -88,9 +104,10 @@ describe('person search', () => {
   it('validates the query and names the field', async () => {
     const res = await search(reviewer, { limit: '1000' });
     expect(res.statusCode).toBe(400);
-    expect(res.json().errors[0]).toMatchObject({ field: 'querystring.limit', rule: 'too_big' });
+    expect(res.json().errors[0]).toMatchObject({ field: 'query.limit', rule: 'too_big' });
     expect((await t.app.inject({ url: '/api/people/not-a-uuid', headers: { cookie: reviewer } })).json().errors[0].field).toBe('params.id');
-    expect((await t.app.inject({ url: '/api/people/00000000-0000-4000-8000-000000000000', headers: { cookie: reviewer } })).statusCode).toBe(404);
+    // a person who does not exist is answered like one outside the scope: nobody learns who exists
+    expect((await t.app.inject({ url: '/api/people/00000000-0000-4000-8000-000000000000', headers: { cookie: reviewer } })).statusCode).toBe(403);
   });
 });
 

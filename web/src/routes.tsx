@@ -41,14 +41,8 @@ const MyContractPage = lazy(() => import('./pages/MyContractPage.tsx'));
 const FollowUpsPage = lazy(() => import('./pages/FollowUpsPage.tsx'));
 const CounterPage = lazy(() => import('./pages/CounterPage.tsx'));
 
-const STAFF_WHO_SEARCH_PEOPLE: readonly Role[] = [
-  'family_doctor',
-  'insurance_reviewer',
-  'pharmacist',
-  'analyst',
-  'system_admin',
-  'institution_admin',
-];
+// as the access table says (person.search, src/core/access.ts): the analyst works with aggregates
+const STAFF_WHO_SEARCH_PEOPLE: readonly Role[] = ['family_doctor', 'insurance_reviewer', 'pharmacist', 'system_admin'];
 
 /** In menu order. The first entry a role may open is its home page. */
 export const APP_ROUTES: readonly AppRoute[] = [
@@ -100,7 +94,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
     path: '/follow-ups',
     labelKey: 'menu.followUps',
     icon: <ScheduleOutlined />,
-    roles: ['family_doctor', 'institution_admin', 'system_admin'],
+    roles: ['family_doctor'], // team.read: the team's own worklists
     component: FollowUpsPage,
   },
   {

@@ -22,7 +22,11 @@ export function registerStart(program: Command) {
         console.log('Empty database: loading the demo city (3,000 patients)…');
         await loadDemoCity(connection.db, { patients: 3000, seed: 1, asOf: shanghaiDate(new Date()) });
       }
-      const app = await buildApp({ db: connection.db, config, now: () => new Date(), policies }, { logger: loggerOptions(config.LOG_LEVEL) });
+      // the daily follow-up reminder job runs in this process unless MANBING_REMINDERS=off
+      const app = await buildApp(
+        { db: connection.db, config, now: () => new Date(), policies },
+        { logger: loggerOptions(config.LOG_LEVEL), reminders: config.MANBING_REMINDERS },
+      );
       // PGlite writes its files on close: stop cleanly so a second start finds the data intact
       const stop = async () => {
         await app.close();

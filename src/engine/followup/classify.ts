@@ -7,7 +7,8 @@ import { validateReadings, type ReadingError, type Readings } from './readings';
 import { recheckVisit, routineNextVisit } from './schedule';
 import { signsForForm, type UrgentSign, urgentSignZh } from './urgentSigns';
 
-export type Disease = 'hypertension' | 'diabetes';
+export type { Disease } from './disease';
+import type { Disease } from './disease';
 /** 控制满意 / 控制不满意 / 不良反应 / 并发症 — in increasing severity (the form allows one choice). */
 export type Classification = 'satisfactory' | 'unsatisfactory' | 'adverse_reaction' | 'complication';
 export type Action = 'routine' | 'adjust_recheck' | 'refer_and_check' | 'urgent_referral';

@@ -6,7 +6,7 @@
 // choice too: one reading cannot show that it persists.
 // The codes are stable: stored on the visit (followup_visit.urgent_signs, whose CHECK repeats this list)
 // and sent by the API; the web app translates them.
-import type { Disease } from './classify';
+import type { Disease } from './disease';
 
 interface SignDef {
   zh: string;

@@ -1,15 +1,29 @@
+import { sql } from 'kysely';
 import type { Database } from '../../db/connect';
 
 export function findUserForLogin(db: Database, username: string) {
-  return db
-    .selectFrom('app_user')
-    .select(['id', 'password_hash', 'failed_logins', 'locked_until'])
-    .where('username', '=', username)
-    .executeTakeFirst();
+  return db.selectFrom('app_user').select(['id', 'password_hash']).where('username', '=', username).executeTakeFirst();
 }
 
-export async function recordFailedLogin(db: Database, userId: string, failures: number, lockedUntil: Date | null) {
-  await db.updateTable('app_user').set({ failed_logins: failures, locked_until: lockedUntil }).where('id', '=', userId).execute();
+/**
+ * Claims one sign-in attempt in a single statement: counts it as a failure and, from the fifth on,
+ * locks the account for firstLockSeconds doubling per further failure up to maxLockSeconds — unless
+ * it is locked already, when nothing changes and no row comes back. The password is checked only
+ * after a claim, so parallel guesses cannot outrun the count. A success clears it (clearFailedLogins).
+ */
+export function claimLoginAttempt(db: Database, userId: string, now: Date, lock: { freeFailures: number; firstLockSeconds: number; maxLockSeconds: number }) {
+  return db
+    .updateTable('app_user')
+    .set({
+      failed_logins: sql<number>`failed_logins + 1`,
+      locked_until: sql<Date | null>`case when failed_logins + 1 >= ${lock.freeFailures}
+        then ${now}::timestamptz + make_interval(secs => least(${lock.firstLockSeconds}::float8 * power(2, least(failed_logins + 1 - ${lock.freeFailures}, 30)), ${lock.maxLockSeconds}::float8))
+        else null end`,
+    })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .returning(['failed_logins', 'locked_until'])
+    .executeTakeFirst();
 }
 
 export async function clearFailedLogins(db: Database, userId: string) {

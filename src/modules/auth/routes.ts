@@ -29,6 +29,8 @@ const loginBody = z.strictObject({
 export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.post('/api/auth/login', {
+      // guesses from one address are limited whatever the username (@fastify/rate-limit, registered by the server)
+      config: { rateLimit: ctx.config.LOGIN_RATE_LIMIT > 0 ? { max: ctx.config.LOGIN_RATE_LIMIT, timeWindow: 60_000, allowList: () => false } : false },
       schema: {
         tags: ['auth'],
         summary: 'Sign in; sets an HTTP-only session cookie',
@@ -40,7 +42,9 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         reply.setCookie(SESSION_COOKIE, token, {
           httpOnly: true,
           sameSite: 'lax',
-          secure: ctx.config.COOKIE_SECURE,
+          // COOKIE_SECURE decides when set; otherwise the cookie is secure when the request came over
+          // HTTPS (X-Forwarded-Proto counts only from a proxy TRUST_PROXY trusts)
+          secure: ctx.config.COOKIE_SECURE ?? request.protocol === 'https',
           path: '/',
           expires: expiresAt,
         });

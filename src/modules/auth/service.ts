@@ -1,8 +1,11 @@
 // Sign-in with argon2id passwords, sessions kept in the database as hashes of random tokens,
-// and a lock that doubles with each failure past the fifth so guessing is slowed to a crawl.
+// and a lock that doubles with each failure past the fifth (up to 15 minutes) so guessing is slowed
+// to a crawl. Each attempt is counted in the database before the password is checked, so parallel
+// guesses cannot outrun the lock; and a locked account answers exactly like a wrong password or an
+// unknown username, so the lock tells no one which usernames exist.
 import { createHash, randomBytes } from 'node:crypto';
 import type { AppContext } from '../../core/context';
-import { AppError, unauthorized } from '../../core/problem';
+import { unauthorized } from '../../core/problem';
 import { verifyPassword, unknownUserHash } from './password';
 
 /** Hashing a password is the auth module's: the demo loader and (later) user administration ask here. */
@@ -16,26 +19,25 @@ const MAX_LOCK_SECONDS = 15 * 60;
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
-/** How long an account stays locked after its n-th consecutive failure (0 = not locked). */
+/** How long an account stays locked after its n-th consecutive failure (0 = not locked); q.claimLoginAttempt computes the same in SQL. */
 export function lockSecondsAfter(failures: number): number {
   if (failures < FREE_FAILURES) return 0;
   return Math.min(FIRST_LOCK_SECONDS * 2 ** (failures - FREE_FAILURES), MAX_LOCK_SECONDS);
 }
 
+/** The one answer to an unknown username, a wrong password and a locked account alike. */
+export const LOGIN_REFUSED = 'Wrong username or password (after repeated failures, sign-in is paused for a while)';
+
 export async function login(ctx: AppContext, username: string, password: string, ip: string | null) {
   const now = ctx.now();
   const user = await q.findUserForLogin(ctx.db, username);
-  if (user?.locked_until && user.locked_until > now) throw tooManyFailures(user.locked_until, now);
-  const ok = await verifyPassword(user?.password_hash ?? (await unknownUserHash), password);
-  if (!user || !ok) {
-    if (user) {
-      const failures = user.failed_logins + 1;
-      const lock = lockSecondsAfter(failures);
-      await q.recordFailedLogin(ctx.db, user.id, failures, lock ? new Date(now.getTime() + lock * 1000) : null);
-    }
-    throw unauthorized('Wrong username or password');
-  }
-  if (user.failed_logins > 0) await q.clearFailedLogins(ctx.db, user.id);
+  const claim = user
+    ? await q.claimLoginAttempt(ctx.db, user.id, now, { freeFailures: FREE_FAILURES, firstLockSeconds: FIRST_LOCK_SECONDS, maxLockSeconds: MAX_LOCK_SECONDS })
+    : undefined;
+  // unknown and locked are verified against a stand-in hash, so every refusal takes as long
+  const ok = await verifyPassword(user && claim ? user.password_hash : await unknownUserHash, password);
+  if (!user || !claim || !ok) throw unauthorized(LOGIN_REFUSED);
+  await q.clearFailedLogins(ctx.db, user.id);
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + ctx.config.SESSION_HOURS * 3600_000);
   await q.insertSession(ctx.db, { token_hash: hashToken(token), user_id: user.id, expires_at: expiresAt, ip });
@@ -115,9 +117,4 @@ function scopeOf(row: SessionRow): AuthUser['scope'] {
     case 'system_admin':
       return scope('all', null, '全部', '');
   }
-}
-
-function tooManyFailures(lockedUntil: Date, now: Date) {
-  const seconds = Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000);
-  return new AppError(429, 'Too Many Requests', `Too many failed sign-ins; try again in ${seconds} s`, undefined, { 'retry-after': String(seconds) });
 }

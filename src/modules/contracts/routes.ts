@@ -1,19 +1,19 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireRole } from '../../core/http';
+import { actorOf } from '../../core/http';
 import type { AppContext } from '../../core/context';
-import { forbidden, problemSchema } from '../../core/problem';
-import { consentForm, contractsOfPerson, myTeamId, renewContract, signContract, teamOverview, terminateContract } from './service';
+import { problemSchema } from '../../core/problem';
+import { consentForm, contractsOfPerson, myTeamId, ownConsentForm, renewContract, signContract, teamOverview, terminateContract } from './service';
 import { teamPatients } from './teamPatients';
+import { CONTRACT_BODY_LIMIT } from './validation';
 
-const STAFF = ['family_doctor', 'pharmacist', 'insurance_reviewer', 'analyst', 'institution_admin', 'system_admin'] as const;
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
 
 const consentSchema = z.strictObject({
   signer: z.enum(['self', 'guardian', 'proxy']).describe('who signed: the resident, a guardian or a proxy'),
   signerName: z.string().trim().min(1).max(50),
   signedAt: z.iso.datetime({ offset: true }),
-  form: z.strictObject({ name: z.string().min(1).max(120), contentBase64: z.base64().max(7_000_000) }).nullish().describe('a scanned consent form (≤ 5 MB)'),
+  form: z.strictObject({ name: z.string().min(1).max(120), contentBase64: z.base64() }).nullish().describe('a scanned consent form: PDF, JPEG or PNG (by content, its name ending to match), ≤ 5 MB (5 MiB); larger is 413, another type 415'),
 });
 
 const contractSchema = z
@@ -47,7 +47,6 @@ export function contractRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         response: { 200: z.array(z.object({ code: z.string(), nameZh: z.string(), nameEn: z.string(), kind: z.enum(['basic', 'chronic']), diseases: z.array(z.string()), items: z.array(z.string()), annualFeeFen: z.number().int() })) },
       },
       handler: async (request) => {
-        requireRole(request, [...STAFF, 'patient']);
         const rows = await ctx.db.selectFrom('service_package').selectAll().orderBy('kind').orderBy('code').execute();
         return rows.map((p) => ({ code: p.code, nameZh: p.name_zh, nameEn: p.name_en, kind: p.kind, diseases: p.diseases, items: p.items as string[], annualFeeFen: p.annual_fee_fen }));
       },
@@ -61,7 +60,7 @@ export function contractRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get('/api/teams/mine', {
       schema: { tags: ['contracts'], summary: "The caller's family-doctor team (a doctor's own, a patient's contracted one): members (3+X) and load", response: { 200: teamSchema, ...errors } },
-      handler: async (request) => teamOverview(ctx, await myTeamId(ctx, requireRole(request, ['family_doctor', 'patient']))),
+      handler: async (request) => teamOverview(ctx, await myTeamId(ctx, actorOf(request))),
     });
 
     app.get('/api/team/patients', {
@@ -70,7 +69,7 @@ export function contractRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         summary: "The team's patients: contracted, unsigned (diagnosed, to sign next), expiring within 30 days, or needing attention (returned filings)",
         querystring: z.strictObject({
           list: z.enum(['contracted', 'unsigned', 'expiring', 'attention']).default('contracted'),
-          disease: z.string().regex(/^[a-z_]+$/).optional(),
+          disease: z.string().max(40).regex(/^[a-z_]+$/).optional(),
           registration: z.enum(['none', 'pending', 'returned', 'confirmed']).optional(),
           q: z.string().trim().min(1).max(50).optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -89,10 +88,11 @@ export function contractRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           ...errors,
         },
       },
-      handler: async (request) => teamPatients(ctx, { user: requireRole(request, ['family_doctor']), ip: request.ip }, request.query),
+      handler: async (request) => teamPatients(ctx, actorOf(request), request.query),
     });
 
     app.post('/api/contracts', {
+      bodyLimit: CONTRACT_BODY_LIMIT, // a 5 MiB consent form in base64, and the rest
       schema: {
         tags: ['contracts'],
         summary: 'Sign a resident with your team (家庭医生签约); one current contract per person',
@@ -100,23 +100,24 @@ export function contractRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           personId: z.uuid(),
           startDate: z.iso.date().optional(),
           endDate: z.iso.date().optional().describe('defaults to one year after the start'),
-          packages: z.array(z.string().regex(/^[a-z_]+$/)).min(1).max(10),
+          packages: z.array(z.string().max(40).regex(/^[a-z_]+$/)).min(1).max(10),
           consent: consentSchema,
         }),
         response: { 201: contractSchema, ...errors },
       },
-      handler: async (request, reply) => reply.code(201).send(await signContract(ctx, { user: requireRole(request, ['family_doctor']), ip: request.ip }, request.body)),
+      handler: async (request, reply) => reply.code(201).send(await signContract(ctx, actorOf(request), request.body)),
     });
 
     app.post('/api/contracts/:id/renew', {
+      bodyLimit: CONTRACT_BODY_LIMIT,
       schema: {
         tags: ['contracts'],
         summary: 'Renew (续约) the current contract; opens 30 days before its end; history carries over',
         params: idParams,
-        body: z.strictObject({ packages: z.array(z.string().regex(/^[a-z_]+$/)).min(1).max(10).optional(), consent: consentSchema }),
+        body: z.strictObject({ packages: z.array(z.string().max(40).regex(/^[a-z_]+$/)).min(1).max(10).optional(), consent: consentSchema }),
         response: { 201: contractSchema, ...errors },
       },
-      handler: async (request, reply) => reply.code(201).send(await renewContract(ctx, { user: requireRole(request, ['family_doctor']), ip: request.ip }, request.params.id, request.body)),
+      handler: async (request, reply) => reply.code(201).send(await renewContract(ctx, actorOf(request), request.params.id, request.body)),
     });
 
     app.post('/api/contracts/:id/terminate', {
@@ -127,13 +128,13 @@ export function contractRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         body: z.strictObject({ reason: z.string().trim().min(2).max(200), terminatedOn: z.iso.date().optional() }),
         response: { 200: contractSchema, ...errors },
       },
-      handler: async (request) => terminateContract(ctx, { user: requireRole(request, ['family_doctor']), ip: request.ip }, request.params.id, request.body),
+      handler: async (request) => terminateContract(ctx, actorOf(request), request.params.id, request.body),
     });
 
     app.get('/api/contracts/:id/consent-form', {
       schema: { tags: ['contracts'], summary: 'The scanned consent form attached to a contract', params: idParams },
       handler: async (request, reply) => {
-        const file = await consentForm(ctx, { user: requireRole(request, STAFF), ip: request.ip }, request.params.id);
+        const file = await consentForm(ctx, actorOf(request), request.params.id);
         return reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`).type('application/octet-stream').send(file.content);
       },
     });
@@ -141,15 +142,22 @@ export function contractRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get('/api/people/me/contracts', {
       schema: { tags: ['contracts'], summary: "A patient's own contracts", response: { 200: z.array(contractSchema), ...errors } },
       handler: async (request) => {
-        const user = requireRole(request, ['patient']);
-        if (!user.personId) throw forbidden();
-        return contractsOfPerson(ctx, { user, ip: request.ip }, user.personId);
+        const actor = actorOf(request);
+        return contractsOfPerson(ctx, actor, actor.user.personId);
+      },
+    });
+
+    app.get('/api/people/me/contracts/:id/consent-form', {
+      schema: { tags: ['contracts'], summary: "The scanned consent form of one of the patient's own contracts", params: idParams },
+      handler: async (request, reply) => {
+        const file = await ownConsentForm(ctx, actorOf(request), request.params.id);
+        return reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`).type('application/octet-stream').send(file.content);
       },
     });
 
     app.get('/api/people/:id/contracts', {
       schema: { tags: ['contracts'], summary: "A person's contracts with their history", params: idParams, response: { 200: z.array(contractSchema), ...errors } },
-      handler: async (request) => contractsOfPerson(ctx, { user: requireRole(request, STAFF), ip: request.ip }, request.params.id),
+      handler: async (request) => contractsOfPerson(ctx, actorOf(request), request.params.id),
     });
   };
 }

@@ -4,11 +4,11 @@ import { addDays, addMonths, daysBetween, shanghaiDate } from '../../engine/cale
 import type { Database } from '../../db/connect';
 import type { AppContext } from '../../core/context';
 import { badRequest, conflict, forbidden, notFound } from '../../core/problem';
-import { type Actor, writeAudit } from '../audit/service';
+import { type Actor, writeAudit } from '../../core/audit';
 import type { AuthUser } from '../../core/user';
-import * as people from '../people/queries';
-import { scopeOf } from '../people/service';
+import { requireAccess } from '../../core/access';
 import * as q from './queries';
+import { consentFormBytes, consentProblems, detailOf, packageProblems, periodProblems } from './validation';
 
 /** Renewal opens this many days before a contract ends (the team's list shows them from then on). */
 export const RENEWAL_WINDOW_DAYS = 30;
@@ -30,8 +30,9 @@ export interface SignInput {
 
 const oneYearFrom = (start: string) => addDays(addMonths(start, 12), -1);
 
-function requireTeam(user: AuthUser) {
-  if (user.role !== 'family_doctor' || !user.teamId || !user.practitionerId) throw forbidden('Only a family doctor signs contracts for their team');
+/** The doctor's team and practitioner, once the access table has let a family doctor through. */
+function teamOf(user: AuthUser) {
+  if (!user.teamId || !user.practitionerId) throw forbidden('Only a family doctor of a team signs contracts for it');
   return { teamId: user.teamId, doctorId: user.practitionerId };
 }
 
@@ -42,28 +43,29 @@ async function checkPackages(db: Database, codes: string[]) {
   if (!codes.includes('basic')) throw badRequest('Every contract includes the basic package', [{ field: 'body.packages', rule: 'includes_basic', message: 'the basic package (基础包) is required' }]);
 }
 
-function consentColumns(consent: Consent) {
+/** The consent's columns, its scanned form checked (413 over 5 MiB, 415 unless a PDF, JPEG or PNG its name agrees with). */
+async function consentColumns(consent: Consent) {
   return {
     consent_signer: consent.signer,
     consent_signer_name: consent.signerName,
     consent_signed_at: consent.signedAt,
     consent_form_name: consent.form?.name ?? null,
-    consent_form: consent.form ? Buffer.from(consent.form.contentBase64, 'base64') : null,
+    consent_form: consent.form ? (await consentFormBytes(consent.form)).bytes : null,
   };
 }
 
 export async function signContract(ctx: AppContext, actor: Actor, input: SignInput) {
-  const { teamId, doctorId } = requireTeam(actor.user);
+  await requireAccess(ctx, actor, 'contract.sign', { personId: input.personId });
+  const { teamId, doctorId } = teamOf(actor.user);
   const today = shanghaiDate(ctx.now());
   const start = input.startDate ?? today;
+  const problems = [...periodProblems(today, start, input.endDate), ...consentProblems(ctx.now(), input.consent.signedAt, start), ...packageProblems(input.packages)];
+  if (problems.length) throw badRequest(detailOf(problems), problems);
   const end = input.endDate ?? oneYearFrom(start);
-  if (end <= start) throw badRequest('The contract must end after it starts', [{ field: 'body.endDate', rule: 'after_start', message: 'endDate must be after startDate' }]);
-  if (start < addDays(today, -30)) throw badRequest('A contract cannot start more than 30 days in the past', [{ field: 'body.startDate', rule: 'not_backdated', message: 'startDate is more than 30 days ago' }]);
   await checkPackages(ctx.db, input.packages);
+  const consent = await consentColumns(input.consent);
 
   return ctx.db.transaction().execute(async (trx) => {
-    const person = await people.findPerson(trx, scopeOf(actor.user), input.personId);
-    if (!person) throw (await people.personExists(trx, input.personId)) ? forbidden('This person is outside your team’s area') : notFound('No such person');
     const current = await q.activeContractForUpdate(trx, input.personId);
     if (current && current.end_date >= start) throw conflict('one_active_contract', `This person already has an active contract until ${current.end_date}; renew or terminate it first`);
     if (current) {
@@ -73,7 +75,7 @@ export async function signContract(ctx: AppContext, actor: Actor, input: SignInp
     }
     const created = await trx
       .insertInto('contract')
-      .values({ person_id: input.personId, team_id: teamId, doctor_id: doctorId, start_date: start, end_date: end, packages: input.packages, ...consentColumns(input.consent), previous_contract_id: current?.id ?? null })
+      .values({ person_id: input.personId, team_id: teamId, doctor_id: doctorId, start_date: start, end_date: end, packages: input.packages, ...consent, previous_contract_id: current?.id ?? null })
       .returning('id')
       .executeTakeFirstOrThrow();
     await q.recordEvent(trx, { at: ctx.now(), contract_id: created.id, person_id: input.personId, user_id: actor.user.id, action: 'sign', from_status: null, to_status: 'active' });
@@ -83,8 +85,13 @@ export async function signContract(ctx: AppContext, actor: Actor, input: SignInp
 }
 
 export async function renewContract(ctx: AppContext, actor: Actor, contractId: string, input: { packages?: string[]; consent: Consent }) {
-  const { teamId, doctorId } = requireTeam(actor.user);
+  await mayChange(ctx, actor, contractId);
+  const { teamId, doctorId } = teamOf(actor.user);
   const today = shanghaiDate(ctx.now());
+  // a renewal starts today or later, so its consent is bounded by today
+  const problems = [...consentProblems(ctx.now(), input.consent.signedAt, today), ...packageProblems(input.packages ?? [])];
+  if (problems.length) throw badRequest(detailOf(problems), problems);
+  const consent = await consentColumns(input.consent);
   return ctx.db.transaction().execute(async (trx) => {
     const old = await loadForChange(trx, actor.user, contractId);
     const current = await q.activeContractForUpdate(trx, old.person_id);
@@ -97,7 +104,7 @@ export async function renewContract(ctx: AppContext, actor: Actor, contractId: s
     await q.recordEvent(trx, { at: ctx.now(), contract_id: old.id, person_id: old.person_id, user_id: actor.user.id, action: 'renew', from_status: 'active', to_status: 'renewed' });
     const created = await trx
       .insertInto('contract')
-      .values({ person_id: old.person_id, team_id: teamId, doctor_id: doctorId, start_date: start, end_date: oneYearFrom(start), packages, ...consentColumns(input.consent), previous_contract_id: old.id })
+      .values({ person_id: old.person_id, team_id: teamId, doctor_id: doctorId, start_date: start, end_date: oneYearFrom(start), packages, ...consent, previous_contract_id: old.id })
       .returning('id')
       .executeTakeFirstOrThrow();
     await q.recordEvent(trx, { at: ctx.now(), contract_id: created.id, person_id: old.person_id, user_id: actor.user.id, action: 'sign', from_status: null, to_status: 'active', reason: 'renewal' });
@@ -107,7 +114,7 @@ export async function renewContract(ctx: AppContext, actor: Actor, contractId: s
 }
 
 export async function terminateContract(ctx: AppContext, actor: Actor, contractId: string, input: { reason: string; terminatedOn?: string }) {
-  requireTeam(actor.user);
+  await mayChange(ctx, actor, contractId);
   const today = shanghaiDate(ctx.now());
   const on = input.terminatedOn ?? today;
   return ctx.db.transaction().execute(async (trx) => {
@@ -121,11 +128,17 @@ export async function terminateContract(ctx: AppContext, actor: Actor, contractI
   });
 }
 
-/** A contract the doctor's team holds, locked for the change. */
+/** contract.change is the contract's team's; checked before the transaction so that a refusal's audit row stays. */
+async function mayChange(ctx: AppContext, actor: Actor, contractId: string) {
+  const row = await ctx.db.selectFrom('contract').select(['person_id', 'team_id']).where('id', '=', contractId).executeTakeFirst();
+  await requireAccess(ctx, actor, 'contract.change', { personId: row?.person_id ?? null, teamId: row?.team_id ?? null });
+}
+
+/** The contract, locked for the change (its team was checked by mayChange). */
 async function loadForChange(db: Database, user: AuthUser, contractId: string) {
   const row = await db.selectFrom('contract').select(q.contractColumns).where('id', '=', contractId).forUpdate().executeTakeFirst();
   if (!row) throw notFound('No such contract');
-  if (row.team_id !== user.teamId) throw forbidden('This contract belongs to another team');
+  if (row.team_id !== user.teamId) throw forbidden('Your role or scope does not allow this');
   return row;
 }
 
@@ -157,9 +170,9 @@ function toView(c: ContractRow, today: string, events: EventRow[]) {
   };
 }
 
-export async function contractsOfPerson(ctx: AppContext, actor: Actor, personId: string) {
-  const person = await people.findPerson(ctx.db, scopeOf(actor.user), personId);
-  if (!person) throw (await people.personExists(ctx.db, personId)) ? forbidden('This person is outside your scope') : notFound('No such person');
+export async function contractsOfPerson(ctx: AppContext, actor: Actor, personId: string | null) {
+  await requireAccess(ctx, actor, 'contract.read', { personId });
+  if (!personId) throw notFound('No such person');
   const rows = await q.contractsOfPerson(ctx.db, personId);
   const events = await q.eventsOfContracts(ctx.db, rows.map((r) => r.id));
   await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'contract', personId }]);
@@ -169,19 +182,31 @@ export async function contractsOfPerson(ctx: AppContext, actor: Actor, personId:
 
 export async function consentForm(ctx: AppContext, actor: Actor, contractId: string) {
   const row = await ctx.db.selectFrom('contract').select(['person_id', 'team_id', 'consent_form', 'consent_form_name']).where('id', '=', contractId).executeTakeFirst();
+  // the treating team, the reviewer of a filing in review, the patient: refused alike when there is no such contract
+  await requireAccess(ctx, actor, 'contract.consentForm.read', { personId: row?.person_id ?? null, teamId: row?.team_id ?? null });
   if (!row) throw notFound('No such contract');
-  if (!(await people.findPerson(ctx.db, scopeOf(actor.user), row.person_id))) throw forbidden('This contract is outside your scope');
   if (!row.consent_form) throw notFound('No consent form was attached to this contract');
   await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'consent_form', entityId: contractId, personId: row.person_id }]);
   return { name: row.consent_form_name!, content: row.consent_form };
 }
 
+/** A patient's own consent form (/api/people/me/…): the contract must be the signed-in patient's. */
+export async function ownConsentForm(ctx: AppContext, actor: Actor, contractId: string) {
+  const row = await ctx.db.selectFrom('contract').select('person_id').where('id', '=', contractId).executeTakeFirst();
+  await requireAccess(ctx, actor, 'own.read', { personId: row?.person_id ?? null });
+  return consentForm(ctx, actor, contractId);
+}
+
 /** The caller's team: a doctor's own, or the team a patient is contracted with today. */
-export async function myTeamId(ctx: AppContext, user: AuthUser): Promise<string> {
+export async function myTeamId(ctx: AppContext, actor: Actor): Promise<string> {
+  const user = actor.user;
   if (user.role !== 'patient') {
+    await requireAccess(ctx, actor, 'team.read', { teamId: user.teamId });
     if (!user.teamId) throw notFound('You belong to no family-doctor team');
+    await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'team', entityId: user.teamId }]);
     return user.teamId;
   }
+  await requireAccess(ctx, actor, 'own.read', { personId: user.personId });
   const contract = await ctx.db.selectFrom('contract').select('team_id').where('person_id', '=', user.personId).where('status', '=', 'active').executeTakeFirst();
   if (!contract) throw notFound('You have no active family-doctor contract');
   return contract.team_id;

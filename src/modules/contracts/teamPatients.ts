@@ -6,8 +6,8 @@ import { addDays, ageOn, daysBetween, shanghaiDate } from '../../engine/calendar
 import { maskResidentId } from '../../engine/identity/residentId';
 import type { DB } from '../../db/schema';
 import type { AppContext } from '../../core/context';
-import { forbidden } from '../../core/problem';
-import { type Actor, writeAudit } from '../audit/service';
+import { requireAccess } from '../../core/access';
+import { type Actor, writeAudit } from '../../core/audit';
 
 export type TeamList = 'contracted' | 'unsigned' | 'expiring' | 'attention';
 export type RegistrationState = 'none' | 'pending' | 'returned' | 'confirmed';
@@ -37,7 +37,7 @@ const hasOpenFiling = (eb: Eb, status: 'submitted' | 'returned', disease?: strin
 
 export async function teamPatients(ctx: AppContext, actor: Actor, f: TeamPatientsFilter) {
   const user = actor.user;
-  if (user.role !== 'family_doctor' || !user.teamId) throw forbidden('The team list is for family doctors');
+  await requireAccess(ctx, actor, 'team.read', { teamId: user.teamId });
   const today = shanghaiDate(ctx.now());
   const town = user.scope.regionPrefix!;
 

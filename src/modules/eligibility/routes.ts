@@ -1,15 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { shanghaiDate } from '../../engine/calendar';
-import { requireRole } from '../../core/http';
+import { actorOf } from '../../core/http';
 import type { AppContext } from '../../core/context';
-import { forbidden, notFound, problemSchema } from '../../core/problem';
-import { writeAudit } from '../audit/service';
-import * as people from '../people/queries';
-import { scopeOf } from '../people/service';
-import { eligibilityOf } from './service';
-
-const STAFF = ['family_doctor', 'pharmacist', 'insurance_reviewer', 'analyst', 'institution_admin', 'system_admin'] as const;
+import { problemSchema } from '../../core/problem';
+import { readEligibility } from './service';
 
 const eligibilitySchema = z
   .object({
@@ -34,10 +29,8 @@ export function eligibilityRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get('/api/people/me/eligibility', {
       schema: { tags: ['eligibility'], summary: "A patient's own benefit status", querystring: query, response: { 200: eligibilitySchema, 401: problemSchema, 403: problemSchema } },
       handler: async (request) => {
-        const user = requireRole(request, ['patient']);
-        if (!user.personId) throw forbidden();
-        await writeAudit(ctx.db, { user, ip: request.ip }, [{ action: 'read', entity: 'eligibility', personId: user.personId }]);
-        return eligibilityOf(ctx, user.personId, request.query.date ?? shanghaiDate(ctx.now()));
+        const actor = actorOf(request);
+        return readEligibility(ctx, actor, 'own.read', actor.user.personId, request.query.date ?? shanghaiDate(ctx.now()));
       },
     });
 
@@ -49,13 +42,7 @@ export function eligibilityRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         querystring: query,
         response: { 200: eligibilitySchema, 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema },
       },
-      handler: async (request) => {
-        const user = requireRole(request, STAFF);
-        const id = request.params.id;
-        if (!(await people.findPerson(ctx.db, scopeOf(user), id))) throw (await people.personExists(ctx.db, id)) ? forbidden('This person is outside your scope') : notFound('No such person');
-        await writeAudit(ctx.db, { user, ip: request.ip }, [{ action: 'read', entity: 'eligibility', personId: id }]);
-        return eligibilityOf(ctx, id, request.query.date ?? shanghaiDate(ctx.now()));
-      },
+      handler: async (request) => readEligibility(ctx, actorOf(request), 'person.eligibility.read', request.params.id, request.query.date ?? shanghaiDate(ctx.now())),
     });
   };
 }

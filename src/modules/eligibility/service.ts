@@ -6,6 +6,10 @@ import type { ContractStatus } from '../../db/schema';
 import { loadDiseases } from '../reference/service';
 import type { Database } from '../../db/connect';
 import type { PolicyBook } from '../../core/policyBook';
+import { requireAccess } from '../../core/access';
+import { type Actor, writeAudit } from '../../core/audit';
+import type { AppContext } from '../../core/context';
+import { notFound } from '../../core/problem';
 
 /** The programme's two diseases: the benefits shown when no policy is in force for the person. */
 const TWO_DISEASES = ['hypertension', 'diabetes'] as const;
@@ -44,9 +48,17 @@ const prescriptionColumn = (date: string) => sql`
       where cp.person_id = p.id and cp.effective_from <= ${date}::date and (cp.effective_to is null or cp.effective_to > ${date}::date)) as prescription
 `;
 
+/** A person's eligibility as a use case: the access check, the audit row, the answer. */
+export async function readEligibility(ctx: AppContext, actor: Actor, permission: 'own.read' | 'person.eligibility.read', personId: string | null, date: string) {
+  await requireAccess(ctx, actor, permission, { personId });
+  if (!personId) throw notFound('No such person');
+  await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'eligibility', personId }]);
+  return eligibilityOf(ctx, personId, date);
+}
+
 export async function eligibilityOf(ctx: { db: Database; policies: PolicyBook }, personId: string, date: string) {
   const facts = (await sql<EligibilityFacts & { region_code: string }>`select p.region_code, ${eligibilityFactColumns(date)} from person p where p.id = ${personId}`.execute(ctx.db)).rows[0];
-  if (!facts) throw new Error(`no person ${personId}`);
+  if (!facts) throw notFound('No such person');
   const rules = ctx.policies.rulesFor(facts.region_code, facts.insurance_type, date);
   return {
     ...eligibilityFrom(facts, personId, date, rules?.diseases),

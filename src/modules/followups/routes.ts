@@ -1,15 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { STORED_URGENT_SIGN_CODES, URGENT_SIGN_CODES } from '../../engine/followup/urgentSigns';
-import { requireRole } from '../../core/http';
+import { actorOf } from '../../core/http';
 import type { AppContext } from '../../core/context';
 import { problemSchema } from '../../core/problem';
-import { startReminderScheduler } from './reminders';
 import { chart, myFollowups, myReminders, recordHealthCheck } from './service';
 import { listVisits, recordVisit } from './visits';
 import { WORKLISTS, worklist, worklistCsv } from './worklist';
 
-const STAFF = ['family_doctor', 'pharmacist', 'insurance_reviewer', 'analyst', 'institution_admin', 'system_admin'] as const;
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
 const idParams = z.strictObject({ id: z.uuid() });
 
@@ -134,12 +132,7 @@ const worklistQuery = z.strictObject({
 
 export function followupRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
-    // the daily reminder job runs in-process once the server listens (not under app.inject in tests)
-    let scheduler: ReturnType<typeof startReminderScheduler> | null = null;
-    app.addHook('onListen', async () => {
-      scheduler = startReminderScheduler(ctx, { onError: (e) => app.log.error({ err: e }, 'reminder job failed') });
-    });
-    app.addHook('onClose', async () => scheduler?.stop());
+    // the daily reminder job is started by the server assembly (src/server/app.ts), not here
 
     app.post('/api/people/:id/followups', {
       schema: {
@@ -147,12 +140,12 @@ export function followupRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         summary: 'Record a follow-up visit (随访); the rules classify it and set the next visit date, which the doctor may override with a reason',
         params: idParams, body: visitBody, response: { 201: visitSchema, ...errors },
       },
-      handler: async (request, reply) => reply.code(201).send(await recordVisit(ctx, { user: requireRole(request, ['family_doctor']), ip: request.ip }, request.params.id, request.body)),
+      handler: async (request, reply) => reply.code(201).send(await recordVisit(ctx, actorOf(request), request.params.id, request.body)),
     });
 
     app.get('/api/people/:id/followups', {
       schema: { tags: ['followups'], summary: "A patient's follow-up visits, latest first", params: idParams, response: { 200: z.array(visitSchema), ...errors } },
-      handler: async (request) => listVisits(ctx, { user: requireRole(request, STAFF), ip: request.ip }, request.params.id),
+      handler: async (request) => listVisits(ctx, actorOf(request), request.params.id),
     });
 
     app.post('/api/people/:id/health-checks', {
@@ -166,11 +159,11 @@ export function followupRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           labs: z.strictObject({ totalCholesterolTenths: z.int().min(5).max(300).nullish(), ldlTenths: z.int().min(2).max(200).nullish(), creatinineUmol: z.int().min(10).max(2000).nullish() }).optional(),
           ecg: z.enum(['normal', 'abnormal', 'not_done']).optional(),
           fundus: z.enum(['normal', 'abnormal', 'not_done']).optional(),
-          findings: z.string().trim().max(1000).optional(),
+          findings: z.string().trim().min(1).max(1000).optional().describe('omit when there is nothing to note'),
         }),
         response: { 201: healthCheckSchema, ...errors },
       },
-      handler: async (request, reply) => reply.code(201).send(await recordHealthCheck(ctx, { user: requireRole(request, ['family_doctor']), ip: request.ip }, request.params.id, request.body)),
+      handler: async (request, reply) => reply.code(201).send(await recordHealthCheck(ctx, actorOf(request), request.params.id, request.body)),
     });
 
     app.get('/api/people/:id/chart', {
@@ -179,7 +172,7 @@ export function followupRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         summary: "The patient's chart: header, BP and glucose series with targets, visits, prescription, reminders, management status for the year",
         params: idParams, response: { 200: chartSchema, ...errors },
       },
-      handler: async (request) => chart(ctx, { user: requireRole(request, STAFF), ip: request.ip }, request.params.id),
+      handler: async (request) => chart(ctx, actorOf(request), request.params.id),
     });
 
     app.get('/api/team/worklist', {
@@ -200,13 +193,13 @@ export function followupRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           ...errors,
         },
       },
-      handler: async (request) => worklist(ctx, { user: requireRole(request, ['family_doctor']), ip: request.ip }, request.query),
+      handler: async (request) => worklist(ctx, actorOf(request), request.query),
     });
 
     app.get('/api/team/worklist.csv', {
       schema: { tags: ['followups'], summary: 'The worklist as CSV (UTF-8 with BOM, for Excel)', querystring: z.strictObject({ list: z.enum(WORKLISTS) }) },
       handler: async (request, reply) => {
-        const csv = await worklistCsv(ctx, { user: requireRole(request, ['family_doctor']), ip: request.ip }, request.query.list);
+        const csv = await worklistCsv(ctx, actorOf(request), request.query.list);
         return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="worklist-${request.query.list}.csv"`).send(csv);
       },
     });
@@ -226,12 +219,12 @@ export function followupRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           ...errors,
         },
       },
-      handler: async (request) => myFollowups(ctx, { user: requireRole(request, ['patient']), ip: request.ip }),
+      handler: async (request) => myFollowups(ctx, actorOf(request)),
     });
 
     app.get('/api/people/me/reminders', {
       schema: { tags: ['followups'], summary: 'Reminders sent to the patient', response: { 200: z.array(reminderSchema), ...errors } },
-      handler: async (request) => myReminders(ctx, { user: requireRole(request, ['patient']), ip: request.ip }),
+      handler: async (request) => myReminders(ctx, actorOf(request)),
     });
   };
 }

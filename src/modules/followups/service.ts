@@ -6,12 +6,13 @@ import { dueState, managementStatus, type ManagementVisit } from '../../engine/f
 import { bmiTenths, validateReadings, type Readings } from '../../engine/followup/readings';
 import type { Database } from '../../db/connect';
 import type { AppContext } from '../../core/context';
-import { badRequest, forbidden } from '../../core/problem';
-import { type Actor, writeAudit } from '../audit/service';
+import { badRequest, notFound } from '../../core/problem';
+import { type Actor, writeAudit } from '../../core/audit';
 import { seesFullIdNumber } from '../../core/user';
 import { eligibilityOf } from '../eligibility/service';
 import { maskPhone } from '../people/service';
-import { personInScope } from './scope';
+import { loadPerson, personFor } from './scope';
+import { requireAccess } from '../../core/access';
 import { toVisitView, visitRows } from './visits';
 
 export interface HealthCheckBody {
@@ -25,7 +26,7 @@ export interface HealthCheckBody {
 
 export async function recordHealthCheck(ctx: AppContext, actor: Actor, personId: string, body: HealthCheckBody) {
   const user = actor.user;
-  if (user.role !== 'family_doctor' || !user.teamId) throw forbidden('Health checks are recorded by family doctors');
+  await requireAccess(ctx, actor, 'person.followUp.write', { personId });
   const today = shanghaiDate(ctx.now());
   const checkDate = body.checkDate ?? today;
   if (compareDates(checkDate, today) > 0) throw badRequest('A check cannot be recorded ahead of its day', [{ field: 'body.checkDate', rule: 'not_in_future', message: `on or before ${today}` }]);
@@ -35,7 +36,7 @@ export async function recordHealthCheck(ctx: AppContext, actor: Actor, personId:
     problems.push({ field: 'body.readings.waistTenthsCm', rule: Number.isInteger(waistTenthsCm) ? (waistTenthsCm < 300 ? 'min' : 'max') : 'integer', message: '腰围应在 30.0 至 200.0 cm 之间' });
   if (problems.length) throw badRequest(problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
   return ctx.db.transaction().execute(async (trx) => {
-    const person = await personInScope(trx, user, personId);
+    const person = await loadPerson(trx, personId);
     if (compareDates(checkDate, person.birth_date) < 0) throw badRequest('The check is before the birth date', [{ field: 'body.checkDate', rule: 'after_birth', message: `on or after ${person.birth_date}` }]);
     const row = await trx
       .insertInto('health_check')
@@ -121,7 +122,7 @@ function due(state: { last_visit_date: string; next_visit_date: string } | undef
 
 export async function chart(ctx: AppContext, actor: Actor, personId: string) {
   const user = actor.user;
-  const person = await personInScope(ctx.db, user, personId);
+  const person = await personFor(ctx, actor, 'person.chart.read', personId);
   const today = shanghaiDate(ctx.now());
   const [facts, eligibility] = await Promise.all([followupFacts(ctx.db, personId), eligibilityOf(ctx, personId, today)]);
   await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'followup_chart', personId }]);
@@ -162,7 +163,8 @@ export async function chart(ctx: AppContext, actor: Actor, personId: string) {
 /** The patient's own readings and next visit. */
 export async function myFollowups(ctx: AppContext, actor: Actor) {
   const personId = actor.user.personId;
-  if (!personId) throw forbidden();
+  await requireAccess(ctx, actor, 'own.read', { personId });
+  if (!personId) throw notFound('No such person');
   const person = (await ctx.db.selectFrom('person').select(['birth_date']).where('id', '=', personId).executeTakeFirstOrThrow());
   const today = shanghaiDate(ctx.now());
   const facts = await followupFacts(ctx.db, personId);
@@ -182,7 +184,8 @@ export async function myFollowups(ctx: AppContext, actor: Actor) {
 
 export async function myReminders(ctx: AppContext, actor: Actor) {
   const personId = actor.user.personId;
-  if (!personId) throw forbidden();
+  await requireAccess(ctx, actor, 'own.read', { personId });
+  if (!personId) throw notFound('No such person');
   const rows = await remindersOf(ctx.db, personId);
   await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'followup_reminder', personId }]);
   return rows.map(reminderView);

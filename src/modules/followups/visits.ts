@@ -12,9 +12,10 @@ import type { StoredUrgentSign, UrgentSign } from '../../engine/followup/urgentS
 import type { Database } from '../../db/connect';
 import type { FollowupAction, FollowupClassification } from '../../db/schema';
 import type { AppContext } from '../../core/context';
-import { badRequest, forbidden, type FieldProblem } from '../../core/problem';
-import { type Actor, writeAudit } from '../audit/service';
-import { personInScope } from './scope';
+import { badRequest, type FieldProblem } from '../../core/problem';
+import { type Actor, writeAudit } from '../../core/audit';
+import { loadPerson, personFor } from './scope';
+import { requireAccess } from '../../core/access';
 
 export type VisitMode = 'clinic' | 'home' | 'phone' | 'online';
 
@@ -122,14 +123,14 @@ function overrideProblems(body: VisitBody, visitDate: IsoDate): FieldProblem[] {
 
 export async function recordVisit(ctx: AppContext, actor: Actor, personId: string, body: VisitBody) {
   const user = actor.user;
-  if (user.role !== 'family_doctor' || !user.teamId) throw forbidden('Follow-up visits are recorded by family doctors');
+  await requireAccess(ctx, actor, 'person.followUp.write', { personId });
   const today = shanghaiDate(ctx.now());
   const visitDate = body.visitDate ?? today;
   if (compareDates(visitDate, today) > 0)
     throw badRequest('A visit cannot be recorded ahead of its day', [{ field: 'body.visitDate', rule: 'not_in_future', message: `on or before ${today}` }]);
 
   return ctx.db.transaction().execute(async (trx) => {
-    const person = await personInScope(trx, user, personId);
+    const person = await loadPerson(trx, personId);
     // one visit recorded for a person at a time, so "previous" and the state never race
     await sql`select id from person where id = ${personId} for update`.execute(trx);
     if (compareDates(visitDate, person.birth_date) < 0)
@@ -235,7 +236,7 @@ export function toVisitView(v: VisitRow) {
 }
 
 export async function listVisits(ctx: AppContext, actor: Actor, personId: string) {
-  await personInScope(ctx.db, actor.user, personId);
+  await personFor(ctx, actor, 'person.chart.read', personId);
   const rows = await visitRows(ctx.db, personId);
   await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'followup_visit', personId }]);
   return rows.map(toVisitView);

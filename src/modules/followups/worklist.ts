@@ -9,8 +9,8 @@ import { dueState } from '../../engine/followup/management';
 import { ROUTINE_INTERVAL_MONTHS } from '../../engine/followup/schedule';
 import type { FollowupAction, FollowupClassification } from '../../db/schema';
 import type { AppContext } from '../../core/context';
-import { forbidden } from '../../core/problem';
-import { type Actor, writeAudit } from '../audit/service';
+import { requireAccess } from '../../core/access';
+import { type Actor, writeAudit } from '../../core/audit';
 
 export const WORKLISTS = ['due_this_week', 'overdue', 'not_seen_this_quarter', 'uncontrolled', 'referral_pending'] as const;
 export type Worklist = (typeof WORKLISTS)[number];
@@ -25,7 +25,7 @@ const quarterStart = (today: string) => `${today.slice(0, 4)}-${String(Math.floo
 
 export async function worklist(ctx: AppContext, actor: Actor, f: WorklistFilter) {
   const user = actor.user;
-  if (user.role !== 'family_doctor' || !user.teamId) throw forbidden('The worklist is for family doctors');
+  await requireAccess(ctx, actor, 'team.read', { teamId: user.teamId });
   const today = shanghaiDate(ctx.now());
   const weekEnd = addDays(today, 6);
   const due = sql<string>`coalesce(s.due_date, (w.start_date + make_interval(months => ${ROUTINE_INTERVAL_MONTHS}::int))::date)`;

@@ -8,7 +8,9 @@ export type PersonQuery =
   | { kind: 'id_number'; value: string }
   | { kind: 'phone'; value: string }
   | { kind: 'digits'; value: string }
-  | { kind: 'name'; value: string };
+  | { kind: 'name'; value: string }
+  /** A name and the last digits of the ID or phone number: "张三 1234" (how a counter finds the person in front of it). */
+  | { kind: 'name_digits'; name: string; digits: string };
 
 export function parsePersonQuery(text: string | undefined): PersonQuery {
   const q = (text ?? '').trim();
@@ -16,6 +18,8 @@ export function parsePersonQuery(text: string | undefined): PersonQuery {
   if (/^\d{17}[\dXx]$/.test(q)) return { kind: 'id_number', value: q.toUpperCase() };
   if (/^1[3-9]\d{9}$/.test(q)) return { kind: 'phone', value: q };
   if (/^\d+$/.test(q)) return { kind: 'digits', value: q };
+  const both = /^(\D+?)\s+(\d{4,}[Xx]?)$/.exec(q);
+  if (both) return { kind: 'name_digits', name: both[1].trim(), digits: both[2].toUpperCase() };
   return { kind: 'name', value: q };
 }
 
@@ -35,6 +39,11 @@ function matches(eb: PersonEb, query: PersonQuery) {
       return eb.or([eb('person.id_number', 'like', `${escapeLike(query.value)}%`), eb('person.phone', 'like', `${escapeLike(query.value)}%`)]);
     case 'name':
       return eb(sql`person.name collate "C"`, 'like', `${escapeLike(query.value)}%`);
+    case 'name_digits':
+      return eb.and([
+        eb(sql`person.name collate "C"`, 'like', `${escapeLike(query.name)}%`),
+        eb.or([eb('person.id_number', 'like', `%${escapeLike(query.digits)}`), eb('person.phone', 'like', `%${escapeLike(query.digits)}`)]),
+      ]);
   }
 }
 

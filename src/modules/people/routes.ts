@@ -1,11 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireRole } from '../../core/http';
+import { actorOf } from '../../core/http';
 import type { AppContext } from '../../core/context';
-import { forbidden, problemSchema } from '../../core/problem';
-import { getPerson, searchPeople } from './service';
-
-const STAFF = ['family_doctor', 'pharmacist', 'insurance_reviewer', 'analyst', 'institution_admin', 'system_admin'] as const;
+import { problemSchema } from '../../core/problem';
+import { getPerson, revealIdNumber, searchPeople } from './service';
 
 export const personSummarySchema = z
   .object({
@@ -14,7 +12,7 @@ export const personSummarySchema = z
     sex: z.enum(['male', 'female']),
     birthDate: z.iso.date(),
     age: z.number().int(),
-    idNumber: z.string().describe('Masked (330402********1234) unless the role needs the full number'),
+    idNumber: z.string().describe('Masked (330402********1234) except on the patient’s own record; GET /api/people/:id/id-number reveals it, audited'),
     phone: z.string().nullable(),
     insuranceType: z.enum(['resident', 'employee']),
     region: z.object({ code: z.string(), name: z.string() }),
@@ -42,18 +40,14 @@ export function peopleRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         }),
         response: { 200: z.object({ items: z.array(personSummarySchema), total: z.number().int(), totalCapped: z.boolean() }), ...errors },
       },
-      handler: async (request) => {
-        const user = requireRole(request, STAFF);
-        return searchPeople(ctx, { user, ip: request.ip }, request.query.q, request.query.limit, request.query.offset);
-      },
+      handler: async (request) => searchPeople(ctx, actorOf(request), request.query.q, request.query.limit, request.query.offset),
     });
 
     app.get('/api/people/me', {
       schema: { tags: ['people'], summary: "A patient's own record", response: { 200: personDetailSchema, ...errors } },
       handler: async (request) => {
-        const user = requireRole(request, ['patient']);
-        if (!user.personId) throw forbidden();
-        return getPerson(ctx, { user, ip: request.ip }, user.personId);
+        const actor = actorOf(request);
+        return getPerson(ctx, actor, actor.user.personId ?? '00000000-0000-0000-0000-000000000000');
       },
     });
 
@@ -64,10 +58,17 @@ export function peopleRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         params: z.strictObject({ id: z.uuid() }),
         response: { 200: personDetailSchema, ...errors },
       },
-      handler: async (request) => {
-        const user = requireRole(request, [...STAFF, 'patient']);
-        return getPerson(ctx, { user, ip: request.ip }, request.params.id);
+      handler: async (request) => getPerson(ctx, actorOf(request), request.params.id),
+    });
+
+    app.get('/api/people/:id/id-number', {
+      schema: {
+        tags: ['people'],
+        summary: '查看完整身份证号: the full ID number, for the roles whose work needs it; every reveal is audited',
+        params: z.strictObject({ id: z.uuid() }),
+        response: { 200: z.object({ idNumber: z.string() }), ...errors },
       },
+      handler: async (request) => revealIdNumber(ctx, actorOf(request), request.params.id),
     });
   };
 }

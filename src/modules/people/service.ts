@@ -2,11 +2,12 @@
 // unless the role needs them, and every person shown written to the audit log.
 import { ageOn, shanghaiDate } from '../../engine/calendar';
 import { maskResidentId } from '../../engine/identity/residentId';
-import type { Actor } from '../audit/service';
-import { writeAudit } from '../audit/service';
-import { seesFullIdNumber, type AuthUser } from '../../core/user';
+import type { Actor } from '../../core/audit';
+import { writeAudit } from '../../core/audit';
+import type { AuthUser } from '../../core/user';
 import type { AppContext } from '../../core/context';
-import { forbidden, notFound } from '../../core/problem';
+import { requireAccess } from '../../core/access';
+import { badRequest, notFound } from '../../core/problem';
 import * as q from './queries';
 
 type PersonRow = NonNullable<Awaited<ReturnType<typeof q.findPerson>>>;
@@ -26,6 +27,17 @@ function diseaseStatus(records: Records, personId: string, disease: string): 'co
   return 'diagnosed';
 }
 
+const ALL: q.PersonScope = { regionPrefix: '', personId: null };
+
+/** 查看完整身份证号: the full number, for the roles whose work needs it, each reveal audited. */
+export async function revealIdNumber(ctx: AppContext, actor: Actor, id: string) {
+  await requireAccess(ctx, actor, 'person.idNumber.reveal', { personId: id });
+  const row = await ctx.db.selectFrom('person').select('id_number').where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`No person with id ${id}`);
+  await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'person.id_number', entityId: id, personId: id }]);
+  return { idNumber: row.id_number };
+}
+
 export function scopeOf(user: AuthUser): q.PersonScope {
   return { regionPrefix: user.scope.regionPrefix, personId: user.personId };
 }
@@ -40,7 +52,8 @@ function summary(user: AuthUser, row: PersonRow, records: Records, today: string
     sex: row.sex,
     birthDate: row.birth_date,
     age: ageOn(row.birth_date, today),
-    idNumber: seesFullIdNumber(user, row.id) ? row.id_number : maskResidentId(row.id_number),
+    // lists and cards show masked numbers to every role; the full one is a deliberate, audited reveal
+    idNumber: user.personId === row.id ? row.id_number : maskResidentId(row.id_number),
     phone: row.phone && (user.role === 'analyst' ? maskPhone(row.phone) : row.phone),
     insuranceType: row.insurance_type,
     region: { code: row.region_code, name: row.region_name },
@@ -50,8 +63,14 @@ function summary(user: AuthUser, row: PersonRow, records: Records, today: string
 }
 
 export async function searchPeople(ctx: AppContext, actor: Actor, text: string | undefined, limit: number, offset: number) {
+  await requireAccess(ctx, actor, 'person.search');
   const user = actor.user;
   const query = q.parsePersonQuery(text);
+  // a counter finds the person in front of it, it does not browse the county
+  if (user.role === 'pharmacist' && query.kind !== 'id_number' && query.kind !== 'name_digits')
+    throw badRequest('At the counter, search by the full ID number, or by name and the last digits of the ID or phone number', [
+      { field: 'query.q', rule: 'counter_search_terms', message: 'a full ID number, or a name followed by at least 4 digits of the ID or phone number' },
+    ]);
   const { rows, total, totalCapped } = await q.searchPeople(ctx.db, scopeOf(user), query, limit, offset);
   const records = await recordsOf(ctx.db, rows.map((r) => r.id));
   const today = shanghaiDate(ctx.now());
@@ -64,12 +83,9 @@ export async function searchPeople(ctx: AppContext, actor: Actor, text: string |
 }
 
 export async function getPerson(ctx: AppContext, actor: Actor, id: string) {
-  const row = await q.findPerson(ctx.db, scopeOf(actor.user), id);
-  if (!row) {
-    // tell "not yours" from "not there" only to those who could know it exists anyway
-    if (await q.personExists(ctx.db, id)) throw forbidden('This person is outside your scope');
-    throw notFound(`No person with id ${id}`);
-  }
+  await requireAccess(ctx, actor, 'person.read', { personId: id });
+  const row = await q.findPerson(ctx.db, ALL, id);
+  if (!row) throw notFound(`No person with id ${id}`);
   const records = await recordsOf(ctx.db, [row.id]);
   await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'person', entityId: row.id, personId: row.id }]);
   return { ...summary(actor.user, row, records, shanghaiDate(ctx.now())), address: row.address, insuredSince: row.insured_since };

@@ -13,8 +13,8 @@ export function referenceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         description:
           'Chronic-disease drugs name their diseases; general-outpatient drugs have none. `lists` names the drug lists a drug is on: chronic-common (浙江省医保慢性病常用药范围), nrdl (国家医保药品目录), tertiary (specialist drugs of tertiary hospitals, for 延伸处方); none when self-paid.',
         querystring: z.strictObject({
-          disease: z.string().regex(/^[a-z_]+$/).optional(),
-          list: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(),
+          disease: z.string().max(40).regex(/^[a-z_]+$/).optional(),
+          list: z.string().max(40).regex(/^[a-z][a-z0-9-]*$/).optional(),
         }),
         response: {
           200: z.array(z.object({

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireRole } from '../../core/http';
+import { actorOf } from '../../core/http';
 import type { AppContext } from '../../core/context';
 import { problemSchema } from '../../core/problem';
 import { approveFiling, approveMany, fileRegistration, getFiling, listFilings, resubmitFiling, returnFiling, withdrawFiling } from './service';
@@ -29,7 +29,7 @@ const basisSchema = z.discriminatedUnion('type', [
 ]);
 
 const diseaseInput = z.strictObject({
-  code: z.string().regex(/^[a-z_]+$/),
+  code: z.string().max(40).regex(/^[a-z_]+$/),
   action: z.enum(['add', 'keep', 'remove']).default('add'),
   diagnosedOn: z.iso.date().optional(),
   basis: basisSchema.optional(),
@@ -87,12 +87,10 @@ const filingSchema = z.object({
 
 export function registrationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
-    const doctor = (request: Parameters<typeof requireRole>[0]) => ({ user: requireRole(request, ['family_doctor']), ip: request.ip });
-    const reviewer = (request: Parameters<typeof requireRole>[0]) => ({ user: requireRole(request, ['insurance_reviewer']), ip: request.ip });
 
     app.post('/api/filings', {
       schema: { tags: ['registrations'], summary: 'File a registration (认定登记), change (变更登记) or revocation for a contracted patient', body: fileBody, response: { 201: filingSchema, ...errors } },
-      handler: async (request, reply) => reply.code(201).send(await fileRegistration(ctx, doctor(request), request.body)),
+      handler: async (request, reply) => reply.code(201).send(await fileRegistration(ctx, actorOf(request), request.body)),
     });
 
     app.put('/api/filings/:id', {
@@ -103,12 +101,12 @@ export function registrationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         body: z.strictObject({ note: z.string().trim().max(500).optional(), diseases: z.array(diseaseInput).max(13).default([]), prescription: z.array(lineInput).max(10).optional() }),
         response: { 200: filingSchema, ...errors },
       },
-      handler: async (request) => resubmitFiling(ctx, doctor(request), request.params.id, request.body),
+      handler: async (request) => resubmitFiling(ctx, actorOf(request), request.params.id, request.body),
     });
 
     app.post('/api/filings/:id/withdraw', {
       schema: { tags: ['registrations'], summary: 'Withdraw an open filing', params: idParams, response: { 200: filingSchema, ...errors } },
-      handler: async (request) => withdrawFiling(ctx, doctor(request), request.params.id),
+      handler: async (request) => withdrawFiling(ctx, actorOf(request), request.params.id),
     });
 
     app.get('/api/filings', {
@@ -118,7 +116,7 @@ export function registrationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         querystring: z.strictObject({
           status: z.enum(['submitted', 'returned', 'approved', 'withdrawn']).optional(),
           kind: z.enum(['initial', 'change', 'revocation']).optional(),
-          disease: z.string().regex(/^[a-z_]+$/).optional(),
+          disease: z.string().max(40).regex(/^[a-z_]+$/).optional(),
           minAgeDays: z.coerce.number().int().min(0).max(3650).optional(),
           q: z.string().trim().min(1).max(50).optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -137,12 +135,12 @@ export function registrationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           ...errors,
         },
       },
-      handler: async (request) => listFilings(ctx, { user: requireRole(request, ['insurance_reviewer', 'family_doctor']), ip: request.ip }, request.query),
+      handler: async (request) => listFilings(ctx, actorOf(request), request.query),
     });
 
     app.get('/api/filings/:id', {
       schema: { tags: ['registrations'], summary: 'One filing: content, the state before it, and its history', params: idParams, response: { 200: filingSchema, ...errors } },
-      handler: async (request) => getFiling(ctx, { user: requireRole(request, ['insurance_reviewer', 'family_doctor']), ip: request.ip }, request.params.id),
+      handler: async (request) => getFiling(ctx, actorOf(request), request.params.id),
     });
 
     app.post('/api/filings/:id/approve', {
@@ -153,12 +151,12 @@ export function registrationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         body: z.strictObject({ effectiveDate: z.iso.date().optional() }).default({}),
         response: { 200: filingSchema, ...errors },
       },
-      handler: async (request) => approveFiling(ctx, reviewer(request), request.params.id, request.body.effectiveDate),
+      handler: async (request) => approveFiling(ctx, actorOf(request), request.params.id, request.body.effectiveDate),
     });
 
     app.post('/api/filings/:id/return', {
       schema: { tags: ['registrations'], summary: 'Return a submitted filing to the doctor with a reason', params: idParams, body: z.strictObject({ reason: z.string().trim().min(2).max(500) }), response: { 200: filingSchema, ...errors } },
-      handler: async (request) => returnFiling(ctx, reviewer(request), request.params.id, request.body.reason),
+      handler: async (request) => returnFiling(ctx, actorOf(request), request.params.id, request.body.reason),
     });
 
     app.post('/api/filings/approve', {
@@ -171,7 +169,7 @@ export function registrationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           ...errors,
         },
       },
-      handler: async (request) => approveMany(ctx, reviewer(request), request.body.ids, request.body.effectiveDate),
+      handler: async (request) => approveMany(ctx, actorOf(request), request.body.ids, request.body.effectiveDate),
     });
   };
 }

@@ -5,12 +5,11 @@ import { addDays, daysBetween, shanghaiDate } from '../../engine/calendar';
 import type { Database } from '../../db/connect';
 import type { FilingKind, FilingStatus, InsuranceType, RevocationReason } from '../../db/schema';
 import type { AppContext } from '../../core/context';
-import { AppError, badRequest, conflict, forbidden, notFound } from '../../core/problem';
-import { type Actor, writeAudit } from '../audit/service';
+import { AppError, badRequest, conflict, notFound } from '../../core/problem';
+import { requireAccess } from '../../core/access';
+import { type Actor, writeAudit } from '../../core/audit';
 import type { AuthUser } from '../../core/user';
 import { contractInForce } from '../../engine/eligibility';
-import * as people from '../people/queries';
-import { scopeOf } from '../people/service';
 import { applyApproval } from './apply';
 import * as q from './queries';
 import { checkFiling, type FilingContent } from './validate';
@@ -56,11 +55,11 @@ async function writeContent(db: Database, filingId: string, personId: string, he
 }
 
 export async function fileRegistration(ctx: AppContext, actor: Actor, input: FileInput) {
-  if (!isDoctor(actor.user)) throw forbidden('Only a family doctor files registrations for their contracted patients');
+  await requireAccess(ctx, actor, 'filing.submit', { personId: input.personId });
   const today = shanghaiDate(ctx.now());
   const id = await ctx.db.transaction().execute(async (trx) => {
-    const person = await people.findPerson(trx, scopeOf(actor.user), input.personId);
-    if (!person) throw (await people.personExists(trx, input.personId)) ? forbidden('This person is outside your team’s area') : notFound('No such person');
+    const person = await trx.selectFrom('person').select(['region_code', 'insurance_type']).where('id', '=', input.personId).executeTakeFirst();
+    if (!person) throw notFound('No such person');
     await q.lockPerson(trx, input.personId);
     const contract = await teamContract(trx, actor.user, input.personId, today);
     const county = person.region_code.slice(0, 6);
@@ -104,10 +103,10 @@ function benefitRules(ctx: AppContext, person: { region_code: string; insurance_
 
 /** A returned filing, corrected by the doctor and submitted again. */
 export async function resubmitFiling(ctx: AppContext, actor: Actor, filingId: string, input: Omit<FileInput, 'personId' | 'kind' | 'changeReason' | 'revocationReason'>) {
-  if (!isDoctor(actor.user)) throw forbidden('Only the family doctor who holds the contract fixes a filing');
+  await mayActOn(ctx, actor, 'filing.fix', filingId);
   const today = shanghaiDate(ctx.now());
   await ctx.db.transaction().execute(async (trx) => {
-    const filing = await lockForTeam(trx, actor.user, filingId);
+    const filing = await lockExisting(trx, filingId);
     if (filing.status !== 'returned') throw conflict('fix_returned_only', `Only a returned filing can be fixed and resubmitted (this one is ${filing.status})`);
     await q.lockPerson(trx, filing.person_id);
     await teamContract(trx, actor.user, filing.person_id, today);
@@ -123,9 +122,9 @@ export async function resubmitFiling(ctx: AppContext, actor: Actor, filingId: st
 }
 
 export async function withdrawFiling(ctx: AppContext, actor: Actor, filingId: string) {
-  if (!isDoctor(actor.user)) throw forbidden();
+  await mayActOn(ctx, actor, 'filing.fix', filingId);
   await ctx.db.transaction().execute(async (trx) => {
-    const filing = await lockForTeam(trx, actor.user, filingId);
+    const filing = await lockExisting(trx, filingId);
     if (filing.status !== 'submitted' && filing.status !== 'returned') throw conflict('withdraw_open_only', `A ${filing.status} filing cannot be withdrawn`);
     await trx.updateTable('registration_filing').set({ status: 'withdrawn' }).where('id', '=', filing.id).execute();
     await trx.updateTable('filing_disease').set({ open: false }).where('filing_id', '=', filing.id).execute();
@@ -135,18 +134,18 @@ export async function withdrawFiling(ctx: AppContext, actor: Actor, filingId: st
   return filingView(ctx.db, filingId, ctx.now(), actor.user);
 }
 
-async function lockForTeam(db: Database, user: AuthUser, filingId: string) {
-  const filing = await q.lockFiling(db, filingId);
-  if (!filing) throw notFound('No such filing');
-  if (filing.team_id !== user.teamId) throw forbidden('This filing belongs to another team');
-  return filing;
+/**
+ * The access check for a use case on a filing, before its transaction (a refusal is audited and must
+ * not roll back); one that does not exist is refused alike. The team and county never change.
+ */
+async function mayActOn(ctx: AppContext, actor: Actor, permission: 'filing.fix' | 'filing.approve', filingId: string) {
+  const filing = await ctx.db.selectFrom('registration_filing').select(['person_id', 'team_id', 'county_code']).where('id', '=', filingId).executeTakeFirst();
+  await requireAccess(ctx, actor, permission, { personId: filing?.person_id ?? null, teamId: filing?.team_id ?? null, regionCode: filing?.county_code ?? null });
 }
 
-async function lockForReview(db: Database, user: AuthUser, filingId: string) {
-  if (user.role !== 'insurance_reviewer') throw forbidden('Only the insurance agency reviews filings');
+async function lockExisting(db: Database, filingId: string) {
   const filing = await q.lockFiling(db, filingId);
   if (!filing) throw notFound('No such filing');
-  if (filing.county_code !== user.scope.id) throw forbidden('This filing belongs to another county');
   return filing;
 }
 
@@ -184,8 +183,9 @@ function checkEffectiveDate(filing: LockedFiling, effectiveDate: string, today: 
 
 export async function approveFiling(ctx: AppContext, actor: Actor, filingId: string, effectiveDate?: string) {
   const today = shanghaiDate(ctx.now());
+  await mayActOn(ctx, actor, 'filing.approve', filingId);
   await ctx.db.transaction().execute(async (trx) => {
-    const filing = await lockForReview(trx, actor.user, filingId);
+    const filing = await lockExisting(trx, filingId);
     await q.lockPerson(trx, filing.person_id);
     if (filing.status === 'submitted') checkEffectiveDate(filing, effectiveDate ?? today, today);
     await decide(ctx, trx, actor, filing, { to: 'approved', effectiveDate: effectiveDate ?? today, confirmation: 'agency' });
@@ -194,8 +194,9 @@ export async function approveFiling(ctx: AppContext, actor: Actor, filingId: str
 }
 
 export async function returnFiling(ctx: AppContext, actor: Actor, filingId: string, reason: string) {
+  await mayActOn(ctx, actor, 'filing.approve', filingId);
   await ctx.db.transaction().execute(async (trx) => {
-    const filing = await lockForReview(trx, actor.user, filingId);
+    const filing = await lockExisting(trx, filingId);
     await decide(ctx, trx, actor, filing, { to: 'returned', reason });
   });
   return filingView(ctx.db, filingId, ctx.now(), actor.user);
@@ -203,6 +204,7 @@ export async function returnFiling(ctx: AppContext, actor: Actor, filingId: stri
 
 /** Approves each filing in its own transaction; one refusal does not undo the others. */
 export async function approveMany(ctx: AppContext, actor: Actor, ids: string[], effectiveDate?: string) {
+  await requireAccess(ctx, actor, 'filing.approve'); // the role; each filing's county is checked on its own
   const results = [];
   for (const id of ids) {
     try {
@@ -228,7 +230,7 @@ export interface QueueFilter {
 
 export async function listFilings(ctx: AppContext, actor: Actor, filter: QueueFilter) {
   const user = actor.user;
-  if (user.role !== 'insurance_reviewer' && !isDoctor(user)) throw forbidden('Filings are listed for reviewers and family doctors');
+  await requireAccess(ctx, actor, 'filing.read');
   const now = ctx.now();
   const { rows, total } = await q.queue(ctx.db, {
     ...filter,
@@ -261,10 +263,9 @@ export async function listFilings(ctx: AppContext, actor: Actor, filter: QueueFi
 
 export async function getFiling(ctx: AppContext, actor: Actor, filingId: string) {
   const filing = await q.findFiling(ctx.db, filingId);
+  await requireAccess(ctx, actor, 'filing.read', { personId: filing?.person_id ?? null, teamId: filing?.team_id ?? null, regionCode: filing?.county_code ?? null });
   if (!filing) throw notFound('No such filing');
   const user = actor.user;
-  const allowed = (user.role === 'insurance_reviewer' && filing.county_code === user.scope.id) || (isDoctor(user) && filing.team_id === user.teamId);
-  if (!allowed) throw forbidden('This filing is outside your scope');
   await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'registration_filing', entityId: filingId, personId: filing.person_id }]);
   return filingView(ctx.db, filingId, ctx.now(), user);
 }

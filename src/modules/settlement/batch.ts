@@ -1,7 +1,10 @@
 // settle-batch: claims CSV in, results CSV out, through the engine's column kernel.
-// Every row is checked before anything is settled, and the results go to a temporary file that is
-// renamed only on success: a bad row, or a crash half-way, leaves no results file behind.
-import { closeSync, existsSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+// Every row is checked before anything is settled, and the results go to a temporary file
+// (`.<out>.<pid>.partial`) that is fsynced and renamed only on success: a bad row, or a crash (even
+// kill -9) half-way, leaves the previous results file untouched. The partial file's first line is
+// blank until every row is written, so it never passes for a complete CSV; the next run for the same
+// output removes what earlier runs left.
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Policy } from '../../engine/policy/schema';
 import { settleColumns } from '../../engine/settlement/batch';
@@ -28,6 +31,36 @@ export type BatchResult =
 /** A problem that is not a row's: a missing file or directory, an unknown policy. */
 export class BatchError extends Error {}
 
+/** The temporary file a run writes `outPath` through: hidden, named for the process, and saying it is partial. */
+export const partialPathOf = (outPath: string, pid = process.pid) => join(dirname(outPath), `.${basename(outPath)}.${pid}.partial`);
+
+/** Removes the temporaries earlier runs for the same output left (killed, crashed): any pid but ours; `.tmp` was the old name. */
+export function removeStaleTemporaries(outPath: string): string[] {
+  const prefix = `.${basename(outPath)}.`;
+  const removed: string[] = [];
+  for (const name of readdirSync(dirname(outPath))) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(\d+)\.(?:partial|tmp)$/.exec(name.slice(prefix.length));
+    if (!m || Number(m[1]) === process.pid) continue;
+    rmSync(join(dirname(outPath), name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+/** Makes a rename in the directory durable (where the platform lets a directory be fsynced). */
+function fsyncDirectory(dir: string) {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    /* not supported here (Windows): the rename stands, durable or not */
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 export async function runSettleBatch(options: BatchOptions): Promise<BatchResult> {
   const started = process.hrtime.bigint();
   const inPath = resolve(options.inPath);
@@ -36,6 +69,7 @@ export async function runSettleBatch(options: BatchOptions): Promise<BatchResult
   if (inPath === outPath) throw new BatchError('--out must not be the input file');
   if (!existsSync(dirname(outPath)) || !statSync(dirname(outPath)).isDirectory()) throw new BatchError(`output directory does not exist: ${dirname(outPath)}`);
   const policy = typeof options.policy === 'string' ? readPolicy(options.policy) : options.policy;
+  removeStaleTemporaries(outPath);
 
   const { cols, ids, errors, errorCount } = await readClaimsCsv(inPath, options.maxErrors ?? 100);
   if (errorCount > 0) return { ok: false, errors, errorCount };
@@ -51,12 +85,14 @@ export async function runSettleBatch(options: BatchOptions): Promise<BatchResult
     if (cols.date[i] < from || cols.date[i] > to) outsideEffective++;
   }
 
-  const tmp = join(dirname(outPath), `.${basename(outPath)}.${process.pid}.tmp`);
+  const tmp = partialPathOf(outPath);
+  const header = Buffer.from(`${OUTPUT_COLUMNS.join(',')}\n`);
   const fd = openSync(tmp, 'w');
   try {
     const w = new CsvWriter(fd);
     w.reserve(200);
-    w.text(`${OUTPUT_COLUMNS.join(',')}\n`);
+    // the header's place stays blank until every row is written (below)
+    w.text(`${' '.repeat(header.length - 1)}\n`);
     for (let i = 0; i < cols.count; i++) {
       const o = i * OUT_WIDTH;
       const r = routes[route[i]];
@@ -84,8 +120,11 @@ export async function runSettleBatch(options: BatchOptions): Promise<BatchResult
       w.byte(10);
     }
     w.flush();
+    writeSync(fd, header, 0, header.length, 0);
+    fsyncSync(fd);
     closeSync(fd);
     renameSync(tmp, outPath);
+    fsyncDirectory(dirname(outPath));
   } catch (err) {
     try {
       closeSync(fd);

@@ -9,8 +9,8 @@ import type { AppContext } from '../../core/context';
 import { badRequest, conflict, forbidden, notFound } from '../../core/problem';
 import type { AuthUser } from '../../core/user';
 import { type EligibilityFacts, eligibilityFactColumns, eligibilityFrom } from '../eligibility/service';
-import { personInScope } from '../people/queries';
-import { scopeOf } from '../people/service';
+import { type Actor } from '../../core/audit';
+import { requireAccess } from '../../core/access';
 import { type Drug, loadDrugs } from '../reference/service';
 
 let drugs: Map<string, Drug> | undefined;
@@ -42,14 +42,14 @@ export const SCOPE_REASON_TEXT: Record<string, string> = {
   not_registered: '药品所治病种未认定登记或未确认，按普通门诊',
 };
 
-export const SETTLING_ROLES = ['pharmacist', 'family_doctor'] as const;
-
 /**
  * Reads what the claim needs (in one query, before any lock is taken) and builds the engine's claim.
  * The drug list comes from the shipped catalogue, which start-up copies into the database.
  */
-export async function prepareClaim(ctx: AppContext, user: AuthUser, input: CounterClaimInput, claimId: string) {
+export async function prepareClaim(ctx: AppContext, actor: Actor, input: CounterClaimInput, claimId: string) {
   const db = ctx.db;
+  const user = actor.user;
+  await requireAccess(ctx, actor, 'claim.settle');
   if (!user.institutionId) throw forbidden('Settlement happens at an institution or pharmacy counter');
   const today = shanghaiDate(ctx.now());
   const date = input.serviceDate ?? today;
@@ -69,8 +69,8 @@ export async function prepareClaim(ctx: AppContext, user: AuthUser, input: Count
     from person p left join benefit_accumulator a on a.person_id = p.id and a.year = ${year}
     where p.id = ${input.personId}`.execute(db);
   const person = rows[0];
-  if (!person) throw notFound('No such person');
-  if (!personInScope(scopeOf(user), person)) throw forbidden('This person is outside your scope');
+  if (!person) await requireAccess(ctx, actor, 'claim.settle', { personId: input.personId, regionCode: null }); // refused alike, whether or not the person exists
+  await requireAccess(ctx, actor, 'claim.settle', { personId: person.id, regionCode: person.region_code });
   const { institution } = person;
   const entry = ctx.policies.forRegion(person.region_code, date);
   if (!entry) throw conflict('no_policy', `No benefit policy is in force for region ${person.region_code} on ${date}`);

@@ -4,7 +4,7 @@
 // under a lock. One round trip per sale is what lets a counter answer in milliseconds.
 import { sql } from 'kysely';
 import type { Database } from '../../db/connect';
-import type { Actor } from '../audit/service';
+import type { Actor } from '../../core/audit';
 import type { ClaimLineRow } from './view';
 
 export interface SettlementRecord {

@@ -1,12 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { shanghaiDate } from '../../engine/calendar';
-import { requireRole } from '../../core/http';
+import { actorOf } from '../../core/http';
 import type { AppContext } from '../../core/context';
 import { forbidden, notFound, problemSchema } from '../../core/problem';
-import * as people from '../people/queries';
-import { scopeOf } from '../people/service';
-import { SETTLING_ROLES } from './counter';
 import { getSettlement, personClaims, quote, reverseClaim, settleClaim } from './service';
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
@@ -62,7 +59,6 @@ const settlementSchema = z.object({
 
 export function settlementRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
-    const counter = (request: Parameters<typeof requireRole>[0]) => ({ user: requireRole(request, SETTLING_ROLES), ip: request.ip });
 
     app.post('/api/settlements/quote', {
       schema: {
@@ -79,7 +75,7 @@ export function settlementRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           ...errors,
         },
       },
-      handler: async (request) => quote(ctx, counter(request), request.body),
+      handler: async (request) => quote(ctx, actorOf(request), request.body),
     });
 
     app.post('/api/settlements', {
@@ -90,7 +86,7 @@ export function settlementRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         response: { 200: settlementSchema, 201: settlementSchema, ...errors },
       },
       handler: async (request, reply) => {
-        const { replayed, settlement } = await settleClaim(ctx, counter(request), request.body);
+        const { replayed, settlement } = await settleClaim(ctx, actorOf(request), request.body);
         return reply.code(replayed ? 200 : 201).send(settlement);
       },
     });
@@ -103,12 +99,12 @@ export function settlementRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         body: z.strictObject({ reason: z.string().trim().min(2).max(200) }),
         response: { 200: settlementSchema, ...errors },
       },
-      handler: async (request) => reverseClaim(ctx, counter(request), request.params.id, request.body.reason),
+      handler: async (request) => reverseClaim(ctx, actorOf(request), request.params.id, request.body.reason),
     });
 
     app.get('/api/settlements/:id', {
       schema: { tags: ['settlement'], summary: 'One claim as its receipt (结算单) shows it', params: z.strictObject({ id: z.uuid() }), response: { 200: settlementSchema, ...errors } },
-      handler: async (request) => getSettlement(ctx, { user: requireRole(request, [...SETTLING_ROLES, 'patient', 'insurance_reviewer', 'institution_admin', 'system_admin']), ip: request.ip }, request.params.id),
+      handler: async (request) => getSettlement(ctx, actorOf(request), request.params.id),
     });
 
     app.get('/api/people/:id/claims', {
@@ -127,10 +123,7 @@ export function settlementRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       handler: async (request) => {
-        const user = requireRole(request, [...SETTLING_ROLES, 'insurance_reviewer', 'institution_admin', 'system_admin', 'patient']);
-        const id = request.params.id;
-        if (!(await people.findPerson(ctx.db, scopeOf(user), id))) throw (await people.personExists(ctx.db, id)) ? forbidden('This person is outside your scope') : notFound('No such person');
-        return personClaims(ctx, { user, ip: request.ip }, id, request.query.year ?? Number(shanghaiDate(ctx.now()).slice(0, 4)));
+        return personClaims(ctx, actorOf(request), request.params.id, request.query.year ?? Number(shanghaiDate(ctx.now()).slice(0, 4)));
       },
     });
   };

@@ -8,19 +8,14 @@ import { settle, type PersonYearState, type Settlement } from '../../engine/sett
 import type { Database } from '../../db/connect';
 import type { AppContext } from '../../core/context';
 import { AppError, conflict, forbidden, notFound } from '../../core/problem';
-import { type Actor, writeAudit } from '../audit/service';
+import { type Actor, writeAudit } from '../../core/audit';
 import { type CounterClaimInput, prepareClaim, SCOPE_REASON_TEXT } from './counter';
-import { personInScope } from '../people/queries';
-import { scopeOf } from '../people/service';
+import { requireAccess } from '../../core/access';
 import { type SettlementRecord, recordSettlement } from './record';
 import { adjustmentsOf, bookResettlement, loadYear, refold } from './resettle';
 import { type ClaimLineRow, lineOut, receiptOf, settlementView } from './view';
 
 type Pools = PersonYearState['pools'];
-
-function requireCounter(actor: Actor) {
-  if (actor.user.role !== 'pharmacist' && actor.user.role !== 'family_doctor') throw forbidden('Settlement is done at a pharmacy or clinic counter');
-}
 
 interface Accumulator {
   state: PersonYearState;
@@ -62,8 +57,7 @@ function lineRows(prepared: Prepared, result: Settlement): ClaimLineRow[] {
 }
 
 export async function quote(ctx: AppContext, actor: Actor, input: CounterClaimInput) {
-  requireCounter(actor);
-  const prepared = await prepareClaim(ctx, actor.user, input, 'quote');
+  const prepared = await prepareClaim(ctx, actor, input, 'quote');
   const result = settle(prepared.entry.compiled, prepared.accumulator.state, prepared.claim);
   await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'settlement_quote', personId: input.personId }]);
   return {
@@ -104,11 +98,10 @@ function deltas(before: Pools, after: Pools): Pools {
  * again under the row lock. A key already used returns the first result (the unique index decides).
  */
 export async function settleClaim(ctx: AppContext, actor: Actor, input: CounterClaimInput & { idempotencyKey: string }) {
-  requireCounter(actor);
   const claimId = randomUUID();
   let prepared: Prepared;
   try {
-    prepared = await prepareClaim(ctx, actor.user, input, claimId);
+    prepared = await prepareClaim(ctx, actor, input, claimId);
   } catch (err) {
     // a retry of a settled purchase gets its first result even where settling it anew would be refused
     // (the 30-day window has passed, the person moved out): the key is looked up only on this rare path
@@ -215,11 +208,13 @@ async function replay(ctx: AppContext, actor: Actor, existing: { id: string; req
  * back or owes at this counter.
  */
 export async function reverseClaim(ctx: AppContext, actor: Actor, claimId: string, reason: string) {
-  requireCounter(actor);
+  // a claim is reversed where it was settled; one that does not exist is refused alike (checked before
+  // the transaction, so that the refusal's audit row stays)
+  const where = await ctx.db.selectFrom('claim').select(['person_id', 'institution_id']).where('id', '=', claimId).executeTakeFirst();
+  await requireAccess(ctx, actor, 'claim.reverse', { personId: where?.person_id ?? null, institutionId: where?.institution_id ?? null });
   await ctx.db.transaction().execute(async (trx) => {
     const claim = await trx.selectFrom('claim').selectAll().where('id', '=', claimId).forUpdate().executeTakeFirst();
     if (!claim) throw notFound('No such claim');
-    if (claim.institution_id !== actor.user.institutionId) throw forbidden('A claim is reversed where it was settled');
     if (claim.status !== 'settled') throw conflict('already_reversed', 'This claim has already been reversed');
     const year = Number(claim.service_date.slice(0, 4));
     await lockAccumulator(trx, claim.person_id, year);
@@ -242,20 +237,16 @@ export async function getSettlement(ctx: AppContext, actor: Actor, claimId: stri
     .select(['claim.person_id', 'claim.institution_id', 'person.region_code'])
     .where('claim.id', '=', claimId)
     .executeTakeFirst();
-  if (!claim) throw notFound('No such claim');
-  const user = actor.user;
   // the patient sees their own; the county agency its county's people; a counter or institution its own claims
-  const allowed =
-    user.role === 'patient' ? user.personId === claim.person_id
-    : user.role === 'insurance_reviewer' ? personInScope(scopeOf(user), { id: claim.person_id, region_code: claim.region_code })
-    : user.role === 'system_admin' || user.institutionId === claim.institution_id;
-  if (!allowed) throw forbidden('This claim is outside your scope');
+  await requireAccess(ctx, actor, 'claim.read', { personId: claim?.person_id ?? null, regionCode: claim?.region_code ?? null, institutionId: claim?.institution_id ?? null });
+  if (!claim) throw notFound('No such claim');
   await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'claim', entityId: claimId, personId: claim.person_id }]);
   return settlementView(ctx.db, claimId);
 }
 
 /** A person's claims of a year, newest first, with what is left of each pool. */
 export async function personClaims(ctx: AppContext, actor: Actor, personId: string, year: number) {
+  await requireAccess(ctx, actor, 'person.claims.read', { personId });
   const rows = await ctx.db
     .selectFrom('claim')
     .innerJoin('institution as i', 'i.id', 'claim.institution_id')

@@ -3,6 +3,7 @@
 import { Avatar, Card, Descriptions, type DescriptionsProps, Empty, Skeleton, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { PersonDetail, PersonDisease, PersonSummary } from '../types.ts';
+import RevealIdNumber from './RevealIdNumber.tsx';
 
 const DISEASE_STATUS_COLOR: Record<string, string> = {
   diagnosed: 'blue',
@@ -137,9 +138,7 @@ export default function PatientCard({ person, loading, title, extra }: PatientCa
           </Space>
           <Typography.Text type="secondary" className="patient-card__sub">
             <span className="patient-card__label">{t('person.fields.idNumber')}</span>
-            <span className="mono" data-testid="patient-card-id-number">
-              {person.idNumber}
-            </span>
+            <RevealIdNumber personId={person.id} masked={person.idNumber} />
             <span className="dot-sep">·</span>
             <span className="patient-card__label">{t('person.fields.region')}</span>
             {person.region.name}

@@ -102,6 +102,7 @@ const enUS: Messages = {
     selectHint: 'Click a row to see the person',
     resultsTitle: 'Results',
     cardTitle: 'Insured person',
+    revealIdNumber: 'Show in full (audited)',
     myInfoTitle: 'My information',
     myInfoMissing: 'No insured-person record is linked to this account',
     fields: {

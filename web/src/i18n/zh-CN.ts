@@ -100,6 +100,7 @@ const zhCN = {
     selectHint: '点击结果中的一行，查看参保人信息',
     resultsTitle: '查询结果',
     cardTitle: '参保人信息',
+    revealIdNumber: '查看完整（留痕）',
     myInfoTitle: '我的信息',
     myInfoMissing: '未找到与当前账号关联的参保人信息',
     fields: {

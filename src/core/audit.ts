@@ -1,7 +1,7 @@
 // The audit log answers "who read or changed this person's record, when, from where".
 // Writes go through the caller's transaction so a change and its audit row land together.
-import type { Database } from '../../db/connect';
-import type { AuthUser } from '../../core/user';
+import type { Database } from '../db/connect';
+import type { AuthUser } from './user';
 
 export interface Actor {
   user: AuthUser;
@@ -9,7 +9,8 @@ export interface Actor {
 }
 
 export interface AuditEntry {
-  action: 'read' | 'search' | 'create' | 'update' | 'delete' | 'export';
+  /** 'refused': a request the access table turned away (403), kept like a read. */
+  action: 'read' | 'search' | 'create' | 'update' | 'delete' | 'export' | 'refused';
   entity: string;
   entityId?: string | null;
   personId?: string | null;

@@ -1,0 +1,147 @@
+// Who may do what, to whom: one table. Each permission names, per role that holds it, the scope rule
+// that must hold between the user and the target (their area, their team's contracted patient, their
+// institution's claim, their own record). `requireAccess` is the first line of every use case; a
+// refusal is a 403 that says nothing about whether the target exists, and it is audited. New
+// capabilities add rows here, not code. docs/access.md shows the table as officials read it (a test
+// keeps the two the same).
+import { sql } from 'kysely';
+import { shanghaiDate } from '../engine/calendar';
+import type { Role } from '../db/schema';
+import { type Actor, writeAudit } from './audit';
+import type { AppContext } from './context';
+import { forbidden } from './problem';
+
+/** How the target must relate to the user. */
+export type ScopeRule =
+  | 'everywhere' // system administration
+  | 'area' // the target lives (or the filing's county lies) within the user's area: team's town, institution's or agency's county, city
+  | 'contracted_team' // the person has a contract in force with the user's team
+  | 'own_team' // the filing, contract or team is the user's team's
+  | 'in_review_here' // the person has a filing awaiting review in the user's county
+  | 'own_institution' // the claim was settled at the user's institution
+  | 'own_record'; // the patient themself
+
+export const SCOPE_RULES: Record<ScopeRule, { zh: string; en: string }> = {
+  everywhere: { zh: '全部', en: 'everyone (system administration)' },
+  area: { zh: '本辖区', en: 'within the user’s area: the team’s town, the institution’s or agency’s county, the city' },
+  contracted_team: { zh: '本团队签约', en: 'persons with a contract in force with the user’s team' },
+  own_team: { zh: '本团队', en: 'the filing, contract or team is the user’s team’s' },
+  in_review_here: { zh: '本县区待审核', en: 'persons with a filing awaiting review in the user’s county' },
+  own_institution: { zh: '本机构', en: 'the claim was settled at the user’s institution' },
+  own_record: { zh: '本人', en: 'the patient themself' },
+};
+
+interface PermissionRow {
+  zh: string;
+  en: string;
+  grants: Partial<Record<Role, ScopeRule>>;
+}
+
+const staffCard = { family_doctor: 'area', pharmacist: 'area', insurance_reviewer: 'area', system_admin: 'everywhere', patient: 'own_record' } as const;
+const treating = { family_doctor: 'contracted_team', insurance_reviewer: 'in_review_here', patient: 'own_record' } as const;
+const counter = { pharmacist: 'area', family_doctor: 'area' } as const;
+
+export const ACCESS = {
+  'person.search': { zh: '查询参保人', en: 'Search insured persons', grants: { family_doctor: 'area', pharmacist: 'area', insurance_reviewer: 'area', system_admin: 'everywhere' } },
+  'person.read': { zh: '查看参保人信息（身份证号脱敏）', en: 'See a person’s card (ID number masked)', grants: staffCard },
+  'person.idNumber.reveal': { zh: '查看完整身份证号（留痕）', en: 'Reveal the full ID number (audited)', grants: { pharmacist: 'area', insurance_reviewer: 'area', system_admin: 'everywhere', patient: 'own_record' } },
+  'person.eligibility.read': { zh: '查看待遇资格', en: 'See benefit eligibility', grants: staffCard },
+  'person.chart.read': { zh: '查看健康档案、随访和体检', en: 'See the health record, follow-ups and checks', grants: treating },
+  'person.followUp.write': { zh: '录入随访和年度体检', en: 'Record follow-ups and annual checks', grants: { family_doctor: 'contracted_team' } },
+  'person.claims.read': { zh: '查看年度结算和限额', en: 'See the year’s claims and limits', grants: { ...counter, insurance_reviewer: 'area', system_admin: 'everywhere', patient: 'own_record' } },
+  'contract.sign': { zh: '签约', en: 'Sign a contract', grants: { family_doctor: 'area' } },
+  'contract.change': { zh: '续约、解约', en: 'Renew or terminate a contract', grants: { family_doctor: 'own_team' } },
+  'contract.read': { zh: '查看签约', en: 'See contracts', grants: { family_doctor: 'area', insurance_reviewer: 'area', system_admin: 'everywhere', patient: 'own_record' } },
+  'contract.consentForm.read': { zh: '下载签约知情同意书', en: 'Download the signed consent form', grants: { family_doctor: 'own_team', insurance_reviewer: 'in_review_here', patient: 'own_record' } },
+  'team.read': { zh: '查看团队、签约名单和随访工作清单', en: 'See the team, its patients and worklists', grants: { family_doctor: 'own_team' } },
+  // the patient must be contracted with the team too: a state rule, answered 409 not_contracted / contracted_with_other_team
+  'filing.submit': { zh: '提交认定登记', en: 'File a registration', grants: { family_doctor: 'area' } },
+  'filing.fix': { zh: '修改、撤回认定登记', en: 'Fix or withdraw a filing', grants: { family_doctor: 'own_team' } },
+  'filing.read': { zh: '查看认定登记', en: 'See a filing', grants: { family_doctor: 'own_team', insurance_reviewer: 'area' } },
+  'filing.approve': { zh: '审核认定登记（确认、退回）', en: 'Review a filing (approve, return)', grants: { insurance_reviewer: 'area' } },
+  'claim.settle': { zh: '试算、结算', en: 'Quote and settle a purchase', grants: counter },
+  'claim.reverse': { zh: '冲正/退费', en: 'Reverse a claim', grants: { pharmacist: 'own_institution', family_doctor: 'own_institution' } },
+  'claim.read': { zh: '查看结算单', en: 'See a receipt', grants: { pharmacist: 'own_institution', family_doctor: 'own_institution', institution_admin: 'own_institution', insurance_reviewer: 'area', system_admin: 'everywhere', patient: 'own_record' } },
+  'own.read': { zh: '查看本人的信息、签约、随访和提醒', en: 'See one’s own record, contract, follow-ups and reminders', grants: { patient: 'own_record' } },
+} satisfies Record<string, PermissionRow>;
+
+export type Permission = keyof typeof ACCESS;
+
+/**
+ * What the target is, as far as the rules need: the person it concerns, and where a filing, contract,
+ * claim or team belongs. A fact not given is read from the database when a rule needs it.
+ */
+export interface Target {
+  personId?: string | null;
+  /** The person's address region code, or a filing's county code. */
+  regionCode?: string | null;
+  teamId?: string | null;
+  institutionId?: string | null;
+}
+
+export function grantOf(permission: Permission, role: Role): ScopeRule | undefined {
+  return (ACCESS[permission].grants as Partial<Record<Role, ScopeRule>>)[role];
+}
+
+/**
+ * Throws a 403 (audited) unless the user's role holds the permission and its scope rule holds for the
+ * target. Without a target (a list or a search) only the role is checked: the query itself keeps to
+ * the user's scope.
+ */
+export async function requireAccess(ctx: AppContext, actor: Actor, permission: Permission, target?: Target): Promise<void> {
+  const rule = grantOf(permission, actor.user.role);
+  if (rule && (target === undefined || (await holds(ctx, actor, rule, target)))) return;
+  target ??= {};
+  await writeAudit(ctx.db, actor, [{ action: 'refused', entity: permission, entityId: target.teamId ?? target.institutionId ?? null, personId: null, detail: { personId: target.personId ?? null } }]);
+  throw forbidden('Your role or scope does not allow this');
+}
+
+/** The same decision without throwing, for lists that show an action only where it is allowed. */
+export async function mayAccess(ctx: AppContext, actor: Actor, permission: Permission, target: Target): Promise<boolean> {
+  const rule = grantOf(permission, actor.user.role);
+  return !!rule && (await holds(ctx, actor, rule, target));
+}
+
+async function holds(ctx: AppContext, { user }: Actor, rule: ScopeRule, t: Target): Promise<boolean> {
+  switch (rule) {
+    case 'everywhere':
+      return true;
+    case 'own_record':
+      return !!user.personId && t.personId === user.personId;
+    case 'own_team':
+      return !!user.teamId && (t.teamId ?? null) === user.teamId;
+    case 'own_institution':
+      return !!user.institutionId && (t.institutionId ?? null) === user.institutionId;
+    case 'area': {
+      const prefix = user.scope.regionPrefix;
+      if (prefix === null) return false;
+      const region = t.regionCode ?? (t.personId ? await regionOf(ctx, t.personId) : null);
+      return region !== null && region.startsWith(prefix);
+    }
+    case 'contracted_team':
+      return !!user.teamId && !!t.personId && (await contractedWith(ctx, t.personId, user.teamId));
+    case 'in_review_here':
+      return user.scope.regionPrefix !== null && !!t.personId && (await inReviewUnder(ctx, t.personId, user.scope.regionPrefix));
+  }
+}
+
+async function regionOf(ctx: AppContext, personId: string): Promise<string | null> {
+  const row = await ctx.db.selectFrom('person').select('region_code').where('id', '=', personId).executeTakeFirst();
+  return row?.region_code ?? null;
+}
+
+/** A contract in force today with the team (or a referral's receiving team, once referrals exist). */
+async function contractedWith(ctx: AppContext, personId: string, teamId: string): Promise<boolean> {
+  const today = shanghaiDate(ctx.now());
+  const { rows } = await sql<{ one: number }>`
+    select 1 as one from contract
+    where person_id = ${personId} and team_id = ${teamId} and status = 'active' and start_date <= ${today}::date and end_date >= ${today}::date
+    limit 1`.execute(ctx.db);
+  return rows.length > 0;
+}
+
+async function inReviewUnder(ctx: AppContext, personId: string, prefix: string): Promise<boolean> {
+  const { rows } = await sql<{ one: number }>`
+    select 1 as one from registration_filing where person_id = ${personId} and status = 'submitted' and county_code like ${`${prefix}%`} limit 1`.execute(ctx.db);
+  return rows.length > 0;
+}

@@ -1,0 +1,2 @@
+/** The two diseases the national follow-up forms are for. */
+export type Disease = 'hypertension' | 'diabetes';

@@ -1,0 +1,188 @@
+// The access table, tried as the review tried it: for every permission and every role that holds it,
+// a user inside the scope rule is let through and one just outside it is refused with 403 (the same
+// answer whatever the target); every API route without a session is 401. A permission added to
+// src/core/access.ts without a probe here fails the test.
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACCESS, grantOf, type Permission } from '../../src/core/access';
+import type { Role } from '../../src/db/schema';
+import { hashPassword } from '../../src/modules/auth/service';
+import { DEMO_PASSWORD } from '../../src/modules/demo/load';
+import { testApp, type TestApp } from '../helpers/app';
+import { counterPatient } from '../helpers/people';
+
+let t: TestApp;
+const cookies = new Map<Role, string>();
+const USERNAME: Partial<Record<Role, string>> = { family_doctor: 'doctor', pharmacist: 'pharmacist', insurance_reviewer: 'reviewer', analyst: 'analyst', system_admin: 'admin', patient: 'patient', institution_admin: 'inst-admin' };
+
+/** Ids inside and just outside each role's scope, found in the demo city. */
+interface Fixtures {
+  [key: string]: string;
+}
+const f: Fixtures = {};
+
+const one = async <T>(q: Promise<T[]>) => {
+  const rows = await q;
+  if (!rows.length) throw new Error('fixture not found in the demo city');
+  return rows[0];
+};
+
+beforeAll(async () => {
+  t = await testApp();
+  const db = t.database.db;
+  // an institution administrator of the pharmacy (no demo user has the role)
+  const pharmacy = await db.selectFrom('app_user').select('institution_id').where('username', '=', 'pharmacist').executeTakeFirstOrThrow();
+  await db.insertInto('app_user').values({ username: 'inst-admin', display_name: '机构管理员', role: 'institution_admin', institution_id: pharmacy.institution_id, password_hash: await hashPassword(DEMO_PASSWORD), demo: true }).execute();
+  for (const [role, username] of Object.entries(USERNAME)) cookies.set(role as Role, await t.login(username!));
+
+  const me = (await t.app.inject({ url: '/api/auth/me', headers: { cookie: cookies.get('family_doctor')! } })).json().user;
+  const teamId: string = me.scope.id;
+  const team = await db.selectFrom('family_doctor_team as t').innerJoin('institution as i', 'i.id', 't.institution_id').select('i.region_code').where('t.id', '=', teamId).executeTakeFirstOrThrow();
+  const town = team.region_code;
+  const county = town.slice(0, 6);
+  const reviewerCounty = (await db.selectFrom('app_user').select('region_code').where('username', '=', 'reviewer').executeTakeFirstOrThrow()).region_code!;
+  const patient = await db.selectFrom('app_user').select('person_id').where('username', '=', 'patient').executeTakeFirstOrThrow();
+  f.ownPerson = patient.person_id!;
+  const today = '2026-06-15';
+  const contracted = (team: 'mine' | 'other') =>
+    one(db.selectFrom('contract as c').innerJoin('person as p', 'p.id', 'c.person_id').select(['c.id', 'c.person_id', 'p.region_code'])
+      .where('c.team_id', team === 'mine' ? '=' : '!=', teamId).where('c.status', '=', 'active').where('c.start_date', '<=', today).where('c.end_date', '>=', today)
+      .where('p.region_code', 'like', `${county}%`).where('c.person_id', '!=', f.ownPerson).orderBy('c.id').limit(1).execute());
+  const mine = await contracted('mine');
+  const theirs = await contracted('other');
+  f.contractedMine = mine.person_id;
+  f.contractedOther = theirs.person_id;
+  f.contractMine = mine.id;
+  f.contractOther = theirs.id;
+  f.inTown = mine.person_id;
+  f.otherTown = (await one(db.selectFrom('person').select('id').where('region_code', 'like', `${county}%`).where('region_code', 'not like', `${town}%`).limit(1).execute())).id;
+  f.inCounty = (await counterPatient(db)).id;
+  f.otherCounty = (await one(db.selectFrom('person').select('id').where('region_code', 'not like', `${county}%`).limit(1).execute())).id;
+  f.unsignedInTown = (await one(db.selectFrom('person as p').select('p.id').where('p.region_code', 'like', `${town}%`)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('contract as c').select('c.id').whereRef('c.person_id', '=', 'p.id')))).limit(1).execute())).id;
+  const filing = (where: (qb: ReturnType<typeof base>) => ReturnType<typeof base>) => one(where(base()).orderBy('f.id').limit(1).execute());
+  const base = () => db.selectFrom('registration_filing as f').select(['f.id', 'f.person_id']);
+  f.filingMine = (await filing((q) => q.where('f.team_id', '=', teamId))).id;
+  f.filingOther = (await filing((q) => q.where('f.team_id', '!=', teamId))).id;
+  const inReview = await filing((q) => q.where('f.status', '=', 'submitted').where('f.county_code', '=', reviewerCounty));
+  f.filingHere = inReview.id;
+  f.inReview = inReview.person_id;
+  f.filingElsewhere = (await filing((q) => q.where('f.county_code', '!=', reviewerCounty))).id;
+  f.notInReview = (await one(db.selectFrom('person as p').select('p.id').where('p.region_code', 'like', `${reviewerCounty}%`)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('registration_filing as r').select('r.id').whereRef('r.person_id', '=', 'p.id').where('r.status', '=', 'submitted')))).limit(1).execute())).id;
+  // a claim settled at the pharmacy (the demo's are at the teams' centres) and one settled elsewhere
+  const drug = await db.selectFrom('drug').select('code').where(sql<boolean>`'hypertension' = any(diseases)`).orderBy('code').limit(1).executeTakeFirstOrThrow();
+  f.drug = drug.code;
+  const settled = await t.app.inject({ method: 'POST', url: '/api/settlements', headers: { cookie: cookies.get('pharmacist')! }, payload: { personId: f.inCounty, idempotencyKey: 'access-test-0001', lines: [{ drugCode: drug.code, quantity: 1, daysSupply: 28 }] } });
+  expect(settled.statusCode, settled.body).toBe(201);
+  f.claimHere = settled.json().id;
+  f.claimElsewhere = (await one(db.selectFrom('claim').select('id').where('institution_id', '!=', pharmacy.institution_id!).limit(1).execute())).id;
+  f.ownClaim = (await one(db.selectFrom('claim').select('id').where('person_id', '=', f.ownPerson).limit(1).execute())).id;
+  const doctorInstitution = (await db.selectFrom('family_doctor_team').select('institution_id').where('id', '=', teamId).executeTakeFirstOrThrow()).institution_id;
+  f.claimAtDoctor = (await one(db.selectFrom('claim').select('id').where('institution_id', '=', doctorInstitution).where('status', '=', 'settled').limit(1).execute())).id;
+  f.claimOtherCounty = (await one(db.selectFrom('claim as c').innerJoin('person as p', 'p.id', 'c.person_id').select('c.id').where('p.region_code', 'not like', `${reviewerCounty}%`).limit(1).execute())).id;
+  f.contractInReview = (await one(db.selectFrom('contract').select('id').where('person_id', '=', f.inReview).limit(1).execute())).id;
+  f.ownContract = (await one(db.selectFrom('contract').select('id').where('person_id', '=', f.ownPerson).limit(1).execute())).id;
+});
+afterAll(() => t.close());
+
+interface Probe {
+  method: 'GET' | 'POST';
+  url: (id: string) => string;
+  body?: (id: string) => object;
+  /** Fixture keys by role: the target inside the role's scope and the one just outside it (none for 'everywhere', or where the request names no target). */
+  targets: Partial<Record<Role, [inside: string, outside: string | null]>>;
+}
+
+const person = (path = '') => (id: string) => `/api/people/${id}${path}`;
+const areaPeople: Probe['targets'] = { family_doctor: ['inTown', 'otherTown'], pharmacist: ['inCounty', 'otherCounty'], insurance_reviewer: ['inCounty', 'otherCounty'], system_admin: ['inCounty', null], patient: ['ownPerson', 'inCounty'] };
+const visit = { diseases: ['hypertension'], mode: 'clinic', readings: { systolic: 132, diastolic: 82, heartRate: 72 } };
+
+const PROBES: Record<Permission, Probe> = {
+  'person.search': { method: 'GET', url: () => '/api/people?q=%E5%BC%A0%20000000', targets: { family_doctor: ['inTown', null], pharmacist: ['inCounty', null], insurance_reviewer: ['inCounty', null], system_admin: ['inCounty', null] } },
+  'person.read': { method: 'GET', url: person(), targets: areaPeople },
+  'person.idNumber.reveal': { method: 'GET', url: person('/id-number'), targets: { pharmacist: ['inCounty', 'otherCounty'], insurance_reviewer: ['inCounty', 'otherCounty'], system_admin: ['inCounty', null], patient: ['ownPerson', 'inCounty'] } },
+  'person.eligibility.read': { method: 'GET', url: person('/eligibility'), targets: areaPeople },
+  'person.chart.read': { method: 'GET', url: person('/chart'), targets: { family_doctor: ['contractedMine', 'contractedOther'], insurance_reviewer: ['inReview', 'notInReview'], patient: ['ownPerson', 'contractedMine'] } },
+  'person.followUp.write': { method: 'POST', url: person('/followups'), body: () => visit, targets: { family_doctor: ['contractedMine', 'contractedOther'] } },
+  'person.claims.read': { method: 'GET', url: person('/claims'), targets: { family_doctor: ['inTown', 'otherTown'], pharmacist: ['inCounty', 'otherCounty'], insurance_reviewer: ['inCounty', 'otherCounty'], system_admin: ['inCounty', null], patient: ['ownPerson', 'inCounty'] } },
+  'contract.sign': { method: 'POST', url: () => '/api/contracts', body: (id) => ({ personId: id, packages: ['basic'], consent: { signer: 'self', signerName: '测试', signedAt: '2026-06-15T09:00:00+08:00' } }), targets: { family_doctor: ['unsignedInTown', 'otherTown'] } },
+  'contract.change': { method: 'POST', url: (id) => `/api/contracts/${id}/terminate`, body: () => ({ reason: '迁出本辖区' }), targets: { family_doctor: ['contractMine', 'contractOther'] } },
+  'contract.read': { method: 'GET', url: person('/contracts'), targets: { family_doctor: ['inTown', 'otherTown'], insurance_reviewer: ['inCounty', 'otherCounty'], system_admin: ['inCounty', null], patient: ['ownPerson', 'inCounty'] } },
+  'contract.consentForm.read': { method: 'GET', url: (id) => `/api/contracts/${id}/consent-form`, targets: { family_doctor: ['contractMine', 'contractOther'], insurance_reviewer: ['contractInReview', 'contractOther'], patient: ['ownContract', 'contractMine'] } },
+  'team.read': { method: 'GET', url: () => '/api/team/patients?list=contracted&limit=5', targets: { family_doctor: ['inTown', null] } },
+  'filing.submit': {
+    method: 'POST', url: () => '/api/filings',
+    body: (id) => ({ personId: id, kind: 'initial', diseases: [{ code: 'diabetes', diagnosedOn: '2026-06-01', basis: { type: 'glucose', date: '2026-06-01', fastingGlucose: 7.4 } }], prescription: [] }),
+    targets: { family_doctor: ['contractedMine', 'otherTown'] },
+  },
+  'filing.fix': { method: 'POST', url: (id) => `/api/filings/${id}/withdraw`, targets: { family_doctor: ['filingMine', 'filingOther'] } },
+  'filing.read': { method: 'GET', url: (id) => `/api/filings/${id}`, targets: { family_doctor: ['filingMine', 'filingOther'], insurance_reviewer: ['filingHere', 'filingElsewhere'] } },
+  'filing.approve': { method: 'POST', url: (id) => `/api/filings/${id}/return`, body: () => ({ reason: '请补充诊断证明' }), targets: { insurance_reviewer: ['filingHere', 'filingElsewhere'] } },
+  'claim.settle': { method: 'POST', url: () => '/api/settlements/quote', body: (id) => ({ personId: id, lines: [{ drugCode: f.drug, quantity: 1 }] }), targets: { pharmacist: ['inCounty', 'otherCounty'], family_doctor: ['inTown', 'otherCounty'] } },
+  'claim.read': { method: 'GET', url: (id) => `/api/settlements/${id}`, targets: { pharmacist: ['claimHere', 'claimElsewhere'], institution_admin: ['claimHere', 'claimElsewhere'], insurance_reviewer: ['claimHere', 'claimOtherCounty'], system_admin: ['claimHere', null], patient: ['ownClaim', 'claimHere'], family_doctor: ['claimAtDoctor', 'claimHere'] } },
+  'claim.reverse': { method: 'POST', url: (id) => `/api/settlements/${id}/reverse`, body: () => ({ reason: '患者退药' }), targets: { pharmacist: ['claimHere', 'claimElsewhere'], family_doctor: ['claimAtDoctor', 'claimHere'] } },
+  'own.read': { method: 'GET', url: () => '/api/people/me/followups', targets: { patient: ['ownPerson', null] } },
+};
+
+const call = (role: Role, probe: Probe, id: string) =>
+  t.app.inject({ method: probe.method, url: probe.url(id), headers: { cookie: cookies.get(role)! }, ...(probe.body ? { payload: probe.body(id) } : {}) });
+
+describe('the access table, permission by permission', () => {
+  it('has a probe for every permission and a target pair for every role that holds one', () => {
+    for (const p of Object.keys(ACCESS) as Permission[]) {
+      expect(PROBES[p], p).toBeDefined();
+      for (const role of Object.keys(ACCESS[p].grants)) expect(PROBES[p].targets[role as Role], `${p} × ${role}`).toBeDefined();
+    }
+  });
+
+  for (const permission of Object.keys(PROBES) as Permission[]) {
+    it(`${permission}: inside the scope allowed, just outside 403, a role without it 403`, async () => {
+      const probe = PROBES[permission];
+      for (const [role, [inside, outside]] of Object.entries(probe.targets) as Array<[Role, [string, string | null]]>) {
+        expect(grantOf(permission, role), `${permission} × ${role} is in the table`).toBeDefined();
+        const inRes = await call(role, probe, f[inside]);
+        expect([401, 403], `${permission} × ${role} inside (${inside}): ${inRes.statusCode} ${inRes.body.slice(0, 200)}`).not.toContain(inRes.statusCode);
+        if (outside) {
+          const outRes = await call(role, probe, f[outside]);
+          expect(outRes.statusCode, `${permission} × ${role} outside (${outside}): ${outRes.body.slice(0, 200)}`).toBe(403);
+        }
+      }
+      // a role the table does not name for the permission is refused
+      const lacking = (Object.keys(USERNAME) as Role[]).find((r) => !grantOf(permission, r));
+      if (lacking) {
+        const [inside] = Object.values(probe.targets)[0]!;
+        const res = await call(lacking, probe, f[inside]);
+        expect(res.statusCode, `${permission} × ${lacking} (not granted): ${res.body.slice(0, 200)}`).toBe(403);
+      }
+    });
+  }
+
+  it('answers a person who does not exist as one outside the scope, and audits the refusal', async () => {
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const [absent, outside] = await Promise.all([
+      t.app.inject({ url: `/api/people/${missing}`, headers: { cookie: cookies.get('family_doctor')! } }),
+      t.app.inject({ url: `/api/people/${f.otherTown}`, headers: { cookie: cookies.get('family_doctor')! } }),
+    ]);
+    expect([absent.statusCode, outside.statusCode]).toEqual([403, 403]);
+    expect(absent.json().detail).toBe(outside.json().detail);
+    const refused = await t.database.db.selectFrom('audit_log').select(['entity', 'detail']).where('action', '=', 'refused').where('username', '=', 'doctor').execute();
+    expect(refused.map((r) => r.entity)).toContain('person.read');
+  });
+});
+
+describe('without a session', () => {
+  it('every API route but login answers 401', async () => {
+    const spec = (await t.app.inject({ url: '/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
+    const id = '00000000-0000-4000-8000-000000000000';
+    const open: string[] = [];
+    for (const [path, methods] of Object.entries(spec.paths)) {
+      if (!path.startsWith('/api/') || path === '/api/auth/login') continue;
+      for (const method of Object.keys(methods)) {
+        const res = await t.app.inject({ method: method.toUpperCase() as 'GET', url: path.replace(/\{[^}]+\}/g, id), payload: method === 'get' ? undefined : {} });
+        if (res.statusCode !== 401) open.push(`${method.toUpperCase()} ${path}: ${res.statusCode}`);
+      }
+    }
+    expect(open).toEqual([]);
+  });
+});
