@@ -1,7 +1,9 @@
 // `manbing policy …` and `manbing settle-batch …` as a user runs them: output, messages, exit code.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { registerPolicy } from './policy';
@@ -76,5 +78,60 @@ describe('manbing settle-batch', () => {
     expect(r.stderr).toContain(`${input}:3: service_date "2021-13-01" is not a calendar date`);
     expect(r.stderr).toContain('nothing was settled');
     expect(existsSync(join(dir, 'bad-out.csv'))).toBe(false);
+  });
+});
+
+// Issue 11: `kill -9` in the middle of writing leaves the previous results byte for byte, and nothing
+// that could pass for complete: the temporary says `.partial`, its header line stays blank until the
+// last row, and the next run for the same output removes it (and any old `.tmp` of earlier versions).
+describe('manbing settle-batch killed half-way', () => {
+  const HEADER = 'claim_id,person_id,insurance_type,service_date,institution_level,scope,amount';
+  const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+  it('keeps the previous results and leaves only a partial file, removed by the next run', async () => {
+    const work = mkdtempSync(join(dir, 'killed-'));
+    const out = join(work, 'results.csv');
+    const small = join(work, 'small.csv');
+    writeFileSync(small, `${HEADER}\nc1,p1,resident,2021-10-01,pharmacy,two_disease,100.00\n`);
+    expect((await cli('settle-batch', '--policy', 'jiaxing-2021', '--in', small, '--out', out)).exitCode).toBe(0);
+    const previous = readFileSync(out);
+
+    // 400,000 claims: about 30 MB of results, written in 1 MiB chunks
+    const big = join(work, 'big.csv');
+    const lines = [HEADER];
+    for (let i = 0; i < 400_000; i++) lines.push(`claim-${i},p${i % 40_000},resident,2021-${10 + (i % 3)}-${String(1 + (i % 28)).padStart(2, '0')},grassroots,two_disease,${i % 500}.25`);
+    writeFileSync(big, `${lines.join('\n')}\n`);
+
+    const child = spawn(process.execPath, ['bin/manbing.js', 'settle-batch', '--policy', 'jiaxing-2021', '--in', big, '--out', out], { cwd: ROOT, stdio: 'ignore' });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
+    const partial = join(work, `.results.csv.${child.pid}.partial`);
+    // kill it once a few whole chunks of rows are on disk
+    let sizeAtKill = 0;
+    for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((r) => setTimeout(r, 1))) {
+      const size = existsSync(partial) ? statSync(partial).size : 0;
+      if (size >= 2 << 20) {
+        child.kill('SIGKILL');
+        sizeAtKill = size;
+        break;
+      }
+      if (child.exitCode !== null) break;
+    }
+    expect(await exited).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(sizeAtKill).toBeGreaterThanOrEqual(2 << 20);
+
+    expect(readFileSync(out).equals(previous)).toBe(true);
+    const left = readFileSync(partial, 'utf8');
+    expect(left.length).toBeGreaterThanOrEqual(2 << 20);
+    expect(left.split('\n', 1)[0].trim()).toBe(''); // no header: not a results file
+    expect(left).toContain('\nclaim-0,two_disease,'); // though whole rows were written
+
+    // the next run removes what the killed one (and an older version) left
+    const oldTmp = join(work, `.results.csv.${process.pid + 1}.tmp`);
+    writeFileSync(oldTmp, 'claim_id,benefit\n');
+    writeFileSync(join(work, '.other.csv.1.partial'), 'another output\n');
+    const next = await cli('settle-batch', '--policy', 'jiaxing-2021', '--in', small, '--out', out);
+    expect(next.exitCode).toBe(0);
+    expect(readdirSync(work).sort()).toEqual(['.other.csv.1.partial', 'big.csv', 'results.csv', 'small.csv']);
+    expect(readFileSync(out).equals(previous)).toBe(true);
   });
 });

@@ -108,7 +108,7 @@ describe('settle-batch', () => {
       ],
     });
     expect(existsSync(out)).toBe(false);
-    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp') || f.endsWith('.partial'))).toEqual([]);
   });
 
   it('leaves an existing results file alone when the input is bad', async () => {

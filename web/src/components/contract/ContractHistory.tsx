@@ -70,9 +70,14 @@ export function ContractCard({ contract, staff }: { contract: Contract; staff?: 
                       <PaperClipOutlined /> {contract.consent.formName}
                     </Typography.Link>
                   ) : (
-                    <span className="consent-link">
+                    // the patient's own contract: through /api/people/me/…
+                    <Typography.Link
+                      href={`/api/people/me/contracts/${contract.id}/consent-form`}
+                      className="consent-link"
+                      target="_blank"
+                    >
                       <PaperClipOutlined /> {contract.consent.formName}
-                    </span>
+                    </Typography.Link>
                   )
                 ) : null}
               </span>

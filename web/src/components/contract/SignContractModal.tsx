@@ -31,6 +31,18 @@ import PackageCard from './PackageCard.tsx';
 
 const MAX_FORM_BYTES = 5 * 1024 * 1024;
 
+// The server's bounds (src/modules/contracts/validation.ts), so the pickers offer only what it accepts:
+// a start from 30 days ago to a year ahead, a term of at most 3 years, consent signed by now and at
+// most 30 days before the contract starts (or before today, when it starts later).
+const MAX_BACKDATE_DAYS = 30;
+const CONSENT_LEAD_DAYS = 30;
+const startOutOfBounds = (d: Dayjs) => d.isBefore(dayjs().subtract(MAX_BACKDATE_DAYS, 'day'), 'day') || d.isAfter(dayjs().add(1, 'year'), 'day');
+const endOutOfBounds = (d: Dayjs, start: Dayjs) => !d.isAfter(start, 'day') || d.isAfter(start.add(3, 'year').subtract(1, 'day'), 'day');
+const signedAtOutOfBounds = (d: Dayjs, start: Dayjs) => {
+  const from = (start.isBefore(dayjs(), 'day') ? start : dayjs()).subtract(CONSENT_LEAD_DAYS, 'day');
+  return d.isAfter(dayjs(), 'day') || d.isBefore(from, 'day');
+};
+
 export interface SignTarget {
   mode: 'sign' | 'renew';
   person: { id: string; name: string };
@@ -80,7 +92,7 @@ function ConsentFormUpload({
   const { message } = AntApp.useApp();
   return (
     <Upload
-      accept="image/*,application/pdf"
+      accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
       maxCount={1}
       fileList={value ? [{ uid: 'consent', name: value.name, status: 'done' }] : []}
       beforeUpload={async (file) => {
@@ -263,7 +275,12 @@ export default function SignContractModal({
               <>
                 <Col span={8}>
                   <Form.Item name="startDate" label={t('contract.startDate')} rules={[{ required: true }]}>
-                    <DatePicker className="full-width" format={ISO_DATE} data-testid="contract-start-date" />
+                    <DatePicker
+                      className="full-width"
+                      format={ISO_DATE}
+                      disabledDate={startOutOfBounds}
+                      data-testid="contract-start-date"
+                    />
                   </Form.Item>
                 </Col>
                 <Col span={8}>
@@ -272,7 +289,12 @@ export default function SignContractModal({
                     label={t('contract.endDate')}
                     extra={defaultEnd ? t('contract.endDefault', { date: defaultEnd.format(ISO_DATE) }) : undefined}
                   >
-                    <DatePicker className="full-width" format={ISO_DATE} placeholder={t('contract.oneYear')} />
+                    <DatePicker
+                      className="full-width"
+                      format={ISO_DATE}
+                      placeholder={t('contract.oneYear')}
+                      disabledDate={(d) => endOutOfBounds(d, startDate ?? dayjs())}
+                    />
                   </Form.Item>
                 </Col>
               </>
@@ -315,7 +337,12 @@ export default function SignContractModal({
             </Col>
             <Col span={8}>
               <Form.Item name={['consent', 'signedAt']} label={t('contract.signedAt')} rules={[{ required: true }]}>
-                <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" className="full-width" />
+                <DatePicker
+                  showTime={{ format: 'HH:mm' }}
+                  format="YYYY-MM-DD HH:mm"
+                  className="full-width"
+                  disabledDate={(d) => signedAtOutOfBounds(d, (target?.mode === 'renew' ? renewFrom : startDate) ?? dayjs())}
+                />
               </Form.Item>
             </Col>
           </Row>
