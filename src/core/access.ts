@@ -96,12 +96,6 @@ export async function requireAccess(ctx: AppContext, actor: Actor, permission: P
   throw forbidden('Your role or scope does not allow this');
 }
 
-/** The same decision without throwing, for lists that show an action only where it is allowed. */
-export async function mayAccess(ctx: AppContext, actor: Actor, permission: Permission, target: Target): Promise<boolean> {
-  const rule = grantOf(permission, actor.user.role);
-  return !!rule && (await holds(ctx, actor, rule, target));
-}
-
 async function holds(ctx: AppContext, { user }: Actor, rule: ScopeRule, t: Target): Promise<boolean> {
   switch (rule) {
     case 'everywhere':

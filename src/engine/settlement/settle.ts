@@ -63,11 +63,7 @@ export function settle(policy: Policy | CompiledPolicy, state: PersonYearState |
   if (accScratch.length < pools.length * 2) accScratch = new Float64Array(pools.length * 2);
   const acc = accScratch;
   if (claim.lines === undefined) return settleOne(c, state, prior, year, claim, routeAt(c, t, l, claimCause(c, t, l, claim)), acc);
-  for (let k = 0; k < pools.length; k++) {
-    const use = prior[pools[k].key];
-    acc[2 * k] = use ? use.fundPaid : 0;
-    acc[2 * k + 1] = use ? use.deductibleMet : 0;
-  }
+  for (let k = 0; k < pools.length; k++) load(c, prior, acc, k);
   const lines = settleLines(c, t, l, claim, acc);
   const totals: SettlementTotals = { amount: 0, fundPay: 0, deductible: 0, copay: 0, overLimit: 0, criticalIllness: 0 };
   for (const x of lines) {
@@ -78,7 +74,9 @@ export function settle(policy: Policy | CompiledPolicy, state: PersonYearState |
     totals.overLimit += x.overLimit;
     totals.criticalIllness += x.criticalIllness;
   }
-  return { claimId: claim.claimId, year, lines, totals, newState: nextState(c, state, prior, year, acc) };
+  let moved: Record<string, PoolUse> | null = null;
+  for (let k = 0; k < pools.length; k++) moved = store(c, prior, acc, k, moved);
+  return { claimId: claim.claimId, year, lines, totals, newState: moved ? { year, pools: moved } : unchanged(state, year) };
 }
 
 /** The common case (one amount, one route): only the route's accumulators are read and written — the batch-size hot path. */
@@ -93,13 +91,11 @@ function settleOne(c: CompiledPolicy, state: PersonYearState | null | undefined,
   splitAmount(route, acc, 0, amount, out, 0);
   const x = line(route, 0, undefined, amount, out[0], out[1], out[2], out[3], out[4], out[5], explanationFlags(out, 0));
   const totals: SettlementTotals = { amount, fundPay: x.fundPay, deductible: x.deductible, copay: x.copay, overLimit: x.overLimit, criticalIllness: x.criticalIllness };
-  let pools: Record<string, PoolUse> | null = null;
-  if (route.pool >= 0) {
-    pools = store(c, prior, acc, route.pool, pools);
-    pools = store(c, prior, acc, route.capPool, pools);
-    pools = store(c, prior, acc, route.ciPool, pools);
-  }
-  const newState = pools ? { year, pools } : state && state.year === year ? state : emptyState(year);
+  // a refused route moves no accumulator (its pool, cap and critical-illness pool are all -1)
+  let moved = store(c, prior, acc, route.pool, null);
+  moved = store(c, prior, acc, route.capPool, moved);
+  moved = store(c, prior, acc, route.ciPool, moved);
+  const newState = moved ? { year, pools: moved } : unchanged(state, year);
   return { claimId: claim.claimId, year, lines: [x], totals, newState };
 }
 
@@ -121,18 +117,8 @@ function store(c: CompiledPolicy, prior: Readonly<Record<string, PoolUse>>, acc:
   return pools;
 }
 
-/** The state after the claim: the prior one where nothing moved, else a copy with the pools that did. */
-function nextState(c: CompiledPolicy, state: PersonYearState | null | undefined, prior: Readonly<Record<string, PoolUse>>, year: number, acc: Float64Array): PersonYearState {
-  let copy: Record<string, PoolUse> | null = null;
-  const pools = c.pools;
-  for (let k = 0; k < pools.length; k++) {
-    const use = prior[pools[k].key];
-    const changed = use ? use.fundPaid !== acc[2 * k] || use.deductibleMet !== acc[2 * k + 1] : acc[2 * k] !== 0 || acc[2 * k + 1] !== 0;
-    if (!changed) continue;
-    copy ??= { ...prior };
-    copy[pools[k].key] = { fundPaid: acc[2 * k], deductibleMet: acc[2 * k + 1] };
-  }
-  if (copy) return { year, pools: copy };
+/** The state when the claim moved no pool: the one given, or an empty one for a new year. */
+function unchanged(state: PersonYearState | null | undefined, year: number): PersonYearState {
   return state && state.year === year ? state : emptyState(year);
 }
 

@@ -4,7 +4,7 @@ import { ageOn, shanghaiDate } from '../../engine/calendar';
 import { maskResidentId } from '../../engine/identity/residentId';
 import type { Actor } from '../../core/audit';
 import { writeAudit } from '../../core/audit';
-import type { AuthUser } from '../../core/user';
+import { seesFullIdNumber, type AuthUser } from '../../core/user';
 import type { AppContext } from '../../core/context';
 import { requireAccess } from '../../core/access';
 import { badRequest, notFound } from '../../core/problem';
@@ -28,6 +28,9 @@ function diseaseStatus(records: Records, personId: string, disease: string): 'co
 }
 
 const ALL: q.PersonScope = { regionPrefix: '', personId: null };
+
+/** A person's row, for a use case that has checked access itself (the follow-ups' chart and forms). */
+export const personById = (db: AppContext['db'], id: string) => q.findPerson(db, ALL, id);
 
 /** 查看完整身份证号: the full number, for the roles whose work needs it, each reveal audited. */
 export async function revealIdNumber(ctx: AppContext, actor: Actor, id: string) {
@@ -53,7 +56,7 @@ function summary(user: AuthUser, row: PersonRow, records: Records, today: string
     birthDate: row.birth_date,
     age: ageOn(row.birth_date, today),
     // lists and cards show masked numbers to every role; the full one is a deliberate, audited reveal
-    idNumber: user.personId === row.id ? row.id_number : maskResidentId(row.id_number),
+    idNumber: seesFullIdNumber(user, row.id) ? row.id_number : maskResidentId(row.id_number),
     phone: row.phone && (user.role === 'analyst' ? maskPhone(row.phone) : row.phone),
     insuranceType: row.insurance_type,
     region: { code: row.region_code, name: row.region_name },

@@ -7,7 +7,6 @@ import { priceAt, type Claim, type PersonYearState } from '../../engine/settleme
 import type { InstitutionLevel } from '../../db/schema';
 import type { AppContext } from '../../core/context';
 import { badRequest, conflict, forbidden, notFound } from '../../core/problem';
-import type { AuthUser } from '../../core/user';
 import { type EligibilityFacts, eligibilityFactColumns, eligibilityFrom } from '../eligibility/service';
 import { type Actor } from '../../core/audit';
 import { requireAccess } from '../../core/access';
@@ -69,7 +68,10 @@ export async function prepareClaim(ctx: AppContext, actor: Actor, input: Counter
     from person p left join benefit_accumulator a on a.person_id = p.id and a.year = ${year}
     where p.id = ${input.personId}`.execute(db);
   const person = rows[0];
-  if (!person) await requireAccess(ctx, actor, 'claim.settle', { personId: input.personId, regionCode: null }); // refused alike, whether or not the person exists
+  if (!person) {
+    await requireAccess(ctx, actor, 'claim.settle', { personId: input.personId }); // refused alike, whether or not the person exists
+    throw notFound('No such person');
+  }
   await requireAccess(ctx, actor, 'claim.settle', { personId: person.id, regionCode: person.region_code });
   const { institution } = person;
   const entry = ctx.policies.forRegion(person.region_code, date);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { shanghaiDate } from '../../engine/calendar';
 import { actorOf } from '../../core/http';
 import type { AppContext } from '../../core/context';
-import { forbidden, notFound, problemSchema } from '../../core/problem';
+import { problemSchema } from '../../core/problem';
 import { getSettlement, personClaims, quote, reverseClaim, settleClaim } from './service';
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { settle, type PersonYearState, type Settlement } from '../../engine/settlement';
 import type { Database } from '../../db/connect';
 import type { AppContext } from '../../core/context';
-import { AppError, conflict, forbidden, notFound } from '../../core/problem';
+import { AppError, conflict, notFound } from '../../core/problem';
 import { type Actor, writeAudit } from '../../core/audit';
 import { type CounterClaimInput, prepareClaim, SCOPE_REASON_TEXT } from './counter';
 import { requireAccess } from '../../core/access';
