@@ -87,15 +87,15 @@ const bare = await drive('bare SQL transaction (same writes)', async (client, n)
     const id = randomUUID();
     await db.query(
       `insert into claim (id, person_id, institution_id, idempotency_key, request_hash, service_date, insurance_type, institution_level, policy_id,
-        amount_fen, fund_pay_fen, deductible_fen, copay_fen, over_limit_fen, critical_illness_fen, pool_deltas, settled_by)
-       values ($1, $2, $3, $4, 'bench', current_date, 'resident', 'pharmacy', 'jiaxing-2021', 420, 223, 0, 197, 0, 197, '{}', $5)`,
+        amount_fen, fund_pay_fen, deductible_fen, copay_fen, over_limit_fen, critical_illness_fen, settled_by)
+       values ($1, $2, $3, $4, 'bench', current_date, 'resident', 'pharmacy', 'jiaxing-2021', 420, 223, 0, 197, 0, 197, $5)`,
       [id, person.id, institution.id, randomUUID(), institution.user_id],
     );
     await db.query(
-      `insert into claim_line (claim_id, line_no, drug_code, quantity, unit_price_fen, amount_fen, days_supply, disease_code, scope, scope_reason, benefit, reason,
+      `insert into claim_line (claim_id, person_id, line_no, drug_code, quantity, unit_price_fen, amount_fen, days_supply, disease_code, scope, scope_reason, benefit, reason,
         ratio_bp, fund_pay_fen, deductible_fen, copay_fen, over_limit_fen, fund_remaining_fen, explanation)
-       values ($1, 1, $2, 1, 420, 420, 28, null, 'two_disease', 'registered_disease', 'two_disease', 'in_scope', 5300, 223, 0, 197, 0, 0, 'bench')`,
-      [id, person.drug],
+       values ($1, $2, 1, $3, 1, 420, 420, 28, null, 'two_disease', 'registered_disease', 'two_disease', 'in_scope', 5300, 223, 0, 197, 0, 0, 'bench')`,
+      [id, person.id, person.drug],
     );
     await db.query(`update benefit_accumulator set pools = '{}' where person_id = $1 and year = 2026`, [person.id]);
     await db.query('commit');

@@ -17,22 +17,23 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
+/**
+ * An entry about one person goes to person_audit, beside that person's record (one shard when
+ * distributed, docs/scale.md); the rest (sign-ins, searches, lists) to audit_log.
+ */
 export async function writeAudit(db: Database, actor: Actor, entries: AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await db
-    .insertInto('audit_log')
-    .values(
-      entries.map((e) => ({
-        user_id: actor.user.id,
-        username: actor.user.username,
-        role: actor.user.role,
-        action: e.action,
-        entity: e.entity,
-        entity_id: e.entityId ?? null,
-        person_id: e.personId ?? null,
-        ip: actor.ip,
-        detail: e.detail ? JSON.stringify(e.detail) : null,
-      })),
-    )
-    .execute();
+  const row = (e: AuditEntry) => ({
+    user_id: actor.user.id,
+    username: actor.user.username,
+    role: actor.user.role,
+    action: e.action,
+    entity: e.entity,
+    entity_id: e.entityId ?? null,
+    ip: actor.ip,
+    detail: e.detail ? JSON.stringify(e.detail) : null,
+  });
+  const about = entries.filter((e) => e.personId);
+  const general = entries.filter((e) => !e.personId);
+  if (about.length) await db.insertInto('person_audit').values(about.map((e) => ({ ...row(e), person_id: e.personId! }))).execute();
+  if (general.length) await db.insertInto('audit_log').values(general.map(row)).execute();
 }

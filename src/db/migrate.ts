@@ -10,6 +10,7 @@ import * as m0006 from './migrations/0006-filing-queue-covering';
 import * as m0007 from './migrations/0007-settlement-rules';
 import * as m0008 from './migrations/0008-followup-urgent-signs';
 import * as m0009 from './migrations/0009-catalogue-lists-and-id-checks';
+import * as m0010 from './migrations/0010-person-keys';
 
 const migrations: Record<string, Migration> = {
   '0001-base': m0001,
@@ -21,11 +22,20 @@ const migrations: Record<string, Migration> = {
   '0007-settlement-rules': m0007,
   '0008-followup-urgent-signs': m0008,
   '0009-catalogue-lists-and-id-checks': m0009,
+  '0010-person-keys': m0010,
+};
+
+const migratorOf = (db: Database) => new Migrator({ db, provider: { getMigrations: async () => migrations } });
+const succeeded = (result: MigrationResultSet) => {
+  if (result.error) throw result.error;
+  return result;
 };
 
 export async function migrateToLatest(db: Database): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-  const result = await migrator.migrateToLatest();
-  if (result.error) throw result.error;
-  return result;
+  return succeeded(await migratorOf(db).migrateToLatest());
+}
+
+/** Up or down to the named migration (the tests that move data across a migration use it). */
+export async function migrateTo(db: Database, name: keyof typeof migrations & string): Promise<MigrationResultSet> {
+  return succeeded(await migratorOf(db).migrateTo(name));
 }

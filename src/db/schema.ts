@@ -137,6 +137,7 @@ export interface UserSessionTable {
   ip: string | null;
 }
 
+/** Audit rows that concern no one person: sign-ins, searches, lists, refusals without a person. */
 export interface AuditLogTable {
   id: Generated<number>;
   at: Timestamp;
@@ -146,9 +147,19 @@ export interface AuditLogTable {
   action: string;
   entity: string;
   entity_id: string | null;
-  person_id: string | null;
   ip: string | null;
   detail: unknown;
+}
+
+/** Audit rows about one person's record, kept beside it (co-located with the person). */
+export interface PersonAuditTable extends AuditLogTable {
+  person_id: string;
+}
+
+/** An ID number is unique here (keyed by the number, not by person: see docs/scale.md). */
+export interface PersonIdNumberTable {
+  id_number: string;
+  person_id: string;
 }
 
 export interface DB {
@@ -161,10 +172,12 @@ export interface DB {
   family_doctor_team: FamilyDoctorTeamTable;
   team_member: TeamMemberTable;
   person: PersonTable;
+  person_id_number: PersonIdNumberTable;
   person_condition: PersonConditionTable;
   app_user: AppUserTable;
   user_session: UserSessionTable;
   audit_log: AuditLogTable;
+  person_audit: PersonAuditTable;
 }
 
 export interface ServicePackageTable {
@@ -246,6 +259,7 @@ export interface FilingDiseaseTable {
 
 export interface FilingPrescriptionLineTable {
   filing_id: string;
+  person_id: string;
   line_no: number;
   drug_code: string;
   dose: string;
@@ -333,7 +347,6 @@ export interface ClaimTable {
   copay_fen: number;
   over_limit_fen: number;
   critical_illness_fen: number;
-  pool_deltas: ColumnType<Record<string, { fundPaid: number; deductibleMet: number }>, string, string>;
   settled_by: string;
   settled_at: Timestamp;
   reversed_by: string | null;
@@ -344,6 +357,7 @@ export interface ClaimTable {
 
 export interface ClaimLineTable {
   claim_id: string;
+  person_id: string;
   line_no: number;
   drug_code: string;
   quantity: number;

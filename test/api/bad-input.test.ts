@@ -46,7 +46,8 @@ const MB = 1_000_000;
  * its sign-in attempts name no real user, and a bad input must not end a session.
  */
 const WRITABLE_TABLES: Record<string, string> = {
-  audit_log: 'reads are audited, and so are refusals of access (a 403/404 on a person is an audited event)',
+  audit_log: 'refusals of access are audited (a 403/404 on a person is an audited event)',
+  person_audit: 'reads of a person are audited, even when the request then fails its input checks',
 };
 
 /**

@@ -235,7 +235,7 @@ describe('chart and health check', () => {
     expect((await call(analyst, 'GET', `/api/people/${id}/chart`)).statusCode).toBe(403);
     expect((await call(await t.login('pharmacist'), 'GET', `/api/people/${id}/chart`)).statusCode).toBe(403);
     expect((await call(analyst, 'POST', `/api/people/${id}/followups`, htnVisit(130, 80))).statusCode).toBe(403);
-    const audit = await t.database.db.selectFrom('audit_log').select(['action', 'entity']).where('person_id', '=', id).execute();
+    const audit = await t.database.db.selectFrom('person_audit').select(['action', 'entity']).where('person_id', '=', id).execute();
     expect(audit).toEqual(expect.arrayContaining([{ action: 'create', entity: 'followup_visit' }, { action: 'read', entity: 'followup_chart' }, { action: 'create', entity: 'health_check' }]));
   });
 });

@@ -206,7 +206,7 @@ describe('the proxy setting', () => {
     const token = signIn.cookies.find((c) => c.name === 'manbing_session')!.value;
     const res = await app.inject({ url: `/api/people?q=${encodeURIComponent('王')}`, remoteAddress, headers: { cookie: `manbing_session=${token}`, ...forged } });
     expect(res.statusCode).toBe(200);
-    const audit = await database.db.selectFrom('audit_log').select('ip').where('username', '=', 'doctor').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    const audit = await database.db.selectFrom('person_audit').select('ip').where('username', '=', 'doctor').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
     const session = await database.db.selectFrom('user_session').select('ip').where('token_hash', '=', hashToken(token)).executeTakeFirstOrThrow();
     return { audit: audit.ip, session: session.ip };
   };

@@ -58,7 +58,7 @@ describe('person search', () => {
     expect(own.idNumber).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
     const reveal = await t.app.inject({ url: `/api/people/${p.id}/id-number`, headers: { cookie: reviewer } });
     expect(reveal.json()).toEqual({ idNumber: p.id_number });
-    const audited = await t.database.db.selectFrom('audit_log').select(['username', 'entity']).where('person_id', '=', p.id).where('entity', '=', 'person.id_number').execute();
+    const audited = await t.database.db.selectFrom('person_audit').select(['username', 'entity']).where('person_id', '=', p.id).where('entity', '=', 'person.id_number').execute();
     expect(audited).toEqual([{ username: 'reviewer', entity: 'person.id_number' }]);
     expect((await t.app.inject({ url: `/api/people/${p.id}/id-number`, headers: { cookie: doctor } })).statusCode).toBe(403);
     expect((await search(analyst, { q: p.id_number })).statusCode).toBe(403);
@@ -79,10 +79,10 @@ describe('person search', () => {
 
   it('writes every person shown to the audit log with who and from where', async () => {
     const p = await personOutsideDoctorTown();
-    const before = await t.database.db.selectFrom('audit_log').select(({ fn }) => fn.countAll<number>().as('n')).where('person_id', '=', p.id).executeTakeFirstOrThrow();
+    const before = await t.database.db.selectFrom('person_audit').select(({ fn }) => fn.countAll<number>().as('n')).where('person_id', '=', p.id).executeTakeFirstOrThrow();
     await search(reviewer, { q: p.id_number });
     await t.app.inject({ url: `/api/people/${p.id}`, headers: { cookie: reviewer } });
-    const rows = await t.database.db.selectFrom('audit_log').selectAll().where('person_id', '=', p.id).orderBy('id').execute();
+    const rows = await t.database.db.selectFrom('person_audit').selectAll().where('person_id', '=', p.id).orderBy('id').execute();
     expect(rows.length).toBe(Number(before.n) + 2);
     expect(rows.slice(-2).map((r) => [r.username, r.action, r.entity])).toEqual([['reviewer', 'search', 'person'], ['reviewer', 'read', 'person']]);
     expect(rows.at(-1)!.ip).toBeTruthy();

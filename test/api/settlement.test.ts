@@ -51,7 +51,7 @@ describe('counter settlement', () => {
     // the answer is the receipt as stored, and the sale is in the person's audit trail
     const receipt = await t.app.inject({ method: 'GET', url: `/api/settlements/${first.json().id}`, headers: { cookie: pharmacist } });
     expect(receipt.json()).toEqual(first.json());
-    const audited = await t.database.db.selectFrom('audit_log').select(['action', 'username']).where('entity', '=', 'claim').where('entity_id', '=', first.json().id).where('action', '=', 'create').execute();
+    const audited = await t.database.db.selectFrom('person_audit').select(['action', 'username']).where('entity', '=', 'claim').where('entity_id', '=', first.json().id).where('action', '=', 'create').execute();
     expect(audited).toEqual([{ action: 'create', username: 'pharmacist' }]);
     // the county's agency may read the receipt; another county's may not
     const asReviewer = async (username: string) => (await t.app.inject({ method: 'GET', url: `/api/settlements/${first.json().id}`, headers: { cookie: await t.login(username) } })).statusCode;
@@ -72,6 +72,15 @@ describe('counter settlement', () => {
     const reused = await post('/api/settlements', { ...body, lines: [{ drugCode: amlodipine.code, quantity: 5 }] });
     expect(reused.statusCode).toBe(409);
     expect(reused.json().errors[0].rule).toBe('idempotency_key_reused');
+    // a key is the person's (unique with person_id, so a sharded database checks it on one shard): the
+    // same key for another person at this counter is that person's purchase, and pays from their year
+    const other = await counterPatient(t.database.db, { not: resident.id });
+    const otherUsed = await usedSoFar(other.id);
+    const theirs = await post('/api/settlements', { ...body, personId: other.id });
+    expect(theirs.statusCode, theirs.body).toBe(201);
+    expect(theirs.json().id).not.toBe(first.json().id);
+    expect(await usedSoFar(other.id)).toBe(otherUsed + fund);
+    expect(await usedSoFar(resident.id)).toBe(used + fund);
 
     const reversed = await post(`/api/settlements/${first.json().id}/reverse`, { reason: '患者退药' });
     expect(reversed.statusCode, reversed.body).toBe(200);

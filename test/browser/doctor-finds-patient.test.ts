@@ -58,7 +58,7 @@ describeBrowser('doctor finds a patient (browser)', () => {
     await page.getByTestId('reveal-id-number').click();
     await expectText(page.getByTestId('patient-card-id-number'), row.id_number);
     await shot(page, 'reviewer-reveals-id');
-    const audited = await b.t.database.db.selectFrom('audit_log').select('username').where('entity', '=', 'person.id_number').where('person_id', '=', row.id).execute();
+    const audited = await b.t.database.db.selectFrom('person_audit').select('username').where('entity', '=', 'person.id_number').where('person_id', '=', row.id).execute();
     expect(audited).toEqual([{ username: 'reviewer' }]);
   });
 });

@@ -1,8 +1,9 @@
 // Test people: a resident seeded with chosen diagnoses through the same tables the product writes, and
 // a demo patient the counter can settle for.
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { checkDigit } from '../../src/engine/identity/residentId';
 import type { Database } from '../../src/db/connect';
+import { insertPeople } from '../../src/modules/people/service';
 
 export async function newResident(db: Database, options: { regionCode: string; diseases: string[]; name?: string; birthDate?: string; sex?: 'male' | 'female' }) {
   const birthDate = options.birthDate ?? '1958-04-12';
@@ -11,12 +12,10 @@ export async function newResident(db: Database, options: { regionCode: string; d
     const seq = randomInt(0, 500) * 2 + (sex === 'male' ? 1 : 0);
     const body = `${options.regionCode.slice(0, 6)}${birthDate.replaceAll('-', '')}${String(seq).padStart(3, '0')}`;
     const idNumber = body + checkDigit(body);
-    if (await db.selectFrom('person').select('id').where('id_number', '=', idNumber).executeTakeFirst()) continue;
-    const person = await db
-      .insertInto('person')
-      .values({ name: options.name ?? '测试居民', sex, birth_date: birthDate, id_number: idNumber, phone: '13800000000', region_code: options.regionCode, insurance_type: 'resident', insured_since: '2012-01-01' })
-      .returning(['id', 'name', 'id_number'])
-      .executeTakeFirstOrThrow();
+    if (await db.selectFrom('person_id_number').select('person_id').where('id_number', '=', idNumber).executeTakeFirst()) continue;
+    const person = { id: randomUUID(), name: options.name ?? '测试居民', id_number: idNumber };
+    await db.transaction().execute((trx) =>
+      insertPeople(trx, [{ ...person, sex, birth_date: birthDate, phone: '13800000000', region_code: options.regionCode, address: null, insurance_type: 'resident', insured_since: '2012-01-01' }]));
     for (const disease of options.diseases)
       await db.insertInto('person_condition').values({ person_id: person.id, disease_code: disease, diagnosed_on: '2020-03-01', source: 'screening', institution_id: null }).execute();
     return person;
@@ -27,7 +26,7 @@ export async function newResident(db: Database, options: { regionCode: string; d
  * A resident-insured patient of the demo pharmacy's county (330402), contracted over the test's days
  * (2026-06-10 to 06-15) with hypertension confirmed and no diabetes registration.
  */
-export function counterPatient(db: Database) {
+export function counterPatient(db: Database, options: { not?: string } = {}) {
   return db
     .selectFrom('person as p')
     .innerJoin('registration as r', 'r.person_id', 'p.id')
@@ -42,6 +41,7 @@ export function counterPatient(db: Database) {
     .where('c.start_date', '<=', '2026-06-10')
     .where('c.end_date', '>=', '2026-06-15')
     .where((eb) => eb.not(eb.exists(eb.selectFrom('registration as d').select('d.id').whereRef('d.person_id', '=', 'p.id').where('d.disease_code', '=', 'diabetes'))))
+    .$if(!!options.not, (qb) => qb.where('p.id', '<>', options.not!))
     .orderBy('p.id')
     .limit(1)
     .executeTakeFirstOrThrow();

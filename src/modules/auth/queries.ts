@@ -38,7 +38,11 @@ export async function deleteSession(db: Database, tokenHash: string) {
   await db.deleteFrom('user_session').where('token_hash', '=', tokenHash).execute();
 }
 
-/** The user behind a live session, with the names and region of their scope, in one round trip. */
+/**
+ * The user behind a live session, with the names and region of their scope, in one round trip. It joins
+ * the session with reference tables only (a patient's account names its person, whose name is the
+ * account's display name), so on a sharded database it never reaches into a shard.
+ */
 export function findSessionUser(db: Database, tokenHash: string, now: Date) {
   return db
     .selectFrom('user_session as s')
@@ -47,11 +51,10 @@ export function findSessionUser(db: Database, tokenHash: string, now: Date) {
     .leftJoin('institution as ti', 'ti.id', 't.institution_id')
     .leftJoin('institution as i', 'i.id', 'u.institution_id')
     .leftJoin('region as r', 'r.code', 'u.region_code')
-    .leftJoin('person as p', 'p.id', 'u.person_id')
     .select([
       'u.id', 'u.username', 'u.display_name', 'u.role', 'u.practitioner_id', 'u.team_id', 'u.institution_id',
       'u.region_code', 'u.person_id', 't.name as team_name', 'ti.region_code as team_region', 'ti.id as team_institution_id',
-      'i.name as institution_name', 'i.county_code as institution_county', 'r.name as region_name', 'p.name as person_name', 's.expires_at',
+      'i.name as institution_name', 'i.county_code as institution_county', 'r.name as region_name', 's.expires_at',
     ])
     .where('s.token_hash', '=', tokenHash)
     .where('s.expires_at', '>', now)

@@ -113,7 +113,7 @@ function scopeOf(row: SessionRow): AuthUser['scope'] {
     case 'analyst':
       return scope('city', row.region_code, row.region_name, row.region_code);
     case 'patient':
-      return scope('person', row.person_id, row.person_name, null);
+      return scope('person', row.person_id, row.display_name, null);
     case 'system_admin':
       return scope('all', null, '全部', '');
   }

@@ -85,7 +85,7 @@ export async function signContract(ctx: AppContext, actor: Actor, input: SignInp
 }
 
 export async function renewContract(ctx: AppContext, actor: Actor, contractId: string, input: { packages?: string[]; consent: Consent }) {
-  await mayChange(ctx, actor, contractId);
+  const personId = await mayChange(ctx, actor, contractId);
   const { teamId, doctorId } = teamOf(actor.user);
   const today = shanghaiDate(ctx.now());
   // a renewal starts today or later, so its consent is bounded by today
@@ -93,7 +93,7 @@ export async function renewContract(ctx: AppContext, actor: Actor, contractId: s
   if (problems.length) throw badRequest(detailOf(problems), problems);
   const consent = await consentColumns(input.consent);
   return ctx.db.transaction().execute(async (trx) => {
-    const old = await loadForChange(trx, contractId);
+    const old = await loadForChange(trx, personId, contractId);
     const current = await q.activeContractForUpdate(trx, old.person_id);
     if (!current || current.id !== old.id) throw conflict('renew_active_only', 'Only the current active contract can be renewed');
     if (daysBetween(today, old.end_date) > RENEWAL_WINDOW_DAYS) throw conflict('renewal_window', `Renewal opens ${RENEWAL_WINDOW_DAYS} days before the contract ends (${old.end_date})`);
@@ -114,11 +114,11 @@ export async function renewContract(ctx: AppContext, actor: Actor, contractId: s
 }
 
 export async function terminateContract(ctx: AppContext, actor: Actor, contractId: string, input: { reason: string; terminatedOn?: string }) {
-  await mayChange(ctx, actor, contractId);
+  const personId = await mayChange(ctx, actor, contractId);
   const today = shanghaiDate(ctx.now());
   const on = input.terminatedOn ?? today;
   return ctx.db.transaction().execute(async (trx) => {
-    const contract = await loadForChange(trx, contractId);
+    const contract = await loadForChange(trx, personId, contractId);
     if (contract.status !== 'active') throw conflict('terminate_active_only', `A ${contract.status} contract cannot be terminated`);
     if (on < contract.start_date || on > contract.end_date) throw badRequest('The termination date must fall within the contract', [{ field: 'body.terminatedOn', rule: 'within_contract', message: `between ${contract.start_date} and ${contract.end_date}` }]);
     await q.setStatus(trx, contract.id, 'terminated', { terminated_on: on, termination_reason: input.reason });
@@ -128,15 +128,21 @@ export async function terminateContract(ctx: AppContext, actor: Actor, contractI
   });
 }
 
-/** contract.change is the contract's team's; checked before the transaction so that a refusal's audit row stays. */
+/**
+ * contract.change is the contract's team's; checked before the transaction so that a refusal's audit row
+ * stays. The URL's bare id is found through the primary key (id, person_id); the person it returns
+ * names the contract from then on.
+ */
 async function mayChange(ctx: AppContext, actor: Actor, contractId: string) {
   const row = await ctx.db.selectFrom('contract').select(['person_id', 'team_id']).where('id', '=', contractId).executeTakeFirst();
   await requireAccess(ctx, actor, 'contract.change', { personId: row?.person_id ?? null, teamId: row?.team_id ?? null });
+  return row?.person_id ?? null;
 }
 
 /** The contract, locked for the change (its team, which never changes, was checked by mayChange). */
-async function loadForChange(db: Database, contractId: string) {
-  const row = await db.selectFrom('contract').select(q.contractColumns).where('id', '=', contractId).forUpdate().executeTakeFirst();
+async function loadForChange(db: Database, personId: string | null, contractId: string) {
+  const row = personId === null ? undefined
+    : await db.selectFrom('contract').select(q.contractColumns).where('person_id', '=', personId).where('id', '=', contractId).forUpdate().executeTakeFirst();
   if (!row) throw notFound('No such contract');
   return row;
 }

@@ -30,7 +30,7 @@ const hasOpenRegistration = (eb: Eb, disease?: string) =>
   );
 const hasOpenFiling = (eb: Eb, status: 'submitted' | 'returned', disease?: string) =>
   eb.exists(
-    eb.selectFrom('filing_disease as d').innerJoin('registration_filing as f', 'f.id', 'd.filing_id').select('d.filing_id')
+    eb.selectFrom('filing_disease as d').innerJoin('registration_filing as f', (j) => j.onRef('f.person_id', '=', 'd.person_id').onRef('f.id', '=', 'd.filing_id')).select('d.filing_id')
       .whereRef('d.person_id', '=', 'person.id').where('d.open', '=', true).where('f.status', '=', status)
       .$if(!!disease, (qb) => qb.where('d.disease_code', '=', disease!)),
   );
@@ -61,7 +61,7 @@ export async function teamPatients(ctx: AppContext, actor: Actor, f: TeamPatient
     .where('cc.status', '=', 'active')
     .$if(f.list === 'expiring', (qb) => qb.where('cc.end_date', '<=', addDays(today, 30)))
     .$if(f.list === 'attention', (qb) => qb.where((eb) => eb.exists(
-      eb.selectFrom('filing_disease as d').innerJoin('registration_filing as rf', 'rf.id', 'd.filing_id').select('d.filing_id')
+      eb.selectFrom('filing_disease as d').innerJoin('registration_filing as rf', (j) => j.onRef('rf.person_id', '=', 'd.person_id').onRef('rf.id', '=', 'd.filing_id')).select('d.filing_id')
         .whereRef('d.person_id', '=', 'cc.person_id').where('d.open', '=', true).where('rf.status', '=', 'returned'),
     )));
   // both yield one id column; the cast only unifies their builder types
@@ -101,7 +101,7 @@ export async function teamPatients(ctx: AppContext, actor: Actor, f: TeamPatient
         ctx.db.selectFrom('registration').select(['person_id', 'disease_code']).where('person_id', 'in', ids).where('effective_to', 'is', null).execute(),
         ctx.db
           .selectFrom('filing_disease as d')
-          .innerJoin('registration_filing as f', 'f.id', 'd.filing_id')
+          .innerJoin('registration_filing as f', (j) => j.onRef('f.person_id', '=', 'd.person_id').onRef('f.id', '=', 'd.filing_id'))
           .select(['d.person_id', 'd.disease_code', 'f.status', 'f.id'])
           .where('d.person_id', 'in', ids)
           .where('d.open', '=', true)

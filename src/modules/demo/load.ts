@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import type { Database } from '../../db/connect';
 import { insertMany } from '../../db/bulk';
 import { hashPassword } from '../auth/service';
+import { insertPeople } from '../people/service';
 import { loadDrugs, loadRegions } from '../reference/service';
 import { buildCity, type DemoCity } from './city';
 import { type DemoPerson, generatePeople } from './people';
@@ -93,10 +94,7 @@ export async function loadDemoCity(db: Database, options: DemoOptions) {
 }
 
 async function writeBatch(db: Database, people: DemoPerson[], p: ProgrammeRows) {
-  await insertMany(db, 'person', {
-    id: 'uuid', name: 'text', sex: 'text', birth_date: 'date', id_number: 'text', phone: 'text', region_code: 'text',
-    address: 'text', insurance_type: 'text', insured_since: 'date',
-  }, people);
+  await insertPeople(db, people);
   await insertMany(db, 'person_condition', { person_id: 'uuid', disease_code: 'text', diagnosed_on: 'date', source: 'text', institution_id: 'uuid' },
     people.flatMap((person) => person.conditions.map((c) => ({ person_id: person.id, ...c }))));
   await insertMany(db, 'contract', {
@@ -109,7 +107,7 @@ async function writeBatch(db: Database, people: DemoPerson[], p: ProgrammeRows) 
     decided_at: 'timestamptz', decided_by: 'uuid', decision_reason: 'text', effective_date: 'date', confirmation: 'text',
   }, p.filings);
   await insertMany(db, 'filing_disease', { filing_id: 'uuid', person_id: 'uuid', disease_code: 'text', action: 'text', diagnosed_on: 'date', basis: 'jsonb', open: 'boolean' }, p.filingDiseases);
-  await insertMany(db, 'filing_prescription_line', { filing_id: 'uuid', line_no: 'integer', drug_code: 'text', dose: 'text', frequency: 'text', days_supply: 'integer', dispensing: 'text', pharmacy_id: 'uuid' }, p.filingLines);
+  await insertMany(db, 'filing_prescription_line', { filing_id: 'uuid', person_id: 'uuid', line_no: 'integer', drug_code: 'text', dose: 'text', frequency: 'text', days_supply: 'integer', dispensing: 'text', pharmacy_id: 'uuid' }, p.filingLines);
   await insertMany(db, 'filing_event', { filing_id: 'uuid', person_id: 'uuid', user_id: 'uuid', from_status: 'text', to_status: 'text', at: 'timestamptz' }, p.filingEvents);
   await insertMany(db, 'registration', { id: 'uuid', person_id: 'uuid', disease_code: 'text', effective_from: 'date', diagnosed_on: 'date', confirmed_filing_id: 'uuid' }, p.registrations);
   await insertMany(db, 'continuous_prescription', {
@@ -119,10 +117,10 @@ async function writeBatch(db: Database, people: DemoPerson[], p: ProgrammeRows) 
   await insertMany(db, 'claim', {
     id: 'uuid', person_id: 'uuid', institution_id: 'uuid', idempotency_key: 'text', request_hash: 'text', service_date: 'date', insurance_type: 'text',
     institution_level: 'text', policy_id: 'text', amount_fen: 'bigint', fund_pay_fen: 'bigint', deductible_fen: 'bigint', copay_fen: 'bigint',
-    over_limit_fen: 'bigint', critical_illness_fen: 'bigint', pool_deltas: 'jsonb', settled_by: 'uuid', settled_at: 'timestamptz',
+    over_limit_fen: 'bigint', critical_illness_fen: 'bigint', settled_by: 'uuid', settled_at: 'timestamptz',
   }, p.claims);
   await insertMany(db, 'claim_line', {
-    claim_id: 'uuid', line_no: 'integer', drug_code: 'text', quantity: 'integer', unit_price_fen: 'integer', amount_fen: 'bigint', days_supply: 'integer',
+    claim_id: 'uuid', person_id: 'uuid', line_no: 'integer', drug_code: 'text', quantity: 'integer', unit_price_fen: 'integer', amount_fen: 'bigint', days_supply: 'integer',
     disease_code: 'text', scope: 'text', scope_reason: 'text', benefit: 'text', reason: 'text', ratio_bp: 'integer', fund_pay_fen: 'bigint',
     deductible_fen: 'bigint', copay_fen: 'bigint', over_limit_fen: 'bigint', fund_remaining_fen: 'bigint', explanation: 'text', critical_illness_fen: 'bigint', drug_lists: 'text[]',
   }, p.claimLines);

@@ -105,7 +105,7 @@ export function addProgramme(rng: Random, out: ProgrammeRows, person: DemoPerson
     for (let k = rng.chance(0.3) ? 2 : 1; k > 0; k--) {
       const drug = rng.pick(options);
       const line = { line_no: ++lineNo, drug_code: drug.code, dose: drug.strength, frequency: 'qd', days_supply: rng.pick([28, 30, 56, 60]), dispensing: 'own', pharmacy_id: null };
-      out.filingLines.push({ filing_id: filingId, ...line });
+      out.filingLines.push({ filing_id: filingId, person_id: person.id, ...line });
       prescribed.push({ drug, disease: c.disease_code, days: line.days_supply });
       if (status === 'approved') out.prescriptions.push({ id: rng.uuid(), person_id: person.id, filing_id: filingId, effective_from: effective, ...line });
     }
@@ -133,12 +133,6 @@ function addRefills(rng: Random, out: ProgrammeRows, person: DemoPerson, team: D
       claimId, serviceDate: date, insuranceType: person.insurance_type, institutionLevel: 'grassroots', scope: 'two_disease',
       lines: lines.map((l, i) => ({ lineId: String(l.line_no), amountFen: l.amount_fen, disease: l.disease_code, daysSupply: l.days_supply, lists: prescribed[i].drug.lists })),
     });
-    const deltas: Record<string, { fundPaid: number; deductibleMet: number }> = {};
-    for (const [key, use] of Object.entries(result.newState.pools)) {
-      const before = state.pools[key] ?? { fundPaid: 0, deductibleMet: 0 };
-      if (use.fundPaid !== before.fundPaid || use.deductibleMet !== before.deductibleMet)
-        deltas[key] = { fundPaid: use.fundPaid - before.fundPaid, deductibleMet: use.deductibleMet - before.deductibleMet };
-    }
     state = result.newState;
     const t = result.totals;
     const at = ts(date, 10);
@@ -146,12 +140,12 @@ function addRefills(rng: Random, out: ProgrammeRows, person: DemoPerson, team: D
       id: claimId, person_id: person.id, institution_id: team.institution_id, idempotency_key: `demo-${claimId}`, request_hash: 'demo', service_date: date,
       insurance_type: person.insurance_type, institution_level: 'grassroots', policy_id: settlement.policy.id, amount_fen: t.amount, fund_pay_fen: t.fundPay,
       deductible_fen: t.deductible, copay_fen: t.copay, over_limit_fen: t.overLimit, critical_illness_fen: t.criticalIllness,
-      pool_deltas: JSON.stringify(deltas), settled_by: userId, settled_at: at,
+      settled_by: userId, settled_at: at,
     });
     lines.forEach((l, i) => {
       const s = result.lines[i];
       out.claimLines.push({
-        claim_id: claimId, ...l, scope: 'two_disease', scope_reason: 'registered_disease', benefit: s.benefit, reason: s.reason, ratio_bp: s.ratioBp,
+        claim_id: claimId, person_id: person.id, ...l, scope: 'two_disease', scope_reason: 'registered_disease', benefit: s.benefit, reason: s.reason, ratio_bp: s.ratioBp,
         fund_pay_fen: s.fundPay, deductible_fen: s.deductible, copay_fen: s.copay, over_limit_fen: s.overLimit, fund_remaining_fen: s.fundRemaining, explanation: s.explanation,
         critical_illness_fen: s.criticalIllness, drug_lists: `{${prescribed[i].drug.lists.join(',')}}`,
       });

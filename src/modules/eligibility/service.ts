@@ -35,7 +35,7 @@ export const eligibilityFactColumns = (date: string, options: { prescription?: b
     (select coalesce(json_agg(json_build_object('disease_code', r.disease_code, 'effective_from', r.effective_from, 'effective_to', r.effective_to)), '[]')
        from registration r where r.person_id = p.id) as registrations,
     (select coalesce(json_agg(json_build_object('disease_code', d.disease_code, 'status', f.status)), '[]')
-       from filing_disease d join registration_filing f on f.id = d.filing_id
+       from filing_disease d join registration_filing f on f.person_id = d.person_id and f.id = d.filing_id
       where d.person_id = p.id and d.open and d.action = 'add') as open_filings,
     ${options.prescription === false ? sql`'[]'::json as prescription` : prescriptionColumn(date)}
 `;

@@ -1,5 +1,6 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database } from '../../db/connect';
+import { insertMany } from '../../db/bulk';
 import type { DB } from '../../db/schema';
 
 /** What a search text means: an ID number, a phone number, the start of either, or a name prefix. */
@@ -137,11 +138,37 @@ export function registrationStatesOf(db: Database, personIds: string[]) {
     db.selectFrom('registration').select(['person_id', 'disease_code']).where('person_id', 'in', personIds).where('effective_to', 'is', null).execute(),
     db
       .selectFrom('filing_disease as d')
-      .innerJoin('registration_filing as f', 'f.id', 'd.filing_id')
+      .innerJoin('registration_filing as f', (j) => j.onRef('f.person_id', '=', 'd.person_id').onRef('f.id', '=', 'd.filing_id'))
       .select(['d.person_id', 'd.disease_code', 'f.status'])
       .where('d.person_id', 'in', personIds)
       .where('d.open', '=', true)
       .where('d.action', '=', 'add')
       .execute(),
   ]);
+}
+
+export interface NewPerson {
+  id: string;
+  name: string;
+  sex: 'male' | 'female';
+  birth_date: string;
+  id_number: string;
+  phone: string | null;
+  region_code: string;
+  address: string | null;
+  insurance_type: 'resident' | 'employee';
+  insured_since: string;
+}
+
+/**
+ * New insured persons. The ID number is claimed in person_id_number first — the one place it is
+ * unique across persons once person is sharded by id (docs/scale.md) — so a number already held
+ * fails there and no person row is written. Call it inside a transaction.
+ */
+export async function insertPeople(db: Database, people: NewPerson[]): Promise<void> {
+  await insertMany(db, 'person_id_number', { id_number: 'text', person_id: 'uuid' }, people.map((p) => ({ id_number: p.id_number, person_id: p.id })));
+  await insertMany(db, 'person', {
+    id: 'uuid', name: 'text', sex: 'text', birth_date: 'date', id_number: 'text', phone: 'text', region_code: 'text',
+    address: 'text', insurance_type: 'text', insured_since: 'date',
+  }, people);
 }

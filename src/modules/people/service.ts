@@ -29,6 +29,8 @@ function diseaseStatus(records: Records, personId: string, disease: string): 'co
 
 const ALL: q.PersonScope = { regionPrefix: '', personId: null };
 
+export { insertPeople, type NewPerson } from './queries';
+
 /** A person's row, for a use case that has checked access itself (the follow-ups' chart and forms). */
 export const personById = (db: AppContext['db'], id: string) => q.findPerson(db, ALL, id);
 

@@ -13,7 +13,7 @@ export function openRegistrations(db: Database, personId: string) {
 export function openFilingDiseases(db: Database, personId: string) {
   return db
     .selectFrom('filing_disease as d')
-    .innerJoin('registration_filing as f', 'f.id', 'd.filing_id')
+    .innerJoin('registration_filing as f', (j) => j.onRef('f.person_id', '=', 'd.person_id').onRef('f.id', '=', 'd.filing_id'))
     .select(['d.disease_code', 'f.id as filing_id', 'f.status'])
     .where('d.person_id', '=', personId)
     .where('d.open', '=', true)
@@ -35,8 +35,8 @@ export function findFiling(db: Database, id: string) {
   return db.selectFrom('registration_filing').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function lockFiling(db: Database, id: string) {
-  return db.selectFrom('registration_filing').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+export function lockFiling(db: Database, personId: string, id: string) {
+  return db.selectFrom('registration_filing').selectAll().where('person_id', '=', personId).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
 export function filingDiseases(db: Database, filingId: string) {

@@ -39,8 +39,8 @@ async function teamContract(db: Database, user: AuthUser, personId: string, toda
 }
 
 async function writeContent(db: Database, filingId: string, personId: string, held: Awaited<ReturnType<typeof checkFiling>>, content: FilingContent) {
-  await db.deleteFrom('filing_disease').where('filing_id', '=', filingId).execute();
-  await db.deleteFrom('filing_prescription_line').where('filing_id', '=', filingId).execute();
+  await db.deleteFrom('filing_disease').where('person_id', '=', personId).where('filing_id', '=', filingId).execute();
+  await db.deleteFrom('filing_prescription_line').where('person_id', '=', personId).where('filing_id', '=', filingId).execute();
   if (held.length)
     await db
       .insertInto('filing_disease')
@@ -50,7 +50,7 @@ async function writeContent(db: Database, filingId: string, personId: string, he
   if (lines.length)
     await db
       .insertInto('filing_prescription_line')
-      .values(lines.map((l, i) => ({ filing_id: filingId, line_no: i + 1, drug_code: l.drugCode, dose: l.dose, frequency: l.frequency, days_supply: l.daysSupply, dispensing: l.dispensing, pharmacy_id: l.pharmacyId ?? null })))
+      .values(lines.map((l, i) => ({ filing_id: filingId, person_id: personId, line_no: i + 1, drug_code: l.drugCode, dose: l.dose, frequency: l.frequency, days_supply: l.daysSupply, dispensing: l.dispensing, pharmacy_id: l.pharmacyId ?? null })))
       .execute();
 }
 
@@ -80,7 +80,7 @@ export async function fileRegistration(ctx: AppContext, actor: Actor, input: Fil
     await writeAudit(trx, actor, [{ action: 'create', entity: 'registration_filing', entityId: filing.id, personId: input.personId, detail: { kind: input.kind } }]);
     // one-stop identification: where the policy says so, a designated institution of such a level confirms at once
     if (await oneStopApplies(trx, actor.user, rules)) {
-      const row = (await q.lockFiling(trx, filing.id))!;
+      const row = (await q.lockFiling(trx, input.personId, filing.id))!;
       await decide(ctx, trx, actor, row, { to: 'approved', effectiveDate: today, confirmation: 'one_stop' });
     }
     return filing.id;
@@ -103,10 +103,10 @@ function benefitRules(ctx: AppContext, person: { region_code: string; insurance_
 
 /** A returned filing, corrected by the doctor and submitted again. */
 export async function resubmitFiling(ctx: AppContext, actor: Actor, filingId: string, input: Omit<FileInput, 'personId' | 'kind' | 'changeReason' | 'revocationReason'>) {
-  await mayActOn(ctx, actor, 'filing.fix', filingId);
+  const personId = await mayActOn(ctx, actor, 'filing.fix', filingId);
   const today = shanghaiDate(ctx.now());
   await ctx.db.transaction().execute(async (trx) => {
-    const filing = await lockExisting(trx, filingId);
+    const filing = await lockExisting(trx, personId, filingId);
     if (filing.status !== 'returned') throw conflict('fix_returned_only', `Only a returned filing can be fixed and resubmitted (this one is ${filing.status})`);
     await q.lockPerson(trx, filing.person_id);
     await teamContract(trx, actor.user, filing.person_id, today);
@@ -122,9 +122,9 @@ export async function resubmitFiling(ctx: AppContext, actor: Actor, filingId: st
 }
 
 export async function withdrawFiling(ctx: AppContext, actor: Actor, filingId: string) {
-  await mayActOn(ctx, actor, 'filing.fix', filingId);
+  const personId = await mayActOn(ctx, actor, 'filing.fix', filingId);
   await ctx.db.transaction().execute(async (trx) => {
-    const filing = await lockExisting(trx, filingId);
+    const filing = await lockExisting(trx, personId, filingId);
     if (filing.status !== 'submitted' && filing.status !== 'returned') throw conflict('withdraw_open_only', `A ${filing.status} filing cannot be withdrawn`);
     await trx.updateTable('registration_filing').set({ status: 'withdrawn' }).where('id', '=', filing.id).execute();
     await trx.updateTable('filing_disease').set({ open: false }).where('filing_id', '=', filing.id).execute();
@@ -139,12 +139,14 @@ export async function withdrawFiling(ctx: AppContext, actor: Actor, filingId: st
  * not roll back); one that does not exist is refused alike. The team and county never change.
  */
 async function mayActOn(ctx: AppContext, actor: Actor, permission: 'filing.fix' | 'filing.approve', filingId: string) {
+  // the URL's bare id, found through the primary key (id, person_id); the person names the filing from here on
   const filing = await ctx.db.selectFrom('registration_filing').select(['person_id', 'team_id', 'county_code']).where('id', '=', filingId).executeTakeFirst();
   await requireAccess(ctx, actor, permission, { personId: filing?.person_id ?? null, teamId: filing?.team_id ?? null, regionCode: filing?.county_code ?? null });
+  return filing?.person_id ?? null;
 }
 
-async function lockExisting(db: Database, filingId: string) {
-  const filing = await q.lockFiling(db, filingId);
+async function lockExisting(db: Database, personId: string | null, filingId: string) {
+  const filing = personId === null ? undefined : await q.lockFiling(db, personId, filingId);
   if (!filing) throw notFound('No such filing');
   return filing;
 }
@@ -183,9 +185,9 @@ function checkEffectiveDate(filing: LockedFiling, effectiveDate: string, today: 
 
 export async function approveFiling(ctx: AppContext, actor: Actor, filingId: string, effectiveDate?: string) {
   const today = shanghaiDate(ctx.now());
-  await mayActOn(ctx, actor, 'filing.approve', filingId);
+  const personId = await mayActOn(ctx, actor, 'filing.approve', filingId);
   await ctx.db.transaction().execute(async (trx) => {
-    const filing = await lockExisting(trx, filingId);
+    const filing = await lockExisting(trx, personId, filingId);
     await q.lockPerson(trx, filing.person_id);
     if (filing.status === 'submitted') checkEffectiveDate(filing, effectiveDate ?? today, today);
     await decide(ctx, trx, actor, filing, { to: 'approved', effectiveDate: effectiveDate ?? today, confirmation: 'agency' });
@@ -194,9 +196,9 @@ export async function approveFiling(ctx: AppContext, actor: Actor, filingId: str
 }
 
 export async function returnFiling(ctx: AppContext, actor: Actor, filingId: string, reason: string) {
-  await mayActOn(ctx, actor, 'filing.approve', filingId);
+  const personId = await mayActOn(ctx, actor, 'filing.approve', filingId);
   await ctx.db.transaction().execute(async (trx) => {
-    const filing = await lockExisting(trx, filingId);
+    const filing = await lockExisting(trx, personId, filingId);
     await decide(ctx, trx, actor, filing, { to: 'returned', reason });
   });
   return filingView(ctx.db, filingId, ctx.now(), actor.user);

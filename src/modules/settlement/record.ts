@@ -19,7 +19,6 @@ export interface SettlementRecord {
   policyId: string;
   atChosenInstitution: boolean;
   totals: { amount: number; fundPay: number; deductible: number; copay: number; overLimit: number; criticalIllness: number };
-  poolDeltas: object;
   lines: ClaimLineRow[];
   /** The person's pools after this claim, and the accumulator version they were computed from (0: no row yet). */
   pools: object;
@@ -41,16 +40,16 @@ export async function recordSettlement(db: Database, actor: Actor, r: Settlement
       returning a.version
     ), c as (
       insert into claim (id, person_id, institution_id, idempotency_key, request_hash, service_date, insurance_type, institution_level, policy_id,
-        amount_fen, fund_pay_fen, deductible_fen, copay_fen, over_limit_fen, critical_illness_fen, pool_deltas, settled_by, settled_at, at_chosen_institution)
+        amount_fen, fund_pay_fen, deductible_fen, copay_fen, over_limit_fen, critical_illness_fen, settled_by, settled_at, at_chosen_institution)
       select ${r.claimId}::uuid, ${r.personId}::uuid, ${r.institutionId}::uuid, ${r.idempotencyKey}, ${r.requestHash}, ${r.serviceDate}::date,
         ${r.insuranceType}, ${r.institutionLevel}, ${r.policyId}, ${t.amount}, ${t.fundPay}, ${t.deductible}, ${t.copay}, ${t.overLimit},
-        ${t.criticalIllness}, ${JSON.stringify(r.poolDeltas)}::jsonb, ${actor.user.id}::uuid, ${r.at}::timestamptz, ${r.atChosenInstitution}
+        ${t.criticalIllness}, ${actor.user.id}::uuid, ${r.at}::timestamptz, ${r.atChosenInstitution}
       from acc
       returning id
     ), lines as (
-      insert into claim_line (claim_id, line_no, drug_code, quantity, unit_price_fen, amount_fen, days_supply, disease_code, scope, scope_reason,
+      insert into claim_line (claim_id, person_id, line_no, drug_code, quantity, unit_price_fen, amount_fen, days_supply, disease_code, scope, scope_reason,
         benefit, reason, ratio_bp, fund_pay_fen, deductible_fen, copay_fen, over_limit_fen, fund_remaining_fen, explanation, drug_lists, extended, critical_illness_fen)
-      select c.id, l.line_no, l.drug_code, l.quantity, l.unit_price_fen, l.amount_fen, l.days_supply, l.disease_code, l.scope, l.scope_reason,
+      select c.id, ${r.personId}::uuid, l.line_no, l.drug_code, l.quantity, l.unit_price_fen, l.amount_fen, l.days_supply, l.disease_code, l.scope, l.scope_reason,
         l.benefit, l.reason, l.ratio_bp, l.fund_pay_fen, l.deductible_fen, l.copay_fen, l.over_limit_fen, l.fund_remaining_fen, l.explanation,
         l.drug_lists, l.extended, l.critical_illness_fen
       from c, jsonb_to_recordset(${JSON.stringify(r.lines)}::jsonb) as l(line_no integer, drug_code text, quantity integer, unit_price_fen integer,
@@ -61,8 +60,8 @@ export async function recordSettlement(db: Database, actor: Actor, r: Settlement
       insert into claim_event (claim_id, person_id, user_id, from_status, to_status, at)
       select c.id, ${r.personId}::uuid, ${actor.user.id}::uuid, null, 'settled', ${r.at}::timestamptz from c
     ), audit as (
-      -- the same row writeAudit (audit/log.ts) would write, inside this statement
-      insert into audit_log (user_id, username, role, action, entity, entity_id, person_id, ip)
+      -- the same row writeAudit (core/audit.ts) would write, inside this statement
+      insert into person_audit (user_id, username, role, action, entity, entity_id, person_id, ip)
       select ${actor.user.id}::uuid, ${actor.user.username}, ${actor.user.role}, 'create', 'claim', c.id::text, ${r.personId}::uuid, ${actor.ip} from c
     )
     select id from c

@@ -32,8 +32,8 @@ export async function loadYear(db: Database, personId: string, year: number): Pr
     select c.id, c.service_date::text as service_date, c.policy_id, c.insurance_type, c.institution_level, c.at_chosen_institution,
       (select json_agg(json_build_object('n', l.line_no, 'a', l.amount_fen, 's', l.scope, 'd', l.disease_code, 'ds', l.days_supply, 'l', l.drug_lists, 'x', l.extended,
         'f', l.fund_pay_fen, 'de', l.deductible_fen, 'c', l.copay_fen, 'o', l.over_limit_fen, 'ci', l.critical_illness_fen) order by l.line_no)
-        from claim_line l where l.claim_id = c.id) as lines,
-      (select a.lines from claim_adjustment a where a.claim_id = c.id order by a.seq desc limit 1) as adjusted
+        from claim_line l where l.person_id = c.person_id and l.claim_id = c.id) as lines,
+      (select a.lines from claim_adjustment a where a.person_id = c.person_id and a.claim_id = c.id order by a.seq desc limit 1) as adjusted
     from claim c
     where c.person_id = ${personId} and c.status = 'settled' and c.service_date between ${`${year}-01-01`} and ${`${year}-12-31`}
     order by c.service_date, c.settled_at, c.id`.execute(db);

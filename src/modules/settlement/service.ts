@@ -15,8 +15,6 @@ import { type SettlementRecord, recordSettlement } from './record';
 import { adjustmentsOf, bookResettlement, loadYear, refold } from './resettle';
 import { type ClaimLineRow, lineOut, receiptOf, settlementView } from './view';
 
-type Pools = PersonYearState['pools'];
-
 interface Accumulator {
   state: PersonYearState;
   /** 0 while the person has no row for the year. */
@@ -80,18 +78,6 @@ const totalsOut = (r: Settlement) => ({
 const requestHash = (input: CounterClaimInput, date: string) =>
   createHash('sha256').update(JSON.stringify([input.personId, date, input.lines.map((l) => [l.drugCode, l.quantity, l.daysSupply ?? null])])).digest('hex');
 
-/** What the claim added to each pool: new state minus old, key by key. */
-function deltas(before: Pools, after: Pools): Pools {
-  const out: Record<string, { fundPaid: number; deductibleMet: number }> = {};
-  for (const key of Object.keys(after)) {
-    const b = before[key] ?? { fundPaid: 0, deductibleMet: 0 };
-    const fundPaid = after[key].fundPaid - b.fundPaid;
-    const deductibleMet = after[key].deductibleMet - b.deductibleMet;
-    if (fundPaid || deductibleMet) out[key] = { fundPaid, deductibleMet };
-  }
-  return out;
-}
-
 /**
  * 结算. Reads everything first (one query), settles in memory, then writes in one statement that
  * holds only if the person's accumulator is unchanged; if another counter got there first, it settles
@@ -106,7 +92,7 @@ export async function settleClaim(ctx: AppContext, actor: Actor, input: CounterC
     // a retry of a settled purchase gets its first result even where settling it anew would be refused
     // (the 30-day window has passed, the person moved out): the key is looked up only on this rare path
     if (err instanceof AppError) {
-      const first = actor.user.institutionId ? await findByKey(ctx.db, actor.user.institutionId, input.idempotencyKey) : undefined;
+      const first = actor.user.institutionId ? await findByKey(ctx.db, actor.user.institutionId, input.idempotencyKey, input.personId) : undefined;
       if (first) return replay(ctx, actor, first, input);
     }
     throw err;
@@ -121,7 +107,7 @@ export async function settleClaim(ctx: AppContext, actor: Actor, input: CounterC
       claimId, personId: input.personId, institutionId: prepared.institution.id, idempotencyKey: input.idempotencyKey,
       requestHash: requestHash(input, prepared.claim.serviceDate), serviceDate: prepared.claim.serviceDate, insuranceType: prepared.claim.insuranceType,
       institutionLevel: prepared.claim.institutionLevel, policyId: prepared.entry.id, atChosenInstitution: prepared.claim.atChosenInstitution !== false,
-      totals: t, poolDeltas: deltas(acc.state.pools, result.newState.pools),
+      totals: t,
       lines, pools: result.newState.pools, readVersion: acc.version, at,
     };
     return row;
@@ -144,7 +130,7 @@ export async function settleClaim(ctx: AppContext, actor: Actor, input: CounterC
   } catch (err) {
     // the key was used before (a retry, or the same key from two counters at once): the first claim stands
     if ((err as { code?: string }).code === '23505') {
-      const first = await findByKey(ctx.db, prepared.institution.id, input.idempotencyKey);
+      const first = await findByKey(ctx.db, prepared.institution.id, input.idempotencyKey, input.personId);
       if (first) return replay(ctx, actor, first, input);
     }
     throw err;
@@ -174,7 +160,7 @@ async function settleBackdated(ctx: AppContext, actor: Actor, prepared: Prepared
     await bookResettlement(trx, { userId: actor.user.id, personId, year: locked.state.year, cause: 'backdated', causedBy: r.claimId, at: r.at }, adjustments, all.state, locked.lastServiceDate);
     return r;
   });
-  return { replayed: false, settlement: await settlementView(ctx.db, row.claimId) };
+  return { replayed: false, settlement: await settlementView(ctx.db, personId, row.claimId) };
 }
 /** The receipt of a claim just written, from what was written (GET /api/settlements/:id reads the same). */
 function receiptFromMemory(prepared: Prepared, r: SettlementRecord, actor: Actor) {
@@ -191,15 +177,17 @@ function receiptFromMemory(prepared: Prepared, r: SettlementRecord, actor: Actor
   );
 }
 
-function findByKey(db: Database, institutionId: string, key: string) {
-  return db.selectFrom('claim').select(['id', 'request_hash', 'service_date', 'person_id']).where('institution_id', '=', institutionId).where('idempotency_key', '=', key).executeTakeFirst();
+/** A key is the person's at an institution (unique with person_id, so the lookup stays on the person's shard). */
+function findByKey(db: Database, institutionId: string, key: string, personId: string) {
+  return db.selectFrom('claim').select(['id', 'request_hash', 'service_date', 'person_id'])
+    .where('institution_id', '=', institutionId).where('idempotency_key', '=', key).where('person_id', '=', personId).executeTakeFirst();
 }
 
 async function replay(ctx: AppContext, actor: Actor, existing: { id: string; request_hash: string; service_date: string; person_id: string }, input: CounterClaimInput) {
-  if (existing.person_id !== input.personId || existing.request_hash !== requestHash(input, input.serviceDate ?? existing.service_date))
+  if (existing.request_hash !== requestHash(input, input.serviceDate ?? existing.service_date))
     throw conflict('idempotency_key_reused', 'This idempotency key was used for a different claim');
   await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'claim', entityId: existing.id, personId: existing.person_id, detail: { replay: true } }]);
-  return { replayed: true, settlement: await settlementView(ctx.db, existing.id) };
+  return { replayed: true, settlement: await settlementView(ctx.db, existing.person_id, existing.id) };
 }
 
 /**
@@ -209,17 +197,19 @@ async function replay(ctx: AppContext, actor: Actor, existing: { id: string; req
  */
 export async function reverseClaim(ctx: AppContext, actor: Actor, claimId: string, reason: string) {
   // a claim is reversed where it was settled; one that does not exist is refused alike (checked before
-  // the transaction, so that the refusal's audit row stays)
+  // the transaction, so that the refusal's audit row stays). The bare id is found through the primary
+  // key (id, person_id); every statement after it names the person.
   const where = await ctx.db.selectFrom('claim').select(['person_id', 'institution_id']).where('id', '=', claimId).executeTakeFirst();
   await requireAccess(ctx, actor, 'claim.reverse', { personId: where?.person_id ?? null, institutionId: where?.institution_id ?? null });
+  if (!where) throw notFound('No such claim');
+  const personId = where.person_id;
   await ctx.db.transaction().execute(async (trx) => {
-    const claim = await trx.selectFrom('claim').selectAll().where('id', '=', claimId).forUpdate().executeTakeFirst();
-    if (!claim) throw notFound('No such claim');
+    const claim = await trx.selectFrom('claim').selectAll().where('person_id', '=', personId).where('id', '=', claimId).forUpdate().executeTakeFirstOrThrow();
     if (claim.status !== 'settled') throw conflict('already_reversed', 'This claim has already been reversed');
     const year = Number(claim.service_date.slice(0, 4));
     await lockAccumulator(trx, claim.person_id, year);
     const at = ctx.now();
-    await trx.updateTable('claim').set({ status: 'reversed', reversed_by: actor.user.id, reversed_at: at, reversal_reason: reason }).where('id', '=', claimId).execute();
+    await trx.updateTable('claim').set({ status: 'reversed', reversed_by: actor.user.id, reversed_at: at, reversal_reason: reason }).where('person_id', '=', personId).where('id', '=', claimId).execute();
     const stored = await loadYear(trx, claim.person_id, year);
     const refolded = refold(ctx.policies, year, stored);
     const last = stored.length ? stored[stored.length - 1].serviceDate : null;
@@ -227,7 +217,7 @@ export async function reverseClaim(ctx: AppContext, actor: Actor, claimId: strin
     await trx.insertInto('claim_event').values({ claim_id: claimId, person_id: claim.person_id, user_id: actor.user.id, from_status: 'settled', to_status: 'reversed', reason, at }).execute();
     await writeAudit(trx, actor, [{ action: 'update', entity: 'claim', entityId: claimId, personId: claim.person_id, detail: { reverse: reason } }]);
   });
-  return settlementView(ctx.db, claimId);
+  return settlementView(ctx.db, personId, claimId);
 }
 
 export async function getSettlement(ctx: AppContext, actor: Actor, claimId: string) {
@@ -235,13 +225,14 @@ export async function getSettlement(ctx: AppContext, actor: Actor, claimId: stri
     .selectFrom('claim')
     .innerJoin('person', 'person.id', 'claim.person_id')
     .select(['claim.person_id', 'claim.institution_id', 'person.region_code'])
+    // the bare id of the URL, found through the primary key (id, person_id); the person is known from here on
     .where('claim.id', '=', claimId)
     .executeTakeFirst();
   // the patient sees their own; the county agency its county's people; a counter or institution its own claims
   await requireAccess(ctx, actor, 'claim.read', { personId: claim?.person_id ?? null, regionCode: claim?.region_code ?? null, institutionId: claim?.institution_id ?? null });
   if (!claim) throw notFound('No such claim');
   await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'claim', entityId: claimId, personId: claim.person_id }]);
-  return settlementView(ctx.db, claimId);
+  return settlementView(ctx.db, claim.person_id, claimId);
 }
 
 /** A person's claims of a year, newest first, with what is left of each pool. */

@@ -42,7 +42,7 @@ export async function forEachPersonYear(db: Database, year: number, onPerson: (c
       .innerJoin('person as p', 'p.id', 'c.person_id')
       .select([
         'c.id', 'c.person_id', 'c.service_date', 'c.insurance_type', 'c.institution_level', 'c.at_chosen_institution', 'p.region_code',
-        sql<StoredLine[] | null>`(select json_agg(json_build_object('a', l.amount_fen, 's', l.scope, 'd', l.disease_code, 'n', l.days_supply, 'l', l.drug_lists, 'x', l.extended) order by l.line_no) from claim_line l where l.claim_id = c.id)`.as('lines'),
+        sql<StoredLine[] | null>`(select json_agg(json_build_object('a', l.amount_fen, 's', l.scope, 'd', l.disease_code, 'n', l.days_supply, 'l', l.drug_lists, 'x', l.extended) order by l.line_no) from claim_line l where l.person_id = c.person_id and l.claim_id = c.id)`.as('lines'),
       ])
       .where('c.status', '=', 'settled')
       .where('c.service_date', '>=', `${year}-01-01`)

@@ -85,7 +85,12 @@ export function receiptOf(claim: ClaimRow, lines: ClaimLineRow[], events: ClaimE
 
 const adjustmentColumns = ['a.claim_id', 'a.caused_by', 'a.cause', 'c.service_date', 'a.fund_pay_fen', 'a.deductible_fen', 'a.copay_fen', 'a.over_limit_fen', 'a.critical_illness_fen', 'a.at'] as const;
 
-export async function settlementView(db: Database, claimId: string) {
+/** A claim's receipt; every read names the person too, so on a sharded database it stays on the person's shard. */
+const adjustmentsOf = (db: Database, personId: string) =>
+  db.selectFrom('claim_adjustment as a').innerJoin('claim as c', (j) => j.onRef('c.person_id', '=', 'a.person_id').onRef('c.id', '=', 'a.claim_id'))
+    .select(adjustmentColumns).where('a.person_id', '=', personId).orderBy('a.seq');
+
+export async function settlementView(db: Database, personId: string, claimId: string) {
   const [claim, lines, events, adjustments, caused] = await Promise.all([
     db
       .selectFrom('claim')
@@ -93,6 +98,7 @@ export async function settlementView(db: Database, claimId: string) {
       .innerJoin('institution as i', 'i.id', 'claim.institution_id')
       .selectAll('claim')
       .select(['p.name as person_name', 'p.id_number', 'i.name as institution_name'])
+      .where('claim.person_id', '=', personId)
       .where('claim.id', '=', claimId)
       .executeTakeFirstOrThrow(),
     db
@@ -100,6 +106,7 @@ export async function settlementView(db: Database, claimId: string) {
       .innerJoin('drug', 'drug.code', 'l.drug_code')
       .selectAll('l')
       .select(['drug.generic_name_zh', 'drug.strength'])
+      .where('l.person_id', '=', personId)
       .where('l.claim_id', '=', claimId)
       .orderBy('l.line_no')
       .execute(),
@@ -107,11 +114,12 @@ export async function settlementView(db: Database, claimId: string) {
       .selectFrom('claim_event as e')
       .leftJoin('app_user as u', 'u.id', 'e.user_id')
       .select(['e.at', 'e.from_status', 'e.to_status', 'e.reason', 'u.display_name as by'])
+      .where('e.person_id', '=', personId)
       .where('e.claim_id', '=', claimId)
       .orderBy('e.id')
       .execute(),
-    db.selectFrom('claim_adjustment as a').innerJoin('claim as c', 'c.id', 'a.claim_id').select(adjustmentColumns).where('a.claim_id', '=', claimId).orderBy('a.seq').execute(),
-    db.selectFrom('claim_adjustment as a').innerJoin('claim as c', 'c.id', 'a.claim_id').select(adjustmentColumns).where('a.caused_by', '=', claimId).orderBy('a.seq').execute(),
+    adjustmentsOf(db, personId).where('a.claim_id', '=', claimId).execute(),
+    adjustmentsOf(db, personId).where('a.caused_by', '=', claimId).execute(),
   ]);
   return receiptOf(claim, lines, events, adjustments, caused);
 }
