@@ -11,6 +11,7 @@ import * as m0007 from './migrations/0007-settlement-rules';
 import * as m0008 from './migrations/0008-followup-urgent-signs';
 import * as m0009 from './migrations/0009-catalogue-lists-and-id-checks';
 import * as m0010 from './migrations/0010-person-keys';
+import * as m0011 from './migrations/0011-administration';
 
 const migrations: Record<string, Migration> = {
   '0001-base': m0001,
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0008-followup-urgent-signs': m0008,
   '0009-catalogue-lists-and-id-checks': m0009,
   '0010-person-keys': m0010,
+  '0011-administration': m0011,
 };
 
 const migratorOf = (db: Database) => new Migrator({ db, provider: { getMigrations: async () => migrations } });

@@ -64,6 +64,9 @@ export interface InstitutionTable {
   medical_community_id: string | null;
   upper_institution_id: string | null;
   designated: Generated<boolean>;
+  address: string | null;
+  /** A landline with its area code (0573-82345678) or a mobile number (is_valid_phone). */
+  phone: string | null;
 }
 
 export interface PractitionerTable {
@@ -79,6 +82,8 @@ export interface FamilyDoctorTeamTable {
   name: string;
   institution_id: string;
   leader_id: string;
+  /** The team's service phone (签约服务电话), shown to its patients. */
+  phone: string | null;
 }
 
 export interface TeamMemberTable {
@@ -127,6 +132,11 @@ export interface AppUserTable {
   failed_logins: Generated<number>;
   locked_until: Date | null;
   created_at: Timestamp;
+  /** Set when an administrator disabled the account: it cannot sign in, its sessions are gone. */
+  disabled_at: Date | null;
+  /** After a reset: the next sign-in must choose a new password before anything else. */
+  must_change_password: Generated<boolean>;
+  password_changed_at: Date | null;
 }
 
 export interface UserSessionTable {

@@ -66,7 +66,7 @@ export function teamWithMembers(db: Database, teamId: string) {
       .selectFrom('family_doctor_team as t')
       .innerJoin('institution as i', 'i.id', 't.institution_id')
       .innerJoin('region as r', 'r.code', 'i.region_code')
-      .select(['t.id', 't.name', 'i.id as institution_id', 'i.name as institution_name', 'i.region_code', 'r.name as region_name'])
+      .select(['t.id', 't.name', 't.phone', 'i.id as institution_id', 'i.name as institution_name', 'i.address as institution_address', 'i.phone as institution_phone', 'i.region_code', 'r.name as region_name'])
       .where('t.id', '=', teamId)
       .executeTakeFirst(),
     db

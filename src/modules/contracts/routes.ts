@@ -53,7 +53,8 @@ export function contractRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
 
     const teamSchema = z.object({
-      id: z.uuid(), name: z.string(), institution: z.object({ id: z.uuid(), name: z.string() }), region: z.object({ code: z.string(), name: z.string() }),
+      id: z.uuid(), name: z.string(), phone: z.string().nullable().describe('the team’s service phone (签约服务电话)'),
+      institution: z.object({ id: z.uuid(), name: z.string(), address: z.string().nullable(), phone: z.string().nullable() }), region: z.object({ code: z.string(), name: z.string() }),
       members: z.array(z.object({ id: z.uuid(), name: z.string(), profession: z.string(), role: z.string(), institution: z.string() })),
       contractedPatients: z.number().int(), doctors: z.number().int(), patientsPerDoctor: z.number().int().nullable(),
     }).meta({ id: 'Team' });

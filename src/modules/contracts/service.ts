@@ -225,7 +225,8 @@ export async function teamOverview(ctx: AppContext, teamId: string) {
   return {
     id: team.id,
     name: team.name,
-    institution: { id: team.institution_id, name: team.institution_name },
+    phone: team.phone,
+    institution: { id: team.institution_id, name: team.institution_name, address: team.institution_address, phone: team.institution_phone },
     region: { code: team.region_code, name: team.region_name },
     members: members.map((m) => ({ id: m.id, name: m.name, profession: m.profession, role: m.member_role, institution: m.institution_name })),
     contractedPatients: load.n,

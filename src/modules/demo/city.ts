@@ -15,9 +15,11 @@ export interface DemoInstitution {
   region_code: string;
   medical_community_id: string;
   upper_institution_id: string | null;
+  address: string;
+  phone: string;
 }
 export interface DemoPractitioner { id: string; name: string; profession: 'doctor' | 'nurse' | 'public_health' | 'pharmacist'; institution_id: string; license_no: string }
-export interface DemoTeam { id: string; name: string; institution_id: string; leader_id: string; town_code: string }
+export interface DemoTeam { id: string; name: string; institution_id: string; leader_id: string; town_code: string; phone: string }
 export interface DemoMember { team_id: string; practitioner_id: string; member_role: 'gp' | 'nurse' | 'public_health' | 'specialist' }
 
 export interface DemoCity {
@@ -36,6 +38,8 @@ export function personName(rng: Random, sex: 'male' | 'female'): string {
   return rng.weighted(SURNAMES) + given;
 }
 
+const STREETS = ['健康路', '人民路', '中山路', '解放路', '建设街', '文昌路'];
+
 const shortName = (county: Region) => county.name.replace(/(区|县|市)$/, '');
 
 export function buildCity(rng: Random, regions: Region[], cityCode: string): DemoCity {
@@ -49,8 +53,13 @@ export function buildCity(rng: Random, regions: Region[], cityCode: string): Dem
     out.practitioners.push(p);
     return p;
   };
-  const institution = (fields: Omit<DemoInstitution, 'id' | 'code'>) => {
-    const inst = { id: rng.uuid(), code: `${fields.county_code}-${String(out.institutions.length + 1).padStart(4, '0')}`, ...fields };
+  // addresses and phones follow from the institution's number, not the random stream, so adding
+  // them left every other generated row as it was (0573: Jiaxing's area code)
+  const institution = (fields: Omit<DemoInstitution, 'id' | 'code' | 'address' | 'phone'>) => {
+    const n = out.institutions.length + 1;
+    const town = regions.find((r) => r.code === fields.region_code)?.name ?? '';
+    const address = `${town}${STREETS[n % STREETS.length]}${(n * 37) % 300 + 1}号`;
+    const inst = { id: rng.uuid(), code: `${fields.county_code}-${String(n).padStart(4, '0')}`, ...fields, address, phone: `0573-8${String(2000000 + n * 113).slice(-7)}` };
     out.institutions.push(inst);
     return inst;
   };
@@ -88,7 +97,7 @@ export function buildCity(rng: Random, regions: Region[], cityCode: string): Dem
       const teamCount = rng.int(2, 4);
       for (let t = 0; t < teamCount; t++) {
         const gp = staff(centre.id, 'doctor');
-        const team = { id: rng.uuid(), name: `${gp.name}家庭医生团队`, institution_id: centre.id, leader_id: gp.id, town_code: town.code };
+        const team = { id: rng.uuid(), name: `${gp.name}家庭医生团队`, institution_id: centre.id, leader_id: gp.id, town_code: town.code, phone: `1385730${String(out.teams.length + 1).padStart(4, '0')}` };
         out.teams.push(team);
         out.members.push(
           { team_id: team.id, practitioner_id: gp.id, member_role: 'gp' },

@@ -44,10 +44,10 @@ export async function loadDemoCity(db: Database, options: DemoOptions) {
     // upper institutions are listed before the ones that point at them
     await insertMany(trx, 'institution', {
       id: 'uuid', code: 'text', name: 'text', level: 'text', kind: 'text', county_code: 'text', region_code: 'text',
-      medical_community_id: 'uuid', upper_institution_id: 'uuid',
+      medical_community_id: 'uuid', upper_institution_id: 'uuid', address: 'text', phone: 'text',
     }, city.institutions);
     await insertMany(trx, 'practitioner', { id: 'uuid', name: 'text', profession: 'text', institution_id: 'uuid', license_no: 'text' }, city.practitioners);
-    await insertMany(trx, 'family_doctor_team', { id: 'uuid', name: 'text', institution_id: 'uuid', leader_id: 'uuid' }, city.teams);
+    await insertMany(trx, 'family_doctor_team', { id: 'uuid', name: 'text', institution_id: 'uuid', leader_id: 'uuid', phone: 'text' }, city.teams);
     await insertMany(trx, 'team_member', { team_id: 'uuid', practitioner_id: 'uuid', member_role: 'text' }, city.members);
     await insertMany(trx, 'app_user', {
       id: 'uuid', username: 'text', display_name: 'text', role: 'text', practitioner_id: 'uuid', team_id: 'uuid', institution_id: 'uuid', region_code: 'text', password_hash: 'text', demo: 'boolean',
