@@ -18,7 +18,7 @@ export type ScopeRule =
   | 'contracted_team' // the person has a contract in force with the user's team
   | 'own_team' // the filing, contract or team is the user's team's
   | 'in_review_here' // the person has a filing awaiting review in the user's county
-  | 'own_institution' // the claim was settled at the user's institution
+  | 'own_institution' // the claim was settled at (or the diagnosis made by) the user's institution
   | 'own_record'; // the patient themself
 
 export const SCOPE_RULES: Record<ScopeRule, { zh: string; en: string }> = {
@@ -27,7 +27,7 @@ export const SCOPE_RULES: Record<ScopeRule, { zh: string; en: string }> = {
   contracted_team: { zh: '本团队签约', en: 'persons with a contract in force with the user’s team' },
   own_team: { zh: '本团队', en: 'the filing, contract or team is the user’s team’s' },
   in_review_here: { zh: '本县区待审核', en: 'persons with a filing awaiting review in the user’s county' },
-  own_institution: { zh: '本机构', en: 'the claim was settled at the user’s institution' },
+  own_institution: { zh: '本机构', en: 'the claim was settled at (or the diagnosis made by) the user’s institution' },
   own_record: { zh: '本人', en: 'the patient themself' },
 };
 
@@ -62,7 +62,18 @@ export const ACCESS = {
   'claim.settle': { zh: '试算、结算', en: 'Quote and settle a purchase', grants: counter },
   'claim.reverse': { zh: '冲正/退费', en: 'Reverse a claim', grants: { pharmacist: 'own_institution', family_doctor: 'own_institution' } },
   'claim.read': { zh: '查看结算单', en: 'See a receipt', grants: { pharmacist: 'own_institution', family_doctor: 'own_institution', institution_admin: 'own_institution', insurance_reviewer: 'area', system_admin: 'everywhere', patient: 'own_record' } },
+  // issue 13: an institution administrator's file may only name their institution; other lines are refused one by one
+  'roster.import': { zh: '导入参保人员名单', en: 'Import the insurance agency’s roster of insured persons', grants: { system_admin: 'everywhere' } },
+  'diagnoses.import': { zh: '导入诊断（健康档案）', en: 'Import health-record diagnoses', grants: { system_admin: 'everywhere', institution_admin: 'own_institution' } },
   'own.read': { zh: '查看本人的信息、签约、随访和提醒', en: 'See one’s own record, contract, follow-ups and reminders', grants: { patient: 'own_record' } },
+  // administration: an institution's administrator works within its institution, the system administrator everywhere
+  'user.manage': { zh: '管理用户（新建、修改角色和范围、停用、重置密码）', en: 'Manage users (create, change role and scope, disable, reset password)', grants: { system_admin: 'everywhere', institution_admin: 'own_institution' } },
+  'institution.manage': { zh: '管理医疗机构和医共体', en: 'Manage institutions and medical communities', grants: { system_admin: 'everywhere' } },
+  'team.manage': { zh: '管理家庭医生团队、成员和医务人员', en: 'Manage family-doctor teams, their members and practitioners', grants: { system_admin: 'everywhere', institution_admin: 'own_institution' } },
+  'catalogue.read': { zh: '查看药品目录、待遇政策和服务包', en: 'See the drug catalogue, benefit policies and service packages', grants: { system_admin: 'everywhere', institution_admin: 'everywhere' } },
+  // the audit trail: the institution's administrator sees only rows written by its own users (users of the
+  // institution or of one of its teams), a rule the audit-log query applies (src/modules/auditLog)
+  'audit.read': { zh: '查看、导出审计日志（机构管理员：仅本机构及其团队用户的操作）', en: 'See and export the audit log (an institution’s administrator: only what users of the institution or its teams did)', grants: { system_admin: 'everywhere', institution_admin: 'own_institution' } },
 } satisfies Record<string, PermissionRow>;
 
 export type Permission = keyof typeof ACCESS;

@@ -21,9 +21,25 @@ export interface AuditEntry {
  * An entry about one person goes to person_audit, beside that person's record (one shard when
  * distributed, docs/scale.md); the rest (sign-ins, searches, lists) to audit_log.
  */
+/**
+ * Whoever runs a command at the server's console (the CLI without --as): they hold the database
+ * already, so they act as the system administrator, audited under their operating-system account
+ * (no app_user row: user_id stays null).
+ */
+export function consoleActor(osUser: string): Actor {
+  return {
+    user: {
+      id: '', username: `console:${osUser}`, displayName: `console:${osUser}`, role: 'system_admin',
+      scope: { kind: 'all', id: null, name: '全部', regionPrefix: '' },
+      practitionerId: null, teamId: null, institutionId: null, personId: null, mustChangePassword: false,
+    },
+    ip: null,
+  };
+}
+
 export async function writeAudit(db: Database, actor: Actor, entries: AuditEntry[]): Promise<void> {
   const row = (e: AuditEntry) => ({
-    user_id: actor.user.id,
+    user_id: actor.user.id || null, // a console actor has no account
     username: actor.user.username,
     role: actor.user.role,
     action: e.action,

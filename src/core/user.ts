@@ -1,5 +1,8 @@
 // The signed-in user as every service sees it: role plus the scope it may act in.
+import { z } from 'zod';
 import type { Role } from '../db/schema';
+
+export const roleSchema = z.enum(['family_doctor', 'pharmacist', 'insurance_reviewer', 'analyst', 'institution_admin', 'system_admin', 'patient']) satisfies z.ZodType<Role>;
 
 export type ScopeKind = 'team' | 'institution' | 'county' | 'city' | 'person' | 'all';
 
@@ -19,6 +22,8 @@ export interface AuthUser {
   teamId: string | null;
   institutionId: string | null;
   personId: string | null;
+  /** After an administrator's reset: nothing but choosing a new password until it is done. */
+  mustChangePassword: boolean;
 }
 
 /**

@@ -12,6 +12,7 @@ import * as m0008 from './migrations/0008-followup-urgent-signs';
 import * as m0009 from './migrations/0009-catalogue-lists-and-id-checks';
 import * as m0010 from './migrations/0010-person-keys';
 import * as m0011 from './migrations/0011-administration';
+import * as m0012AuditIndexes from './migrations/0012-audit-indexes';
 
 const migrations: Record<string, Migration> = {
   '0001-base': m0001,
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0009-catalogue-lists-and-id-checks': m0009,
   '0010-person-keys': m0010,
   '0011-administration': m0011,
+  '0012-audit-indexes': m0012AuditIndexes,
 };
 
 const migratorOf = (db: Database) => new Migrator({ db, provider: { getMigrations: async () => migrations } });

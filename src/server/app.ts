@@ -15,6 +15,8 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { authRoutes } from '../modules/auth/routes';
+import { auditLogRoutes } from '../modules/auditLog/routes';
+import { userRoutes } from '../modules/users/routes';
 import { peopleRoutes } from '../modules/people/routes';
 import { contractRoutes } from '../modules/contracts/routes';
 import { eligibilityRoutes } from '../modules/eligibility/routes';
@@ -22,12 +24,15 @@ import { followupRoutes } from '../modules/followups/routes';
 import { startReminderScheduler } from '../modules/followups/reminders';
 import { referenceRoutes } from '../modules/reference/routes';
 import { registrationRoutes } from '../modules/registrations/routes';
+import { rosterRoutes } from '../modules/roster/routes';
 import { settlementRoutes } from '../modules/settlement/routes';
+import { directoryRoutes } from '../modules/directory/routes';
 import { registerSessionResolver } from './auth';
 import type { AppContext } from '../core/context';
 import { AppError, problemSchema } from '../core/problem';
 import { errorHandler, sendProblem } from './errors';
 import { refuseControlCharacters } from './controlCharacters';
+import { type ControlChannel, controlRoutes } from './control';
 import { maskForLog } from './logMask';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -79,6 +84,8 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** Start the daily follow-up reminder job once the server listens (`manbing start` with MANBING_REMINDERS on; never in tests unless asked). */
   reminders?: boolean;
+  /** The loopback control channel `manbing backup` uses (`manbing start` on the embedded database). */
+  control?: ControlChannel;
 }
 
 export async function buildApp(ctx: AppContext, options: BuildOptions = {}) {
@@ -138,6 +145,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}) {
   });
 
   await app.register(authRoutes(ctx));
+  await app.register(userRoutes(ctx));
   await app.register(peopleRoutes(ctx));
   await app.register(referenceRoutes(ctx));
   await app.register(contractRoutes(ctx));
@@ -145,6 +153,10 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}) {
   await app.register(eligibilityRoutes(ctx));
   await app.register(settlementRoutes(ctx));
   await app.register(followupRoutes(ctx));
+  await app.register(rosterRoutes(ctx));
+  await app.register(directoryRoutes(ctx));
+  await app.register(auditLogRoutes(ctx));
+  if (options.control) await app.register(controlRoutes(options.control));
 
   await serveWebApp(app);
 

@@ -5,9 +5,11 @@ import type { FastifyInstance } from 'fastify';
 import { userForToken } from '../modules/auth/service';
 import { SESSION_COOKIE } from '../core/http';
 import type { AppContext } from '../core/context';
-import { unauthorized } from '../core/problem';
+import { AppError, unauthorized } from '../core/problem';
 
 const OPEN_ROUTES = new Set(['/api/auth/login']);
+/** All an account with a reset password may do until it has chosen a new one. */
+const PASSWORD_CHANGE_ROUTES = new Set(['/api/auth/me', '/api/auth/logout', '/api/auth/password']);
 
 export function registerSessionResolver(app: FastifyInstance, ctx: AppContext) {
   app.decorateRequest('user', null);
@@ -19,6 +21,9 @@ export function registerSessionResolver(app: FastifyInstance, ctx: AppContext) {
   // the schema: a route that exists answers 401 to anyone without a session
   app.addHook('preValidation', async (request) => {
     const route = request.routeOptions.url;
-    if (route?.startsWith('/api/') && !OPEN_ROUTES.has(route) && !request.user) throw unauthorized();
+    if (!route?.startsWith('/api/') || OPEN_ROUTES.has(route)) return;
+    if (!request.user) throw unauthorized();
+    if (request.user.mustChangePassword && !PASSWORD_CHANGE_ROUTES.has(route))
+      throw new AppError(403, 'Forbidden', 'Choose a new password first', [{ field: '', rule: 'password_change_required', message: 'choose a new password first (POST /api/auth/password)' }]);
   });
 }

@@ -80,9 +80,15 @@ beforeAll(async () => {
   f.ownClaim = (await one(db.selectFrom('claim').select('id').where('person_id', '=', f.ownPerson).limit(1).execute())).id;
   const doctorInstitution = (await db.selectFrom('family_doctor_team').select('institution_id').where('id', '=', teamId).executeTakeFirstOrThrow()).institution_id;
   f.claimAtDoctor = (await one(db.selectFrom('claim').select('id').where('institution_id', '=', doctorInstitution).where('status', '=', 'settled').limit(1).execute())).id;
+  // the directory: the pharmacy the institution administrator administers, and the doctor's centre outside it
+  f.institutionHere = pharmacy.institution_id!;
+  f.institutionElsewhere = doctorInstitution;
   f.claimOtherCounty = (await one(db.selectFrom('claim as c').innerJoin('person as p', 'p.id', 'c.person_id').select('c.id').where('p.region_code', 'not like', `${reviewerCounty}%`).limit(1).execute())).id;
   f.contractInReview = (await one(db.selectFrom('contract').select('id').where('person_id', '=', f.inReview).limit(1).execute())).id;
   f.ownContract = (await one(db.selectFrom('contract').select('id').where('person_id', '=', f.ownPerson).limit(1).execute())).id;
+  // an account at the pharmacy whose password the probes may reset, and the doctor's, outside it
+  f.userAtPharmacy = (await db.insertInto('app_user').values({ username: 'probe-pharmacist', display_name: '探针药师', role: 'pharmacist', institution_id: pharmacy.institution_id, password_hash: 'x' }).returning('id').executeTakeFirstOrThrow()).id;
+  f.userElsewhere = (await db.selectFrom('app_user').select('id').where('username', '=', 'doctor').executeTakeFirstOrThrow()).id;
 });
 afterAll(() => t.close());
 
@@ -123,6 +129,13 @@ const PROBES: Record<Permission, Probe> = {
   'claim.read': { method: 'GET', url: (id) => `/api/settlements/${id}`, targets: { pharmacist: ['claimHere', 'claimElsewhere'], institution_admin: ['claimHere', 'claimElsewhere'], insurance_reviewer: ['claimHere', 'claimOtherCounty'], system_admin: ['claimHere', null], patient: ['ownClaim', 'claimHere'], family_doctor: ['claimAtDoctor', 'claimHere'] } },
   'claim.reverse': { method: 'POST', url: (id) => `/api/settlements/${id}/reverse`, body: () => ({ reason: '患者退药' }), targets: { pharmacist: ['claimHere', 'claimElsewhere'], family_doctor: ['claimAtDoctor', 'claimHere'] } },
   'own.read': { method: 'GET', url: () => '/api/people/me/followups', targets: { patient: ['ownPerson', null] } },
+  'institution.manage': { method: 'GET', url: (id) => `/api/admin/institutions/${id}`, targets: { system_admin: ['institutionHere', null] } },
+  'team.manage': { method: 'GET', url: (id) => `/api/admin/practitioners?institutionId=${id}`, targets: { system_admin: ['institutionElsewhere', null], institution_admin: ['institutionHere', 'institutionElsewhere'] } },
+  'catalogue.read': { method: 'GET', url: () => '/api/admin/policies/jiaxing-2021', targets: { system_admin: ['institutionHere', null], institution_admin: ['institutionHere', null] } },
+  'audit.read': { method: 'GET', url: () => '/api/admin/audit?limit=1', targets: { system_admin: ['inCounty', null], institution_admin: ['inCounty', null] } },
+  'roster.import': { method: 'POST', url: () => '/api/admin/imports/roster', body: () => ({ name: 'r.csv', contentBase64: Buffer.from('name,sex,birth_date,id_number,phone,region_code,insurance_type,insured_since\n').toString('base64'), dryRun: true }), targets: { system_admin: ['inCounty', null] } },
+  'diagnoses.import': { method: 'POST', url: () => '/api/admin/imports/diagnoses', body: () => ({ name: 'd.csv', contentBase64: Buffer.from('id_number,disease_code,diagnosed_on,source,institution_code\n').toString('base64'), dryRun: true }), targets: { system_admin: ['inCounty', null], institution_admin: ['inCounty', null] } },
+  'user.manage': { method: 'POST', url: (id) => `/api/admin/users/${id}/reset-password`, targets: { system_admin: ['userAtPharmacy', null], institution_admin: ['userAtPharmacy', 'userElsewhere'] } },
 };
 
 const call = (role: Role, probe: Probe, id: string) =>

@@ -10,6 +10,7 @@ import { ME_KEY, useMe } from './auth.ts';
 import { currentLanguage } from './i18n/index.ts';
 import AppLayout from './layout/AppLayout.tsx';
 import { errorLines, setMessageApi } from './notify.ts';
+import ChangePasswordPage from './pages/ChangePasswordPage.tsx';
 import LoginPage from './pages/LoginPage.tsx';
 import { ForbiddenPage, NotFoundPage } from './pages/StatusPages.tsx';
 import { queryClient } from './queryClient.ts';
@@ -70,12 +71,21 @@ function SignedIn() {
     const next = location.pathname === '/' ? '' : `?next=${encodeURIComponent(location.pathname + location.search)}`;
     return <Navigate to={`/login${next}`} replace />;
   }
+  // a password an administrator set (a new account, a reset) must be replaced before anything else
+  if (me.data.mustChangePassword) return <ChangePasswordPage forced />;
   return <AppLayout user={me.data} />;
 }
 
+/** '/' sends each role to where its work is; a role with no screen at all is told so here. */
 function HomeRedirect() {
+  const { t } = useTranslation();
   const me = useMe();
-  return me.data ? <Navigate to={homePathFor(me.data.role)} replace /> : null;
+  if (!me.data) return null;
+  const home = homePathFor(me.data.role);
+  if (home === '/') {
+    return <Result status="info" title={t('errors.noScreensTitle')} subTitle={t('errors.noScreens')} data-testid="no-screens" />;
+  }
+  return <Navigate to={home} replace />;
 }
 
 function AppRoutes() {

@@ -2,24 +2,33 @@
 // To add a screen, write its page component and add (or edit) one entry here; the menu, the router
 // and the role check all read this table.
 import {
+  ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
-  FileDoneOutlined,
-  FileSearchOutlined,
+  CloudUploadOutlined,
+  FileProtectOutlined,
   FormOutlined,
+  GiftOutlined,
   IdcardOutlined,
+  LockOutlined,
   MedicineBoxOutlined,
   PayCircleOutlined,
+  ReadOutlined,
   SafetyCertificateOutlined,
   ScheduleOutlined,
+  SettingOutlined,
+  ShoppingOutlined,
+  SolutionOutlined,
   TeamOutlined,
   UserOutlined,
+  UserSwitchOutlined,
 } from '@ant-design/icons';
 import { type ComponentType, type ReactNode, lazy } from 'react';
 import { comingSoon } from './pages/ComingSoonPage.tsx';
+import ChangePasswordPage from './pages/ChangePasswordPage.tsx'; // also the forced screen (App.tsx)
 import MyInfoPage from './pages/MyInfoPage.tsx';
 import PersonSearchPage from './pages/PersonSearchPage.tsx';
-import type { Role } from './types.ts';
+import { ROLES, type Role } from './types.ts';
 
 export interface AppRoute {
   /** URL path, also the menu key. */
@@ -30,7 +39,16 @@ export interface AppRoute {
   /** Roles that see the menu entry and may open the page. */
   roles: readonly Role[];
   component: ComponentType;
+  /** false: a screen the router opens but the menu does not list (reached from elsewhere). */
+  menu?: false;
+  /** The menu group the entry sits in (MENU_GROUPS): the administration screens, their home first, are listed together under 系统管理. */
+  group?: keyof typeof MENU_GROUPS;
 }
+
+/** Menu groups: a submenu titled by `labelKey`, holding the entries that name the group, in table order. */
+export const MENU_GROUPS = {
+  admin: { labelKey: 'directory.menu.home', icon: <SettingOutlined /> },
+} as const;
 
 // Screens beyond the shell load on first use (App.tsx wraps every page in Suspense).
 const ContractsPage = lazy(() => import('./pages/ContractsPage.tsx'));
@@ -40,11 +58,23 @@ const MyContractPage = lazy(() => import('./pages/MyContractPage.tsx'));
 // the worklist and, nested under it, a patient's chart (/follow-ups/patients/:id)
 const FollowUpsPage = lazy(() => import('./pages/FollowUpsPage.tsx'));
 const CounterPage = lazy(() => import('./pages/CounterPage.tsx'));
+const AuditLogPage = lazy(() => import('./pages/admin/AuditLogPage.tsx'));
+const MyPurchasesPage = lazy(() => import('./pages/MyPurchasesPage.tsx'));
+const UsersPage = lazy(() => import('./pages/admin/UsersPage.tsx'));
+const ImportPage = lazy(() => import('./pages/admin/ImportPage.tsx'));
+// administration (issue 13): the home, the directory and the read-only catalogues
+const AdminHomePage = lazy(() => import('./pages/admin/AdminHomePage.tsx'));
+const InstitutionsPage = lazy(() => import('./pages/admin/InstitutionsPage.tsx'));
+const TeamsPage = lazy(() => import('./pages/admin/TeamsPage.tsx'));
+const PractitionersPage = lazy(() => import('./pages/admin/PractitionersPage.tsx'));
+const DrugsPage = lazy(() => import('./pages/admin/DrugsPage.tsx'));
+const PoliciesPage = lazy(() => import('./pages/admin/PoliciesPage.tsx'));
+const ServicePackagesPage = lazy(() => import('./pages/admin/ServicePackagesPage.tsx'));
 
 // as the access table says (person.search, src/core/access.ts): the analyst works with aggregates
 const STAFF_WHO_SEARCH_PEOPLE: readonly Role[] = ['family_doctor', 'insurance_reviewer', 'pharmacist', 'system_admin'];
 
-/** In menu order. The first entry a role may open is its home page. */
+/** In menu order (the layout lists the role's home first, see homePathFor). */
 export const APP_ROUTES: readonly AppRoute[] = [
   {
     path: '/people',
@@ -66,6 +96,13 @@ export const APP_ROUTES: readonly AppRoute[] = [
     icon: <SafetyCertificateOutlined />,
     roles: ['patient'],
     component: MyContractPage,
+  },
+  {
+    path: '/my-purchases',
+    labelKey: 'menu.myPurchases',
+    icon: <ShoppingOutlined />,
+    roles: ['patient'], // person.claims.read on their own record
+    component: MyPurchasesPage,
   },
   // the team's list, filings and the agency's queue are scoped to a team / a county: only the
   // roles that have one open them (the API answers 403 to anyone else)
@@ -98,39 +135,115 @@ export const APP_ROUTES: readonly AppRoute[] = [
     component: FollowUpsPage,
   },
   {
-    path: '/prescriptions',
-    labelKey: 'menu.prescriptions',
-    icon: <MedicineBoxOutlined />,
-    roles: ['family_doctor', 'institution_admin', 'system_admin'],
-    component: comingSoon('prescriptions'),
-  },
-  {
-    path: '/prescription-review',
-    labelKey: 'menu.prescriptionReview',
-    icon: <FileSearchOutlined />,
-    roles: ['pharmacist', 'system_admin'],
-    component: comingSoon('prescriptionReview'),
-  },
-  {
     path: '/settlements',
     labelKey: 'menu.settlements',
     icon: <PayCircleOutlined />,
-    roles: ['pharmacist', 'insurance_reviewer', 'institution_admin', 'system_admin'],
+    // the counter starts with finding the patient (person.search): the institution's administrator
+    // holds no search, so it is not theirs; the agency and the system administrator read claims there
+    roles: ['pharmacist', 'insurance_reviewer', 'system_admin'],
     component: CounterPage,
   },
   {
     path: '/reports',
     labelKey: 'menu.reports',
     icon: <BarChartOutlined />,
-    roles: ['analyst', 'insurance_reviewer', 'institution_admin', 'system_admin'],
+    // the indicators are not built yet: a placeholder, the analyst's home (their work is aggregates)
+    roles: ['analyst'],
     component: comingSoon('reports'),
   },
   {
-    path: '/my-prescriptions',
-    labelKey: 'menu.myPrescriptions',
-    icon: <FileDoneOutlined />,
-    roles: ['patient'],
-    component: comingSoon('myPrescriptions'),
+    path: '/admin/users',
+    labelKey: 'accounts.menu',
+    icon: <UserSwitchOutlined />,
+    // user.manage: everyone, or an institution's own doctors, pharmacists and administrators
+    roles: ['system_admin', 'institution_admin'],
+    component: UsersPage,
+    group: 'admin',
+  },
+  {
+    path: '/account/password',
+    labelKey: 'accounts.password.menu',
+    icon: <LockOutlined />,
+    roles: ROLES, // one's own password, whatever the role
+    component: ChangePasswordPage,
+    menu: false,
+  },
+  // the directory: institutions are the system administrator's (institution.manage), teams and
+  // practitioners also an institution's administrator's within it (team.manage); the catalogues are
+  // read by both (catalogue.read)
+  {
+    path: '/admin/institutions',
+    labelKey: 'directory.menu.institutions',
+    icon: <ApartmentOutlined />,
+    roles: ['system_admin'],
+    component: InstitutionsPage,
+    group: 'admin',
+  },
+  {
+    path: '/admin/teams',
+    labelKey: 'directory.menu.teams',
+    icon: <TeamOutlined />,
+    roles: ['system_admin', 'institution_admin'],
+    component: TeamsPage,
+    group: 'admin',
+  },
+  {
+    path: '/admin/practitioners',
+    labelKey: 'directory.menu.practitioners',
+    icon: <SolutionOutlined />,
+    roles: ['system_admin', 'institution_admin'],
+    component: PractitionersPage,
+    group: 'admin',
+  },
+  {
+    path: '/admin/drugs',
+    labelKey: 'directory.menu.drugs',
+    icon: <MedicineBoxOutlined />,
+    roles: ['system_admin', 'institution_admin'],
+    component: DrugsPage,
+    group: 'admin',
+  },
+  {
+    path: '/admin/policies',
+    labelKey: 'directory.menu.policies',
+    icon: <ReadOutlined />,
+    roles: ['system_admin', 'institution_admin'],
+    component: PoliciesPage,
+    group: 'admin',
+  },
+  {
+    path: '/admin/service-packages',
+    labelKey: 'directory.menu.servicePackages',
+    icon: <GiftOutlined />,
+    roles: ['system_admin', 'institution_admin'],
+    component: ServicePackagesPage,
+    group: 'admin',
+  },
+  {
+    path: '/admin/audit',
+    labelKey: 'menu.auditLog',
+    icon: <FileProtectOutlined />,
+    roles: ['system_admin', 'institution_admin'], // audit.read: the institution's administrator sees its own users' rows
+    component: AuditLogPage,
+    group: 'admin',
+  },
+  {
+    path: '/admin/import',
+    labelKey: 'imports.menu',
+    icon: <CloudUploadOutlined />,
+    // roster.import is the system administrator's; diagnoses.import also an institution's administrator's (own institution)
+    roles: ['system_admin', 'institution_admin'],
+    component: ImportPage,
+    group: 'admin',
+  },
+  {
+    // the administrators' home: a card per section above (last, so a section's own path matches first)
+    path: '/admin',
+    labelKey: 'directory.menu.overview',
+    icon: <SettingOutlined />,
+    roles: ['system_admin', 'institution_admin'],
+    component: AdminHomePage,
+    group: 'admin', // first of the role's menu, so the group heads it and is open on the administrators' home
   },
 ];
 
@@ -138,12 +251,32 @@ export function routesFor(role: Role): AppRoute[] {
   return APP_ROUTES.filter((route) => route.roles.includes(role));
 }
 
+/** Where each role's work is: the screen it lands on after sign-in and on '/'. */
+const ROLE_HOME: Record<Role, string> = {
+  family_doctor: '/follow-ups', // today's follow-up worklist
+  pharmacist: '/settlements', // the counter
+  insurance_reviewer: '/review-queue',
+  analyst: '/reports',
+  institution_admin: '/admin',
+  system_admin: '/admin',
+  patient: '/me',
+};
+
+/**
+ * The role's home when the role may open it, else the first route it may open (in menu order);
+ * '/' when the role may open no screen at all (the app then says so there).
+ */
 export function homePathFor(role: Role): string {
-  return routesFor(role)[0]?.path ?? '/';
+  const mine = routesFor(role).filter((r) => r.menu !== false); // never a screen the menu hides
+  const home = ROLE_HOME[role];
+  // the home itself, else the first screen under it (an area such as /admin may have only subpages)
+  const at = mine.find((r) => r.path === home) ?? mine.find((r) => r.path.startsWith(`${home}/`));
+  return (at ?? mine[0])?.path ?? '/';
 }
 
 /** The route whose path is the URL or a parent of it. */
 export function matchRoute(pathname: string): AppRoute | undefined {
-  return APP_ROUTES.find((route) => pathname === route.path || pathname.startsWith(`${route.path}/`));
+  // the longest path wins: /admin/teams is the teams screen, not the administration home
+  return APP_ROUTES.filter((route) => pathname === route.path || pathname.startsWith(`${route.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
 }
 

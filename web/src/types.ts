@@ -19,6 +19,8 @@ export interface User {
   displayName: string;
   role: Role;
   scope: { kind: ScopeKind; id: string | null; name: string };
+  /** After an administrator set the password (a new account, a reset): choose one before anything else. */
+  mustChangePassword: boolean;
 }
 
 export type Sex = 'male' | 'female';
@@ -96,7 +98,9 @@ export interface TeamMember {
 export interface Team {
   id: string;
   name: string;
-  institution: { id: string; name: string };
+  /** The team's service phone (签约服务电话). */
+  phone: string | null;
+  institution: { id: string; name: string; address: string | null; phone: string | null };
   region: { code: string; name: string };
   members: TeamMember[];
   contractedPatients: number;

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { registerBackup } from './backup';
 import { registerDatabase } from './database';
+import { registerImport } from './import';
 import { registerPolicy } from './policy';
 import { registerReminders } from './reminders';
 import { registerSettleBatch } from './settle-batch';
@@ -9,3 +11,5 @@ import { registerStart } from './start';
 /** Every CLI command, in the order `manbing --help` lists them. */
 export const commands: Array<(program: Command) => void> = [registerStart, registerDatabase];
 commands.push(registerPolicy, registerSettleBatch, registerSimulate, registerReminders);
+commands.push(registerBackup);
+commands.push((program) => registerImport(program));

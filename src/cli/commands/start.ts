@@ -14,8 +14,12 @@ export function registerStart(program: Command) {
       const { DEMO_MAIN_USERS, DEMO_PASSWORD, isDatabaseEmpty, loadDemoCity } = await import('../../modules/demo/load');
       const { PolicyBook } = await import('../../core/policyBook');
       const { buildApp, loggerOptions } = await import('../../server/app');
+      const { controlChannel } = await import('../../server/control');
+      const { claimDataDir } = await import('../serverFile');
 
       const config = loadConfig();
+      // the embedded database has one owner: server.json names it (and where `manbing backup` can ask it)
+      const claim = config.DATABASE_URL ? null : claimDataDir(config.MANBING_DATA_DIR);
       const policies = PolicyBook.load();
       const connection = await openDatabase(config);
       if (options.demo && (await isDatabaseEmpty(connection.db))) {
@@ -25,7 +29,7 @@ export function registerStart(program: Command) {
       // the daily follow-up reminder job runs in this process unless MANBING_REMINDERS=off
       const app = await buildApp(
         { db: connection.db, config, now: () => new Date(), policies },
-        { logger: loggerOptions(config.LOG_LEVEL), reminders: config.MANBING_REMINDERS },
+        { logger: loggerOptions(config.LOG_LEVEL), reminders: config.MANBING_REMINDERS, control: claim ? controlChannel(claim.token, connection) : undefined },
       );
       // PGlite writes its files on close: stop cleanly so a second start finds the data intact
       const stop = async () => {
@@ -36,6 +40,7 @@ export function registerStart(program: Command) {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       await app.listen({ port: config.PORT, host: config.HOST });
+      claim?.announce(app.server.address());
       const demoUsers = await connection.db.selectFrom('app_user').select('username').where('demo', '=', true).where('username', 'in', DEMO_MAIN_USERS).execute();
       console.log(`\nmanbing 慢病 is running at http://localhost:${config.PORT}  (API docs: /docs)`);
       console.log(`Database: ${describeDatabase(config)}`);

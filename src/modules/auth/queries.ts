@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Database } from '../../db/connect';
 
 export function findUserForLogin(db: Database, username: string) {
-  return db.selectFrom('app_user').select(['id', 'password_hash']).where('username', '=', username).executeTakeFirst();
+  return db.selectFrom('app_user').select(['id', 'password_hash', 'disabled_at']).where('username', '=', username).executeTakeFirst();
 }
 
 /**
@@ -53,11 +53,12 @@ export function findSessionUser(db: Database, tokenHash: string, now: Date) {
     .leftJoin('region as r', 'r.code', 'u.region_code')
     .select([
       'u.id', 'u.username', 'u.display_name', 'u.role', 'u.practitioner_id', 'u.team_id', 'u.institution_id',
-      'u.region_code', 'u.person_id', 't.name as team_name', 'ti.region_code as team_region', 'ti.id as team_institution_id',
+      'u.region_code', 'u.person_id', 'u.must_change_password', 't.name as team_name', 'ti.region_code as team_region', 'ti.id as team_institution_id',
       'i.name as institution_name', 'i.county_code as institution_county', 'r.name as region_name', 's.expires_at',
     ])
     .where('s.token_hash', '=', tokenHash)
     .where('s.expires_at', '>', now)
+    .where('u.disabled_at', 'is', null)
     .executeTakeFirst();
 }
 

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../core/context';
-import { SESSION_COOKIE, requireUser } from '../../core/http';
+import { SESSION_COOKIE, actorOf, requireUser } from '../../core/http';
 import { problemSchema } from '../../core/problem';
-import { login, logout } from './service';
+import { roleSchema } from '../../core/user';
+import { changeOwnPassword, login, logout } from './service';
 
-export const roleSchema = z.enum(['family_doctor', 'pharmacist', 'insurance_reviewer', 'analyst', 'institution_admin', 'system_admin', 'patient']);
 
 export const userSchema = z
   .object({
@@ -18,6 +18,7 @@ export const userSchema = z
       id: z.string().nullable(),
       name: z.string(),
     }),
+    mustChangePassword: z.boolean().describe('after a reset: choose a new password (POST /api/auth/password) before anything else'),
   })
   .meta({ id: 'User' });
 
@@ -58,6 +59,19 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const token = request.cookies[SESSION_COOKIE];
         if (token) await logout(ctx, token);
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return reply.code(204).send(null);
+      },
+    });
+
+    app.post('/api/auth/password', {
+      schema: {
+        tags: ['auth'],
+        summary: 'Change one’s own password (修改密码): at least 8 characters, letters and digits, not the username; other sessions end',
+        body: z.strictObject({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(1).max(200) }),
+        response: { 204: z.null(), 400: problemSchema, 401: problemSchema },
+      },
+      handler: async (request, reply) => {
+        await changeOwnPassword(ctx, actorOf(request), request.cookies[SESSION_COOKIE]!, request.body.currentPassword, request.body.newPassword);
         return reply.code(204).send(null);
       },
     });

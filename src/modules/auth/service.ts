@@ -5,8 +5,10 @@
 // unknown username, so the lock tells no one which usernames exist.
 import { createHash, randomBytes } from 'node:crypto';
 import type { AppContext } from '../../core/context';
-import { unauthorized } from '../../core/problem';
-import { verifyPassword, unknownUserHash } from './password';
+import { type Actor, writeAudit } from '../../core/audit';
+import { badRequest, unauthorized } from '../../core/problem';
+import { PASSWORD_RULE_TEXT, passwordProblems } from '../../engine/identity/password';
+import { hashPassword, verifyPassword, unknownUserHash } from './password';
 
 /** Hashing a password is the auth module's: the demo loader and (later) user administration ask here. */
 export { hashPassword } from './password';
@@ -34,15 +36,42 @@ export async function login(ctx: AppContext, username: string, password: string,
   const claim = user
     ? await q.claimLoginAttempt(ctx.db, user.id, now, { freeFailures: FREE_FAILURES, firstLockSeconds: FIRST_LOCK_SECONDS, maxLockSeconds: MAX_LOCK_SECONDS })
     : undefined;
-  // unknown and locked are verified against a stand-in hash, so every refusal takes as long
+  // unknown and locked are verified against a stand-in hash, so every refusal takes as long; a disabled
+  // account is refused like a wrong password (it tells no one the account exists)
   const ok = await verifyPassword(user && claim ? user.password_hash : await unknownUserHash, password);
-  if (!user || !claim || !ok) throw unauthorized(LOGIN_REFUSED);
+  if (!user || !claim || !ok || user.disabled_at) throw unauthorized(LOGIN_REFUSED);
   await q.clearFailedLogins(ctx.db, user.id);
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + ctx.config.SESSION_HOURS * 3600_000);
   await q.insertSession(ctx.db, { token_hash: hashToken(token), user_id: user.id, expires_at: expiresAt, ip });
   const authUser = await userForToken(ctx, token);
   return { token, expiresAt, user: authUser! };
+}
+
+/** Forgets the cached sessions of a user whose sessions were ended, role changed or password reset. */
+export function forgetSessionsOf(ctx: AppContext, userId: string) {
+  const cache = sessionCache(ctx);
+  for (const [hash, s] of cache) if (s.user.id === userId) cache.delete(hash);
+}
+
+/**
+ * 修改密码: the user's own, with the current one; after a reset it is the only thing the account may do
+ * (server/auth.ts). The user's other sessions end; this one goes on without the restriction.
+ */
+export async function changeOwnPassword(ctx: AppContext, actor: Actor, token: string, current: string, next: string) {
+  const row = await ctx.db.selectFrom('app_user').select(['password_hash']).where('id', '=', actor.user.id).executeTakeFirstOrThrow();
+  if (!(await verifyPassword(row.password_hash, current)))
+    throw badRequest('The current password is wrong', [{ field: 'body.currentPassword', rule: 'wrong_password', message: 'the current password is wrong' }]);
+  const problems = passwordProblems(next, actor.user.username, current);
+  if (problems.length)
+    throw badRequest('The new password does not meet the rules', problems.map((rule) => ({ field: 'body.newPassword', rule, message: PASSWORD_RULE_TEXT[rule].en })));
+  const hash = await hashPassword(next);
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx.updateTable('app_user').set({ password_hash: hash, must_change_password: false, password_changed_at: ctx.now() }).where('id', '=', actor.user.id).execute();
+    await trx.deleteFrom('user_session').where('user_id', '=', actor.user.id).where('token_hash', '!=', hashToken(token)).execute();
+    await writeAudit(trx, actor, [{ action: 'update', entity: 'app_user.password', entityId: actor.user.id }]);
+  });
+  forgetSessionsOf(ctx, actor.user.id);
 }
 
 export async function logout(ctx: AppContext, token: string) {
@@ -94,6 +123,7 @@ function authUserOf(row: SessionRow): AuthUser {
     teamId: row.team_id,
     institutionId: row.institution_id ?? row.team_institution_id,
     personId: row.person_id,
+    mustChangePassword: row.must_change_password,
   };
 }
 

@@ -11,12 +11,16 @@ interface Props {
   query: string;
   onQuery: (query: string | null) => void;
   total: number | undefined;
-  /** Prefix of the test ids: `<prefix>-name`, `<prefix>-submit`, `<prefix>-total`. */
+  /** Prefix of the test ids: `<prefix>-<searchKey>`, `<prefix>-submit`, `<prefix>-total`. */
   testId: string;
-  children: ReactNode;
+  /** What the search box says it finds (default: a name). */
+  placeholder?: string;
+  /** The search box's test-id suffix (default 'name'). */
+  searchKey?: string;
+  children?: ReactNode;
 }
 
-export default function FilterBar({ query, onQuery, total, testId, children }: Props) {
+export default function FilterBar({ query, onQuery, total, testId, placeholder, searchKey = 'name', children }: Props) {
   const { t } = useTranslation();
   const [text, setText] = useState(query);
   useEffect(() => setText(query), [query]);
@@ -32,14 +36,14 @@ export default function FilterBar({ query, onQuery, total, testId, children }: P
       <Input
         allowClear
         prefix={<SearchOutlined />}
-        placeholder={t('filters.name')}
+        placeholder={placeholder ?? t('filters.name')}
         value={text}
         onChange={(e) => {
           setText(e.target.value);
           if (!e.target.value) onQuery(null);
         }}
         className="filter-search"
-        data-testid={`${testId}-name`}
+        data-testid={`${testId}-${searchKey}`}
       />
       <Button htmlType="submit" type="primary" data-testid={`${testId}-submit`}>
         {t('common.search')}

@@ -1,5 +1,5 @@
-// The doctor's family-doctor team: "3+X" members with their roles, and the load (contracted
-// patients, doctors, patients per doctor).
+// The doctor's family-doctor team: "3+X" members with their roles, the team's service phone (what its
+// patients call), and the load (contracted patients, doctors, patients per doctor).
 import { TeamOutlined } from '@ant-design/icons';
 import { Avatar, Card, Skeleton, Space, Statistic, Tag, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -41,8 +41,14 @@ export default function TeamCard() {
       }
       extra={
         data ? (
-          <Typography.Text type="secondary">
+          <Typography.Text type="secondary" className="team-card__where">
             {data.institution.name} · {data.region.name}
+            {data.phone ? (
+              <span className="team-card__phone" data-testid="team-phone">
+                {' · '}
+                {t('team.servicePhone')} <span className="mono">{data.phone}</span>
+              </span>
+            ) : null}
           </Typography.Text>
         ) : null
       }

@@ -1,0 +1,64 @@
+// The running server's control channel: `manbing backup` asks it for a copy of the embedded database,
+// because PGlite is single-process and another process must not open a data dir the server holds.
+// Not under /api and hidden from the OpenAPI document; it answers only a connection from this machine,
+// not relayed by a proxy, that carries the token `manbing start` wrote to server.json (mode 0600).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { PGlite } from '@electric-sql/pglite';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
+import type { Connection } from '../db/connect';
+import { sendProblem } from './errors';
+
+export const BACKUP_PATH = '/_control/backup';
+
+export interface ControlChannel {
+  token: string;
+  /** A gzipped tarball of the data dir at one instant. */
+  backup(): Promise<Blob>;
+}
+
+/** The channel over an embedded connection; none for a PostgreSQL server (pg_dump is the tool there). */
+export function controlChannel(token: string, connection: Connection): ControlChannel | undefined {
+  // openDatabase's type hides the PGlite handle that its embedded connection carries
+  const pglite = (connection as Connection & { pglite?: PGlite }).pglite;
+  if (connection.kind !== 'pglite' || !pglite) return undefined;
+  return {
+    token,
+    // Taken as the one session's holder, so no transaction is open and no statement runs meanwhile;
+    // the checkpoint writes every committed page to the files, so the copy opens without replaying WAL.
+    backup: () =>
+      connection.db.connection().execute(async (session) => {
+        await sql`checkpoint`.execute(session);
+        return pglite.dumpDataDir('gzip');
+      }),
+  };
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+function refusal(request: FastifyRequest, token: string): string | null {
+  const { remoteAddress, localAddress } = request.socket;
+  // the TCP peer, not request.ip: X-Forwarded-For must not make a stranger look local
+  const local = !!remoteAddress && (/^(::ffff:)?127\./.test(remoteAddress) || remoteAddress === '::1' || remoteAddress === localAddress);
+  if (!local || request.headers['x-forwarded-for'] || request.headers.forwarded) return 'Only this machine may use the control channel';
+  const given = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
+  return timingSafeEqual(digest(given), digest(token)) ? null : 'Wrong or missing token (see server.json in the data directory)';
+}
+
+export function controlRoutes(channel: ControlChannel) {
+  return async (app: FastifyInstance) => {
+    app.get(BACKUP_PATH, { schema: { hide: true } }, async (request, reply) => {
+      const refused = refusal(request, channel.token);
+      if (refused) return sendProblem(reply, 403, 'Forbidden', refused);
+      const dump = await channel.backup();
+      request.log.info({ bytes: dump.size }, 'database backup taken');
+      return reply
+        .type('application/gzip')
+        .header('cache-control', 'no-store')
+        .header('content-length', dump.size)
+        .send(Readable.fromWeb(dump.stream() as WebReadableStream));
+    });
+  };
+}
