@@ -87,8 +87,8 @@ const bare = await drive('bare SQL transaction (same writes)', async (client, n)
     const id = randomUUID();
     await db.query(
       `insert into claim (id, person_id, institution_id, idempotency_key, request_hash, service_date, insurance_type, institution_level, policy_id,
-        amount_fen, fund_pay_fen, deductible_fen, copay_fen, over_limit_fen, critical_illness_fen, settled_by)
-       values ($1, $2, $3, $4, 'bench', current_date, 'resident', 'pharmacy', 'jiaxing-2021', 420, 223, 0, 197, 0, 197, $5)`,
+        amount_fen, fund_pay_fen, deductible_fen, copay_fen, over_limit_fen, critical_illness_fen, settled_by, settlement_no)
+       values ($1, $2, $3, $4, 'bench', current_date, 'resident', 'pharmacy', 'jiaxing-2021', 420, 223, 0, 197, 0, 197, $5, claim_settlement_no($3, current_date))`,
       [id, person.id, institution.id, randomUUID(), institution.user_id],
     );
     await db.query(

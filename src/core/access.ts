@@ -62,6 +62,8 @@ export const ACCESS = {
   'claim.settle': { zh: '试算、结算', en: 'Quote and settle a purchase', grants: counter },
   'claim.reverse': { zh: '冲正/退费', en: 'Reverse a claim', grants: { pharmacist: 'own_institution', family_doctor: 'own_institution' } },
   'claim.read': { zh: '查看结算单', en: 'See a receipt', grants: { pharmacist: 'own_institution', family_doctor: 'own_institution', institution_admin: 'own_institution', insurance_reviewer: 'area', system_admin: 'everywhere', patient: 'own_record' } },
+  // issue 13: the counter's end-of-day list (日结) is of the caller's own institution
+  'claim.day.read': { zh: '查看本机构日结清单', en: 'See the institution’s end-of-day list of settlements', grants: { pharmacist: 'own_institution', family_doctor: 'own_institution', institution_admin: 'own_institution' } },
   // issue 13: an institution administrator's file may only name their institution; other lines are refused one by one
   'roster.import': { zh: '导入参保人员名单', en: 'Import the insurance agency’s roster of insured persons', grants: { system_admin: 'everywhere' } },
   'diagnoses.import': { zh: '导入诊断（健康档案）', en: 'Import health-record diagnoses', grants: { system_admin: 'everywhere', institution_admin: 'own_institution' } },

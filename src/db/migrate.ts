@@ -13,6 +13,8 @@ import * as m0009 from './migrations/0009-catalogue-lists-and-id-checks';
 import * as m0010 from './migrations/0010-person-keys';
 import * as m0011 from './migrations/0011-administration';
 import * as m0012AuditIndexes from './migrations/0012-audit-indexes';
+import * as m0014SettlementNumber from './migrations/0014-settlement-number';
+import * as m0013FilingAttachments from './migrations/0013-filing-attachments';
 
 const migrations: Record<string, Migration> = {
   '0001-base': m0001,
@@ -27,6 +29,8 @@ const migrations: Record<string, Migration> = {
   '0010-person-keys': m0010,
   '0011-administration': m0011,
   '0012-audit-indexes': m0012AuditIndexes,
+  '0013-filing-attachments': m0013FilingAttachments,
+  '0014-settlement-number': m0014SettlementNumber,
 };
 
 const migratorOf = (db: Database) => new Migrator({ db, provider: { getMigrations: async () => migrations } });

@@ -255,6 +255,25 @@ export interface RegistrationFilingTable {
   decision_reason: string | null;
   effective_date: string | null;
   confirmation: 'agency' | 'one_stop' | null;
+  decision_reason_code: ReturnReasonCode | null;
+  requested_attachments: Generated<AttachmentKind[]>;
+}
+
+export type AttachmentKind = 'diagnosis_certificate' | 'discharge_summary' | 'lab_report' | 'other';
+export type ReturnReasonCode = 'insufficient_basis' | 'missing_certificate' | 'prescription_mismatch' | 'identity_error' | 'other';
+
+/** Evidence attached to a filing (migration 0013): a PDF, JPEG or PNG of at most 10 MiB. */
+export interface FilingAttachmentTable {
+  id: Generated<string>;
+  person_id: string;
+  filing_id: string;
+  kind: AttachmentKind;
+  name: string;
+  media_type: 'application/pdf' | 'image/jpeg' | 'image/png';
+  size_bytes: number;
+  content: Buffer;
+  uploaded_by: string;
+  uploaded_at: Timestamp;
 }
 
 export interface FilingDiseaseTable {
@@ -325,6 +344,7 @@ export interface DB {
   filing_disease: FilingDiseaseTable;
   filing_prescription_line: FilingPrescriptionLineTable;
   filing_event: FilingEventTable;
+  filing_attachment: FilingAttachmentTable;
   registration: RegistrationTable;
   continuous_prescription: ContinuousPrescriptionTable;
 }
@@ -363,6 +383,8 @@ export interface ClaimTable {
   reversed_at: Date | null;
   reversal_reason: string | null;
   at_chosen_institution: Generated<boolean>;
+  /** 结算单号 (migration 0014): institution code, service date, a sequence value; given by the insert or the claim_number trigger. */
+  settlement_no: Generated<string>;
 }
 
 export interface ClaimLineTable {

@@ -37,6 +37,7 @@ export const TABLE_KINDS = {
   filing_disease: 'patient',
   filing_prescription_line: 'patient',
   filing_event: 'patient',
+  filing_attachment: 'patient',
   registration: 'patient',
   continuous_prescription: 'patient',
   benefit_accumulator: 'patient',

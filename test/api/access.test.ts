@@ -128,6 +128,8 @@ const PROBES: Record<Permission, Probe> = {
   'claim.settle': { method: 'POST', url: () => '/api/settlements/quote', body: (id) => ({ personId: id, lines: [{ drugCode: f.drug, quantity: 1 }] }), targets: { pharmacist: ['inCounty', 'otherCounty'], family_doctor: ['inTown', 'otherCounty'] } },
   'claim.read': { method: 'GET', url: (id) => `/api/settlements/${id}`, targets: { pharmacist: ['claimHere', 'claimElsewhere'], institution_admin: ['claimHere', 'claimElsewhere'], insurance_reviewer: ['claimHere', 'claimOtherCounty'], system_admin: ['claimHere', null], patient: ['ownClaim', 'claimHere'], family_doctor: ['claimAtDoctor', 'claimHere'] } },
   'claim.reverse': { method: 'POST', url: (id) => `/api/settlements/${id}/reverse`, body: () => ({ reason: '患者退药' }), targets: { pharmacist: ['claimHere', 'claimElsewhere'], family_doctor: ['claimAtDoctor', 'claimHere'] } },
+  // the caller's own institution is the target (the URL names none); a reviewer, with no institution, is refused
+  'claim.day.read': { method: 'GET', url: () => '/api/settlements/day?date=2026-06-15', targets: { pharmacist: ['institutionHere', null], family_doctor: ['institutionElsewhere', null], institution_admin: ['institutionHere', null] } },
   'own.read': { method: 'GET', url: () => '/api/people/me/followups', targets: { patient: ['ownPerson', null] } },
   'institution.manage': { method: 'GET', url: (id) => `/api/admin/institutions/${id}`, targets: { system_admin: ['institutionHere', null] } },
   'team.manage': { method: 'GET', url: (id) => `/api/admin/practitioners?institutionId=${id}`, targets: { system_admin: ['institutionElsewhere', null], institution_admin: ['institutionHere', 'institutionElsewhere'] } },

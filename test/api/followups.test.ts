@@ -311,9 +311,33 @@ describe('worklists and reminders across a simulated month', () => {
     const csv = await call(doctor, 'GET', '/api/team/worklist.csv?list=overdue');
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
-    expect(csv.body.split('\r\n')[0]).toContain('days_overdue');
+    expect(csv.body.startsWith('\uFEFF')).toBe(true); // UTF-8 with BOM, for Excel
+    expect(csv.body.slice(1).split('\r\n')[0]).toBe(
+      ['姓名', '性别', '年龄', '身份证号（脱敏）', '联系电话', '病种', '上次随访日期', '上次随访分类', '上次处理', '应随访日期', '随访状态', '逾期天数'].map((h) => `"${h}"`).join(','),
+    );
     expect(csv.body).toContain(`"2026-06-29"`); // the urgent patient, never rechecked
+    expect(csv.body).toContain('"高血压"');
+    expect(csv.body).toContain('"紧急转诊"');
+    expect(csv.body).toContain('"已逾期"');
+    expect(csv.body).not.toMatch(/"(male|female|hypertension|urgent_referral|overdue)"/); // no codes in the Chinese file
     expect(csv.body).not.toMatch(/\d{17}[\dX]/); // ID numbers masked
+  });
+
+  it('07-10: the worklist CSV is English when asked: ?lang=en or Accept-Language', async () => {
+    const head = (body: string) => body.replace(/^\uFEFF/, '').split('\r\n')[0];
+    const en = await call(doctor, 'GET', '/api/team/worklist.csv?list=overdue&lang=en');
+    expect(en.statusCode).toBe(200);
+    expect(en.body.startsWith('\uFEFF')).toBe(true);
+    expect(head(en.body)).toBe(
+      ['Name', 'Sex', 'Age', 'ID number (masked)', 'Phone', 'Diseases', 'Last visit', 'Last classification', 'Last action', 'Due date', 'Due state', 'Days overdue'].map((h) => `"${h}"`).join(','),
+    );
+    expect(en.body).toContain('"urgent referral"');
+    expect(en.body).not.toMatch(/"(男|女|高血压|紧急转诊|已逾期)"/);
+    const byHeader = await t.app.inject({ method: 'GET', url: '/api/team/worklist.csv?list=overdue', headers: { cookie: doctor, 'accept-language': 'en-US,en;q=0.9,zh;q=0.5' } });
+    expect(head(byHeader.body)).toBe(head(en.body));
+    const zh = await t.app.inject({ method: 'GET', url: '/api/team/worklist.csv?list=overdue', headers: { cookie: doctor, 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.5' } });
+    expect(head(zh.body)).toContain('"姓名"');
+    expect((await call(doctor, 'GET', '/api/team/worklist.csv?list=overdue&lang=fr')).statusCode).toBe(400);
   });
 
   it('07-15: the never-seen patient is not yet due; the job has not reminded them', async () => {

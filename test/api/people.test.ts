@@ -77,6 +77,32 @@ describe('person search', () => {
     expect(byNameAndDigits.map((i: { id: string }) => i.id)).toContain(p.id);
   });
 
+  it('finds a family doctor’s patient by name and the last four ID characters ("张三 1234"), in the doctor’s town only', async () => {
+    const mine = (await search(doctor, { limit: '1' })).json().items[0] as { id: string; name: string };
+    const row = await t.database.db.selectFrom('person').select(['id', 'name', 'id_number', 'region_code']).where('id', '=', mine.id).executeTakeFirstOrThrow();
+    const last4 = row.id_number.slice(-4);
+    const ids = async (q: string) => {
+      const res = await search(doctor, { q, limit: '100' });
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json().items as Array<{ id: string; name: string; idNumber: string }>);
+    };
+    for (const q of [`${row.name} ${last4}`, `${row.name}${last4}`, `${row.name}\u3000${last4.toLowerCase()}`, `${row.name.slice(0, 1)} ${last4}`]) {
+      const items = await ids(q);
+      expect(items.map((i) => i.id), q).toContain(row.id);
+      // every hit has that name prefix and those last characters (of the ID number, or of the phone)
+      expect(items.every((i) => i.name.startsWith(q.slice(0, 1)))).toBe(true);
+    }
+    const exact = await ids(`${row.name} ${last4}`);
+    expect(exact.filter((i) => i.idNumber.endsWith(last4.toUpperCase())).map((i) => i.id)).toContain(row.id);
+    // a wrong last four does not find them
+    const wrong = String((Number(row.id_number.slice(-5, -1)) + 1) % 10000).padStart(4, '0');
+    expect((await ids(`${row.name} ${wrong}`)).map((i) => i.id)).not.toContain(row.id);
+    // someone of another town, by their name and last four, is not found by the doctor (but is by the county's reviewer)
+    const other = await personOutsideDoctorTown();
+    expect(await ids(`${other.name} ${other.id_number.slice(-4)}`)).toEqual(expect.not.arrayContaining([expect.objectContaining({ id: other.id })]));
+    expect((await search(reviewer, { q: `${other.name} ${other.id_number.slice(-4)}` })).json().items.map((i: { id: string }) => i.id)).toContain(other.id);
+  });
+
   it('writes every person shown to the audit log with who and from where', async () => {
     const p = await personOutsideDoctorTown();
     const before = await t.database.db.selectFrom('person_audit').select(({ fn }) => fn.countAll<number>().as('n')).where('person_id', '=', p.id).executeTakeFirstOrThrow();

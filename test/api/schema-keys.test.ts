@@ -93,7 +93,9 @@ describe('a table that breaks the rule', () => {
 
 describe('migration 0010 (person keys)', () => {
   it('moves every row down and up again', async () => {
-    const tables = Object.keys(ALL_TABLE_KINDS).filter((name) => !name.startsWith('kysely_'));
+    // tables born after 0010 (0013's filing_attachment) do not exist at 0009: they have no rows to move
+    const bornLater = new Set(['filing_attachment']);
+    const tables = Object.keys(ALL_TABLE_KINDS).filter((name) => !name.startsWith('kysely_') && !bornLater.has(name));
     const counts = async () => {
       const out: Record<string, number> = {};
       for (const name of tables.filter((n) => n !== 'person_audit' && n !== 'audit_log' && n !== 'person_id_number'))

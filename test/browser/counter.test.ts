@@ -108,7 +108,20 @@ describeBrowser('settlement counter (browser)', () => {
     expect(res.statusCode, res.body).toBe(200);
     const s = res.json();
     expect(s.totals.fundPayFen).toBe(firstQuote.fundPayFen);
-    await expectText(page.getByTestId('receipt-number'), claimId);
+    // the readable number, the institution's code and the policy's name; no technical id on the page
+    await expectText(page.getByTestId('receipt-number'), s.settlementNo);
+    expect(s.settlementNo).toMatch(new RegExp(`^${s.institution.code}-20260615-\\d{6,}$`));
+    await expectText(page.getByTestId('receipt-institution-code'), s.institution.code);
+    await expectText(page.getByTestId('receipt-policy'), s.policy.name);
+    expect(s.policy.name).not.toBe(s.policyId);
+    const printed = await page.getByTestId('receipt').innerText();
+    expect(printed).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i);
+    expect(printed).not.toContain(s.idempotencyKey);
+    expect(printed).not.toContain(s.policyId);
+    // the split by payer: fund and cash (no shipped policy draws on a personal account, so no such line)
+    expect(await fenOf(page, 'receipt-pay-fund')).toBe(s.payers.fundFen);
+    expect(await fenOf(page, 'receipt-pay-cash')).toBe(s.payers.cashFen);
+    expect(await page.getByTestId('receipt-pay-account').count()).toBe(0);
     await expectText(page.getByTestId('receipt-institution'), s.institution.name);
     await expectText(page.getByTestId('receipt-person-name'), person.name);
     await expectText(page.getByTestId('receipt-person-id'), s.person.idNumber);

@@ -42,6 +42,9 @@ export function ruleMessage(rule: string, message: string): string {
 
 const keyOf = (path: Path) => JSON.stringify(path);
 
+/** The fields showing the server's errors, per form: a field with no rules of its own keeps them until edited. */
+const serverPlaced = new WeakMap<FormInstance, Set<string>>();
+
 export interface PlacedErrors {
   /** Messages shown next to fields. */
   placed: number;
@@ -82,6 +85,7 @@ export function applyServerErrors(form: FormInstance, error: unknown, extraPaths
     byField.set(k, entry);
   }
   form.setFields([...byField.values()].map((f) => ({ name: f.name, errors: f.errors })));
+  serverPlaced.set(form, new Set(byField.keys()));
   return { placed: byField.size, unplaced };
 }
 
@@ -91,4 +95,19 @@ export function actionErrorLines(error: unknown): string[] {
     return [...new Set(error.problem.errors.map((e) => ruleMessage(e.rule, e.message)))];
   }
   return errorLines(error);
+}
+
+/**
+ * A form's onFieldsChange: a field edited after the server marked it loses that mark, and the error alert
+ * above the form (it belongs to the last submission) goes once no field shows an error any more.
+ */
+export function clearAlertWhenFixed(form: FormInstance, alert: string[], setAlert: (lines: string[]) => void) {
+  return (changed: Array<{ name: Path | string | number }>) => {
+    const placed = serverPlaced.get(form);
+    const cleared = changed
+      .map((f) => (Array.isArray(f.name) ? f.name : [f.name]))
+      .filter((name) => placed?.delete(keyOf(name)));
+    if (cleared.length) form.setFields(cleared.map((name) => ({ name, errors: [] })));
+    if (alert.length && !form.getFieldsError().some((f) => f.errors.length > 0)) setAlert([]);
+  };
 }

@@ -25,6 +25,7 @@ import {
 } from '@ant-design/icons';
 import { type ComponentType, type ReactNode, lazy } from 'react';
 import { comingSoon } from './pages/ComingSoonPage.tsx';
+import ReturnedFilingsBadge from './components/filing/ReturnedFilingsBadge.tsx';
 import ChangePasswordPage from './pages/ChangePasswordPage.tsx'; // also the forced screen (App.tsx)
 import MyInfoPage from './pages/MyInfoPage.tsx';
 import PersonSearchPage from './pages/PersonSearchPage.tsx';
@@ -41,6 +42,8 @@ export interface AppRoute {
   component: ComponentType;
   /** false: a screen the router opens but the menu does not list (reached from elsewhere). */
   menu?: false;
+  /** A count shown beside the menu label (the doctor's returned filings waiting). */
+  badge?: ComponentType;
   /** The menu group the entry sits in (MENU_GROUPS): the administration screens, their home first, are listed together under 系统管理. */
   group?: keyof typeof MENU_GROUPS;
 }
@@ -119,6 +122,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
     icon: <FormOutlined />,
     roles: ['family_doctor'],
     component: FilingsPage,
+    badge: ReturnedFilingsBadge,
   },
   {
     path: '/review-queue',

@@ -265,6 +265,33 @@ export interface FilingSummary {
   submittedAt: string;
   ageDays: number;
   decisionReason: string | null;
+  decisionReasonCode: ReturnReasonCode | null;
+  requestedAttachments: AttachmentKind[];
+  decidedAt: string | null;
+}
+
+/** Evidence attached to a filing (诊断证明, 出院小结, 检验报告, other). */
+export type AttachmentKind = 'diagnosis_certificate' | 'discharge_summary' | 'lab_report' | 'other';
+export const ATTACHMENT_KINDS: AttachmentKind[] = ['diagnosis_certificate', 'discharge_summary', 'lab_report', 'other'];
+/** The reviewer's preset return reasons (shown in the reader's language), with free text beside. */
+export type ReturnReasonCode = 'insufficient_basis' | 'missing_certificate' | 'prescription_mismatch' | 'identity_error' | 'other';
+export const RETURN_REASON_CODES: ReturnReasonCode[] = ['insufficient_basis', 'missing_certificate', 'prescription_mismatch', 'identity_error', 'other'];
+
+export interface FilingAttachment {
+  id: string;
+  kind: AttachmentKind;
+  name: string;
+  mediaType: 'application/pdf' | 'image/jpeg' | 'image/png';
+  sizeBytes: number;
+  uploadedAt: string;
+  uploadedBy: string | null;
+  url: string;
+}
+
+export interface AttachmentInput {
+  kind: AttachmentKind;
+  name: string;
+  contentBase64: string;
 }
 
 export interface FilingView {
@@ -279,6 +306,9 @@ export interface FilingView {
   submittedAt: string;
   decidedAt: string | null;
   decisionReason: string | null;
+  decisionReasonCode: ReturnReasonCode | null;
+  requestedAttachments: AttachmentKind[];
+  attachments: FilingAttachment[];
   effectiveDate: string | null;
   confirmation: 'agency' | 'one_stop' | null;
   filedBy: string | null;
@@ -288,7 +318,17 @@ export interface FilingView {
     registrations: Array<{ disease: string; name: string; effectiveFrom: string }>;
     prescription: PrescriptionLine[];
   };
-  history: Array<{ at: string; from: string | null; to: string; reason: string | null; by: string | null; role: string | null }>;
+  history: Array<{
+    at: string;
+    from: string | null;
+    to: string;
+    reason: string | null;
+    by: string | null;
+    role: string | null;
+    reasonCode: ReturnReasonCode | null;
+    requestedAttachments: AttachmentKind[];
+    attachments: AttachmentKind[];
+  }>;
 }
 
 export interface BatchApproveResult {

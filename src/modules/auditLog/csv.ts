@@ -3,7 +3,10 @@
 import { maskResidentIdsIn } from '../../engine/identity/residentId';
 import { ACCESS } from '../../core/access';
 
-export type CsvLanguage = 'zh' | 'en';
+import type { Language } from '../../core/language';
+
+/** The CSV's language (src/core/language.ts picks it from the request). */
+export type CsvLanguage = Language;
 
 /** What one CSV line shows of an audit row. */
 export interface CsvItem {

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { actorOf } from '../../core/http';
 import type { AppContext } from '../../core/context';
 import { problemSchema } from '../../core/problem';
-import type { CsvLanguage } from './csv';
+import { languageOf } from '../../core/language';
 import { AUDIT_ACTIONS, CSV_ROW_CAP, exportAuditLog, readAuditLog } from './service';
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema };
@@ -38,12 +37,6 @@ const itemSchema = z
     detail: z.record(z.string(), z.unknown()).nullable(),
   })
   .meta({ id: 'AuditLogRow' });
-
-/** The CSV's language: ?lang=, else the request's Accept-Language; Chinese unless English is asked for. */
-function languageOf(request: FastifyRequest, lang: string | undefined): CsvLanguage {
-  const asked = lang ?? request.headers['accept-language']?.split(',')[0]?.trim() ?? '';
-  return /^en\b/i.test(asked) ? 'en' : 'zh';
-}
 
 export function auditLogRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {

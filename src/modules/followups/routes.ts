@@ -4,6 +4,7 @@ import { STORED_URGENT_SIGN_CODES, URGENT_SIGN_CODES } from '../../engine/follow
 import { actorOf } from '../../core/http';
 import type { AppContext } from '../../core/context';
 import { problemSchema } from '../../core/problem';
+import { LANG_PARAM_VALUES, languageOf } from '../../core/language';
 import { chart, myFollowups, myReminders, recordHealthCheck } from './service';
 import { listVisits, recordVisit } from './visits';
 import { WORKLISTS, worklist, worklistCsv } from './worklist';
@@ -197,9 +198,16 @@ export function followupRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
 
     app.get('/api/team/worklist.csv', {
-      schema: { tags: ['followups'], summary: 'The worklist as CSV (UTF-8 with BOM, for Excel)', querystring: z.strictObject({ list: z.enum(WORKLISTS) }) },
+      schema: {
+        tags: ['followups'],
+        summary: 'The worklist as CSV (UTF-8 with BOM, for Excel): Chinese headers and labels unless English is asked for',
+        querystring: z.strictObject({
+          list: z.enum(WORKLISTS),
+          lang: z.enum(LANG_PARAM_VALUES).optional().describe('headers and labels; by default from Accept-Language, Chinese unless English'),
+        }),
+      },
       handler: async (request, reply) => {
-        const csv = await worklistCsv(ctx, actorOf(request), request.query.list);
+        const csv = await worklistCsv(ctx, actorOf(request), request.query.list, languageOf(request, request.query.lang));
         return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="worklist-${request.query.list}.csv"`).send(csv);
       },
     });

@@ -11,6 +11,7 @@ import type { FollowupAction, FollowupClassification } from '../../db/schema';
 import type { AppContext } from '../../core/context';
 import { requireAccess } from '../../core/access';
 import { type Actor, writeAudit } from '../../core/audit';
+import type { Language } from '../../core/language';
 
 export const WORKLISTS = ['due_this_week', 'overdue', 'not_seen_this_quarter', 'uncontrolled', 'referral_pending'] as const;
 export type Worklist = (typeof WORKLISTS)[number];
@@ -99,16 +100,52 @@ export async function worklist(ctx: AppContext, actor: Actor, f: WorklistFilter)
 const csvCell = (v: unknown) => {
   const s = v === null || v === undefined ? '' : String(v);
   // quote always; neutralise spreadsheet formulas
-  return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
+  return `"${(/^[=+\-@\t\r]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
 };
 
-export async function worklistCsv(ctx: AppContext, actor: Actor, list: Worklist) {
+type Labels = Record<string, Record<Language, string>>;
+
+const CSV_HEAD: Record<Language, string[]> = {
+  zh: ['姓名', '性别', '年龄', '身份证号（脱敏）', '联系电话', '病种', '上次随访日期', '上次随访分类', '上次处理', '应随访日期', '随访状态', '逾期天数'],
+  en: ['Name', 'Sex', 'Age', 'ID number (masked)', 'Phone', 'Diseases', 'Last visit', 'Last classification', 'Last action', 'Due date', 'Due state', 'Days overdue'],
+};
+
+const SEX: Labels = { male: { zh: '男', en: 'male' }, female: { zh: '女', en: 'female' } };
+const CLASSIFICATION: Labels = {
+  satisfactory: { zh: '控制满意', en: 'satisfactory' },
+  unsatisfactory: { zh: '控制不满意', en: 'unsatisfactory' },
+  adverse_reaction: { zh: '不良反应', en: 'adverse reaction' },
+  complication: { zh: '并发症', en: 'complication' },
+};
+const ACTION: Labels = {
+  routine: { zh: '常规随访', en: 'routine follow-up' },
+  adjust_recheck: { zh: '调整治疗，2周内随访', en: 'adjust treatment, recheck within 2 weeks' },
+  refer_and_check: { zh: '建议转诊，2周内随访', en: 'refer, check within 2 weeks' },
+  urgent_referral: { zh: '紧急转诊', en: 'urgent referral' },
+};
+const DUE_STATE: Labels = {
+  due_this_week: { zh: '本周到期', en: 'due this week' },
+  overdue: { zh: '已逾期', en: 'overdue' },
+  not_due: { zh: '未到期', en: 'not due' },
+};
+
+const labelOf = (labels: Labels, code: string | null, language: Language) =>
+  code === null ? '' : Object.hasOwn(labels, code) ? labels[code][language] : code;
+
+/** The worklist as a spreadsheet reads it: UTF-8 with BOM, Chinese headers and labels unless English is asked for. */
+export async function worklistCsv(ctx: AppContext, actor: Actor, list: Worklist, language: Language = 'zh') {
   const result = await worklist(ctx, actor, { list, limit: 5000, offset: 0 });
-  await writeAudit(ctx.db, actor, [{ action: 'export', entity: 'followup_worklist', detail: { list, rows: result.items.length } }]);
-  const head = ['name', 'sex', 'age', 'id_number', 'phone', 'diseases', 'last_visit', 'last_classification', 'last_action', 'due_date', 'due_state', 'days_overdue'];
+  await writeAudit(ctx.db, actor, [{ action: 'export', entity: 'followup_worklist', detail: { list, rows: result.items.length, language } }]);
+  const diseases = await ctx.db.selectFrom('disease').select(['code', 'name_zh', 'name_en']).execute();
+  const diseaseName = (code: string) => {
+    const d = diseases.find((x) => x.code === code);
+    return d ? (language === 'zh' ? d.name_zh : d.name_en) : code;
+  };
   const lines = result.items.map((i) => [
-    i.person.name, i.person.sex, i.person.age, i.person.idNumber, i.person.phone, i.diseases.join('+'), i.lastVisitDate, i.lastClassification, i.lastAction,
-    i.dueDate, i.dueState, i.daysOverdue,
+    i.person.name, labelOf(SEX, i.person.sex, language), i.person.age, i.person.idNumber, i.person.phone,
+    i.diseases.map(diseaseName).join(language === 'zh' ? '、' : ' + '), i.lastVisitDate,
+    labelOf(CLASSIFICATION, i.lastClassification, language), labelOf(ACTION, i.lastAction, language),
+    i.dueDate, labelOf(DUE_STATE, i.dueState, language), i.daysOverdue,
   ].map(csvCell).join(','));
-  return `\uFEFF${[head.join(','), ...lines].join('\r\n')}\r\n`;
+  return `\uFEFF${[CSV_HEAD[language].map(csvCell).join(','), ...lines].join('\r\n')}\r\n`;
 }

@@ -10,7 +10,7 @@ export type PersonQuery =
   | { kind: 'phone'; value: string }
   | { kind: 'digits'; value: string }
   | { kind: 'name'; value: string }
-  /** A name and the last digits of the ID or phone number: "张三 1234" (how a counter finds the person in front of it). */
+  /** A name and the last digits of the ID or phone number: "张三 1234" (how a counter finds the person in front of it, and a doctor a patient among namesakes). */
   | { kind: 'name_digits'; name: string; digits: string };
 
 export function parsePersonQuery(text: string | undefined): PersonQuery {
@@ -19,7 +19,8 @@ export function parsePersonQuery(text: string | undefined): PersonQuery {
   if (/^\d{17}[\dXx]$/.test(q)) return { kind: 'id_number', value: q.toUpperCase() };
   if (/^1[3-9]\d{9}$/.test(q)) return { kind: 'phone', value: q };
   if (/^\d+$/.test(q)) return { kind: 'digits', value: q };
-  const both = /^(\D+?)\s+(\d{4,}[Xx]?)$/.exec(q);
+  // "张三 1234", "张三1234", "张三 567X": a name, then at least four trailing characters of the ID or phone number
+  const both = /^(\D*[^\d\s])\s*(\d{4,}[Xx]?|\d{3}[Xx])$/.exec(q);
   if (both) return { kind: 'name_digits', name: both[1].trim(), digits: both[2].toUpperCase() };
   return { kind: 'name', value: q };
 }

@@ -97,6 +97,9 @@ export interface QueueQuery {
   q?: string;
   countyCode?: string;
   teamId?: string;
+  institutionId?: string;
+  basis?: string;
+  decidedSince?: Date;
   submittedBefore?: Date;
   limit: number;
   offset: number;
@@ -108,6 +111,9 @@ export async function queue(db: Database, f: QueueQuery) {
   let filtered = db.selectFrom('registration_filing as f');
   if (f.countyCode) filtered = filtered.where('f.county_code', '=', f.countyCode);
   if (f.teamId) filtered = filtered.where('f.team_id', '=', f.teamId);
+  // an institution's teams, from the directory (a reference table): the queue index (county, status, team, submitted) answers it
+  if (f.institutionId) filtered = filtered.where('f.team_id', 'in', (eb) => eb.selectFrom('family_doctor_team as it').select('it.id').where('it.institution_id', '=', f.institutionId!));
+  if (f.decidedSince) filtered = filtered.where('f.decided_at', '>=', f.decidedSince);
   if (f.status) filtered = filtered.where('f.status', '=', f.status as never);
   if (f.kind) filtered = filtered.where('f.kind', '=', f.kind as never);
   if (f.submittedBefore) filtered = filtered.where('f.submitted_at', '<=', f.submittedBefore);
@@ -115,6 +121,12 @@ export async function queue(db: Database, f: QueueQuery) {
     const prefix = `${f.q.replace(/[\\%_]/g, '\\$&')}%`;
     filtered = filtered.where((eb) => eb.exists(eb.selectFrom('person as named').select('named.id').whereRef('named.id', '=', 'f.person_id').where(sql`named.name collate "C"`, 'like', prefix)));
   }
+  if (f.basis)
+    filtered = filtered.where((eb) =>
+      eb.exists(
+        eb.selectFrom('filing_disease as b').select('b.filing_id').whereRef('b.filing_id', '=', 'f.id').whereRef('b.person_id', '=', 'f.person_id').where(sql`b.basis ->> 'type'`, '=', f.basis!),
+      ),
+    );
   if (f.disease) filtered = filtered.where((eb) => eb.exists(eb.selectFrom('filing_disease as d').select('d.filing_id').whereRef('d.filing_id', '=', 'f.id').where('d.disease_code', '=', f.disease!)));
   const [rows, count] = await Promise.all([
     filtered
@@ -123,6 +135,7 @@ export async function queue(db: Database, f: QueueQuery) {
       .innerJoin('institution as i', 'i.id', 't.institution_id')
       .select([
         'f.id', 'f.person_id', 'f.kind', 'f.change_reason', 'f.revocation_reason', 'f.status', 'f.submitted_at', 'f.decision_reason', 'f.team_id',
+        'f.decision_reason_code', 'f.requested_attachments', 'f.decided_at',
         't.name as team_name', 'i.id as institution_id', 'i.name as institution_name',
         'p.name', 'p.sex', 'p.birth_date', 'p.id_number', 'p.insurance_type',
       ])
@@ -153,5 +166,37 @@ export function registrationsOf(db: Database, personId: string) {
     .select(['r.disease_code', 'disease.name_zh', 'r.effective_from', 'r.effective_to', 'r.diagnosed_on'])
     .where('r.person_id', '=', personId)
     .orderBy('r.effective_from')
+    .execute();
+}
+
+/** The kinds of evidence attached to a filing at or after an instant (since its return). */
+export async function attachmentKindsSince(db: Database, personId: string, filingId: string, since: Date | string) {
+  const rows = await db
+    .selectFrom('filing_attachment')
+    .select('kind')
+    .distinct()
+    .where('person_id', '=', personId)
+    .where('filing_id', '=', filingId)
+    .where('uploaded_at', '>=', new Date(since))
+    .execute();
+  return rows.map((r) => r.kind as string);
+}
+
+/** The county's teams with filings in a status, and how many: the queue index (county, status, team) alone counts them. */
+export function queueTeams(db: Database, countyCode: string, status: string) {
+  const counted = db
+    .selectFrom('registration_filing')
+    .select(['team_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('county_code', '=', countyCode)
+    .where('status', '=', status as never)
+    .groupBy('team_id')
+    .as('c');
+  return db
+    .selectFrom(counted)
+    .innerJoin('family_doctor_team as t', 't.id', 'c.team_id')
+    .innerJoin('institution as i', 'i.id', 't.institution_id')
+    .select(['c.team_id', 'c.n', 't.name as team_name', 'i.id as institution_id', 'i.name as institution_name'])
+    .orderBy('i.name')
+    .orderBy('t.name')
     .execute();
 }

@@ -3,9 +3,20 @@ import { z } from 'zod';
 import { actorOf } from '../../core/http';
 import type { AppContext } from '../../core/context';
 import { problemSchema } from '../../core/problem';
-import { approveFiling, approveMany, fileRegistration, getFiling, listFilings, resubmitFiling, returnFiling, withdrawFiling } from './service';
+import {
+  ATTACHMENT_KINDS, FILING_BODY_LIMIT, approveFiling, approveMany, fileRegistration, filingAttachment, getFiling, listFilings, queueTeams, resubmitFiling, returnFiling, withdrawFiling,
+} from './service';
 
-const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
+const attachmentKind = z.enum(ATTACHMENT_KINDS as [string, ...string[]]).transform((k) => k as (typeof ATTACHMENT_KINDS)[number]);
+const RETURN_REASONS = ['insufficient_basis', 'missing_certificate', 'prescription_mismatch', 'identity_error', 'other'] as const;
+const attachmentInput = z.strictObject({
+  kind: attachmentKind.describe('诊断证明 diagnosis_certificate, 出院小结 discharge_summary, 检验报告 lab_report, other'),
+  name: z.string().trim().min(1).max(120),
+  contentBase64: z.base64(),
+}).describe('PDF, JPEG or PNG (by content, its name ending to match), ≤ 10 MB (10 MiB); larger is 413, another type 415');
+const attachments = z.array(attachmentInput).max(3).optional();
+
+const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 413: problemSchema, 415: problemSchema };
 const idParams = z.strictObject({ id: z.uuid() });
 
 /** A decimal with at most one decimal place, carried inside as integer tenths (7.0 → 70). */
@@ -52,6 +63,7 @@ const fileBody = z.strictObject({
   note: z.string().trim().max(500).optional(),
   diseases: z.array(diseaseInput).max(13).default([]),
   prescription: z.array(lineInput).max(10).optional(),
+  attachments,
 }).superRefine((b, ctx) => {
   if ((b.kind === 'change') !== (b.changeReason !== undefined)) ctx.addIssue({ code: 'custom', path: ['changeReason'], message: 'changeReason is required for a change filing and only there' });
   if ((b.kind === 'revocation') !== (b.revocationReason !== undefined)) ctx.addIssue({ code: 'custom', path: ['revocationReason'], message: 'revocationReason is required for a revocation and only there' });
@@ -82,23 +94,31 @@ const filingSchema = z.object({
   diseases: z.array(z.object({ code: z.string(), name: z.string(), action: z.string(), diagnosedOn: z.string().nullable(), basis: z.unknown() })),
   prescription: z.array(lineOut),
   before: z.object({ registrations: z.array(z.object({ disease: z.string(), name: z.string(), effectiveFrom: z.string() })), prescription: z.array(lineOut) }),
-  history: z.array(z.object({ at: z.string(), from: z.string().nullable(), to: z.string(), reason: z.string().nullable(), by: z.string().nullable(), role: z.string().nullable() })),
+  decisionReasonCode: z.enum(RETURN_REASONS).nullable(),
+  requestedAttachments: z.array(z.string()),
+  attachments: z.array(z.object({ id: z.uuid(), kind: z.string(), name: z.string(), mediaType: z.string(), sizeBytes: z.int(), uploadedAt: z.string(), uploadedBy: z.string().nullable(), url: z.string() })),
+  history: z.array(z.object({
+    at: z.string(), from: z.string().nullable(), to: z.string(), reason: z.string().nullable(), by: z.string().nullable(), role: z.string().nullable(),
+    reasonCode: z.string().nullable(), requestedAttachments: z.array(z.string()), attachments: z.array(z.string()),
+  })),
 }).meta({ id: 'Filing' });
 
 export function registrationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
 
     app.post('/api/filings', {
+      bodyLimit: FILING_BODY_LIMIT, // up to three 10 MiB attachments in base64, and the rest
       schema: { tags: ['registrations'], summary: 'File a registration (认定登记), change (变更登记) or revocation for a contracted patient', body: fileBody, response: { 201: filingSchema, ...errors } },
       handler: async (request, reply) => reply.code(201).send(await fileRegistration(ctx, actorOf(request), request.body)),
     });
 
     app.put('/api/filings/:id', {
+      bodyLimit: FILING_BODY_LIMIT,
       schema: {
         tags: ['registrations'],
-        summary: 'Fix a returned filing and submit it again',
+        summary: 'Fix a returned filing and submit it again, with the evidence the reviewer asked for',
         params: idParams,
-        body: z.strictObject({ note: z.string().trim().max(500).optional(), diseases: z.array(diseaseInput).max(13).default([]), prescription: z.array(lineInput).max(10).optional() }),
+        body: z.strictObject({ note: z.string().trim().max(500).optional(), diseases: z.array(diseaseInput).max(13).default([]), prescription: z.array(lineInput).max(10).optional(), attachments }),
         response: { 200: filingSchema, ...errors },
       },
       handler: async (request) => resubmitFiling(ctx, actorOf(request), request.params.id, request.body),
@@ -119,6 +139,10 @@ export function registrationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           disease: z.string().max(40).regex(/^[a-z_]+$/).optional(),
           minAgeDays: z.coerce.number().int().min(0).max(3650).optional(),
           q: z.string().trim().min(1).max(50).optional(),
+          teamId: z.uuid().optional().describe('reviewer: one team of the county'),
+          institutionId: z.uuid().optional().describe("reviewer: the teams of one institution"),
+          basis: z.enum(['bp_readings', 'glucose', 'hospital_diagnosis']).optional().describe('a disease of the filing rests on this diagnosis basis'),
+          decidedSince: z.iso.datetime({ offset: true }).optional().describe('decided at or after (the doctor’s approved-since-last-seen list)'),
           limit: z.coerce.number().int().min(1).max(200).default(50),
           offset: z.coerce.number().int().min(0).max(100_000).default(0),
         }),
@@ -130,12 +154,35 @@ export function registrationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
               kind: z.string(), changeReason: z.string().nullable(), revocationReason: z.string().nullable(),
               diseases: z.array(z.object({ code: z.string(), name: z.string(), action: z.string() })),
               status: z.string(), submittedAt: z.string(), ageDays: z.int(), decisionReason: z.string().nullable(),
+              decisionReasonCode: z.string().nullable(), requestedAttachments: z.array(z.string()), decidedAt: z.string().nullable(),
             })),
           }),
           ...errors,
         },
       },
       handler: async (request) => listFilings(ctx, actorOf(request), request.query),
+    });
+
+    app.get('/api/filings/teams', {
+      schema: {
+        tags: ['registrations'],
+        summary: "The reviewer's filter options: the county's teams and their institutions with filings in a status, and how many",
+        querystring: z.strictObject({ status: z.enum(['submitted', 'returned', 'approved', 'withdrawn']).default('submitted') }),
+        response: { 200: z.array(z.object({ team: z.object({ id: z.uuid(), name: z.string() }), institution: z.object({ id: z.uuid(), name: z.string() }), filings: z.int() })), ...errors },
+      },
+      handler: async (request) => queueTeams(ctx, actorOf(request), request.query.status),
+    });
+
+    app.get('/api/filings/:id/attachments/:attachmentId', {
+      schema: { tags: ['registrations'], summary: 'One attachment of a filing, inline with its content type (PDF, JPEG or PNG)', params: z.strictObject({ id: z.uuid(), attachmentId: z.uuid() }) },
+      handler: async (request, reply) => {
+        const file = await filingAttachment(ctx, actorOf(request), request.params.id, request.params.attachmentId);
+        return reply
+          .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(file.name)}`)
+          .header('cache-control', 'private, no-store')
+          .type(file.mediaType)
+          .send(file.content);
+      },
     });
 
     app.get('/api/filings/:id', {
@@ -155,8 +202,18 @@ export function registrationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
 
     app.post('/api/filings/:id/return', {
-      schema: { tags: ['registrations'], summary: 'Return a submitted filing to the doctor with a reason', params: idParams, body: z.strictObject({ reason: z.string().trim().min(2).max(500) }), response: { 200: filingSchema, ...errors } },
-      handler: async (request) => returnFiling(ctx, actorOf(request), request.params.id, request.body.reason),
+      schema: {
+        tags: ['registrations'],
+        summary: 'Return a submitted filing to the doctor: a preset reason and/or words, and the evidence to attach',
+        params: idParams,
+        body: z.strictObject({
+          reasonCode: z.enum(RETURN_REASONS).optional().describe('诊断依据不足 insufficient_basis, 缺少诊断证明 missing_certificate, 处方与诊断不符 prescription_mismatch, 身份信息有误 identity_error, 其他 other (needs the reason in words)'),
+          reason: z.string().trim().min(2).max(500).optional(),
+          requestAttachments: z.array(attachmentKind).max(4).optional().describe('kinds of evidence the doctor must attach to resubmit'),
+        }),
+        response: { 200: filingSchema, ...errors },
+      },
+      handler: async (request) => returnFiling(ctx, actorOf(request), request.params.id, request.body),
     });
 
     app.post('/api/filings/approve', {

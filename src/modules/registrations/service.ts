@@ -3,7 +3,7 @@
 // with every transition kept in filing_event and the audit log.
 import { addDays, daysBetween, shanghaiDate } from '../../engine/calendar';
 import type { Database } from '../../db/connect';
-import type { FilingKind, FilingStatus, InsuranceType, RevocationReason } from '../../db/schema';
+import type { AttachmentKind, FilingKind, FilingStatus, InsuranceType, ReturnReasonCode, RevocationReason } from '../../db/schema';
 import type { AppContext } from '../../core/context';
 import { AppError, badRequest, conflict, notFound } from '../../core/problem';
 import { requireAccess } from '../../core/access';
@@ -15,11 +15,16 @@ import * as q from './queries';
 import { checkFiling, type FilingContent } from './validate';
 import type { BenefitRules } from '../../core/policyBook';
 import { filingView, presentPerson } from './view';
+import { type AttachmentInput, attachmentContent, checkAttachments, storeAttachments } from './attachments';
+
+export { ATTACHMENT_KINDS, FILING_BODY_LIMIT } from './attachments';
 
 export interface FileInput extends FilingContent {
   personId: string;
   revocationReason?: RevocationReason | null;
   note?: string | null;
+  /** Evidence sent with the filing (PDF, JPEG or PNG, ≤ 10 MiB each). */
+  attachments?: AttachmentInput[];
 }
 
 const isDoctor = (user: AuthUser) => user.role === 'family_doctor' && !!user.teamId;
@@ -56,6 +61,7 @@ async function writeContent(db: Database, filingId: string, personId: string, he
 
 export async function fileRegistration(ctx: AppContext, actor: Actor, input: FileInput) {
   await requireAccess(ctx, actor, 'filing.submit', { personId: input.personId });
+  const files = await checkAttachments(input.attachments ?? []);
   const today = shanghaiDate(ctx.now());
   const id = await ctx.db.transaction().execute(async (trx) => {
     const person = await trx.selectFrom('person').select(['region_code', 'insurance_type']).where('id', '=', input.personId).executeTakeFirst();
@@ -76,8 +82,9 @@ export async function fileRegistration(ctx: AppContext, actor: Actor, input: Fil
       .returning('id')
       .executeTakeFirstOrThrow();
     await writeContent(trx, filing.id, input.personId, held, input);
-    await q.recordFilingEvent(trx, { at: ctx.now(), filing_id: filing.id, person_id: input.personId, user_id: actor.user.id, from_status: null, to_status: 'submitted' });
-    await writeAudit(trx, actor, [{ action: 'create', entity: 'registration_filing', entityId: filing.id, personId: input.personId, detail: { kind: input.kind } }]);
+    await storeAttachments(trx, input.personId, filing.id, actor.user.id, ctx.now(), files);
+    await q.recordFilingEvent(trx, { at: ctx.now(), filing_id: filing.id, person_id: input.personId, user_id: actor.user.id, from_status: null, to_status: 'submitted', detail: files.length ? { attachments: files.map((f) => f.kind) } : undefined });
+    await writeAudit(trx, actor, [{ action: 'create', entity: 'registration_filing', entityId: filing.id, personId: input.personId, detail: { kind: input.kind, attachments: files.length } }]);
     // one-stop identification: where the policy says so, a designated institution of such a level confirms at once
     if (await oneStopApplies(trx, actor.user, rules)) {
       const row = (await q.lockFiling(trx, input.personId, filing.id))!;
@@ -104,6 +111,7 @@ function benefitRules(ctx: AppContext, person: { region_code: string; insurance_
 /** A returned filing, corrected by the doctor and submitted again. */
 export async function resubmitFiling(ctx: AppContext, actor: Actor, filingId: string, input: Omit<FileInput, 'personId' | 'kind' | 'changeReason' | 'revocationReason'>) {
   const personId = await mayActOn(ctx, actor, 'filing.fix', filingId);
+  const files = await checkAttachments(input.attachments ?? []);
   const today = shanghaiDate(ctx.now());
   await ctx.db.transaction().execute(async (trx) => {
     const filing = await lockExisting(trx, personId, filingId);
@@ -113,10 +121,21 @@ export async function resubmitFiling(ctx: AppContext, actor: Actor, filingId: st
     const content: FilingContent = { kind: filing.kind, changeReason: filing.change_reason, diseases: input.diseases, prescription: input.prescription };
     const person = await trx.selectFrom('person').select(['region_code', 'insurance_type']).where('id', '=', filing.person_id).executeTakeFirstOrThrow();
     const held = await checkFiling(trx, filing.person_id, filing.county_code, content, today, benefitRules(ctx, person, today), filing.id);
+    // what the reviewer asked for comes with the fix, or was added since the return
+    const since = await q.attachmentKindsSince(trx, filing.person_id, filing.id, filing.decided_at!);
+    const missing = filing.requested_attachments.filter((k) => !since.includes(k) && !files.some((f) => f.kind === k));
+    if (missing.length)
+      throw badRequest(`The reviewer asked for: ${missing.join(', ')}`, missing.map((k) => ({ field: 'body.attachments', rule: 'requested_attachment_missing', message: `attach the requested ${k}` })));
     await writeContent(trx, filing.id, filing.person_id, held, content);
-    await trx.updateTable('registration_filing').set({ status: 'submitted', note: input.note ?? filing.note, submitted_at: ctx.now(), decision_reason: null, decided_at: null, decided_by: null }).where('id', '=', filing.id).execute();
-    await q.recordFilingEvent(trx, { at: ctx.now(), filing_id: filing.id, person_id: filing.person_id, user_id: actor.user.id, from_status: 'returned', to_status: 'submitted', reason: 'resubmitted after correction' });
-    await writeAudit(trx, actor, [{ action: 'update', entity: 'registration_filing', entityId: filing.id, personId: filing.person_id, detail: { resubmit: true } }]);
+    await storeAttachments(trx, filing.person_id, filing.id, actor.user.id, ctx.now(), files);
+    await trx
+      .updateTable('registration_filing')
+      .set({ status: 'submitted', note: input.note ?? filing.note, submitted_at: ctx.now(), decision_reason: null, decision_reason_code: null, requested_attachments: [], decided_at: null, decided_by: null })
+      .where('person_id', '=', filing.person_id)
+      .where('id', '=', filing.id)
+      .execute();
+    await q.recordFilingEvent(trx, { at: ctx.now(), filing_id: filing.id, person_id: filing.person_id, user_id: actor.user.id, from_status: 'returned', to_status: 'submitted', reason: 'resubmitted after correction', detail: files.length ? { attachments: files.map((f) => f.kind) } : undefined });
+    await writeAudit(trx, actor, [{ action: 'update', entity: 'registration_filing', entityId: filing.id, personId: filing.person_id, detail: { resubmit: true, attachments: files.length } }]);
   });
   return filingView(ctx.db, filingId, ctx.now(), actor.user);
 }
@@ -158,7 +177,7 @@ async function decide(
   db: Database,
   actor: Actor,
   filing: LockedFiling,
-  decision: { to: 'approved'; effectiveDate: string; confirmation: 'agency' | 'one_stop' } | { to: 'returned'; reason: string },
+  decision: { to: 'approved'; effectiveDate: string; confirmation: 'agency' | 'one_stop' } | ({ to: 'returned' } & ReturnDecision),
 ) {
   if (filing.status !== 'submitted') throw conflict('filing_not_submitted', `Only a submitted filing can be decided (this one is ${filing.status})`);
   const base = { decided_at: ctx.now(), decided_by: actor.user.id };
@@ -166,12 +185,20 @@ async function decide(
     await db.updateTable('registration_filing').set({ ...base, status: 'approved', effective_date: decision.effectiveDate, confirmation: decision.confirmation }).where('id', '=', filing.id).execute();
     await applyApproval(db, filing, decision.effectiveDate);
   } else {
-    await db.updateTable('registration_filing').set({ ...base, status: 'returned', decision_reason: decision.reason }).where('id', '=', filing.id).execute();
+    await db
+      .updateTable('registration_filing')
+      .set({ ...base, status: 'returned', decision_reason: decision.reason ?? null, decision_reason_code: decision.reasonCode ?? null, requested_attachments: decision.requestAttachments ?? [] })
+      .where('person_id', '=', filing.person_id)
+      .where('id', '=', filing.id)
+      .execute();
   }
   await q.recordFilingEvent(db, { at: ctx.now(),
     filing_id: filing.id, person_id: filing.person_id, user_id: actor.user.id, from_status: 'submitted', to_status: decision.to,
-    reason: decision.to === 'returned' ? decision.reason : null,
-    detail: decision.to === 'approved' ? { effectiveDate: decision.effectiveDate, confirmation: decision.confirmation } : undefined,
+    reason: decision.to === 'returned' ? (decision.reason ?? null) : null,
+    detail:
+      decision.to === 'approved'
+        ? { effectiveDate: decision.effectiveDate, confirmation: decision.confirmation }
+        : { reasonCode: decision.reasonCode ?? null, requestAttachments: decision.requestAttachments ?? [] },
   });
   await writeAudit(db, actor, [{ action: 'update', entity: 'registration_filing', entityId: filing.id, personId: filing.person_id, detail: { decision: decision.to } }]);
 }
@@ -195,11 +222,22 @@ export async function approveFiling(ctx: AppContext, actor: Actor, filingId: str
   return filingView(ctx.db, filingId, ctx.now(), actor.user);
 }
 
-export async function returnFiling(ctx: AppContext, actor: Actor, filingId: string, reason: string) {
+/** A return: a preset reason (shown in the doctor's language) and/or free text, and the evidence asked for. */
+export interface ReturnDecision {
+  reasonCode?: ReturnReasonCode;
+  reason?: string;
+  requestAttachments?: AttachmentKind[];
+}
+
+export async function returnFiling(ctx: AppContext, actor: Actor, filingId: string, decision: ReturnDecision) {
   const personId = await mayActOn(ctx, actor, 'filing.approve', filingId);
+  // "other" (or no preset) needs the words; a preset may stand alone
+  if ((!decision.reasonCode || decision.reasonCode === 'other') && !decision.reason)
+    throw badRequest('Say why the filing is returned', [{ field: 'body.reason', rule: 'reason_required', message: 'a return without a preset reason (or with "other") needs the reason in words' }]);
+  const requestAttachments = [...new Set(decision.requestAttachments ?? [])];
   await ctx.db.transaction().execute(async (trx) => {
     const filing = await lockExisting(trx, personId, filingId);
-    await decide(ctx, trx, actor, filing, { to: 'returned', reason });
+    await decide(ctx, trx, actor, filing, { to: 'returned', ...decision, requestAttachments });
   });
   return filingView(ctx.db, filingId, ctx.now(), actor.user);
 }
@@ -222,6 +260,12 @@ export async function approveMany(ctx: AppContext, actor: Actor, ids: string[], 
 
 export interface QueueFilter {
   status?: FilingStatus;
+  /** reviewer: one team, or the teams of one institution, of the county */
+  teamId?: string;
+  institutionId?: string;
+  basis?: 'bp_readings' | 'glucose' | 'hospital_diagnosis';
+  /** decided at or after this instant (the doctor's "approved since last seen") */
+  decidedSince?: string;
   kind?: FilingKind;
   disease?: string;
   minAgeDays?: number;
@@ -238,7 +282,10 @@ export async function listFilings(ctx: AppContext, actor: Actor, filter: QueueFi
     ...filter,
     status: filter.status ?? (user.role === 'insurance_reviewer' ? 'submitted' : undefined),
     countyCode: user.role === 'insurance_reviewer' ? user.scope.id! : undefined,
-    teamId: isDoctor(user) ? user.teamId! : undefined,
+    // a doctor sees the own team's filings whatever the filter says
+    teamId: isDoctor(user) ? user.teamId! : filter.teamId,
+    institutionId: isDoctor(user) ? undefined : filter.institutionId,
+    decidedSince: filter.decidedSince ? new Date(filter.decidedSince) : undefined,
     submittedBefore: filter.minAgeDays ? new Date(now.getTime() - filter.minAgeDays * 86_400_000) : undefined,
   });
   const diseases = await q.diseasesOfFilings(ctx.db, rows.map((r) => r.id));
@@ -259,8 +306,28 @@ export async function listFilings(ctx: AppContext, actor: Actor, filter: QueueFi
       submittedAt: new Date(r.submitted_at).toISOString(),
       ageDays: daysBetween(shanghaiDate(new Date(r.submitted_at)), today),
       decisionReason: r.decision_reason,
+      decisionReasonCode: r.decision_reason_code,
+      requestedAttachments: r.requested_attachments,
+      decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null,
     })),
   };
+}
+
+/** The reviewer's filter options: the county's teams (with their institution) that have filings in the status, and how many. */
+export async function queueTeams(ctx: AppContext, actor: Actor, status: FilingStatus) {
+  await requireAccess(ctx, actor, 'filing.approve');
+  const rows = await q.queueTeams(ctx.db, actor.user.scope.id!, status);
+  return rows.map((r) => ({ team: { id: r.team_id, name: r.team_name }, institution: { id: r.institution_id, name: r.institution_name }, filings: Number(r.n) }));
+}
+
+/** One attachment's bytes, for whoever may read the filing (filing.read), audited. */
+export async function filingAttachment(ctx: AppContext, actor: Actor, filingId: string, attachmentId: string) {
+  const filing = await q.findFiling(ctx.db, filingId);
+  await requireAccess(ctx, actor, 'filing.read', { personId: filing?.person_id ?? null, teamId: filing?.team_id ?? null, regionCode: filing?.county_code ?? null });
+  const file = filing ? await attachmentContent(ctx.db, filing.person_id, filingId, attachmentId) : undefined;
+  if (!filing || !file) throw notFound('No such attachment');
+  await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'filing_attachment', entityId: attachmentId, personId: filing.person_id }]);
+  return { name: file.name, mediaType: file.media_type, content: file.content };
 }
 
 export async function getFiling(ctx: AppContext, actor: Actor, filingId: string) {

@@ -8,6 +8,7 @@ import { formatTenths } from '../../engine/followup/readings';
 import type { Database } from '../../db/connect';
 import { seesFullIdNumber, type AuthUser } from '../../core/user';
 import * as q from './queries';
+import { attachmentsOf } from './attachments';
 
 interface PersonColumns {
   person_id: string;
@@ -51,7 +52,7 @@ const lineOut = (l: Line) => ({
 
 export async function filingView(db: Database, id: string, now: Date, user?: AuthUser) {
   const f = (await q.findFiling(db, id))!;
-  const [person, diseases, lines, events, regs, current, filer] = await Promise.all([
+  const [person, diseases, lines, events, regs, current, filer, attachments] = await Promise.all([
     db.selectFrom('person').select(['id as person_id', 'name', 'sex', 'birth_date', 'id_number', 'insurance_type']).where('id', '=', f.person_id).executeTakeFirstOrThrow(),
     q.filingDiseases(db, id),
     q.filingLines(db, id),
@@ -59,6 +60,7 @@ export async function filingView(db: Database, id: string, now: Date, user?: Aut
     q.registrationsOf(db, f.person_id),
     q.currentPrescription(db, f.person_id),
     db.selectFrom('app_user').select('display_name').where('id', '=', f.filed_by).executeTakeFirst(),
+    attachmentsOf(db, f.person_id, id),
   ]);
   const team = await db.selectFrom('family_doctor_team').select(['id', 'name']).where('id', '=', f.team_id).executeTakeFirstOrThrow();
   // "before" is the state the reviewer decides against: registrations in force today, or for an
@@ -77,6 +79,12 @@ export async function filingView(db: Database, id: string, now: Date, user?: Aut
     submittedAt: new Date(f.submitted_at).toISOString(),
     decidedAt: f.decided_at ? new Date(f.decided_at).toISOString() : null,
     decisionReason: f.decision_reason,
+    decisionReasonCode: f.decision_reason_code,
+    requestedAttachments: f.requested_attachments,
+    attachments: attachments.map((a) => ({
+      id: a.id, kind: a.kind, name: a.name, mediaType: a.media_type, sizeBytes: a.size_bytes, uploadedAt: new Date(a.uploaded_at).toISOString(), uploadedBy: a.uploaded_by,
+      url: `/api/filings/${f.id}/attachments/${a.id}`,
+    })),
     effectiveDate: f.effective_date,
     confirmation: f.confirmation,
     filedBy: filer?.display_name ?? null,
@@ -86,6 +94,12 @@ export async function filingView(db: Database, id: string, now: Date, user?: Aut
       registrations: before.map((r) => ({ disease: r.disease_code, name: r.name_zh, effectiveFrom: r.effective_from })),
       prescription: f.status === 'approved' ? [] : current.map(lineOut),
     },
-    history: events.map((e) => ({ at: new Date(e.at).toISOString(), from: e.from_status, to: e.to_status, reason: e.reason, by: e.by, role: e.role })),
+    history: events.map((e) => {
+      const detail = (e.detail ?? {}) as { reasonCode?: string | null; requestAttachments?: string[]; attachments?: string[] };
+      return {
+        at: new Date(e.at).toISOString(), from: e.from_status, to: e.to_status, reason: e.reason, by: e.by, role: e.role,
+        reasonCode: detail.reasonCode ?? null, requestedAttachments: detail.requestAttachments ?? [], attachments: detail.attachments ?? [],
+      };
+    }),
   };
 }

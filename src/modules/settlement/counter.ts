@@ -18,7 +18,7 @@ const drugCatalogue = () => (drugs ??= new Map(loadDrugs().map((d) => [d.code, d
 type CounterFacts = EligibilityFacts & {
   id: string; name: string; id_number: string; region_code: string;
   pools: PersonYearState['pools']; version: number; last_service_date: string | null;
-  institution: { id: string; name: string; level: InstitutionLevel; designated: boolean };
+  institution: { id: string; code: string; name: string; level: InstitutionLevel; designated: boolean };
 };
 
 export interface CounterLineInput {
@@ -64,7 +64,7 @@ export async function prepareClaim(ctx: AppContext, actor: Actor, input: Counter
   const { rows } = await sql<CounterFacts>`
     select p.id, p.name, p.id_number, p.region_code, ${eligibilityFactColumns(date, { prescription: false })},
       coalesce(a.pools, '{}') as pools, coalesce(a.version, 0) as version, a.last_service_date::text as last_service_date,
-      (select json_build_object('id', i.id, 'name', i.name, 'level', i.level, 'designated', i.designated) from institution i where i.id = ${user.institutionId}) as institution
+      (select json_build_object('id', i.id, 'code', i.code, 'name', i.name, 'level', i.level, 'designated', i.designated) from institution i where i.id = ${user.institutionId}) as institution
     from person p left join benefit_accumulator a on a.person_id = p.id and a.year = ${year}
     where p.id = ${input.personId}`.execute(db);
   const person = rows[0];

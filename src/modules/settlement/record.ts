@@ -26,11 +26,15 @@ export interface SettlementRecord {
   at: Date;
 }
 
-/** True when written; false when the accumulator moved since it was read (nothing is written then). */
-export async function recordSettlement(db: Database, actor: Actor, r: SettlementRecord): Promise<boolean> {
+/**
+ * The settlement number (结算单号) when written; false when the accumulator moved since it was read
+ * (nothing is written then). The number comes from claim_settlement_no() (migration 0014): the
+ * institution's code, the service date and the next value of one sequence — unique by construction.
+ */
+export async function recordSettlement(db: Database, actor: Actor, r: SettlementRecord): Promise<string | false> {
   const year = Number(r.serviceDate.slice(0, 4));
   const t = r.totals;
-  const { rows } = await sql<{ id: string }>`
+  const { rows } = await sql<{ id: string; settlement_no: string }>`
     with acc as (
       insert into benefit_accumulator as a (person_id, year, pools, version, last_service_date, updated_at)
       values (${r.personId}, ${year}, ${JSON.stringify(r.pools)}::jsonb, ${r.readVersion + 1}, ${r.serviceDate}::date, ${r.at})
@@ -40,12 +44,13 @@ export async function recordSettlement(db: Database, actor: Actor, r: Settlement
       returning a.version
     ), c as (
       insert into claim (id, person_id, institution_id, idempotency_key, request_hash, service_date, insurance_type, institution_level, policy_id,
-        amount_fen, fund_pay_fen, deductible_fen, copay_fen, over_limit_fen, critical_illness_fen, settled_by, settled_at, at_chosen_institution)
+        amount_fen, fund_pay_fen, deductible_fen, copay_fen, over_limit_fen, critical_illness_fen, settled_by, settled_at, at_chosen_institution, settlement_no)
       select ${r.claimId}::uuid, ${r.personId}::uuid, ${r.institutionId}::uuid, ${r.idempotencyKey}, ${r.requestHash}, ${r.serviceDate}::date,
         ${r.insuranceType}, ${r.institutionLevel}, ${r.policyId}, ${t.amount}, ${t.fundPay}, ${t.deductible}, ${t.copay}, ${t.overLimit},
-        ${t.criticalIllness}, ${actor.user.id}::uuid, ${r.at}::timestamptz, ${r.atChosenInstitution}
+        ${t.criticalIllness}, ${actor.user.id}::uuid, ${r.at}::timestamptz, ${r.atChosenInstitution},
+        claim_settlement_no(${r.institutionId}::uuid, ${r.serviceDate}::date)
       from acc
-      returning id
+      returning id, settlement_no
     ), lines as (
       insert into claim_line (claim_id, person_id, line_no, drug_code, quantity, unit_price_fen, amount_fen, days_supply, disease_code, scope, scope_reason,
         benefit, reason, ratio_bp, fund_pay_fen, deductible_fen, copay_fen, over_limit_fen, fund_remaining_fen, explanation, drug_lists, extended, critical_illness_fen)
@@ -64,7 +69,7 @@ export async function recordSettlement(db: Database, actor: Actor, r: Settlement
       insert into person_audit (user_id, username, role, action, entity, entity_id, person_id, ip)
       select ${actor.user.id}::uuid, ${actor.user.username}, ${actor.user.role}, 'create', 'claim', c.id::text, ${r.personId}::uuid, ${actor.ip} from c
     )
-    select id from c
+    select id, settlement_no from c
   `.execute(db);
-  return rows.length === 1;
+  return rows.length === 1 ? rows[0].settlement_no : false;
 }

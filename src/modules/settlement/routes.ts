@@ -4,7 +4,9 @@ import { shanghaiDate } from '../../engine/calendar';
 import { actorOf } from '../../core/http';
 import type { AppContext } from '../../core/context';
 import { problemSchema } from '../../core/problem';
+import { LANG_PARAM_VALUES, languageOf } from '../../core/language';
 import { getSettlement, personClaims, quote, reverseClaim, settleClaim } from './service';
+import { DAY_BENEFITS, dayCsv, dayList } from './day';
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
 const fen = z.number().int();
@@ -36,19 +38,24 @@ const adjustmentSchema = z.object({
 
 const totalsSchema = z.object({ amountFen: fen, fundPayFen: fen, deductibleFen: fen, copayFen: fen, overLimitFen: fen, criticalIllnessFen: fen, selfPayFen: fen });
 
+const payersSchema = z.object({ fundFen: fen.describe('统筹基金'), accountFen: fen.describe('个人账户: 0 under every shipped policy'), cashFen: fen.describe('现金') });
+
 const settlementSchema = z.object({
   id: z.uuid(),
+  settlementNo: z.string().describe('结算单号: institution code, service date, a sequence value — unique by construction'),
   status: z.enum(['settled', 'reversed']),
   person: z.object({ id: z.uuid(), name: z.string(), idNumber: z.string() }),
-  institution: z.object({ id: z.uuid(), name: z.string(), level: z.string() }),
+  institution: z.object({ id: z.uuid(), code: z.string(), name: z.string(), level: z.string() }),
   serviceDate: z.iso.date(),
   insuranceType: z.string(),
   policyId: z.string(),
+  policy: z.object({ id: z.string(), name: z.string() }),
   idempotencyKey: z.string(),
   settledAt: z.string(),
   reversedAt: z.string().nullable(),
   reversalReason: z.string().nullable(),
   totals: totalsSchema,
+  payers: payersSchema,
   lines: z.array(lineSchema),
   history: z.array(z.object({ at: z.string(), from: z.string().nullable(), to: z.string(), reason: z.string().nullable(), by: z.string().nullable() })),
   adjustments: z.array(adjustmentSchema).describe('changes booked on this claim when an earlier claim was reversed or a back-dated one came in'),
@@ -57,8 +64,45 @@ const settlementSchema = z.object({
   netToPatientFen: fen.nullable().describe('for a reversed claim: refunded to the patient (positive) or owed (negative) at the counter'),
 }).meta({ id: 'Settlement' });
 
+const sumsSchema = z.object({ amountFen: fen, fundFen: fen, accountFen: fen, cashFen: fen });
+const daySchema = z.object({
+  date: z.iso.date(),
+  institution: z.object({ id: z.uuid(), code: z.string(), name: z.string() }),
+  entries: z.array(z.object({
+    kind: z.enum(['settlement', 'reversal']), claimId: z.uuid(), settlementNo: z.string(), at: z.string(), serviceDate: z.iso.date(), insuranceType: z.string(),
+    policy: z.object({ id: z.string(), name: z.string() }), person: z.object({ name: z.string(), idNumber: z.string() }), reason: z.string().nullable(),
+    ...sumsSchema.shape,
+  })).describe('a reversal’s amounts are negative'),
+  totals: z.object({ settlements: z.int(), reversals: z.int(), ...sumsSchema.shape, byBenefit: z.object(Object.fromEntries(DAY_BENEFITS.map((b) => [b, sumsSchema])) as Record<(typeof DAY_BENEFITS)[number], typeof sumsSchema>) }),
+}).meta({ id: 'SettlementDay' });
+const dayQuery = { date: z.iso.date().optional().describe('today (Asia/Shanghai) by default') };
+
 export function settlementRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
+
+    app.get('/api/settlements/day', {
+      schema: {
+        tags: ['settlement'],
+        summary: 'The counter’s end-of-day list (日结): the institution’s settlements and reversals of a day, totals by benefit and payer, reversals netted',
+        querystring: z.strictObject(dayQuery),
+        response: { 200: daySchema, ...errors },
+      },
+      handler: async (request) => dayList(ctx, actorOf(request), request.query.date ?? shanghaiDate(ctx.now())),
+    });
+
+    app.get('/api/settlements/day.csv', {
+      schema: {
+        tags: ['settlement'],
+        summary: 'The end-of-day list as CSV (UTF-8 with BOM; Chinese headers unless English is asked for)',
+        querystring: z.strictObject({ ...dayQuery, lang: z.enum(LANG_PARAM_VALUES).optional().describe('by default from Accept-Language, Chinese unless English') }),
+      },
+      handler: async (request, reply) => {
+        const date = request.query.date ?? shanghaiDate(ctx.now());
+        const day = await dayList(ctx, actorOf(request), date);
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="settlements-${day.institution.code}-${date}.csv"`)
+          .send(dayCsv(day, languageOf(request, request.query.lang)));
+      },
+    });
 
     app.post('/api/settlements/quote', {
       schema: {

@@ -116,7 +116,7 @@ export async function settleClaim(ctx: AppContext, actor: Actor, input: CounterC
     // a claim dated before the year's latest settles in its place in the year, and the later claims again
     if (read.lastServiceDate !== null && prepared.claim.serviceDate < read.lastServiceDate) return await settleBackdated(ctx, actor, prepared, record);
     let row = record(read);
-    let written = await recordSettlement(ctx.db, actor, row);
+    let written: string | false = await recordSettlement(ctx.db, actor, row);
     if (!written) {
       written = await ctx.db.transaction().execute(async (trx) => {
         const locked = await lockAccumulator(trx, input.personId, read.state.year);
@@ -126,7 +126,7 @@ export async function settleClaim(ctx: AppContext, actor: Actor, input: CounterC
       });
       if (!written) return await settleBackdated(ctx, actor, prepared, record);
     }
-    return { replayed: false, settlement: receiptFromMemory(prepared, row, actor) };
+    return { replayed: false, settlement: receiptFromMemory(ctx, prepared, row, actor, written) };
   } catch (err) {
     // the key was used before (a retry, or the same key from two counters at once): the first claim stands
     if ((err as { code?: string }).code === '23505') {
@@ -160,10 +160,10 @@ async function settleBackdated(ctx: AppContext, actor: Actor, prepared: Prepared
     await bookResettlement(trx, { userId: actor.user.id, personId, year: locked.state.year, cause: 'backdated', causedBy: r.claimId, at: r.at }, adjustments, all.state, locked.lastServiceDate);
     return r;
   });
-  return { replayed: false, settlement: await settlementView(ctx.db, personId, row.claimId) };
+  return { replayed: false, settlement: await settlementView(ctx.db, ctx.policies, personId, row.claimId) };
 }
 /** The receipt of a claim just written, from what was written (GET /api/settlements/:id reads the same). */
-function receiptFromMemory(prepared: Prepared, r: SettlementRecord, actor: Actor) {
+function receiptFromMemory(ctx: AppContext, prepared: Prepared, r: SettlementRecord, actor: Actor, settlementNo: string) {
   const t = r.totals;
   return receiptOf(
     {
@@ -171,7 +171,9 @@ function receiptFromMemory(prepared: Prepared, r: SettlementRecord, actor: Actor
       institution_id: r.institutionId, institution_name: prepared.institution.name, institution_level: r.institutionLevel, service_date: r.serviceDate,
       insurance_type: r.insuranceType, policy_id: r.policyId, idempotency_key: r.idempotencyKey, settled_at: r.at, reversed_at: null, reversal_reason: null,
       amount_fen: t.amount, fund_pay_fen: t.fundPay, deductible_fen: t.deductible, copay_fen: t.copay, over_limit_fen: t.overLimit, critical_illness_fen: t.criticalIllness,
+      settlement_no: settlementNo, institution_code: prepared.institution.code,
     },
+    ctx.policies,
     r.lines,
     [{ at: r.at, from_status: null, to_status: 'settled', reason: null, by: actor.user.displayName }],
   );
@@ -187,7 +189,7 @@ async function replay(ctx: AppContext, actor: Actor, existing: { id: string; req
   if (existing.request_hash !== requestHash(input, input.serviceDate ?? existing.service_date))
     throw conflict('idempotency_key_reused', 'This idempotency key was used for a different claim');
   await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'claim', entityId: existing.id, personId: existing.person_id, detail: { replay: true } }]);
-  return { replayed: true, settlement: await settlementView(ctx.db, existing.person_id, existing.id) };
+  return { replayed: true, settlement: await settlementView(ctx.db, ctx.policies, existing.person_id, existing.id) };
 }
 
 /**
@@ -217,7 +219,7 @@ export async function reverseClaim(ctx: AppContext, actor: Actor, claimId: strin
     await trx.insertInto('claim_event').values({ claim_id: claimId, person_id: claim.person_id, user_id: actor.user.id, from_status: 'settled', to_status: 'reversed', reason, at }).execute();
     await writeAudit(trx, actor, [{ action: 'update', entity: 'claim', entityId: claimId, personId: claim.person_id, detail: { reverse: reason } }]);
   });
-  return settlementView(ctx.db, personId, claimId);
+  return settlementView(ctx.db, ctx.policies, personId, claimId);
 }
 
 export async function getSettlement(ctx: AppContext, actor: Actor, claimId: string) {
@@ -232,7 +234,7 @@ export async function getSettlement(ctx: AppContext, actor: Actor, claimId: stri
   await requireAccess(ctx, actor, 'claim.read', { personId: claim?.person_id ?? null, regionCode: claim?.region_code ?? null, institutionId: claim?.institution_id ?? null });
   if (!claim) throw notFound('No such claim');
   await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'claim', entityId: claimId, personId: claim.person_id }]);
-  return settlementView(ctx.db, claim.person_id, claimId);
+  return settlementView(ctx.db, ctx.policies, claim.person_id, claimId);
 }
 
 /** A person's claims of a year, newest first, with what is left of each pool. */

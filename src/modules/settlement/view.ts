@@ -1,13 +1,14 @@
 // A settled claim as the receipt (结算单) shows it. `receiptOf` shapes stored rows; settling builds
 // the same rows in memory, so the answer to POST /api/settlements needs no read-back.
 import type { Database } from '../../db/connect';
+import type { PolicyBook } from '../../core/policyBook';
 import { maskResidentId } from '../../engine/identity/residentId';
 
 export interface ClaimRow {
   id: string; status: 'settled' | 'reversed'; person_id: string; person_name: string; id_number: string; institution_id: string; institution_name: string;
   institution_level: string; service_date: string; insurance_type: string; policy_id: string; idempotency_key: string; settled_at: Date | string;
   reversed_at: Date | string | null; reversal_reason: string | null; amount_fen: number; fund_pay_fen: number; deductible_fen: number;
-  copay_fen: number; over_limit_fen: number; critical_illness_fen: number;
+  copay_fen: number; over_limit_fen: number; critical_illness_fen: number; settlement_no: string; institution_code: string;
 }
 
 export interface ClaimLineRow {
@@ -60,15 +61,29 @@ export function adjustmentsView(claim: Pick<ClaimRow, 'status' | 'amount_fen' | 
   };
 }
 
-export function receiptOf(claim: ClaimRow, lines: ClaimLineRow[], events: ClaimEventRow[], adjustments: AdjustmentRow[] = [], caused: AdjustmentRow[] = []) {
+/**
+ * Who pays a claim: the fund (统筹基金), the personal account (个人账户) and cash (现金). No policy in
+ * policies/ and no rule of the engine draws on an employee's personal account for these benefits, so
+ * the account's share is 0 today and everything the fund does not pay is cash; the receipt and the day
+ * list show the account line only when it is not 0.
+ */
+export const payersOf = (c: { amount_fen: number; fund_pay_fen: number }) => {
+  const fundFen = Number(c.fund_pay_fen);
+  const accountFen = 0;
+  return { fundFen, accountFen, cashFen: Number(c.amount_fen) - fundFen - accountFen };
+};
+
+export function receiptOf(claim: ClaimRow, policies: PolicyBook, lines: ClaimLineRow[], events: ClaimEventRow[], adjustments: AdjustmentRow[] = [], caused: AdjustmentRow[] = []) {
   return {
     id: claim.id,
+    settlementNo: claim.settlement_no,
     status: claim.status,
     person: { id: claim.person_id, name: claim.person_name, idNumber: maskResidentId(claim.id_number) },
-    institution: { id: claim.institution_id, name: claim.institution_name, level: claim.institution_level },
+    institution: { id: claim.institution_id, code: claim.institution_code, name: claim.institution_name, level: claim.institution_level },
     serviceDate: claim.service_date,
     insuranceType: claim.insurance_type,
     policyId: claim.policy_id,
+    policy: { id: claim.policy_id, name: policies.byId(claim.policy_id)?.policy.name ?? claim.policy_id },
     idempotencyKey: claim.idempotency_key,
     settledAt: iso(claim.settled_at),
     reversedAt: claim.reversed_at ? iso(claim.reversed_at) : null,
@@ -77,6 +92,7 @@ export function receiptOf(claim: ClaimRow, lines: ClaimLineRow[], events: ClaimE
       amountFen: claim.amount_fen, fundPayFen: claim.fund_pay_fen, deductibleFen: claim.deductible_fen, copayFen: claim.copay_fen,
       overLimitFen: claim.over_limit_fen, criticalIllnessFen: claim.critical_illness_fen, selfPayFen: claim.amount_fen - claim.fund_pay_fen,
     },
+    payers: payersOf(claim),
     lines: lines.map(lineOut),
     history: events.map((e) => ({ at: iso(e.at), from: e.from_status, to: e.to_status, reason: e.reason, by: e.by })),
     ...adjustmentsView(claim, adjustments, caused),
@@ -90,14 +106,14 @@ const adjustmentsOf = (db: Database, personId: string) =>
   db.selectFrom('claim_adjustment as a').innerJoin('claim as c', (j) => j.onRef('c.person_id', '=', 'a.person_id').onRef('c.id', '=', 'a.claim_id'))
     .select(adjustmentColumns).where('a.person_id', '=', personId).orderBy('a.seq');
 
-export async function settlementView(db: Database, personId: string, claimId: string) {
+export async function settlementView(db: Database, policies: PolicyBook, personId: string, claimId: string) {
   const [claim, lines, events, adjustments, caused] = await Promise.all([
     db
       .selectFrom('claim')
       .innerJoin('person as p', 'p.id', 'claim.person_id')
       .innerJoin('institution as i', 'i.id', 'claim.institution_id')
       .selectAll('claim')
-      .select(['p.name as person_name', 'p.id_number', 'i.name as institution_name'])
+      .select(['p.name as person_name', 'p.id_number', 'i.name as institution_name', 'i.code as institution_code'])
       .where('claim.person_id', '=', personId)
       .where('claim.id', '=', claimId)
       .executeTakeFirstOrThrow(),
@@ -121,5 +137,5 @@ export async function settlementView(db: Database, personId: string, claimId: st
     adjustmentsOf(db, personId).where('a.claim_id', '=', claimId).execute(),
     adjustmentsOf(db, personId).where('a.caused_by', '=', claimId).execute(),
   ]);
-  return receiptOf(claim, lines, events, adjustments, caused);
+  return receiptOf(claim, policies, lines, events, adjustments, caused);
 }

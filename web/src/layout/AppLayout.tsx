@@ -44,7 +44,15 @@ function menuItems(routes: AppRoute[], t: (key: string) => string): MenuItems {
   const items: MenuItems = [];
   const groups = new Map<string, MenuItems>();
   for (const route of routes) {
-    const item = { key: route.path, icon: route.icon, label: t(route.labelKey), 'data-testid': `menu-${route.path.slice(1)}` };
+    const Badge = route.badge;
+    const label = Badge ? (
+      <span>
+        {t(route.labelKey)} <Badge />
+      </span>
+    ) : (
+      t(route.labelKey)
+    );
+    const item = { key: route.path, icon: route.icon, label, 'data-testid': `menu-${route.path.slice(1)}` };
     if (!route.group) {
       items.push(item);
       continue;

@@ -3,8 +3,7 @@
 // filings) — with filters and the next step on each row: sign, renew, terminate, register, change.
 import { DownOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { App as AntApp, Badge, Button, Card, Dropdown, Empty, Select, Space, Table, type TableColumnsType, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { App as AntApp, Badge, Button, Card, Dropdown, Empty, Select, Space, Spin, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import PersonHistoryDrawer from '../components/PersonHistoryDrawer.tsx';
@@ -18,6 +17,7 @@ import type { FilingView, RegistrationState, TeamList, TeamPatient } from '../ty
 import { pageOf, serverPagination, useUrlState } from '../hooks/urlState.ts';
 import FilterBar, { DiseaseFilter } from '../components/FilterBar.tsx';
 import { usePagedList, useTabCounts } from '../hooks/lists.ts';
+import { useOverlay } from '../hooks/overlay.ts';
 import { PersonNameCell, IdPhoneCell } from '../components/PersonCells.tsx';
 
 const PAGE_SIZE = 20;
@@ -34,7 +34,11 @@ function rowActions(row: TeamPatient, list: TeamList): { primary: RowAction | nu
   if (states.has('returned')) actions.push('fix');
   if (states.has('none')) actions.push('register');
   if (states.has('confirmed')) actions.push('change');
-  if (row.contract!.daysToEnd <= 30) actions.push('renew');
+  if (row.contract!.daysToEnd <= 30) {
+    // in the expiring list renewing is the next step, whatever else is open
+    if (list === 'expiring') actions.unshift('renew');
+    else actions.push('renew');
+  }
   const [primary = null, ...rest] = actions;
   const more: RowAction[] = [...rest];
   if (!more.includes('renew') && primary !== 'renew') more.push('renew');
@@ -54,38 +58,35 @@ export default function ContractsPage() {
   const q = (params.get('q') ?? '').trim();
   const page = pageOf(params);
 
-  const [signTarget, setSignTarget] = useState<SignTarget | null>(null);
-  const [terminateTarget, setTerminateTarget] = useState<TerminateTarget | null>(null);
-  const [filingTarget, setFilingTarget] = useState<FilingTarget | null>(null);
-  const [historyPerson, setHistoryPerson] = useState<{ id: string; name: string } | null>(null);
-  const [openings, setOpenings] = useState(0); // a fresh form for every opening
+  // Back closes whichever is open and leaves the list as it was
+  const sign = useOverlay<SignTarget>('sign-contract');
+  const terminate = useOverlay<TerminateTarget>('terminate-contract');
+  const filingDrawer = useOverlay<FilingTarget>('filing');
+  const history = useOverlay<{ id: string; name: string }>('person-history');
+  const signTarget = sign.value;
+  const terminateTarget = terminate.value;
 
   const patients = usePagedList<TeamPatient>('/api/team/patients', ['team', 'patients'], { list, disease, registration, q: q || undefined }, page, PAGE_SIZE);
   const counts = useTabCounts('/api/team/patients', ['team', 'patients'], 'list', LISTS);
-
-  const open = <T,>(set: (v: T) => void, value: T) => {
-    setOpenings((n) => n + 1);
-    set(value);
-  };
 
   const run = async (action: RowAction, row: TeamPatient) => {
     const person = { ...row.person };
     const conditions = row.conditions.map((c) => c.code);
     switch (action) {
       case 'sign':
-        return open(setSignTarget, { mode: 'sign', person, conditions });
+        return sign.open({ mode: 'sign', person, conditions });
       case 'renew':
         if (row.contract && row.contract.daysToEnd > 30) {
           void message.info(t('contract.renewNotYet', { days: row.contract.daysToEnd - 30 }));
           return;
         }
-        return open(setSignTarget, { mode: 'renew', person, conditions, contract: { id: row.contract!.id, endDate: row.contract!.endDate } });
+        return sign.open({ mode: 'renew', person, conditions, contract: { id: row.contract!.id, endDate: row.contract!.endDate } });
       case 'terminate':
-        return open(setTerminateTarget, { person, contract: row.contract! });
+        return terminate.open({ person, contract: row.contract! });
       case 'register':
       case 'change':
       case 'revoke':
-        return open(setFilingTarget, {
+        return filingDrawer.open({
           mode: action === 'register' ? 'initial' : action === 'change' ? 'change' : 'revocation',
           person,
           conditions: row.conditions,
@@ -99,7 +100,7 @@ export default function ContractsPage() {
             queryKey: ['filings', 'detail', returned.filingId],
             queryFn: () => api<FilingView>(`/api/filings/${returned.filingId}`),
           });
-          open(setFilingTarget, { mode: 'fix', person, conditions: row.conditions, registrations: row.registrations, filing });
+          filingDrawer.open({ mode: 'fix', person, conditions: row.conditions, registrations: row.registrations, filing });
         } catch (error) {
           void message.error(actionErrorLines(error).join('；'));
         }
@@ -118,7 +119,7 @@ export default function ContractsPage() {
       render: (_, r) => (
         <PersonNameCell
           link={
-            <Typography.Link strong onClick={() => setHistoryPerson(r.person)} data-testid="patient-name">
+            <Typography.Link strong onClick={() => history.open(r.person)} data-testid="patient-name">
               {r.person.name}
             </Typography.Link>
           }
@@ -175,7 +176,7 @@ export default function ContractsPage() {
             {primary ? (
               <Button
                 size="small"
-                type={primary === 'fix' ? 'primary' : 'default'}
+                type={primary === 'fix' || primary === 'renew' ? 'primary' : 'default'}
                 danger={primary === 'fix'}
                 onClick={() => void run(primary, r)}
                 data-testid={`action-${primary}`}
@@ -183,7 +184,7 @@ export default function ContractsPage() {
                 {actionLabel(primary)}
               </Button>
             ) : null}
-            <Button size="small" type="link" onClick={() => setHistoryPerson(r.person)} data-testid="action-history">
+            <Button size="small" type="link" onClick={() => history.open(r.person)} data-testid="action-history">
               {t('contract.rowActions.history')}
             </Button>
             {more.length ? (
@@ -222,13 +223,18 @@ export default function ContractsPage() {
           label: (
             <span data-testid={`list-${l}`}>
               {t(`contract.lists.${l}`)}
-              <Badge
-                count={counts[i] ?? 0}
-                overflowCount={9999}
-                showZero
-                color={l === 'attention' ? 'red' : l === 'expiring' ? 'orange' : l === 'unsigned' ? 'blue' : '#8c9aa5'}
-                className="tab-badge"
-              />
+              {counts[i] === undefined ? (
+                <Spin size="small" className="tab-badge tab-badge--loading" aria-label={t('common.loading')} data-testid={`list-count-loading-${l}`} />
+              ) : (
+                <Badge
+                  count={counts[i]}
+                  overflowCount={9999}
+                  showZero
+                  color={l === 'attention' ? 'red' : l === 'expiring' ? 'orange' : l === 'unsigned' ? 'blue' : '#8c9aa5'}
+                  className="tab-badge"
+                  data-testid={`list-count-${l}`}
+                />
+              )}
             </span>
           ),
         }))}
@@ -262,23 +268,23 @@ export default function ContractsPage() {
       </Card>
 
       <SignContractModal
-        key={`sign-${openings}`}
+        key={`sign-${sign.openings}`}
         target={signTarget}
         onClose={(done) => {
-          setSignTarget(null);
+          sign.close();
           if (done) void message.success(t(done.previousContractId && signTarget?.mode === 'renew' ? 'contract.renewed' : 'contract.signed', { name: signTarget?.person.name }));
         }}
       />
       <TerminateContractModal
-        key={`terminate-${openings}`}
+        key={`terminate-${terminate.openings}`}
         target={terminateTarget}
         onClose={(done) => {
-          setTerminateTarget(null);
+          terminate.close();
           if (done) void message.success(t('contract.terminated', { name: terminateTarget?.person.name }));
         }}
       />
-      <FilingFormDrawer key={`filing-${openings}`} target={filingTarget} onClose={() => setFilingTarget(null)} />
-      <PersonHistoryDrawer person={historyPerson} onClose={() => setHistoryPerson(null)} />
+      <FilingFormDrawer key={`filing-${filingDrawer.openings}`} target={filingDrawer.value} onClose={() => filingDrawer.close()} />
+      <PersonHistoryDrawer person={history.value} onClose={() => history.close()} />
     </div>
   );
 }

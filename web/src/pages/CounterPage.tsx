@@ -6,7 +6,9 @@ import { Route, Routes } from 'react-router-dom';
 import { useMe } from '../auth.ts';
 import { newIdempotencyKey } from '../components/counter/api.ts';
 import CounterDesk, { type Purchase } from '../components/counter/CounterDesk.tsx';
+import DayList from '../components/counter/DayList.tsx';
 import ReceiptView from '../components/counter/ReceiptView.tsx';
+import { todayIso } from '../format.ts';
 import type { Role } from '../types.ts';
 import { NotFoundPage } from './StatusPages.tsx';
 
@@ -68,6 +70,7 @@ export default function CounterPage() {
           />
         }
       />
+      <Route path="day" element={<DayList today={todayIso()} />} />
       <Route path=":id" element={<ReceiptView canReverse={canSettle} counterPath={counterPath} />} />
       <Route path="*" element={<NotFoundPage />} />
     </Routes>

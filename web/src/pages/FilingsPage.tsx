@@ -18,6 +18,8 @@ import FilterBar, { DiseaseFilter } from '../components/FilterBar.tsx';
 import { filingKindAndDiseaseColumns } from '../components/filing/columns.tsx';
 import { usePagedList, useTabCounts } from '../hooks/lists.ts';
 import { PersonNameCell } from '../components/PersonCells.tsx';
+import ApprovedSince from '../components/filing/ApprovedSince.tsx';
+import { RequestedTags, useReturnReasonText } from '../components/filing/ReturnReason.tsx';
 
 const PAGE_SIZE = 20;
 const STATUSES: FilingStatus[] = ['submitted', 'returned', 'approved', 'withdrawn'];
@@ -41,6 +43,7 @@ export default function FilingsPage() {
   const page = pageOf(params);
   const openId = params.get('filing');
   const [fixTarget, setFixTarget] = useState<FilingTarget | null>(null);
+  const reasonText = useReturnReasonText();
   const [openings, setOpenings] = useState(0);
 
   const filings = usePagedList<FilingSummary>('/api/filings', ['filings', 'team'], { status, kind, disease, q: q || undefined }, page, PAGE_SIZE);
@@ -126,9 +129,12 @@ export default function FilingsPage() {
             title: t('filing.returnReason'),
             key: 'reason',
             render: (_: unknown, f: FilingSummary) => (
-              <Typography.Text type="danger" data-testid="decision-reason">
-                <ExclamationCircleOutlined /> {f.decisionReason}
-              </Typography.Text>
+              <div>
+                <Typography.Text type="danger" data-testid="decision-reason">
+                  <ExclamationCircleOutlined /> {reasonText(f.decisionReasonCode, f.decisionReason)}
+                </Typography.Text>
+                <RequestedTags kinds={f.requestedAttachments} />
+              </div>
             ),
           },
         ]
@@ -168,6 +174,7 @@ export default function FilingsPage() {
 
   return (
     <div className="page-stack">
+      <ApprovedSince onOpen={(id) => update({ filing: id })} />
       <Card
         className="list-card"
         title={t('filing.pageTitle')}

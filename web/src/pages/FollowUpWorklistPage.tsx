@@ -2,8 +2,8 @@
 // pending, uncontrolled, not seen this quarter — most urgent first, with the due date, the days
 // overdue and the last visit's result; CSV export; a row opens the patient's chart or records a visit.
 import { DownloadOutlined, FileTextOutlined } from '@ant-design/icons';
-import { Badge, Button, Card, Empty, Result, Space, Table, type TableColumnsType, Tag, Typography } from 'antd';
-import { type HTMLAttributes, useState } from 'react';
+import { Badge, Button, Card, Empty, Result, Space, Spin, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import type { HTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { useMe } from '../auth.ts';
@@ -21,6 +21,7 @@ import VisitFormDrawer from '../components/followup/VisitFormDrawer.tsx';
 import '../components/followup/followup.css';
 import { useDiseaseName } from '../format.ts';
 import { useTabCounts } from '../hooks/lists.ts';
+import { useOverlay } from '../hooks/overlay.ts';
 import { pageOf, serverPagination, useUrlState } from '../hooks/urlState.ts';
 import { PersonNameCell, IdPhoneCell } from '../components/PersonCells.tsx';
 
@@ -44,8 +45,7 @@ export default function FollowUpWorklistPage() {
   const page = pageOf(params);
   const isDoctor = me.data?.role === 'family_doctor';
 
-  const [visitTarget, setVisitTarget] = useState<VisitTarget | null>(null);
-  const [openings, setOpenings] = useState(0);
+  const visit = useOverlay<VisitTarget>('visit'); // Back closes the form and leaves the list as it was
 
   const items = useWorklist(list, page, PAGE_SIZE, isDoctor);
   const counts = useTabCounts('/api/team/worklist', ['followups', 'worklist'], 'list', WORKLIST_NAMES, isDoctor);
@@ -61,8 +61,7 @@ export default function FollowUpWorklistPage() {
   const setList = (key: string) => update({ list: key });
 
   const recordVisit = (row: WorklistItem) => {
-    setOpenings((n) => n + 1);
-    setVisitTarget({ person: row.person, diseases: row.diseases });
+    visit.open({ person: row.person, diseases: row.diseases });
   };
 
   const columns: TableColumnsType<WorklistItem> = [
@@ -137,7 +136,7 @@ export default function FollowUpWorklistPage() {
       fixed: 'right',
       width: 190,
       render: (_, r) => (
-        <Space size={4}>
+        <Space size={4} className="row-actions">
           <Button size="small" type="primary" onClick={() => recordVisit(r)} data-testid="action-record-visit">
             {t('followup.recordVisit')}
           </Button>
@@ -166,14 +165,18 @@ export default function FollowUpWorklistPage() {
           label: (
             <span data-testid={`worklist-tab-${l}`}>
               {t(`followup.lists.${l}`)}
-              <Badge
-                count={counts[i] ?? 0}
-                overflowCount={9999}
-                showZero
-                color={BADGE_COLOR[l]}
-                className="tab-badge"
-                data-testid={`worklist-count-${l}`}
-              />
+              {counts[i] === undefined ? (
+                <Spin size="small" className="tab-badge tab-badge--loading" aria-label={t('common.loading')} data-testid={`worklist-count-loading-${l}`} />
+              ) : (
+                <Badge
+                  count={counts[i]}
+                  overflowCount={9999}
+                  showZero
+                  color={BADGE_COLOR[l]}
+                  className="tab-badge"
+                  data-testid={`worklist-count-${l}`}
+                />
+              )}
             </span>
           ),
         }))}
@@ -208,13 +211,10 @@ export default function FollowUpWorklistPage() {
       </Card>
 
       <VisitFormDrawer
-        key={`visit-${openings}`}
-        target={visitTarget}
-        onClose={(_saved?: Visit) => setVisitTarget(null)}
-        onOpenChart={(id) => {
-          setVisitTarget(null);
-          navigate(chartPath(id));
-        }}
+        key={`visit-${visit.openings}`}
+        target={visit.value}
+        onClose={(_saved?: Visit) => visit.close()}
+        onOpenChart={(id) => visit.close(chartPath(id))}
       />
     </div>
   );

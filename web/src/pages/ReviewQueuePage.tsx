@@ -9,6 +9,7 @@ import {
   App as AntApp,
   Button,
   Card,
+  Checkbox,
   DatePicker,
   Drawer,
   Empty,
@@ -33,7 +34,19 @@ import FilingDetail from '../components/filing/FilingDetail.tsx';
 import { AgeDaysTag, FilingStatusTag } from '../components/labels.tsx';
 import { actionErrorLines, applyServerErrors, ruleMessage } from '../formErrors.ts';
 import { ISO_DATE, formatDateTime, toIsoDate } from '../format.ts';
-import type { BatchApproveResult, FilingKind, FilingStatus, FilingSummary, FilingView } from '../types.ts';
+import {
+  ATTACHMENT_KINDS,
+  RETURN_REASON_CODES,
+  type AttachmentKind,
+  type BasisType,
+  type BatchApproveResult,
+  type FilingKind,
+  type FilingStatus,
+  type FilingSummary,
+  type FilingView,
+  type ReturnReasonCode,
+} from '../types.ts';
+import { RequestedTags, useReturnReasonText } from '../components/filing/ReturnReason.tsx';
 import { pageOf, serverPagination, useUrlState } from '../hooks/urlState.ts';
 import FilterBar, { DiseaseFilter } from '../components/FilterBar.tsx';
 import { filingKindAndDiseaseColumns } from '../components/filing/columns.tsx';
@@ -43,6 +56,14 @@ import { PersonNameCell } from '../components/PersonCells.tsx';
 const PAGE_SIZE = 50;
 const STATUSES: FilingStatus[] = ['submitted', 'returned', 'approved'];
 const KINDS: FilingKind[] = ['initial', 'change', 'revocation'];
+const BASES: BasisType[] = ['bp_readings', 'glucose', 'hospital_diagnosis'];
+
+interface DecisionValues {
+  effectiveDate?: Dayjs;
+  reasonCode?: ReturnReasonCode;
+  reason?: string;
+  requestAttachments?: AttachmentKind[];
+}
 
 type Decision =
   | { kind: 'approve'; ids: string[]; names: string[]; batch: boolean }
@@ -53,7 +74,8 @@ function DecisionModal({ decision, onClose }: { decision: Decision | null; onClo
   const { t } = useTranslation();
   const { message, modal } = AntApp.useApp();
   const client = useQueryClient();
-  const [form] = Form.useForm<{ effectiveDate?: Dayjs; reason?: string }>();
+  const [form] = Form.useForm<DecisionValues>();
+  const reasonCode: ReturnReasonCode | undefined = Form.useWatch('reasonCode', form);
   const [alert, setAlert] = useState<string[]>([]);
 
   const refresh = () => {
@@ -61,9 +83,14 @@ function DecisionModal({ decision, onClose }: { decision: Decision | null; onClo
   };
 
   const save = useMutation({
-    mutationFn: async (v: { effectiveDate?: Dayjs; reason?: string }) => {
-      if (decision!.kind === 'return')
-        return api<FilingView>(`/api/filings/${decision!.id}/return`, { method: 'POST', body: { reason: (v.reason ?? '').trim() } });
+    mutationFn: async (v: DecisionValues) => {
+      if (decision!.kind === 'return') {
+        const reason = (v.reason ?? '').trim();
+        return api<FilingView>(`/api/filings/${decision!.id}/return`, {
+          method: 'POST',
+          body: { reasonCode: v.reasonCode, ...(reason ? { reason } : {}), ...(v.requestAttachments?.length ? { requestAttachments: v.requestAttachments } : {}) },
+        });
+      }
       const effectiveDate = toIsoDate(v.effectiveDate);
       if (!decision!.batch)
         return api<FilingView>(`/api/filings/${decision!.ids[0]}/approve`, { method: 'POST', body: { effectiveDate } });
@@ -143,17 +170,39 @@ function DecisionModal({ decision, onClose }: { decision: Decision | null; onClo
             </Form.Item>
           </>
         ) : (
-          <Form.Item
-            name="reason"
-            label={t('review.returnReason')}
-            rules={[
-              { required: true, whitespace: true, message: t('review.returnReasonRequired') },
-              { min: 2, message: t('review.returnReasonRequired') },
-            ]}
-            extra={t('review.returnReasonHint')}
-          >
-            <Input.TextArea rows={4} maxLength={500} showCount autoFocus data-testid="return-reason" />
-          </Form.Item>
+          <>
+            <Form.Item name="reasonCode" label={t('evidence.returnPreset')}>
+              <Select
+                allowClear
+                placeholder={t('evidence.returnPresetRequired')}
+                options={RETURN_REASON_CODES.map((c) => ({ value: c, label: t(`returnReasons.${c}`) }))}
+                onChange={(c: ReturnReasonCode) => {
+                  // a missing certificate is, most of the time, a request for one
+                  if (c === 'missing_certificate' && !(form.getFieldValue('requestAttachments') ?? []).length)
+                    form.setFieldValue('requestAttachments', ['diagnosis_certificate']);
+                }}
+                data-testid="return-reason-code"
+              />
+            </Form.Item>
+            <Form.Item
+              name="reason"
+              label={t('evidence.returnText')}
+              rules={[
+                // a preset may stand alone; without one, or with 其他, the words are the reason
+                { required: !reasonCode || reasonCode === 'other', whitespace: true, message: t('evidence.returnTextRequired') },
+                { min: 2, message: t('evidence.returnTextRequired') },
+              ]}
+              extra={t('evidence.returnTextHint')}
+            >
+              <Input.TextArea rows={3} maxLength={500} showCount data-testid="return-reason" />
+            </Form.Item>
+            <Form.Item name="requestAttachments" label={t('evidence.requestAttachments')} extra={t('evidence.requestAttachmentsHint')}>
+              <Checkbox.Group
+                options={ATTACHMENT_KINDS.map((k) => ({ value: k, label: <span data-testid={`request-${k}`}>{t(`evidence.kinds.${k}`)}</span> }))}
+                data-testid="return-request"
+              />
+            </Form.Item>
+          </>
         )}
       </Form>
     </Modal>
@@ -168,14 +217,31 @@ export default function ReviewQueuePage() {
   const disease = params.get('disease') ?? undefined;
   const minAgeDays = params.get('minAge') ? Number(params.get('minAge')) : undefined;
   const q = (params.get('q') ?? '').trim();
+  const institutionId = params.get('institution') ?? undefined;
+  const teamId = params.get('team') ?? undefined;
+  const basis = (BASES as string[]).includes(params.get('basis') ?? '') ? (params.get('basis') as BasisType) : undefined;
   const page = pageOf(params);
   const openId = params.get('filing');
   const [selected, setSelected] = useState<FilingSummary[]>([]);
+  const reasonText = useReturnReasonText();
+  // the county's teams with filings in this status, for the institution and team filters
+  const teams = useQuery({
+    queryKey: ['filings', 'teams', status],
+    queryFn: ({ signal }) =>
+      api<Array<{ team: { id: string; name: string }; institution: { id: string; name: string }; filings: number }>>('/api/filings/teams', { query: { status }, signal }),
+  });
+  const institutions = [...new Map((teams.data ?? []).map((x) => [x.institution.id, x.institution])).values()];
   const [decision, setDecision] = useState<Decision | null>(null);
   const [openings, setOpenings] = useState(0);
 
-  const queue = usePagedList<FilingSummary>('/api/filings', ['filings', 'queue'], { status, kind, disease, minAgeDays, q: q || undefined }, page, PAGE_SIZE);
-  useEffect(() => setSelected([]), [status, kind, disease, minAgeDays, q, page]);
+  const queue = usePagedList<FilingSummary>(
+    '/api/filings',
+    ['filings', 'queue'],
+    { status, kind, disease, minAgeDays, q: q || undefined, institutionId, teamId, basis },
+    page,
+    PAGE_SIZE,
+  );
+  useEffect(() => setSelected([]), [status, kind, disease, minAgeDays, q, page, institutionId, teamId, basis]);
 
   const detail = useQuery({
     queryKey: ['filings', 'detail', openId],
@@ -225,7 +291,8 @@ export default function ReviewQueuePage() {
           render: (_, f) => (
             <div>
               <FilingStatusTag status={f.status} />
-              {f.decisionReason ? <div className="cell-sub">{f.decisionReason}</div> : null}
+              {f.decisionReason || f.decisionReasonCode ? <div className="cell-sub">{reasonText(f.decisionReasonCode, f.decisionReason)}</div> : null}
+              <RequestedTags kinds={f.requestedAttachments} />
             </div>
           ),
         },
@@ -284,6 +351,39 @@ export default function ReviewQueuePage() {
             suffix={t('review.days')}
             className="filter-number"
             data-testid="queue-filter-age"
+          />
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder={t('evidence.institution')}
+            value={institutionId}
+            onChange={(v) => update({ institution: v, team: null })}
+            options={institutions.map((i) => ({ value: i.id, label: i.name }))}
+            className="filter-select"
+            style={{ width: 220 }}
+            data-testid="queue-filter-institution"
+          />
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder={t('evidence.team')}
+            value={teamId}
+            onChange={(v) => update({ team: v })}
+            options={(teams.data ?? [])
+              .filter((x) => !institutionId || x.institution.id === institutionId)
+              .map((x) => ({ value: x.team.id, label: `${x.team.name}（${x.filings}）` }))}
+            className="filter-select"
+            style={{ width: 220 }}
+            data-testid="queue-filter-team"
+          />
+          <Select
+            allowClear
+            placeholder={t('evidence.basis')}
+            value={basis}
+            onChange={(v) => update({ basis: v })}
+            options={BASES.map((b) => ({ value: b, label: t(`basisType.${b}`) }))}
+            className="filter-select"
+            data-testid="queue-filter-basis"
           />
         </FilterBar>
         <Table<FilingSummary>

@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { packageName, yuan } from '../../format.ts';
 import type { ServicePackage } from '../../types.ts';
+import { packageItem } from './packageItems.ts';
 
 interface Props {
   pkg: ServicePackage;
@@ -32,7 +33,7 @@ export default function PackageCard({ pkg, lead, badge, asLabel = false, testId 
       </div>
       <ul className="package-option__items">
         {pkg.items.map((item) => (
-          <li key={item}>{item}</li>
+          <li key={item}>{packageItem(item)}</li>
         ))}
       </ul>
     </Wrapper>

@@ -23,7 +23,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
-import { applyServerErrors } from '../../formErrors.ts';
+import { applyServerErrors, clearAlertWhenFixed } from '../../formErrors.ts';
 import { ISO_DATE, toIsoDate } from '../../format.ts';
 import { useContracts, useServicePackages } from '../../hooks/reference.ts';
 import type { ConsentInput, ConsentSigner, Contract, ServicePackage } from '../../types.ts';
@@ -253,6 +253,7 @@ export default function SignContractModal({
           requiredMark="optional"
           initialValues={initialValues}
           onFinish={(v) => save.mutate(v)}
+          onFieldsChange={clearAlertWhenFixed(form, alert, setAlert)}
         >
           <Form.Item
             name="packages"

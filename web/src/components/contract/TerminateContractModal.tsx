@@ -5,7 +5,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
-import { applyServerErrors } from '../../formErrors.ts';
+import { applyServerErrors, clearAlertWhenFixed } from '../../formErrors.ts';
 import { ISO_DATE, toIsoDate } from '../../format.ts';
 import type { Contract } from '../../types.ts';
 
@@ -60,12 +60,13 @@ export default function TerminateContractModal({
           {t('contract.terminateHint', { start: target.contract.startDate, end: target.contract.endDate })}
         </Typography.Paragraph>
       ) : null}
-      {alert.length ? <Alert type="error" showIcon className="form-alert" title={alert.join('；')} /> : null}
+      {alert.length ? <Alert type="error" showIcon className="form-alert" title={alert.join('；')} data-testid="form-alert" /> : null}
       <Form
         form={form}
         layout="vertical"
         initialValues={{ terminatedOn: dayjs().startOf('day') }}
         onFinish={(v) => save.mutate(v)}
+        onFieldsChange={clearAlertWhenFixed(form, alert, setAlert)}
       >
         <Form.Item
           name="reason"

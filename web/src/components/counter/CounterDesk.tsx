@@ -2,12 +2,12 @@
 // the drug lines, watch the quote (试算) follow the lines, settle (结算), and see this year's claims.
 // The patient and the search live in the URL (?q=&person=); the purchase is held by CounterPage so
 // that it survives a look at a receipt.
-import { CloseOutlined, ShoppingCartOutlined } from '@ant-design/icons';
+import { CalendarOutlined, CloseOutlined, ShoppingCartOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Col, Row } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { ApiError, api } from '../../api.ts';
 import { todayIso, yuan } from '../../format.ts';
 import { useEligibility } from '../../hooks/reference.ts';
@@ -97,9 +97,19 @@ export default function CounterDesk({
   }
   const waiting = lines.length === 0 ? t('counter.quote.addLines') : input === null ? t('counter.quote.incomplete') : null;
 
+  // 日结: the counter's own institution's list of the day
+  const dayLink = canSettle ? (
+    <div className="counter-day-link">
+      <Link to="/settlements/day" data-testid="counter-day-link">
+        <Button icon={<CalendarOutlined />}>{t('counter.day.open')}</Button>
+      </Link>
+    </div>
+  ) : null;
+
   if (!personId) {
     return (
       <div className="page-stack">
+        {dayLink}
         {canSettle ? null : <Alert type="info" showIcon title={t('counter.readOnly')} />}
         <PatientFinder q={q} onSearch={(query) => update({ q: query, person: null })} onPick={(p) => update({ person: p.id })} />
       </div>
@@ -114,9 +124,12 @@ export default function CounterDesk({
         loading={person.isPending}
         title={t('counter.patient')}
         extra={
-          <Button icon={<CloseOutlined />} onClick={() => update({ person: null })} data-testid="counter-change-patient">
-            {t('counter.changePatient')}
-          </Button>
+          <span className="counter-desk__extra">
+            {dayLink}
+            <Button icon={<CloseOutlined />} onClick={() => update({ person: null })} data-testid="counter-change-patient">
+              {t('counter.changePatient')}
+            </Button>
+          </span>
         }
       />
       {person.isError ? <Alert type="error" showIcon title={counterErrorLines(person.error).join('；')} /> : null}
@@ -143,14 +156,8 @@ export default function CounterDesk({
                   lineErrors={lineErrors}
                 />
               </Card>
-              <QuotePanel
-                quote={input ? quote.data : undefined}
-                fetching={quote.isFetching}
-                stale={stale}
-                errorLines={quoteError ? counterErrorLines(quoteError) : []}
-                waiting={waiting}
-                byCode={byCode}
-              />
+              {/* the settle bar comes before the quote: stuck to the bottom of the screen it can cover only
+                  the cart above it, never the quote, which starts below the bar's own place (issue 13) */}
               <SettleBar
                 input={input}
                 quote={ready ? quote.data : undefined}
@@ -162,6 +169,14 @@ export default function CounterDesk({
                   onSettled(s);
                   navigate(`/settlements/${s.id}`);
                 }}
+              />
+              <QuotePanel
+                quote={input ? quote.data : undefined}
+                fetching={quote.isFetching}
+                stale={stale}
+                errorLines={quoteError ? counterErrorLines(quoteError) : []}
+                waiting={waiting}
+                byCode={byCode}
               />
             </div>
           </Col>

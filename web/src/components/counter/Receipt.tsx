@@ -38,13 +38,19 @@ export default function Receipt({ settlement: s, byCode }: { settlement: Settlem
         <div>
           <dt>{t('counter.receipt.number')}</dt>
           <dd className="mono" data-testid="receipt-number">
-            {s.id}
+            {s.settlementNo}
           </dd>
         </div>
         <div>
           <dt>{t('counter.receipt.settledAt')}</dt>
           <dd className="mono" data-testid="receipt-settled-at">
             {time(s.settledAt)}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('counter.receipt.institutionCode')}</dt>
+          <dd className="mono" data-testid="receipt-institution-code">
+            {s.institution.code ?? '—'}
           </dd>
         </div>
         <div>
@@ -71,7 +77,7 @@ export default function Receipt({ settlement: s, byCode }: { settlement: Settlem
         </div>
         <div>
           <dt>{t('counter.receipt.policy')}</dt>
-          <dd className="mono">{s.policyId}</dd>
+          <dd data-testid="receipt-policy">{s.policy?.name ?? s.policyId}</dd>
         </div>
       </dl>
 
@@ -137,6 +143,25 @@ export default function Receipt({ settlement: s, byCode }: { settlement: Settlem
             <td className="mono counter-receipt__wrap">
               {t('counter.quote.deductible')} {yuan(s.totals.deductibleFen)} · {t('counter.quote.copay')} {yuan(s.totals.copayFen)} ·{' '}
               {t('counter.quote.overLimit')} {yuan(s.totals.overLimitFen)}
+            </td>
+          </tr>
+          <tr data-testid="receipt-payers">
+            <th>{t('counter.receipt.payers')}</th>
+            <td className="mono counter-receipt__wrap" colSpan={3}>
+              <span data-testid="receipt-pay-fund" data-fen={s.payers.fundFen}>
+                {t('counter.receipt.payFund')} {t('counter.yuanValue', { value: yuan(s.payers.fundFen) })}
+              </span>
+              {/* no shipped policy draws on the employee's personal account: the line shows only when it does */}
+              {s.payers.accountFen !== 0 ? (
+                <span data-testid="receipt-pay-account" data-fen={s.payers.accountFen}>
+                  {' · '}
+                  {t('counter.receipt.payAccount')} {t('counter.yuanValue', { value: yuan(s.payers.accountFen) })}
+                </span>
+              ) : null}
+              {' · '}
+              <span data-testid="receipt-pay-cash" data-fen={s.payers.cashFen}>
+                {t('counter.receipt.payCash')} {t('counter.yuanValue', { value: yuan(s.payers.cashFen) })}
+              </span>
             </td>
           </tr>
           <tr>

@@ -6,7 +6,7 @@ import { actionErrorLines } from '../../formErrors.ts';
 import i18n from '../../i18n/index.ts';
 import { errorLines } from '../../notify.ts';
 import type { Drug } from '../../types.ts';
-import type { ClaimInput, PersonClaims, Quote, SettleInput, Settlement } from './types.ts';
+import type { ClaimInput, PersonClaims, Quote, SettleInput, Settlement, SettlementDay } from './types.ts';
 
 const HOUR = 60 * 60_000;
 
@@ -64,6 +64,15 @@ export function usePersonClaims(personId: string | null, year: number, enabled =
     queryFn: ({ signal }) => api<PersonClaims>(`/api/people/${encodeURIComponent(personId ?? '')}/claims`, { query: { year }, signal }),
     enabled: enabled && personId !== null,
     staleTime: 0,
+    meta: { silent: true },
+  });
+}
+
+/** 日结: the caller's institution's settlements and reversals of a day. */
+export function useSettlementDay(date: string) {
+  return useQuery({
+    queryKey: ['settlement', 'day', date],
+    queryFn: ({ signal }) => api<SettlementDay>(`/api/settlements/day?date=${encodeURIComponent(date)}`, { signal }),
     meta: { silent: true },
   });
 }

@@ -45,8 +45,41 @@ export interface SettlementTotals {
 
 export interface CounterInstitution {
   id: string;
+  /** The institution's code (on receipts). */
+  code?: string;
   name: string;
   level: string;
+}
+
+/** Who pays a claim: 统筹基金, 个人账户 (0 under every shipped policy), 现金. */
+export interface Payers {
+  fundFen: number;
+  accountFen: number;
+  cashFen: number;
+}
+
+/** GET /api/settlements/day — 日结: the institution's settlements and reversals of a day. */
+export interface SettlementDay {
+  date: string;
+  institution: { id: string; code: string; name: string };
+  entries: Array<Payers & {
+    kind: 'settlement' | 'reversal';
+    claimId: string;
+    settlementNo: string;
+    at: string;
+    serviceDate: string;
+    insuranceType: string;
+    policy: { id: string; name: string };
+    person: { name: string; idNumber: string };
+    reason: string | null;
+    amountFen: number;
+  }>;
+  totals: Payers & {
+    settlements: number;
+    reversals: number;
+    amountFen: number;
+    byBenefit: Record<'two_disease' | 'general' | 'specified' | 'none', Payers & { amountFen: number }>;
+  };
 }
 
 /** POST /api/settlements/quote — 试算. */
@@ -71,6 +104,10 @@ export interface Settlement {
   serviceDate: string;
   insuranceType: InsuranceType | string;
   policyId: string;
+  /** 结算单号: institution code, service date, sequence. */
+  settlementNo: string;
+  policy: { id: string; name: string };
+  payers: Payers;
   idempotencyKey: string;
   settledAt: string;
   reversedAt: string | null;

@@ -57,7 +57,14 @@ export default function BasisFields({ listName, code, dateLabel }: { listName: n
           label={t('filing.basisType')}
           rules={[{ required: true, message: t('filing.basisTypeRequired') }]}
         >
-          <Radio.Group optionType="button">
+          <Radio.Group
+            optionType="button"
+            onChange={(e) => {
+              // the rows the basis needs: three BP readings on different days, the single test or the hospital
+              if (e.target.value === 'bp_readings' && !(form.getFieldValue(['diseases', listName, 'basis', 'readings']) ?? []).length)
+                form.setFieldValue(['diseases', listName, 'basis', 'readings'], emptyReadings());
+            }}
+          >
             {basisTypesFor(code).map((b) => (
               <Radio.Button key={b} value={b}>
                 <span data-testid={`basis-type-${b}`}>{t(`basisType.${b}`)}</span>

@@ -7,6 +7,8 @@ import { formatDateTime, useDiseaseName } from '../../format.ts';
 import type { BpReading, DiagnosisBasis, FilingView, PrescriptionLine } from '../../types.ts';
 import { FilingDiseaseTag, FilingKindTag, FilingStatusTag } from '../labels.tsx';
 import PrescriptionTable, { lineKey } from './PrescriptionTable.tsx';
+import { AttachmentList } from './Attachments.tsx';
+import { RequestedTags, ReturnReason, useReturnReasonText } from './ReturnReason.tsx';
 
 const raisedBp = (r: BpReading) => r.systolic >= 140 || r.diastolic >= 90;
 
@@ -195,6 +197,7 @@ function eventVerb(from: string | null, to: string): string {
 export function FilingHistory({ filing }: { filing: FilingView }) {
   const { t } = useTranslation();
   const colour: Record<string, string> = { submitted: 'blue', returned: 'red', approved: 'green', withdrawn: 'gray' };
+  const reasonText = useReturnReasonText();
   return (
     <Timeline
       className="compact-timeline"
@@ -210,7 +213,14 @@ export function FilingHistory({ filing }: { filing: FilingView }) {
               {h.role ? ` (${t(`roles.${h.role}`, { defaultValue: h.role })})` : ''}
             </Typography.Text>
             {/* the server's note on a resubmission says what the verb already says */}
-            {h.reason && h.reason !== 'resubmitted after correction' ? <div className="timeline-reason">{h.reason}</div> : null}
+            {h.to === 'returned' && (h.reason || h.reasonCode) ? <div className="timeline-reason">{reasonText(h.reasonCode, h.reason)}</div> : null}
+            {h.to !== 'returned' && h.reason && h.reason !== 'resubmitted after correction' ? <div className="timeline-reason">{h.reason}</div> : null}
+            {h.requestedAttachments.length ? <RequestedTags kinds={h.requestedAttachments} /> : null}
+            {h.attachments.length ? (
+              <div className="timeline-reason">
+                {t('evidence.add')}：{h.attachments.map((k) => t(`evidence.kinds.${k}`)).join('、')}
+              </div>
+            ) : null}
           </div>
         ),
       }))}
@@ -223,16 +233,7 @@ export default function FilingDetail({ filing }: { filing: FilingView }) {
   const withBasis = filing.diseases.filter((d) => d.action !== 'remove' && d.basis);
   return (
     <div className="filing-detail" data-testid="filing-detail" data-filing-id={filing.id} data-status={filing.status}>
-      {filing.status === 'returned' && filing.decisionReason ? (
-        <Alert
-          type="warning"
-          showIcon
-          className="form-alert"
-          title={t('filing.returnedBecause')}
-          description={filing.decisionReason}
-          data-testid="returned-reason"
-        />
-      ) : null}
+      {filing.status === 'returned' ? <ReturnReason filing={filing} /> : null}
       <Descriptions
         size="small"
         bordered
@@ -330,6 +331,11 @@ export default function FilingDetail({ filing }: { filing: FilingView }) {
           </div>
         </>
       ) : null}
+
+      <Typography.Title level={5} className="form-section-title">
+        {t('evidence.title')}
+      </Typography.Title>
+      <AttachmentList attachments={filing.attachments} />
 
       <Typography.Title level={5} className="form-section-title">
         {t('filing.historyTitle')}

@@ -40,6 +40,8 @@ import { RegistrationTag } from '../labels.tsx';
 import BasisFields, { type BasisValue, basisTypesFor, emptyReadings } from './BasisFields.tsx';
 import PrescriptionFields, { type LineValue, emptyLine, lineFromView } from './PrescriptionFields.tsx';
 import PrescriptionTable from './PrescriptionTable.tsx';
+import { AttachmentList, AttachmentPicker, type PendingAttachment } from './Attachments.tsx';
+import { ReturnReason } from './ReturnReason.tsx';
 
 /** 12 weeks, the national ceiling for a long prescription: the limit shown until the patient's policy is known. */
 const NATIONAL_MAX_DAYS = 84;
@@ -69,6 +71,7 @@ interface Values {
   diseases: DiseaseValue[];
   withPrescription?: boolean;
   prescription: LineValue[];
+  attachments?: PendingAttachment[];
 }
 
 const CHANGE_REASONS: ChangeReason[] = ['recovery', 'progression', 'new_disease', 'medication_change'];
@@ -236,6 +239,13 @@ export default function FilingFormDrawer({
 
   useEffect(() => setAlert([]), [target]);
 
+  // what the reviewer asked for and the doctor has not attached since the return
+  const requestedMissing = useMemo(() => {
+    if (!filing || filing.status !== 'returned') return [];
+    const since = filing.decidedAt ?? filing.submittedAt;
+    return filing.requestedAttachments.filter((k) => !filing.attachments.some((a) => a.kind === k && a.uploadedAt >= since));
+  }, [filing]);
+
   const selectedCodes = (diseases ?? []).map((d) => d.code);
   const setSelected = (codes: string[]) => {
     const existing: DiseaseValue[] = form.getFieldValue('diseases') ?? [];
@@ -265,6 +275,7 @@ export default function FilingFormDrawer({
         ...(v.note?.trim() ? { note: v.note.trim() } : {}),
         diseases: action ? (v.diseases ?? []).map(diseaseToInput) : [],
         ...(showPrescription ? { prescription: (v.prescription ?? []).map(lineToInput) } : {}),
+        ...(v.attachments?.length ? { attachments: v.attachments.map(({ kind, name, contentBase64 }) => ({ kind, name, contentBase64 })) } : {}),
       };
       if (target!.mode === 'fix') return api<FilingView>(`/api/filings/${filing!.id}`, { method: 'PUT', body });
       return api<FilingView>('/api/filings', {
@@ -337,16 +348,7 @@ export default function FilingFormDrawer({
           className="filing-form"
           scrollToFirstError
         >
-          {filing?.status === 'returned' && filing.decisionReason ? (
-            <Alert
-              type="warning"
-              showIcon
-              className="form-alert"
-              title={t('filing.returnedBecause')}
-              description={filing.decisionReason}
-              data-testid="returned-reason"
-            />
-          ) : null}
+          {filing?.status === 'returned' ? <ReturnReason filing={filing} /> : null}
           {alert.length ? (
             <Alert type="error" showIcon className="form-alert" title={alert.join('；')} data-testid="form-alert" />
           ) : null}
@@ -518,6 +520,16 @@ export default function FilingFormDrawer({
                   {changeReason ? t('filing.prescriptionUnchanged') : t('filing.pickReasonFirst')}
                 </Typography.Text>
               )}
+            </section>
+          ) : null}
+
+          {kind !== 'revocation' || filing ? (
+            <section className="form-section" data-testid="attachments-section">
+              <Typography.Title level={5} className="form-section-title">
+                {t('evidence.title')}
+              </Typography.Title>
+              {filing?.attachments.length ? <AttachmentList attachments={filing.attachments} compact /> : null}
+              <AttachmentPicker requested={requestedMissing} />
             </section>
           ) : null}
 

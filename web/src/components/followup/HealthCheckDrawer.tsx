@@ -7,7 +7,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
-import { applyServerErrors } from '../../formErrors.ts';
+import { applyServerErrors, clearAlertWhenFixed } from '../../formErrors.ts';
 import { ISO_DATE, toIsoDate } from '../../format.ts';
 import { useInvalidateFollowups } from './queries.ts';
 import { followupProblem } from './serverErrors.ts';
@@ -122,6 +122,7 @@ export default function HealthCheckDrawer({ target, onClose }: { target: VisitTa
           requiredMark="optional"
           initialValues={{ checkDate: dayjs(), readings: {}, labs: {} }}
           onFinish={(v) => save.mutate(v)}
+          onFieldsChange={clearAlertWhenFixed(form, alert, setAlert)}
           className="fu-form"
           scrollToFirstError
         >

@@ -30,7 +30,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
-import { applyServerErrors } from '../../formErrors.ts';
+import { applyServerErrors, clearAlertWhenFixed } from '../../formErrors.ts';
 import { ISO_DATE, toIsoDate, useDiseaseName } from '../../format.ts';
 import { errorLines } from '../../notify.ts';
 import { FREQUENCIES } from '../../types.ts';
@@ -332,6 +332,7 @@ export default function VisitFormDrawer({
         initialValues={initial}
         onFinish={(v) => save.mutate(v)}
         onFinishFailed={() => setAlert([t('followup.form.fixMarked')])}
+        onFieldsChange={clearAlertWhenFixed(form, alert, setAlert)}
         className="fu-form"
         scrollToFirstError
         data-testid="visit-form"

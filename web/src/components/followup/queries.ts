@@ -1,6 +1,7 @@
 // Reads and writes of health management: the chart, the team's worklists, the patient's own view.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api.ts';
+import { currentLanguage } from '../../i18n/index.ts';
 import type { Chart, MyFollowups, Reminder, Worklist, WorklistName } from './types.ts';
 
 export const chartKey = (personId: string) => ['followups', 'chart', personId] as const;
@@ -45,4 +46,6 @@ export function useInvalidateFollowups() {
   return () => client.invalidateQueries({ queryKey: ['followups'] });
 }
 
-export const worklistCsvUrl = (list: WorklistName) => `/api/team/worklist.csv?list=${encodeURIComponent(list)}`;
+/** The worklist as CSV in the screen's language (the server writes Chinese unless English is asked for). */
+export const worklistCsvUrl = (list: WorklistName) =>
+  `/api/team/worklist.csv?list=${encodeURIComponent(list)}${currentLanguage() === 'en-US' ? '&lang=en' : ''}`;

@@ -30,7 +30,10 @@ export function followupProblem(error: unknown): unknown {
     const parts = e.field.split('.');
     const renamed = parts.map((p) => RENAME[p] ?? p).join('.');
     const onReading = parts.includes('readings') || parts.includes('labs') || parts.includes('override');
-    return { ...e, field: renamed, message: onReading ? localMessage(e.rule, e.message) : e.message };
+    if (!onReading) return { ...e, field: renamed };
+    // a reading's range names its bounds: keep that over the generic serverRules.min / .max wording
+    const ranged = (e.rule === 'min' || e.rule === 'max') && RANGE.test(e.message);
+    return { ...e, field: renamed, rule: ranged ? `reading_${e.rule}_range` : e.rule, message: localMessage(e.rule, e.message) };
   });
   return new ApiError({ ...error.problem, errors });
 }
