@@ -59,7 +59,6 @@ function expectFits(fit: Fit, what: string) {
 }
 
 /** The overlay whose history entry is the current one (hooks/overlay.ts), or null. */
-const overlayEntry = (page: Page) => page.evaluate(() => ((window.history.state as { usr?: { overlay?: string } } | null)?.usr?.overlay ?? null));
 
 describeBrowser('the doctor’s day at 1440×900 (browser)', () => {
   let b: BrowserApp;
@@ -131,51 +130,7 @@ describeBrowser('the doctor’s day at 1440×900 (browser)', () => {
     }
   });
 
-  it('contracts: Back closes an open dialog or drawer and leaves the list as it was', async () => {
-    await doctor.goto('/contracts?list=contracted&disease=hypertension');
-    const rows = doctor.getByTestId('team-patient-row');
-    await rows.first().waitFor();
-    const before = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-person-id')));
-    const url = doctor.url();
-
-    // the patient's history drawer
-    await rows.first().getByTestId('patient-name').click();
-    const drawer = doctor.getByTestId('history-drawer').locator('.ant-drawer-body');
-    await drawer.waitFor();
-    await expect.poll(() => overlayEntry(doctor)).toBe('person-history');
-    await shot(doctor, 'doctor-day-history-open');
-    await doctor.goBack();
-    await drawer.waitFor({ state: 'hidden' });
-    expect(doctor.url()).toBe(url);
-    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-person-id')))).toEqual(before);
-
-    // the renew dialog, from the expiring list
-    await doctor.getByTestId('list-expiring').click();
-    await expect.poll(() => doctor.url()).toContain('list=expiring');
-    await rows.first().waitFor();
-    const expiringUrl = doctor.url();
-    await rows.first().getByTestId('action-renew').click();
-    const modal = doctor.getByTestId('contract-submit'); // the dialog's own button: the modal root has no box
-    await modal.waitFor();
-    await expect.poll(() => overlayEntry(doctor)).toBe('sign-contract');
-    await shot(doctor, 'doctor-day-renew-open');
-    await doctor.goBack();
-    await modal.waitFor({ state: 'hidden' });
-    expect(doctor.url()).toBe(expiringUrl);
-
-    // closed from the dialog itself, Back then leaves the expiring list for the one before it
-    await rows.first().getByTestId('action-renew').click();
-    await modal.waitFor();
-    await expect.poll(() => overlayEntry(doctor)).toBe('sign-contract');
-    await doctor.keyboard.press('Escape');
-    await modal.waitFor({ state: 'hidden' });
-    await expect.poll(() => overlayEntry(doctor)).toBe(null); // its entry gone: no Back needed to undo it
-    expect(doctor.url()).toBe(expiringUrl);
-    await doctor.goBack();
-    await expect.poll(() => doctor.url()).toBe(url);
-  });
-
-  it('worklist: every list fits at 1440 px; a tab loads before its count; Back closes the visit form', async () => {
+  it('worklist: every list fits at 1440 px; a tab loads before its count; the form’s banner clears when the field is fixed', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     await doctor.route(/\/api\/team\/worklist\?.*list=overdue.*limit=1(&|$)/, async (route) => {
@@ -200,18 +155,6 @@ describeBrowser('the doctor’s day at 1440×900 (browser)', () => {
     await doctor.goto('/follow-ups?list=overdue');
     const rows = doctor.getByTestId('worklist-row');
     await rows.first().waitFor();
-    const url = doctor.url();
-    const before = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-person-id')));
-    await rows.first().getByTestId('action-record-visit').click();
-    const drawer = doctor.getByTestId('visit-drawer').locator('.ant-drawer-body');
-    await drawer.waitFor();
-    await expect.poll(() => overlayEntry(doctor)).toBe('visit');
-    await shot(doctor, 'doctor-day-visit-open');
-    await doctor.goBack();
-    await drawer.waitFor({ state: 'hidden' });
-    expect(doctor.url()).toBe(url);
-    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-person-id')))).toEqual(before);
-
     // the banner above the form goes once the marked field is fixed
     await rows.first().getByTestId('action-record-visit').click();
     await doctor.getByTestId('visit-form').waitFor();
@@ -228,8 +171,6 @@ describeBrowser('the doctor’s day at 1440×900 (browser)', () => {
     await shot(doctor, 'doctor-day-visit-banner');
     await form.getByTestId('visit-systolic').fill('150');
     await banner.waitFor({ state: 'hidden' });
-    await doctor.goBack();
-    await drawer.waitFor({ state: 'hidden' });
   });
 
   it('person search finds a patient by name and the last four ID digits', async () => {

@@ -147,8 +147,13 @@ describeBrowser('users administration (browser)', () => {
     const drawer = admin.getByTestId('user-drawer');
     await drawer.getByTestId('user-username').fill('li.shenhe');
     await drawer.getByTestId('user-display-name-input').fill('李审核');
-    await drawer.getByTestId('user-role-select').click();
-    await option(admin, /^医保审核员$/).click();
+    // on a loaded machine a click can land while the dropdown is still opening: pick again until the
+    // role's scope field is there (the choice itself is what is tested, not the animation)
+    for (let attempt = 0; attempt < 3 && !(await drawer.getByTestId('user-region').isVisible()); attempt++) {
+      await drawer.getByTestId('user-role-select').click();
+      await option(admin, /^医保审核员$/).click();
+      await drawer.getByTestId('user-region').waitFor({ timeout: 5_000 }).catch(() => undefined);
+    }
     await drawer.getByTestId('user-region').click();
     await admin.keyboard.type('南湖');
     await option(admin, /南湖区（330402）/).click();
