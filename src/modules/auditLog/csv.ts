@@ -2,6 +2,7 @@
 // times in Beijing time, the person's ID number masked, every cell quoted and formulas neutralised.
 import { maskResidentIdsIn } from '../../engine/identity/residentId';
 import { ACCESS } from '../../core/access';
+import { beijingTime, csvCell } from '../../core/csv';
 
 import type { Language } from '../../core/language';
 
@@ -80,14 +81,8 @@ const label = (labels: Record<string, Record<CsvLanguage, string>>, code: string
 const entityLabel = (entity: string, language: CsvLanguage) =>
   Object.hasOwn(ENTITY_LABELS, entity) ? ENTITY_LABELS[entity][language] : (permissionLabel(entity, language) ?? entity);
 
-/** '2026-06-15T02:00:00.123456Z' → '2026-06-15 10:00:00' (Asia/Shanghai keeps +08:00 all year). */
-export const beijingTime = (at: string) => new Date(Date.parse(at) + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
-
-const cell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  // quote always; neutralise spreadsheet formulas
-  return `"${(/^[=+\-@\t\r]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
-};
+// one argument only: a cell passed to .map() must not take the index for `numeric`
+const cell = (v: unknown) => csvCell(v);
 
 export const csvHead = (language: CsvLanguage) => HEAD[language].map(cell).join(',');
 

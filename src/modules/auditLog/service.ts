@@ -7,6 +7,7 @@ import { addDays, shanghaiDate } from '../../engine/calendar';
 import { maskResidentId, residentIdProblem } from '../../engine/identity/residentId';
 import { requireAccess } from '../../core/access';
 import { type Actor, type AuditEntry, writeAudit } from '../../core/audit';
+import { csvDocument } from '../../core/csv';
 import type { AppContext } from '../../core/context';
 import { badRequest } from '../../core/problem';
 import { type CsvLanguage, csvHead, csvLine } from './csv';
@@ -167,6 +168,6 @@ export async function exportAuditLog(ctx: AppContext, actor: Actor, query: Audit
     after = cursorOf(rows[rows.length - 1]);
   }
   await writeAudit(ctx.db, actor, [{ action: 'export', entity: 'audit_log', detail: { ...detail, rows: lines.length, ...(capped ? { capped: cap } : {}), language } }]);
-  const csv = `\uFEFF${[csvHead(language), ...lines].join('\r\n')}\r\n`;
+  const csv = csvDocument([csvHead(language), ...lines]);
   return { csv, rows: lines.length, capped: capped ? cap : null, filename: `audit-log-${shanghaiDate(ctx.now()).replaceAll('-', '')}.csv` };
 }

@@ -11,6 +11,7 @@ import type { FollowupAction, FollowupClassification } from '../../db/schema';
 import type { AppContext } from '../../core/context';
 import { requireAccess } from '../../core/access';
 import { type Actor, writeAudit } from '../../core/audit';
+import { csvCell, csvDocument } from '../../core/csv';
 import type { Language } from '../../core/language';
 
 export const WORKLISTS = ['due_this_week', 'overdue', 'not_seen_this_quarter', 'uncontrolled', 'referral_pending'] as const;
@@ -97,11 +98,8 @@ export async function worklist(ctx: AppContext, actor: Actor, f: WorklistFilter)
   };
 }
 
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  // quote always; neutralise spreadsheet formulas
-  return `"${(/^[=+\-@\t\r]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
-};
+// one argument only: a cell passed to .map() must not take the index for `numeric`
+const cell = (v: unknown) => csvCell(v);
 
 type Labels = Record<string, Record<Language, string>>;
 
@@ -146,6 +144,6 @@ export async function worklistCsv(ctx: AppContext, actor: Actor, list: Worklist,
     i.diseases.map(diseaseName).join(language === 'zh' ? '、' : ' + '), i.lastVisitDate,
     labelOf(CLASSIFICATION, i.lastClassification, language), labelOf(ACTION, i.lastAction, language),
     i.dueDate, labelOf(DUE_STATE, i.dueState, language), i.daysOverdue,
-  ].map(csvCell).join(','));
-  return `\uFEFF${[CSV_HEAD[language].map(csvCell).join(','), ...lines].join('\r\n')}\r\n`;
+  ].map(cell).join(','));
+  return csvDocument([CSV_HEAD[language].map(cell).join(','), ...lines]);
 }

@@ -7,9 +7,12 @@
 // every shard answers from claim_institution_settled / claim_institution_reversed (migration 0014).
 import { sql } from 'kysely';
 import { addDays } from '../../engine/calendar';
+import { formatYuan } from '../../engine/money';
 import { maskResidentId } from '../../engine/identity/residentId';
 import { requireAccess } from '../../core/access';
 import { type Actor, writeAudit } from '../../core/audit';
+// cell(amount, true): a negative amount stays a number (it is ours, not typed in)
+import { beijingTime, csvCell as cell, csvDocument } from '../../core/csv';
 import type { AppContext } from '../../core/context';
 import type { Language } from '../../core/language';
 import { forbidden } from '../../core/problem';
@@ -111,19 +114,11 @@ const LABELS: Record<string, Record<Language, string>> = {
   specified: { zh: '其中：规定病种', en: 'of which: specified diseases' },
   none: { zh: '其中：自费（不予支付）', en: 'of which: self-paid (not covered)' },
 };
-/** '2026-06-15T02:00:00.000Z' → '2026-06-15 10:00:00' (Asia/Shanghai keeps +08:00 all year). */
-const beijingTime = (at: string) => new Date(Date.parse(at) + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
 const label = (code: string, language: Language) => LABELS[code]?.[language] ?? code;
-const yuanText = (fen: number) => (fen < 0 ? '-' : '') + `${Math.floor(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
-// every cell quoted, spreadsheet formulas neutralised (a negative amount stays a number: it is ours, not typed in)
-const cell = (v: unknown, numeric = false) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return `"${(!numeric && /^[=+\-@\t\r]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
-};
 
 /** The day list as a spreadsheet reads it: UTF-8 with a BOM, Chinese headers unless English is asked for. */
 export function dayCsv(day: Day, language: Language): string {
-  const money = (s: Sums) => [s.amountFen, s.fundFen, s.accountFen, s.cashFen].map((f) => cell(yuanText(f), true));
+  const money = (s: Sums) => [s.amountFen, s.fundFen, s.accountFen, s.cashFen].map((f) => cell(formatYuan(f), true));
   const lines = [HEAD[language].map((h) => cell(h)).join(',')];
   for (const e of day.entries) {
     lines.push([
@@ -134,5 +129,5 @@ export function dayCsv(day: Day, language: Language): string {
   const summary = (code: string, s: Sums) => [cell(label(code, language)), ...Array.from({ length: 7 }, () => cell('')), ...money(s), cell('')].join(',');
   lines.push(summary('total', day.totals));
   for (const b of DAY_BENEFITS) lines.push(summary(b, day.totals.byBenefit[b]));
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csvDocument(lines);
 }
