@@ -1,5 +1,7 @@
 // Every error leaves the server as application/problem+json (RFC 9457) naming the field and the
-// rule that was broken; nothing internal (stack, SQL) is ever sent.
+// rule that was broken; nothing internal (stack, SQL) is ever sent. Each problem also carries a stable
+// `code` (the state rule of a 409, else its status's code below) and each field problem its `rule`:
+// clients word them in the user's language; `title`, `detail` and `message` are English for developers.
 import { z } from 'zod';
 
 export interface FieldProblem {
@@ -8,7 +10,35 @@ export interface FieldProblem {
   message: string;
 }
 
+/** The code of a problem that names no rule of its own, by HTTP status (stable: clients translate these). */
+export const PROBLEM_CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+  500: 'internal_error',
+  503: 'service_unavailable',
+};
+
+/**
+ * A problem's code: the one rule it names without a field (a 409's state rule, a 403's
+ * password_change_required), else its status's code.
+ */
+export function problemCodeOf(status: number, errors?: FieldProblem[]): string {
+  const rules = new Set((errors ?? []).map((e) => e.rule));
+  if (errors?.length && errors.every((e) => !e.field) && rules.size === 1) return [...rules][0]!;
+  return PROBLEM_CODES[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
+}
+
 export class AppError extends Error {
+  /** See problemCodeOf. */
+  readonly code: string;
+
   constructor(
     readonly status: number,
     readonly title: string,
@@ -17,6 +47,7 @@ export class AppError extends Error {
     readonly headers?: Record<string, string>,
   ) {
     super(detail);
+    this.code = problemCodeOf(status, errors);
   }
 }
 
@@ -33,6 +64,8 @@ export const problemSchema = z
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),
+    /** Stable: a 409's rule, else the status's code (bad_request, forbidden, not_found, …); clients translate it. */
+    code: z.string(),
     errors: z.array(z.object({ field: z.string(), rule: z.string(), message: z.string() })).optional(),
   })
   .meta({ id: 'Problem' });

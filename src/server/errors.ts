@@ -3,13 +3,15 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, type FieldProblem } from '../core/problem';
+import { AppError, type FieldProblem, problemCodeOf } from '../core/problem';
+import { LOGIN_REFUSED } from '../modules/auth/service';
 
-export function sendProblem(reply: FastifyReply, status: number, title: string, detail: string, errors?: FieldProblem[]) {
+/** `code` is stable (see core/problem.ts) and what clients translate; title and detail are English, for developers. */
+export function sendProblem(reply: FastifyReply, status: number, title: string, detail: string, errors?: FieldProblem[], code = problemCodeOf(status, errors)) {
   return reply
     .code(status)
     .type('application/problem+json')
-    .send({ type: 'about:blank', title, status, detail, ...(errors ? { errors } : {}) });
+    .send({ type: 'about:blank', title, status, detail, code, ...(errors ? { errors } : {}) });
 }
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
@@ -26,7 +28,9 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   }
   if (error instanceof AppError) {
     if (error.headers) reply.headers(error.headers);
-    return sendProblem(reply, error.status, error.title, error.message, error.errors);
+    // a refused sign-in is told apart from a missing session, so that clients can say which it was
+    const code = error.status === 401 && error.message === LOGIN_REFUSED ? 'login_refused' : error.code;
+    return sendProblem(reply, error.status, error.title, error.message, error.errors, code);
   }
   // Fastify's own client errors (bad JSON, body too large, wrong content type) carry a 4xx status.
   if (error.statusCode && error.statusCode < 500) {

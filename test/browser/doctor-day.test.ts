@@ -2,7 +2,7 @@
 // worklist fit — no horizontal overflow, the action column whole inside the table's box; in the expiring
 // list 续约 is the primary button; a tab shows a spinner, not 0, until its count arrives; Back closes an open
 // drawer or dialog and leaves the list (tab, page) as it was; person search finds "name + last four".
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newResident } from '../helpers/people';
 import { type BrowserApp, describeBrowser, expectText, shot, signIn, startBrowserApp } from './browser';
@@ -58,7 +58,21 @@ function expectFits(fit: Fit, what: string) {
   expect(fit.contentPastCell, `${what}: action cell content clipped`).toBeLessThanOrEqual(0.5);
 }
 
-/** The overlay whose history entry is the current one (hooks/overlay.ts), or null. */
+/** The overlay the URL names, `?dialog=<name>` (hooks/overlay.ts), or null. */
+const overlayInUrl = (page: Page) => new URL(page.url()).searchParams.get('dialog');
+
+/** What a list shows: its rows' people, in order. */
+const rowIds = (rows: Locator) => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-person-id')));
+
+/** Waits until the list shows `expected` (the previous list stays on screen, dimmed, while the next loads). */
+async function showsRows(rows: Locator, expected: string[]) {
+  await expect.poll(() => rowIds(rows), { timeout: 30_000 }).toEqual(expected);
+}
+
+// Generous waits: on a small, busy machine a close animation or a re-render can take seconds. The URL
+// is the overlay's truth (no animation); the overlay's content must then leave the page (destroyOnHidden).
+const SLOW = { timeout: 30_000 };
+const gone = (locator: Locator) => locator.waitFor({ state: 'detached', ...SLOW });
 
 describeBrowser('the doctor’s day at 1440×900 (browser)', () => {
   let b: BrowserApp;
@@ -86,6 +100,8 @@ describeBrowser('the doctor’s day at 1440×900 (browser)', () => {
   afterAll(() => b?.close());
 
   const total = async (url: string) => ((await b.t.app.inject({ url, headers: { cookie } })).json() as { total: number }).total;
+  /** The people of a list's first page, as the server lists them. */
+  const firstPage = async (url: string) => ((await b.t.app.inject({ url: `${url}&limit=20&offset=0`, headers: { cookie } })).json() as { items: Array<{ person: { id: string } }> }).items.map((i) => i.person.id);
 
   it('contracts: a tab shows loading until its count arrives, then the count', async () => {
     let release!: () => void;
@@ -130,7 +146,60 @@ describeBrowser('the doctor’s day at 1440×900 (browser)', () => {
     }
   });
 
-  it('worklist: every list fits at 1440 px; a tab loads before its count; the form’s banner clears when the field is fixed', async () => {
+  it('contracts: Back closes an open dialog or drawer and leaves the list as it was; closing it from the UI leaves no entry', async () => {
+    await doctor.goto('/contracts?list=contracted&disease=hypertension');
+    const rows = doctor.getByTestId('team-patient-row');
+    const before = await firstPage('/api/team/patients?list=contracted&disease=hypertension');
+    expect(before.length).toBeGreaterThan(0);
+    await showsRows(rows, before);
+    const url = doctor.url();
+
+    // the patient's history drawer
+    await rows.first().getByTestId('patient-name').click();
+    const drawer = doctor.getByTestId('history-drawer').locator('.ant-drawer-body');
+    await drawer.waitFor(SLOW);
+    await expect.poll(() => overlayInUrl(doctor), SLOW).toBe('person-history');
+    await shot(doctor, 'doctor-day-history-open');
+    await doctor.goBack();
+    await expect.poll(() => doctor.url(), SLOW).toBe(url);
+    await gone(drawer);
+    await showsRows(rows, before);
+
+    // the renew dialog, from the expiring list
+    await doctor.getByTestId('list-expiring').click();
+    await expect.poll(() => doctor.url(), SLOW).toContain('list=expiring');
+    const expiringRows = await firstPage('/api/team/patients?list=expiring');
+    await showsRows(rows, expiringRows);
+    const expiringUrl = doctor.url();
+    await rows.first().getByTestId('action-renew').click();
+    const modal = doctor.getByTestId('contract-submit'); // the dialog's own button: the modal root has no box
+    await modal.waitFor(SLOW);
+    await expect.poll(() => overlayInUrl(doctor), SLOW).toBe('sign-contract');
+    await shot(doctor, 'doctor-day-renew-open');
+    await doctor.goBack();
+    await expect.poll(() => doctor.url(), SLOW).toBe(expiringUrl);
+    await gone(modal);
+    await showsRows(rows, expiringRows);
+
+    // closed from the dialog itself, its entry goes too: Back then leaves the expiring list for the one before it
+    await rows.first().getByTestId('action-renew').click();
+    await modal.waitFor(SLOW);
+    await expect.poll(() => overlayInUrl(doctor), SLOW).toBe('sign-contract');
+    await doctor.keyboard.press('Escape');
+    await gone(modal);
+    await expect.poll(() => doctor.url(), SLOW).toBe(expiringUrl);
+    await doctor.goBack();
+    await expect.poll(() => doctor.url(), SLOW).toBe(url);
+    await showsRows(rows, before);
+
+    // a reload or a shared link naming a dialog has nothing to show: the param goes, in place
+    await doctor.goto(`${expiringUrl}&dialog=sign-contract`);
+    await expect.poll(() => doctor.url(), SLOW).toBe(expiringUrl);
+    await showsRows(rows, expiringRows);
+    expect(await modal.count()).toBe(0);
+  });
+
+  it('worklist: every list fits at 1440 px; a tab loads before its count; Back closes the visit form; the form’s banner clears when the field is fixed', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     await doctor.route(/\/api\/team\/worklist\?.*list=overdue.*limit=1(&|$)/, async (route) => {
@@ -154,7 +223,19 @@ describeBrowser('the doctor’s day at 1440×900 (browser)', () => {
 
     await doctor.goto('/follow-ups?list=overdue');
     const rows = doctor.getByTestId('worklist-row');
-    await rows.first().waitFor();
+    const before = await firstPage('/api/team/worklist?list=overdue');
+    await showsRows(rows, before);
+    const url = doctor.url();
+    await rows.first().getByTestId('action-record-visit').click();
+    const drawer = doctor.getByTestId('visit-drawer').locator('.ant-drawer-body');
+    await drawer.waitFor(SLOW);
+    await expect.poll(() => overlayInUrl(doctor), SLOW).toBe('visit');
+    await shot(doctor, 'doctor-day-visit-open');
+    await doctor.goBack();
+    await expect.poll(() => doctor.url(), SLOW).toBe(url);
+    await gone(drawer);
+    await showsRows(rows, before);
+
     // the banner above the form goes once the marked field is fixed
     await rows.first().getByTestId('action-record-visit').click();
     await doctor.getByTestId('visit-form').waitFor();
@@ -171,6 +252,10 @@ describeBrowser('the doctor’s day at 1440×900 (browser)', () => {
     await shot(doctor, 'doctor-day-visit-banner');
     await form.getByTestId('visit-systolic').fill('150');
     await banner.waitFor({ state: 'hidden' });
+    // closed from the form's own Cancel: no entry left behind, Back leaves for the page before
+    await form.getByRole('button', { name: /取\s*消/ }).click();
+    await gone(drawer);
+    await expect.poll(() => doctor.url(), SLOW).toBe(url);
   });
 
   it('person search finds a patient by name and the last four ID digits', async () => {

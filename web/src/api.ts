@@ -1,5 +1,6 @@
 // A tiny fetch wrapper: same-origin cookies, JSON in and out, problem+json errors as ApiError,
 // and a redirect to the login page whenever the session is missing (401).
+import { problemLines } from './i18n/problems.ts';
 import type { Problem } from './types.ts';
 
 export class ApiError extends Error {
@@ -13,13 +14,12 @@ export class ApiError extends Error {
     this.problem = problem;
   }
 
-  /** Lines a person can act on: `detail`, then each `errors[].message`. */
+  /**
+   * Lines a person can act on, in the user's language: each `errors[].rule`, else the problem's `code`
+   * (see i18n/problems.ts). The server's English `detail` and `message`s reach the screen only in en-US.
+   */
   get messages(): string[] {
-    const lines: string[] = [];
-    if (this.problem.detail) lines.push(this.problem.detail);
-    for (const e of this.problem.errors ?? []) if (e.message && !lines.includes(e.message)) lines.push(e.message);
-    if (lines.length === 0) lines.push(this.problem.title ?? `HTTP ${this.status}`);
-    return lines;
+    return problemLines(this.problem);
   }
 }
 

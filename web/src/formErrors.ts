@@ -4,7 +4,7 @@
 // be placed (a 409's rule, a field the form does not show) is returned for an alert above the form.
 import type { FormInstance } from 'antd';
 import { ApiError } from './api.ts';
-import i18n from './i18n/index.ts';
+import { ruleText } from './i18n/problems.ts';
 import { errorLines } from './notify.ts';
 
 type Path = Array<string | number>;
@@ -34,10 +34,9 @@ export function toFieldPath(field: string): Path {
   return parts.map((p) => (/^\d+$/.test(p) ? Number(p) : (FIELD_ALIASES[p] ?? p)));
 }
 
-/** A rule the UI knows in both languages, else the server's own message. */
+/** A rule the UI knows in both languages, else the server's own message where readable (never English in zh-CN). */
 export function ruleMessage(rule: string, message: string): string {
-  const key = `serverRules.${rule}`;
-  return i18n.exists(key) ? i18n.t(key) : message;
+  return ruleText(rule, message);
 }
 
 const keyOf = (path: Path) => JSON.stringify(path);

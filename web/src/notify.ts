@@ -3,6 +3,7 @@
 import type { MessageInstance } from 'antd/es/message/interface';
 import { ApiError, NETWORK_ERROR_STATUS } from './api.ts';
 import i18n from './i18n/index.ts';
+import { readableOr } from './i18n/problems.ts';
 
 let messageApi: MessageInstance | null = null;
 
@@ -10,13 +11,16 @@ export function setMessageApi(api: MessageInstance | null): void {
   messageApi = api;
 }
 
-/** Human-readable lines for any error: problem+json `detail` and `errors[].message`, or a generic text. */
+/**
+ * Human-readable lines for any error in the user's language: a problem+json answer's rules or code
+ * worded by the dictionaries (never its English detail in zh-CN), or a generic text.
+ */
 export function errorLines(error: unknown): string[] {
   if (error instanceof ApiError) {
     if (error.status === NETWORK_ERROR_STATUS) return [i18n.t('errors.network')];
     return error.messages;
   }
-  if (error instanceof Error && error.message) return [error.message];
+  if (error instanceof Error && error.message) return [readableOr(error.message, i18n.t('errors.loadFailed'))];
   return [i18n.t('errors.loadFailed')];
 }
 

@@ -1,9 +1,10 @@
 // 待遇政策 (read only): the benefit policies with their regions and periods, which one applies to a
 // region on a date, and a policy's content as `manbing policy show` reads it — deductibles and limits
 // in yuan, ratios in %, by institution level, each number with where it comes from (the notice's item
-// and words, or the local reason).
+// and words, or the local reason). The policy files give local reasons and drafting notes in English: zh-CN
+// shows a Chinese label with the English text in its tooltip; the seeds' quotes are verbatim, labelled as such.
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Card, DatePicker, Descriptions, Drawer, Empty, Select, Skeleton, Space, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import { Alert, Card, DatePicker, Descriptions, Drawer, Empty, Select, Skeleton, Space, Table, type TableColumnsType, Tag, Tooltip, Typography } from 'antd';
 import dayjs from 'dayjs';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +12,7 @@ import { api } from '../../api.ts';
 import { ISO_DATE, todayIso } from '../../format.ts';
 import { useUrlState } from '../../hooks/urlState.ts';
 import { currentLanguage } from '../../i18n/index.ts';
+import { hasForeignWords } from '../../i18n/problems.ts';
 import { type Level, useRegions } from './directory.ts';
 import { LevelTag, percentText, yuanText } from './parts.tsx';
 import './admin.css';
@@ -67,12 +69,25 @@ interface Listing {
   items: Summary[];
 }
 
+/** A text of the policy file that zh-CN shows as it is: no English words in it (en-US shows every text). */
+const readable = (text: string) => currentLanguage() === 'en-US' || !hasForeignWords(text);
+
+/** A document's name without the English asides of the policy file, e.g. "医保发〔2019〕54号 (brief DOMAIN.md §4)". */
+const docName = (doc: string) => (currentLanguage() === 'en-US' ? doc : doc.replace(/\s*[(（][^()（）]*[)）]/g, (aside) => (hasForeignWords(aside) ? '' : aside)));
+
 function SourceLine({ source }: { source: Source }) {
   const { t } = useTranslation();
   if (!source) return null;
-  if (source.kind === 'local') return <span className="policy-source">{t('directory.policies.source.local', { reason: source.reason })}</span>;
+  if (source.kind === 'local') {
+    if (readable(source.reason)) return <span className="policy-source">{t('directory.policies.source.local', { reason: source.reason })}</span>;
+    return (
+      <Tooltip title={t('directory.policies.source.localHint', { reason: source.reason })}>
+        <Tag className="policy-source-tag" style={{ marginInlineStart: 8 }} data-testid="policy-source-local">{t('directory.policies.source.localTag')}</Tag>
+      </Tooltip>
+    );
+  }
   const where = [
-    source.seed ? t('directory.policies.source.seed', { seed: source.seed }) : source.doc,
+    source.seed ? t('directory.policies.source.seed', { seed: source.seed }) : source.doc ? docName(source.doc) : null,
     source.item ? t('directory.policies.source.item', { item: source.item }) : null,
   ].filter(Boolean).join(' ');
   return (
@@ -80,6 +95,17 @@ function SourceLine({ source }: { source: Source }) {
       {t('directory.policies.source.cite', { where })}
       {source.quote ? t('directory.policies.source.quote', { quote: source.quote }) : ''}
     </span>
+  );
+}
+
+/** A drafting note of the policy file: as it is when readable, else a labelled tag with the note in its tooltip. */
+function Note({ note }: { note: string }) {
+  const { t } = useTranslation();
+  if (readable(note)) return <>{note}</>;
+  return (
+    <Tooltip title={t('directory.policies.source.noteHint', { note })}>
+      <Tag className="policy-source-tag" data-testid="policy-note-foreign">{t('directory.policies.source.noteTag')}</Tag>
+    </Tooltip>
   );
 }
 
@@ -146,7 +172,7 @@ function BenefitCard({ b, names }: { b: Benefit; names: { disease: (c: string) =
             <SourceLine source={b.extendedPrescription.source} />
           </Descriptions.Item>
         ) : null}
-        {b.note ? <Descriptions.Item label={t('directory.policies.fields.note')}>{b.note}</Descriptions.Item> : null}
+        {b.note ? <Descriptions.Item label={t('directory.policies.fields.note')}><Note note={b.note} /></Descriptions.Item> : null}
       </Descriptions>
     </Card>
   );
@@ -193,7 +219,7 @@ function PolicyDetail({ id }: { id: string }) {
             <SourceLine source={r.source} />
           </Descriptions.Item>
         ))}
-        {p.note ? <Descriptions.Item label={t('directory.policies.fields.note')} span={2}>{p.note}</Descriptions.Item> : null}
+        {p.note ? <Descriptions.Item label={t('directory.policies.fields.note')} span={2}><Note note={p.note} /></Descriptions.Item> : null}
       </Descriptions>
       {p.schemeDetails.map((s) =>
         s.defined ? (
@@ -210,7 +236,7 @@ function PolicyDetail({ id }: { id: string }) {
                 {pool.generalAtMostFen !== null ? ` ${t('directory.policies.generalAtMost', { amount: yuan(pool.generalAtMostFen) })}` : ''}
               </Typography.Paragraph>
             ))}
-            {s.note ? <Typography.Paragraph type="secondary">{s.note}</Typography.Paragraph> : null}
+            {s.note ? <Typography.Paragraph type="secondary"><Note note={s.note} /></Typography.Paragraph> : null}
             {s.benefits.map((b) => (
               <BenefitCard key={`${b.kind}-${b.key ?? ''}`} b={b} names={names} />
             ))}

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { packageName, useDiseaseName } from '../../format.ts';
 import { useServicePackages } from '../../hooks/reference.ts';
 import { currentLanguage } from '../../i18n/index.ts';
+import { packageItemText } from '../../i18n/packageItems.ts';
 import type { ServicePackage } from '../../types.ts';
 import { yuanText } from './parts.tsx';
 import './admin.css';
@@ -22,7 +23,8 @@ export default function ServicePackagesPage() {
       render: (_, p) => (
         <div>
           <Typography.Text strong>{packageName(p)}</Typography.Text>
-          <div className="cell-sub">{en ? p.nameZh : p.nameEn}</div>
+          {/* the Chinese name under the English one in en-US; zh-CN shows no English */}
+          {en ? <div className="cell-sub">{p.nameZh}</div> : null}
         </div>
       ),
     },
@@ -44,7 +46,7 @@ export default function ServicePackagesPage() {
       render: (_, p) => (
         <ul className="package-items">
           {p.items.map((item) => (
-            <li key={item}>{item}</li>
+            <li key={item}>{packageItemText(item)}</li>
           ))}
         </ul>
       ),
