@@ -19,7 +19,8 @@ export type ScopeRule =
   | 'own_team' // the filing, contract or team is the user's team's
   | 'in_review_here' // the person has a filing awaiting review in the user's county
   | 'own_institution' // the claim was settled at (or the diagnosis made by) the user's institution
-  | 'own_record'; // the patient themself
+  | 'own_record' // the patient themself
+  | 'own_provider'; // the delivery order is the user's delivery provider's (issue 14: the delivery module's permissions)
 
 export const SCOPE_RULES: Record<ScopeRule, { zh: string; en: string }> = {
   everywhere: { zh: '全部', en: 'everyone (system administration)' },
@@ -29,6 +30,7 @@ export const SCOPE_RULES: Record<ScopeRule, { zh: string; en: string }> = {
   in_review_here: { zh: '本县区待审核', en: 'persons with a filing awaiting review in the user’s county' },
   own_institution: { zh: '本机构', en: 'the claim was settled at (or the diagnosis made by) the user’s institution' },
   own_record: { zh: '本人', en: 'the patient themself' },
+  own_provider: { zh: '本配送企业', en: 'the delivery order is the user’s delivery provider’s' },
 };
 
 interface PermissionRow {
@@ -76,6 +78,17 @@ export const ACCESS = {
   // the audit trail: the institution's administrator sees only rows written by its own users (users of the
   // institution or of one of its teams), a rule the audit-log query applies (src/modules/auditLog)
   'audit.read': { zh: '查看、导出审计日志（机构管理员：仅本机构及其团队用户的操作）', en: 'See and export the audit log (an institution’s administrator: only what users of the institution or its teams did)', grants: { system_admin: 'everywhere', institution_admin: 'own_institution' } },
+  // issue 14: prescriptions (长处方、续方、延伸处方、云处方), review (审方), dispensing, delivery (送药到家) and stock (备药)
+  'prescription.write': { zh: '开具、续开、延伸处方，提交和作废', en: 'Write, renew or extend a prescription; submit or cancel it', grants: { family_doctor: 'contracted_team' } },
+  'prescription.read': { zh: '查看处方及其记录', en: 'See prescriptions and their history', grants: { family_doctor: 'contracted_team', pharmacist: 'area', insurance_reviewer: 'area', patient: 'own_record' } },
+  'prescription.review': { zh: '审方（通过、退回）', en: 'Review a prescription (approve, return)', grants: { pharmacist: 'area' } },
+  'prescription.place': { zh: '选择取药地点（本机构、定点药店、送药到家）', en: 'Choose where a prescription is filled (own institution, chain pharmacy, home delivery)', grants: { family_doctor: 'contracted_team', patient: 'own_record' } },
+  'prescription.dispense': { zh: '调剂发药并结算', en: 'Dispense a prescription and settle it', grants: { pharmacist: 'area' } },
+  'dispense.return': { zh: '退药（冲正结算、退回库存）', en: 'Take back a dispense (reverses its claim, stock goes back)', grants: { pharmacist: 'own_institution' } },
+  'renewal.request': { zh: '申请线上续方', en: 'Ask for an online renewal', grants: { patient: 'own_record' } },
+  'renewal.handle': { zh: '处理续方申请', en: 'Handle renewal requests', grants: { family_doctor: 'own_team' } },
+  'stock.read': { zh: '查看药品库存和备药率', en: 'See drug stock and the stock rate', grants: { pharmacist: 'own_institution', institution_admin: 'own_institution', system_admin: 'everywhere', analyst: 'area' } },
+  'stock.manage': { zh: '药品入库、盘点', en: 'Receive and adjust drug stock', grants: { pharmacist: 'own_institution', institution_admin: 'own_institution' } },
 } satisfies Record<string, PermissionRow>;
 
 export type Permission = keyof typeof ACCESS;
@@ -90,6 +103,8 @@ export interface Target {
   regionCode?: string | null;
   teamId?: string | null;
   institutionId?: string | null;
+  /** The delivery provider of a delivery order. */
+  providerId?: string | null;
 }
 
 export function grantOf(permission: Permission, role: Role): ScopeRule | undefined {
@@ -119,6 +134,8 @@ async function holds(ctx: AppContext, { user }: Actor, rule: ScopeRule, t: Targe
       return !!user.teamId && (t.teamId ?? null) === user.teamId;
     case 'own_institution':
       return !!user.institutionId && (t.institutionId ?? null) === user.institutionId;
+    case 'own_provider':
+      return !!user.deliveryProviderId && (t.providerId ?? null) === user.deliveryProviderId;
     case 'area': {
       const prefix = user.scope.regionPrefix;
       if (prefix === null) return false;

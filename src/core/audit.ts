@@ -31,7 +31,7 @@ export function consoleActor(osUser: string): Actor {
     user: {
       id: '', username: `console:${osUser}`, displayName: `console:${osUser}`, role: 'system_admin',
       scope: { kind: 'all', id: null, name: '全部', regionPrefix: '' },
-      practitionerId: null, teamId: null, institutionId: null, personId: null, mustChangePassword: false,
+      practitionerId: null, teamId: null, institutionId: null, personId: null, deliveryProviderId: null, mustChangePassword: false,
     },
     ip: null,
   };

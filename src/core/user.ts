@@ -2,9 +2,9 @@
 import { z } from 'zod';
 import type { Role } from '../db/schema';
 
-export const roleSchema = z.enum(['family_doctor', 'pharmacist', 'insurance_reviewer', 'analyst', 'institution_admin', 'system_admin', 'patient']) satisfies z.ZodType<Role>;
+export const roleSchema = z.enum(['family_doctor', 'pharmacist', 'insurance_reviewer', 'analyst', 'institution_admin', 'system_admin', 'patient', 'delivery']) satisfies z.ZodType<Role>;
 
-export type ScopeKind = 'team' | 'institution' | 'county' | 'city' | 'person' | 'all';
+export type ScopeKind = 'team' | 'institution' | 'county' | 'city' | 'person' | 'provider' | 'all';
 
 export interface AuthUser {
   id: string;
@@ -22,6 +22,8 @@ export interface AuthUser {
   teamId: string | null;
   institutionId: string | null;
   personId: string | null;
+  /** A delivery user's provider (配送企业). */
+  deliveryProviderId: string | null;
   /** After an administrator's reset: nothing but choosing a new password until it is done. */
   mustChangePassword: boolean;
 }

@@ -15,6 +15,7 @@ import * as m0011 from './migrations/0011-administration';
 import * as m0012AuditIndexes from './migrations/0012-audit-indexes';
 import * as m0014SettlementNumber from './migrations/0014-settlement-number';
 import * as m0013FilingAttachments from './migrations/0013-filing-attachments';
+import * as m0015Prescriptions from './migrations/0015-prescriptions';
 
 const migrations: Record<string, Migration> = {
   '0001-base': m0001,
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0012-audit-indexes': m0012AuditIndexes,
   '0013-filing-attachments': m0013FilingAttachments,
   '0014-settlement-number': m0014SettlementNumber,
+  '0015-prescriptions': m0015Prescriptions,
 };
 
 const migratorOf = (db: Database) => new Migrator({ db, provider: { getMigrations: async () => migrations } });

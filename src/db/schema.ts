@@ -10,7 +10,7 @@ export type InstitutionLevel = 'grassroots' | 'secondary' | 'tertiary' | 'pharma
 export type InstitutionKind = 'community_health_centre' | 'township_health_centre' | 'village_clinic' | 'hospital' | 'pharmacy';
 export type Sex = 'male' | 'female';
 export type InsuranceType = 'resident' | 'employee';
-export type Role = 'family_doctor' | 'pharmacist' | 'insurance_reviewer' | 'analyst' | 'institution_admin' | 'system_admin' | 'patient';
+export type Role = 'family_doctor' | 'pharmacist' | 'insurance_reviewer' | 'analyst' | 'institution_admin' | 'system_admin' | 'patient' | 'delivery';
 export type ConditionSource = 'screening' | 'follow_up' | 'hospital' | 'self_report';
 
 export interface RegionTable {
@@ -137,6 +137,8 @@ export interface AppUserTable {
   /** After a reset: the next sign-in must choose a new password before anything else. */
   must_change_password: Generated<boolean>;
   password_changed_at: Date | null;
+  /** The delivery provider a `delivery` user works for (migration 0015); null for every other role. */
+  delivery_provider_id: Generated<string | null>;
 }
 
 export interface UserSessionTable {
@@ -567,4 +569,190 @@ export interface DB {
   followup_state: FollowupStateTable;
   followup_reminder: FollowupReminderTable;
   job_run: JobRunTable;
+}
+
+// Prescriptions, dispensing, home delivery and stock (migration 0015, issue 14).
+export type PrescriptionStatus = 'draft' | 'submitted' | 'under_review' | 'approved' | 'returned' | 'partly_dispensed' | 'dispensed' | 'expired' | 'cancelled';
+export type PrescriptionOrigin = 'new' | 'continuous' | 'renewal' | 'extended';
+export type FillPlace = 'own' | 'pharmacy' | 'delivery';
+export type Frequency = 'qd' | 'bid' | 'tid' | 'qid' | 'qn' | 'qw';
+export type DeliveryStatus = 'ordered' | 'rechecked' | 'out_for_delivery' | 'delivered' | 'failed' | 'returned';
+
+export interface DeliveryProviderTable {
+  id: Generated<string>;
+  code: string;
+  name: string;
+  county_code: string;
+  phone: string | null;
+}
+
+export interface PrescriptionTable {
+  id: Generated<string>;
+  person_id: string;
+  prescription_no: string;
+  origin: PrescriptionOrigin;
+  institution_id: string;
+  county_code: string;
+  team_id: string | null;
+  doctor_id: string;
+  written_on: string;
+  valid_until: string;
+  days_supply: number;
+  stable_reason: string | null;
+  renewal_of: string | null;
+  source_prescription_no: string | null;
+  source_institution_id: string | null;
+  fill_place: FillPlace;
+  fill_institution_id: string;
+  delivery_address: string | null;
+  status: Generated<PrescriptionStatus>;
+  findings: ColumnType<unknown[], string | undefined, string>;
+  reviewed_by: string | null;
+  reviewed_at: Date | null;
+  review_note: string | null;
+  override_reason: string | null;
+  created_at: Timestamp;
+  submitted_at: Date | null;
+  approved_at: Date | null;
+}
+
+export interface PrescriptionLineTable {
+  prescription_id: string;
+  line_no: number;
+  person_id: string;
+  drug_code: string;
+  /** One administration in thousandths of the drug's unit (1 tablet = 1000). */
+  dose_milli: number;
+  frequency: Frequency;
+  days_supply: number;
+  quantity: number;
+  dispensed_quantity: Generated<number>;
+}
+
+export interface PrescriptionEventTable {
+  id: Generated<number>;
+  person_id: string;
+  prescription_id: string;
+  at: Timestamp;
+  user_id: string | null;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  reason: string | null;
+  detail: ColumnType<unknown, string | null | undefined, string | null>;
+}
+
+export interface RenewalRequestTable {
+  id: Generated<string>;
+  person_id: string;
+  prescription_id: string;
+  team_id: string;
+  status: Generated<'open' | 'renewed' | 'declined'>;
+  note: string | null;
+  requested_at: Timestamp;
+  handled_by: string | null;
+  handled_at: Date | null;
+  decline_reason: string | null;
+  renewal_id: string | null;
+}
+
+export interface DispenseTable {
+  id: Generated<string>;
+  person_id: string;
+  prescription_id: string;
+  institution_id: string;
+  claim_id: string;
+  status: Generated<'dispensed' | 'returned'>;
+  delivery: Generated<boolean>;
+  dispensed_by: string;
+  dispensed_at: Date;
+  returned_by: string | null;
+  returned_at: Date | null;
+  return_reason: string | null;
+}
+
+export interface DispenseLineTable {
+  dispense_id: string;
+  line_no: number;
+  person_id: string;
+  prescription_line_no: number;
+  drug_code: string;
+  batch_no: string;
+  expiry_date: string;
+  quantity: number;
+}
+
+export interface DeliveryOrderTable {
+  id: Generated<string>;
+  person_id: string;
+  prescription_id: string;
+  dispense_id: string;
+  provider_id: string;
+  institution_id: string;
+  status: Generated<DeliveryStatus>;
+  address: string;
+  phone: string | null;
+  recheck1_by: string | null;
+  recheck1_at: Date | null;
+  recheck2_by: string | null;
+  recheck2_at: Date | null;
+  out_at: Date | null;
+  out_by: string | null;
+  finished_at: Date | null;
+  finished_by: string | null;
+  failure_reason: string | null;
+  proof_media_type: 'image/jpeg' | 'image/png' | null;
+  proof_size_bytes: number | null;
+  proof: Buffer | null;
+  created_by: string;
+  created_at: Date;
+}
+
+export interface DeliveryEventTable {
+  id: Generated<number>;
+  person_id: string;
+  order_id: string;
+  at: Timestamp;
+  user_id: string | null;
+  from_status: string | null;
+  to_status: string;
+  reason: string | null;
+}
+
+export interface StockBatchTable {
+  institution_id: string;
+  drug_code: string;
+  batch_no: string;
+  expiry_date: string;
+  received: number;
+  on_hand: number;
+  received_at: Timestamp;
+}
+
+export interface StockMovementTable {
+  id: Generated<number>;
+  institution_id: string;
+  drug_code: string;
+  batch_no: string;
+  kind: 'receive' | 'dispense' | 'return' | 'adjust';
+  quantity: number;
+  at: Timestamp;
+  user_id: string | null;
+  person_id: string | null;
+  dispense_id: string | null;
+  note: string | null;
+}
+
+export interface DB {
+  delivery_provider: DeliveryProviderTable;
+  prescription: PrescriptionTable;
+  prescription_line: PrescriptionLineTable;
+  prescription_event: PrescriptionEventTable;
+  renewal_request: RenewalRequestTable;
+  dispense: DispenseTable;
+  dispense_line: DispenseLineTable;
+  delivery_order: DeliveryOrderTable;
+  delivery_event: DeliveryEventTable;
+  stock_batch: StockBatchTable;
+  stock_movement: StockMovementTable;
 }

@@ -27,6 +27,7 @@ export const TABLE_KINDS = {
   family_doctor_team: 'reference',
   team_member: 'reference',
   service_package: 'reference',
+  delivery_provider: 'reference',
   // a patient's account names its person without a foreign key: a reference table cannot point into a distributed one
   app_user: 'reference',
   person: 'patient',
@@ -50,10 +51,21 @@ export const TABLE_KINDS = {
   followup_state: 'patient',
   followup_reminder: 'patient',
   person_audit: 'patient',
+  prescription: 'patient',
+  prescription_line: 'patient',
+  prescription_event: 'patient',
+  renewal_request: 'patient',
+  dispense: 'patient',
+  dispense_line: 'patient',
+  delivery_order: 'patient',
+  delivery_event: 'patient',
   person_id_number: 'lookup',
   user_session: 'local',
   job_run: 'local',
   audit_log: 'local',
+  // an institution's stock, written with a dispense in one transaction: small, kept on the coordinator
+  stock_batch: 'local',
+  stock_movement: 'local',
 } as const satisfies { [T in keyof DB]: TableKind };
 
 /** Tables the migrator keeps (Kysely's), not part of the product's schema type. */

@@ -27,6 +27,9 @@ import { registrationRoutes } from '../modules/registrations/routes';
 import { rosterRoutes } from '../modules/roster/routes';
 import { settlementRoutes } from '../modules/settlement/routes';
 import { directoryRoutes } from '../modules/directory/routes';
+import { prescriptionRoutes } from '../modules/prescriptions/routes';
+import { dispensingRoutes } from '../modules/dispensing/routes';
+import { stockRoutes } from '../modules/stock/routes';
 import { registerSessionResolver } from './auth';
 import type { AppContext } from '../core/context';
 import { AppError, problemSchema } from '../core/problem';
@@ -156,6 +159,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}) {
   await app.register(rosterRoutes(ctx));
   await app.register(directoryRoutes(ctx));
   await app.register(auditLogRoutes(ctx));
+  await app.register(prescriptionRoutes(ctx));
+  await app.register(dispensingRoutes(ctx));
+  await app.register(stockRoutes(ctx));
   if (options.control) await app.register(controlRoutes(options.control));
 
   await serveWebApp(app);

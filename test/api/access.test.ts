@@ -89,11 +89,46 @@ beforeAll(async () => {
   // an account at the pharmacy whose password the probes may reset, and the doctor's, outside it
   f.userAtPharmacy = (await db.insertInto('app_user').values({ username: 'probe-pharmacist', display_name: '探针药师', role: 'pharmacist', institution_id: pharmacy.institution_id, password_hash: 'x' }).returning('id').executeTakeFirstOrThrow()).id;
   f.userElsewhere = (await db.selectFrom('app_user').select('id').where('username', '=', 'doctor').executeTakeFirstOrThrow()).id;
+
+  // prescriptions (issue 14): written by the doctor for a registered patient of the team; others put in place as rows
+  const doctorId = f.userElsewhere;
+  const registeredMine = await sql<{ person_id: string }>`
+    select c.person_id from contract c join registration r on r.person_id = c.person_id
+    where c.team_id = ${teamId} and c.status = 'active' and c.start_date <= ${today} and c.end_date >= ${today} and r.effective_to is null
+      and c.person_id <> ${f.contractedMine} -- whose contract the contract.change probe terminates
+    order by c.person_id limit 1`.execute(db);
+  f.rxPersonMine = registeredMine.rows[0].person_id;
+  const written = await t.app.inject({ method: 'POST', url: '/api/prescriptions', headers: { cookie: cookies.get('family_doctor')! }, payload: { personId: f.rxPersonMine, origin: 'new', fillPlace: 'own', submit: true, lines: [{ drugCode: f.drug, dose: 1, frequency: 'qd', daysSupply: 28 }] } });
+  expect(written.statusCode, written.body).toBe(201);
+  f.rxMine = written.json().id;
+  const otherCountyInstitution = (await one(db.selectFrom('institution').select(['id', 'county_code']).where('county_code', '!=', county).where('level', '=', 'grassroots').limit(1).execute()));
+  const rxRow = (personId: string, institutionId: string, countyCode: string, status: 'submitted' | 'approved' | 'dispensed') =>
+    db.insertInto('prescription').values((eb) => ({
+      person_id: personId, prescription_no: eb.fn<string>('prescription_no', [eb.val(institutionId), eb.val(today)]), origin: 'new', institution_id: institutionId, county_code: countyCode,
+      doctor_id: doctorId, written_on: today, valid_until: '2026-07-14', days_supply: 28, fill_place: 'own', fill_institution_id: institutionId, status, submitted_at: new Date(),
+    })).returning('id').executeTakeFirstOrThrow().then((r) => r.id);
+  f.rxOther = await rxRow(f.contractedOther, doctorInstitution, county, 'approved');
+  f.rxElsewhere = await rxRow(f.otherCounty, otherCountyInstitution.id, otherCountyInstitution.county_code, 'submitted');
+  f.rxOwn = await rxRow(f.ownPerson, doctorInstitution, county, 'dispensed');
+  // dispenses bound to the pharmacy's claim and to one settled elsewhere
+  const claimElsewhere = await db.selectFrom('claim').select(['person_id', 'institution_id']).where('id', '=', f.claimElsewhere).executeTakeFirstOrThrow();
+  const dispenseRow = async (personId: string, institutionId: string, claimId: string) => {
+    const rxId = await rxRow(personId, institutionId, county, 'dispensed');
+    return (await db.insertInto('dispense').values({ person_id: personId, prescription_id: rxId, institution_id: institutionId, claim_id: claimId, dispensed_by: doctorId, dispensed_at: new Date() }).returning('id').executeTakeFirstOrThrow()).id;
+  };
+  f.dispenseHere = await dispenseRow(f.inCounty, pharmacy.institution_id!, f.claimHere);
+  f.dispenseElsewhere = await dispenseRow(claimElsewhere.person_id, claimElsewhere.institution_id, f.claimElsewhere);
+  // renewal requests in the doctor's team's queue and in another team's
+  const otherTeam = (await db.selectFrom('contract').select('team_id').where('person_id', '=', f.contractedOther).where('status', '=', 'active').executeTakeFirstOrThrow()).team_id;
+  const requestRow = async (personId: string, rxId: string, team: string) =>
+    (await db.insertInto('renewal_request').values({ person_id: personId, prescription_id: rxId, team_id: team }).returning('id').executeTakeFirstOrThrow()).id;
+  f.requestMine = await requestRow(f.rxPersonMine, f.rxMine, teamId);
+  f.requestOther = await requestRow(f.contractedOther, f.rxOther, otherTeam);
 });
 afterAll(() => t.close());
 
 interface Probe {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   url: (id: string) => string;
   body?: (id: string) => object;
   /** Fixture keys by role: the target inside the role's scope and the one just outside it (none for 'everywhere', or where the request names no target). */
@@ -138,6 +173,17 @@ const PROBES: Record<Permission, Probe> = {
   'roster.import': { method: 'POST', url: () => '/api/admin/imports/roster', body: () => ({ name: 'r.csv', contentBase64: Buffer.from('name,sex,birth_date,id_number,phone,region_code,insurance_type,insured_since\n').toString('base64'), dryRun: true }), targets: { system_admin: ['inCounty', null] } },
   'diagnoses.import': { method: 'POST', url: () => '/api/admin/imports/diagnoses', body: () => ({ name: 'd.csv', contentBase64: Buffer.from('id_number,disease_code,diagnosed_on,source,institution_code\n').toString('base64'), dryRun: true }), targets: { system_admin: ['inCounty', null], institution_admin: ['inCounty', null] } },
   'user.manage': { method: 'POST', url: (id) => `/api/admin/users/${id}/reset-password`, targets: { system_admin: ['userAtPharmacy', null], institution_admin: ['userAtPharmacy', 'userElsewhere'] } },
+  // issue 14
+  'prescription.write': { method: 'POST', url: () => '/api/prescriptions', body: (id) => ({ personId: id, origin: 'new', fillPlace: 'own', lines: [{ drugCode: f.drug, dose: 1, frequency: 'qd', daysSupply: 28 }] }), targets: { family_doctor: ['rxPersonMine', 'contractedOther'] } },
+  'prescription.read': { method: 'GET', url: person('/prescriptions'), targets: { family_doctor: ['rxPersonMine', 'contractedOther'], pharmacist: ['inCounty', 'otherCounty'], insurance_reviewer: ['inCounty', 'otherCounty'], patient: ['ownPerson', 'inCounty'] } },
+  'prescription.review': { method: 'POST', url: (id) => `/api/prescriptions/${id}/return`, body: () => ({ reason: '请核对剂量' }), targets: { pharmacist: ['rxMine', 'rxElsewhere'] } },
+  'prescription.place': { method: 'PUT', url: (id) => `/api/prescriptions/${id}/place`, body: () => ({ fillPlace: 'own' }), targets: { family_doctor: ['rxMine', 'rxOther'], patient: ['rxOwn', 'rxMine'] } },
+  'prescription.dispense': { method: 'POST', url: (id) => `/api/prescriptions/${id}/dispense-quote`, body: () => ({}), targets: { pharmacist: ['rxMine', 'rxElsewhere'] } },
+  'dispense.return': { method: 'POST', url: (id) => `/api/dispenses/${id}/return`, body: () => ({ reason: '患者退药' }), targets: { pharmacist: ['dispenseHere', 'dispenseElsewhere'] } },
+  'renewal.request': { method: 'POST', url: (id) => `/api/prescriptions/${id}/renewal-requests`, body: () => ({}), targets: { patient: ['rxOwn', 'rxMine'] } },
+  'renewal.handle': { method: 'POST', url: (id) => `/api/renewal-requests/${id}/decline`, body: () => ({ reason: '请先复诊' }), targets: { family_doctor: ['requestMine', 'requestOther'] } },
+  'stock.read': { method: 'GET', url: (id) => `/api/stock?institutionId=${id}`, targets: { pharmacist: ['institutionHere', 'institutionElsewhere'], institution_admin: ['institutionHere', 'institutionElsewhere'], system_admin: ['institutionHere', null], analyst: ['institutionHere', null] } },
+  'stock.manage': { method: 'POST', url: () => '/api/stock/receipts', body: () => ({ lines: [{ drugCode: f.drug, batchNo: 'PROBE-1', expiryDate: '2027-06-30', quantity: 1 }] }), targets: { pharmacist: ['institutionHere', null], institution_admin: ['institutionHere', null] } },
 };
 
 const call = (role: Role, probe: Probe, id: string) =>

@@ -203,6 +203,9 @@ const WRITERS: [RegExp, (typeof USERS)[number]][] = [
   [/^(POST|PUT) \/api\/(contracts|filings)\b/, 'doctor'],
   [/^POST \/api\/people\/\{id\}\/(followups|health-checks)$/, 'doctor'],
   [/^POST \/api\/settlements\b/, 'pharmacist'],
+  // a valid-looking prescription for the demo patient (contracted with the doctor's team) would be written:
+  // walked by the patient, whom the use case refuses after the route's input checks
+  [/^(POST \/api\/prescriptions|PUT \/api\/prescriptions\/\{id\})$/, 'patient'],
 ];
 const STRING_CANDIDATES = ['hypertension', 'basic', 'abcd', 'D0001', 'aGVsbG8=', 'a', 'x-1'];
 

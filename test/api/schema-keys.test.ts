@@ -62,23 +62,23 @@ describe('the key rule, read from the catalogue', () => {
 
 describe('a table that breaks the rule', () => {
   it('is caught when nobody declared it', async () => {
-    const problems = await problemsWith('create table dispense (id uuid primary key, person_id uuid not null references person(id))');
-    expect(problems).toEqual(['dispense: not declared in src/db/tables.ts (reference, patient, lookup or local?)']);
+    const problems = await problemsWith('create table pill_box (id uuid primary key, person_id uuid not null references person(id))');
+    expect(problems).toEqual(['pill_box: not declared in src/db/tables.ts (reference, patient, lookup or local?)']);
   });
 
   it('is caught when a patient-owned table keys a row without the person', async () => {
     const problems = await problemsWith(
-      `create table dispense (id uuid primary key, person_id uuid not null references person(id), ticket text not null unique);
-       create table dispense_line (dispense_id uuid not null references dispense(id), person_id uuid not null, line_no int, primary key (dispense_id, line_no, person_id));
-       create table delivery (id uuid, primary key (id))`,
-      { ...ALL_TABLE_KINDS, dispense: 'patient', dispense_line: 'patient', delivery: 'patient' },
+      `create table pill_box (id uuid primary key, person_id uuid not null references person(id), ticket text not null unique);
+       create table pill_box_line (pill_box_id uuid not null references pill_box(id), person_id uuid not null, line_no int, primary key (pill_box_id, line_no, person_id));
+       create table courier (id uuid, primary key (id))`,
+      { ...ALL_TABLE_KINDS, pill_box: 'patient', pill_box_line: 'patient', courier: 'patient' },
     );
     expect([...problems].sort()).toEqual([
-      'delivery: a patient-owned table without person_id',
-      'delivery: primary key (id) leaves out person_id',
-      'dispense: primary key (id) leaves out person_id',
-      'dispense: unique key dispense_ticket_key (ticket) leaves out person_id',
-      'dispense_line: foreign key dispense_line_dispense_id_fkey to dispense does not match on the person (dispense_id)',
+      'courier: a patient-owned table without person_id',
+      'courier: primary key (id) leaves out person_id',
+      'pill_box: primary key (id) leaves out person_id',
+      'pill_box: unique key pill_box_ticket_key (ticket) leaves out person_id',
+      'pill_box_line: foreign key pill_box_line_pill_box_id_fkey to pill_box does not match on the person (pill_box_id)',
     ]);
   });
 
@@ -93,8 +93,9 @@ describe('a table that breaks the rule', () => {
 
 describe('migration 0010 (person keys)', () => {
   it('moves every row down and up again', async () => {
-    // tables born after 0010 (0013's filing_attachment) do not exist at 0009: they have no rows to move
-    const bornLater = new Set(['filing_attachment']);
+    // tables born after 0010 (0013's filing_attachment, 0015's prescriptions to stock) do not exist at 0009: they have no rows to move
+    const bornLater = new Set(['filing_attachment', 'delivery_provider', 'prescription', 'prescription_line', 'prescription_event', 'renewal_request', 'dispense',
+      'dispense_line', 'delivery_order', 'delivery_event', 'stock_batch', 'stock_movement']);
     const tables = Object.keys(ALL_TABLE_KINDS).filter((name) => !name.startsWith('kysely_') && !bornLater.has(name));
     const counts = async () => {
       const out: Record<string, number> = {};

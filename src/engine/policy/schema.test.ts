@@ -35,6 +35,18 @@ describe('policy files', () => {
     expect([z.deductible.fen, z.annual_limit.fen, z.ratios.grassroots?.bp, Object.keys(z.ratios), z.max_days_supply.days]).toEqual([0, 250000, 5000, ['grassroots'], 60]);
   });
 
+  it('every shipped policy sets its prescription rules, each number with its source', () => {
+    const ids = ['hangzhou-2018', 'jiaxing-2021', 'national-2019', 'qingdao-2018', 'shanghai-changning-2018', 'shenzhen-luohu-2018', 'zhenjiang-2021'];
+    for (const id of ids) {
+      const rx = loadPolicy(text(id), `${id}.yaml`).prescription;
+      expect(rx, id).toBeDefined();
+      for (const n of [rx!.follow_up_window, rx!.early_refill, rx!.validity, rx!.on_hand_tolerance]) expect(Boolean(n.cite) !== Boolean(n.local), id).toBe(true);
+    }
+    const z = loadPolicy(text('zhenjiang-2021'), 'zhenjiang-2021.yaml').prescription!;
+    expect([z.follow_up_window.days, z.early_refill.bp, z.validity.days, z.on_hand_tolerance.days]).toEqual([90, 8000, 30, 12]);
+    expect(loadPolicy(text('national-2019'), 'national-2019.yaml').prescription!.on_hand_tolerance.days).toBe(17); // 20 % of 84 days, rounded up
+  });
+
   it('also reads JSON', () => {
     expect(loadPolicy(JSON.stringify({ ...jiaxing(), id: 'j' }), 'j.json').id).toBe('j');
   });
@@ -63,6 +75,27 @@ describe('validation errors name the field', () => {
     const p = jiaxing();
     p.schemes.resident.benefits.two_disease.deductible.local = 'also local';
     expect(issues(p)).toEqual([{ path: 'schemes.resident.benefits.two_disease.deductible', message: expect.stringContaining('either cite') }]);
+  });
+
+  it('prescription rules are optional, but when given each is checked and sourced', () => {
+    const p = jiaxing();
+    delete p.prescription;
+    expect(issues(p)).toEqual([]);
+    const q = jiaxing();
+    q.prescription.early_refill.bp = 12000;
+    q.prescription.validity = { days: 0, local: 'x' };
+    delete q.prescription.follow_up_window.local;
+    q.prescription.on_hand_tolerance.days = 0; // no tolerance is allowed
+    q.prescription.typo = 1;
+    expect(issues(q)).toEqual(
+      expect.arrayContaining([
+        { path: 'prescription.early_refill.bp', message: expect.stringContaining('10000') },
+        { path: 'prescription.validity.days', message: expect.any(String) },
+        { path: 'prescription.follow_up_window', message: expect.stringContaining('either cite') },
+        { path: 'prescription', message: expect.stringContaining('typo') },
+      ]),
+    );
+    expect(issues(q)).toHaveLength(4);
   });
 
   it('benefits sharing a pool must share the deductible', () => {

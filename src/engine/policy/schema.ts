@@ -69,6 +69,8 @@ const Limit = z
 
 const Ratio = z.strictObject({ bp: z.int().min(0).max(10000), ...sourceFields }).superRefine(requireOneSource);
 const Days = z.strictObject({ days: z.int().min(1).max(366), ...sourceFields }).superRefine(requireOneSource);
+/** A number of days that may be zero (a tolerance). */
+const DaysOrNone = z.strictObject({ days: z.int().min(0).max(366), ...sourceFields }).superRefine(requireOneSource);
 
 const Ratios = z
   .strictObject({ grassroots: Ratio.optional(), secondary: Ratio.optional(), tertiary: Ratio.optional(), pharmacy: Ratio.optional() })
@@ -124,6 +126,23 @@ const Pricing = z.strictObject({
 /** How a registration (认定登记) is confirmed: levels whose own confirmation stands without the agency's review (一站式). */
 const Registration = z.strictObject({ one_stop_levels: z.array(Level).min(1), ...sourceFields }).superRefine(requireOneSource);
 
+/**
+ * The prescription rules (长处方 / 续方 / 云处方) the doctor's renewal and the pharmacist's pre-check (审方) apply;
+ * the longest supply per prescription stays the benefit's `max_days_supply`. Optional in the schema (a policy
+ * for settlement alone needs none), present in every shipped policy.
+ */
+const PrescriptionRules = z.strictObject({
+  /** 复诊核验: a renewal needs a follow-up visit within this many days before it. */
+  follow_up_window: Days,
+  /** No renewal of the same drug before this share of the last supply's days has passed (early refill). */
+  early_refill: Ratio,
+  /** A prescription not (fully) dispensed this many days after its approval expires. */
+  validity: Days,
+  /** Days of the same drug still on hand that the pre-check lets pass before it flags overlapping supply. */
+  on_hand_tolerance: DaysOrNone,
+  note: z.string().optional(),
+});
+
 const Linkage = z.strictObject({
   /** Cost outside the two-disease benefit (other scope, or an uncovered level): general outpatient rules, or refused. */
   out_of_scope: z.enum(['general_outpatient', 'refuse']),
@@ -148,6 +167,7 @@ export const PolicySchema = z
     effective: z.strictObject({ from: isoDate, to: isoDate.nullable().optional() }),
     pricing: Pricing.optional(),
     registration: Registration.optional(),
+    prescription: PrescriptionRules.optional(),
     schemes: z
       .strictObject({ resident: Scheme.optional(), employee: Scheme.optional() })
       .refine((s) => s.resident !== undefined || s.employee !== undefined, 'define at least one scheme (resident or employee)'),
@@ -173,4 +193,5 @@ export const PolicySchema = z
 
 export type Policy = z.output<typeof PolicySchema>;
 export type Scheme = z.output<typeof Scheme>;
+export type PrescriptionRules = z.output<typeof PrescriptionRules>;
 export type Benefit = Scheme['benefits']['two_disease'] | NonNullable<Scheme['benefits']['general']> | NonNullable<Scheme['benefits']['specified']>[string];

@@ -51,10 +51,12 @@ export function findSessionUser(db: Database, tokenHash: string, now: Date) {
     .leftJoin('institution as ti', 'ti.id', 't.institution_id')
     .leftJoin('institution as i', 'i.id', 'u.institution_id')
     .leftJoin('region as r', 'r.code', 'u.region_code')
+    .leftJoin('delivery_provider as dp', 'dp.id', 'u.delivery_provider_id')
     .select([
       'u.id', 'u.username', 'u.display_name', 'u.role', 'u.practitioner_id', 'u.team_id', 'u.institution_id',
       'u.region_code', 'u.person_id', 'u.must_change_password', 't.name as team_name', 'ti.region_code as team_region', 'ti.id as team_institution_id',
       'i.name as institution_name', 'i.county_code as institution_county', 'r.name as region_name', 's.expires_at',
+      'u.delivery_provider_id', 'dp.name as provider_name', 'dp.county_code as provider_county',
     ])
     .where('s.token_hash', '=', tokenHash)
     .where('s.expires_at', '>', now)

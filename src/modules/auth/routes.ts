@@ -14,7 +14,7 @@ export const userSchema = z
     displayName: z.string(),
     role: roleSchema,
     scope: z.object({
-      kind: z.enum(['team', 'institution', 'county', 'city', 'person', 'all']),
+      kind: z.enum(['team', 'institution', 'county', 'city', 'person', 'provider', 'all']),
       id: z.string().nullable(),
       name: z.string(),
     }),

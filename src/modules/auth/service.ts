@@ -123,6 +123,7 @@ function authUserOf(row: SessionRow): AuthUser {
     teamId: row.team_id,
     institutionId: row.institution_id ?? row.team_institution_id,
     personId: row.person_id,
+    deliveryProviderId: row.delivery_provider_id,
     mustChangePassword: row.must_change_password,
   };
 }
@@ -144,6 +145,8 @@ function scopeOf(row: SessionRow): AuthUser['scope'] {
       return scope('city', row.region_code, row.region_name, row.region_code);
     case 'patient':
       return scope('person', row.person_id, row.display_name, null);
+    case 'delivery': // the provider delivers to the county it serves
+      return scope('provider', row.delivery_provider_id, row.provider_name, row.provider_county);
     case 'system_admin':
       return scope('all', null, '全部', '');
   }

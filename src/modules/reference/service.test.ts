@@ -4,6 +4,7 @@ import {
   diseaseForIcd10,
   drugsFileSchema,
   loadDiseases,
+  loadDrugClasses,
   loadDrugLists,
   loadDrugs,
   loadRegions,
@@ -158,7 +159,7 @@ describe('drugs.json', () => {
 
   it('rejects a drug with a bad ATC code or an unknown disease', () => {
     const good = loadDrugs()[0];
-    const bad = { source: 'x', lists, drugs: [{ ...good, atc: 'C08CA1', diseases: ['gout'] }] };
+    const bad = { source: 'x', lists, classes: loadDrugClasses(), drugs: [{ ...good, atc: 'C08CA1', diseases: ['gout'] }] };
     expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, bad)).toThrow(/data\/drugs\.json[\s\S]*drugs\.0\.atc/);
     expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, { ...bad, drugs: [{ ...good, atc: 'X08CA01' }] })).toThrow(/drugs\.0\.atc/);
     expect(() => checkDrugDiseases([{ ...good, diseases: ['gout'] }], loadDiseases())).toThrow(/drugs\.0\.diseases: unknown disease gout/);
@@ -166,7 +167,7 @@ describe('drugs.json', () => {
 
   it('rejects unknown or missing list ids and a chronic-disease drug off the chronic list', () => {
     const good = loadDrugs()[0];
-    const file = (drug: object, l = lists) => ({ source: 'x', lists: l, drugs: [drug] });
+    const file = (drug: object, l = lists) => ({ source: 'x', lists: l, classes: loadDrugClasses(), drugs: [drug] });
     expect(validateCatalogue('data/drugs.json', drugsFileSchema, file({ ...good, diseases: [], lists: [] })).drugs[0].lists).toEqual([]);
     expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, file({ ...good, lists: ['chronic-common', 'nrdl', 'zhejiang'] }))).toThrow(/drugs\.0\.lists\.2: unknown list zhejiang/);
     expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, file({ ...good, lists: ['nrdl'] }))).toThrow(/drugs\.0\.lists: a drug for hypertension must be on chronic-common/);
@@ -174,5 +175,53 @@ describe('drugs.json', () => {
     expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, file({ ...good, lists: ['nrdl', 'nrdl'] }))).toThrow(/drugs\.0\.lists/);
     expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, file({ ...good, lists: undefined }))).toThrow(/drugs\.0\.lists/);
     expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, file(good, lists.filter((l) => l.id !== 'nrdl')))).toThrow(/lists: the nrdl list must be declared/);
+  });
+
+  it('gives every drug its maximum daily dose: at least the usual dose, at most 4 decimals, plausible from labelling', () => {
+    const max = (name: string) => drugs.find((d) => d.genericNameZh === name)!.maxDailyUnits;
+    expect(max('苯磺酸氨氯地平片')).toBe(2); // 5 mg tablets, 10 mg a day at most
+    expect(max('盐酸二甲双胍片')).toBe(4); // 0.5 g tablets, 2 g a day
+    expect(drugs.find((d) => d.atc === 'A10BJ02')!.maxDailyUnits).toBe(0.1); // liraglutide 1.8 mg of an 18 mg pen
+    expect(drugs.find((d) => d.atc === 'L04AX03')!.maxDailyUnits).toBeCloseTo(25 / 2.5 / 7, 4); // methotrexate 25 mg a week
+    for (const d of drugs) {
+      expect(d.maxDailyUnits, d.genericNameZh).toBeGreaterThanOrEqual(d.dailyUnits);
+      expect(d.maxDailyUnits, d.genericNameZh).toBeLessThanOrEqual(Math.max(4 * d.dailyUnits, 1) * 10);
+    }
+    const good = loadDrugs()[0];
+    const file = (drug: object) => ({ source: 'x', lists, classes: loadDrugClasses(), drugs: [drug] });
+    expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, file({ ...good, maxDailyUnits: 0.5 }))).toThrow(/drugs\.0\.maxDailyUnits: below the usual daily dose/);
+    expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, file({ ...good, maxDailyUnits: 2.00001 }))).toThrow(/drugs\.0\.maxDailyUnits: at most 4 decimals/);
+    expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, file({ ...good, maxDailyUnits: undefined }))).toThrow(/drugs\.0\.maxDailyUnits/);
+    expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, file({ ...good, maxDailyUnit: 2 }))).toThrow(/maxDailyUnit/); // strict: a typo is refused
+  });
+
+  it('declares therapeutic classes by ATC group; a drug carries exactly the classes its ATC code falls in', () => {
+    const classes = loadDrugClasses();
+    expect(new Set(classes.map((c) => c.id)).size).toBe(classes.length);
+    const used = new Set(drugs.flatMap((d) => d.classes));
+    for (const c of classes) expect(used.has(c.id), c.id).toBe(true);
+    const of = (name: string) => drugs.find((d) => d.genericNameZh === name)!.classes;
+    expect(of('厄贝沙坦片')).toEqual(['arb']);
+    expect(of('厄贝沙坦氢氯噻嗪片')).toEqual(['arb', 'thiazide']);
+    expect(of('缬沙坦氨氯地平片(I)')).toEqual(['ccb_dhp', 'arb']);
+    expect(of('沙库巴曲缬沙坦钠片')).toEqual(['arb']);
+    expect(of('西格列汀二甲双胍片(II)')).toEqual(['biguanide', 'dpp4_inhibitor']);
+    expect(of('阿司匹林肠溶片')).not.toEqual(of('硫酸氢氯吡格雷片')); // aspirin + clopidogrel is dual antiplatelet therapy, not a duplicate
+    // the demo's ARB pairs: more than one drug of the arb class
+    expect(drugs.filter((d) => d.classes.includes('arb')).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses an undeclared class, a class the ATC code does not give, a missing one, and a duplicate class id', () => {
+    const good = loadDrugs().find((d) => d.atc === 'C09DA04')!; // irbesartan/HCTZ
+    const classes = loadDrugClasses();
+    const file = (drug: object, c = classes) => ({ source: 'x', lists, classes: c, drugs: [drug] });
+    expect(validateCatalogue('data/drugs.json', drugsFileSchema, file(good)).drugs[0].classes).toEqual(['arb', 'thiazide']);
+    expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, file({ ...good, classes: ['arb', 'thiazide', 'sartan'] }))).toThrow(/drugs\.0\.classes\.2: unknown class sartan/);
+    expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, file({ ...good, classes: ['arb'] }))).toThrow(/drugs\.0\.classes: C09DA04 is in the ATC groups of thiazide: add them/);
+    expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, file({ ...good, classes: ['arb', 'thiazide', 'acei'] }))).toThrow(/drugs\.0\.classes: C09DA04 is in none of the ATC groups of acei/);
+    expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, file({ ...good, classes: [] }))).toThrow(/drugs\.0\.classes/);
+    expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, file(good, [...classes, classes[0]]))).toThrow(/classes\.\d+\.id: duplicate class ccb_dhp/);
+    expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, file(good, [{ ...classes[0], atc: ['C09'] }, ...classes.slice(1)]))).toThrow(/classes\.0\.atc\.0/);
+    expect(() => validateCatalogue('data/drugs.json', drugsFileSchema, { source: 'x', lists, drugs: [good] })).toThrow(/classes/);
   });
 });

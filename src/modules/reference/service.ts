@@ -50,23 +50,45 @@ export const NRDL_LIST = 'nrdl';
 // WHO ATC, 5th level: anatomical main group (one of the 14), two digits, two letters, two digits.
 export const atcSchema = z.string().regex(/^[ABCDGHJLMNPRSV]\d\d[A-Z][A-Z]\d\d$/, 'a 7-character WHO ATC code (e.g. C08CA01)');
 
-export const drugSchema = z.object({
-  code: z.string().regex(/^D\d{4}$/),
-  genericNameZh: z.string().min(1),
-  genericNameEn: z.string().min(1),
-  form: z.string().min(1),
-  strength: z.string().min(1),
-  packSize: z.number().int().positive(),
-  unit: z.string().min(1),
-  atc: atcSchema,
-  // the registry diseases it is prescribed for; none for a general-outpatient drug
-  diseases: z.array(diseaseCodeSchema).refine((a) => new Set(a).size === a.length, 'a disease is named twice'),
-  vbp: z.boolean(),
-  priceFen: z.number().int().positive(), // money is integer fen everywhere
-  dailyUnits: z.number().positive(), // fractional for pens (a 300 IU pen at 20 IU/day)
-  // the drug lists it is on; none when self-paid
-  lists: z.array(drugListIdSchema).refine((a) => new Set(a).size === a.length, 'a list is named twice'),
+// A therapeutic class (药理分类) for duplicate-therapy checks (重复用药, the pharmacist's pre-check): it gathers WHO ATC
+// level-4 groups (C09CA), or single level-5 codes (C09BB04) where a level-4 group mixes classes.
+export const drugClassIdSchema = z.string().regex(/^[a-z][a-z0-9_]*$/, 'a lower-case snake_case key');
+export const atcGroupSchema = z
+  .string()
+  .regex(/^[ABCDGHJLMNPRSV]\d\d[A-Z][A-Z](\d\d)?$/, 'a WHO ATC level-4 group (5 characters, e.g. C09CA) or level-5 code (7, e.g. C09BB04)');
+export const drugClassSchema = z.strictObject({
+  id: drugClassIdSchema,
+  nameZh: z.string().min(1),
+  nameEn: z.string().min(1),
+  atc: z.array(atcGroupSchema).min(1).refine((a) => new Set(a).size === a.length, 'an ATC group is named twice'),
 });
+
+/** At most 4 decimals (ten-thousandths of a unit), the precision the daily-dose check compares in. */
+const tenThousandths = (x: number) => Math.abs(Math.round(x * 10000) - x * 10000) < 1e-6;
+
+export const drugSchema = z
+  .strictObject({
+    code: z.string().regex(/^D\d{4}$/),
+    genericNameZh: z.string().min(1),
+    genericNameEn: z.string().min(1),
+    form: z.string().min(1),
+    strength: z.string().min(1),
+    packSize: z.number().int().positive(),
+    unit: z.string().min(1),
+    atc: atcSchema,
+    // the therapeutic classes of data/drugs.json `classes` whose ATC groups hold this drug's code (a combination: each component's)
+    classes: z.array(drugClassIdSchema).min(1).refine((a) => new Set(a).size === a.length, 'a class is named twice'),
+    // the registry diseases it is prescribed for; none for a general-outpatient drug
+    diseases: z.array(diseaseCodeSchema).refine((a) => new Set(a).size === a.length, 'a disease is named twice'),
+    vbp: z.boolean(),
+    priceFen: z.number().int().positive(), // money is integer fen everywhere
+    dailyUnits: z.number().positive(), // fractional for pens (a 300 IU pen at 20 IU/day)
+    // the labelling's maximum daily dose in `unit` (fractional for pens, a seventh of the weekly maximum for weekly drugs)
+    maxDailyUnits: z.number().positive().refine(tenThousandths, 'at most 4 decimals'),
+    // the drug lists it is on; none when self-paid
+    lists: z.array(drugListIdSchema).refine((a) => new Set(a).size === a.length, 'a list is named twice'),
+  })
+  .refine((d) => d.maxDailyUnits >= d.dailyUnits, { path: ['maxDailyUnits'], message: 'below the usual daily dose (dailyUnits)' });
 
 export const servicePackageSchema = z.object({
   code: z.string().regex(/^[a-z][a-z0-9_]*$/),
@@ -83,6 +105,7 @@ export type ServicePackage = z.infer<typeof servicePackageSchema>;
 export type Disease = z.infer<typeof diseaseSchema>;
 export type Drug = z.infer<typeof drugSchema>;
 export type DrugList = z.infer<typeof drugListSchema>;
+export type DrugClass = z.infer<typeof drugClassSchema>;
 
 /** Unique-code check shared by all three files; duplicates would make lookups ambiguous. */
 const uniqueCodes = (items: { code: string }[], ctx: z.RefinementCtx, key: string) => {
@@ -106,8 +129,13 @@ export const regionsFileSchema = z
 export const diseasesFileSchema = z
   .object({ source: z.string().min(1), diseases: z.array(diseaseSchema).min(1) })
   .superRefine((f, ctx) => uniqueCodes(f.diseases, ctx, 'diseases'));
+/** The ids of the classes whose ATC groups (level 4 or 5) hold an ATC code, in the order the classes are declared. */
+export function classesForAtc(atc: string, classes: DrugClass[]): string[] {
+  return classes.filter((c) => c.atc.some((g) => atc.startsWith(g))).map((c) => c.id);
+}
+
 export const drugsFileSchema = z
-  .object({ source: z.string().min(1), lists: z.array(drugListSchema).min(1), drugs: z.array(drugSchema).min(1) })
+  .strictObject({ source: z.string().min(1), lists: z.array(drugListSchema).min(1), classes: z.array(drugClassSchema).min(1), drugs: z.array(drugSchema).min(1) })
   .superRefine((f, ctx) => {
     uniqueCodes(f.drugs, ctx, 'drugs');
     const ids = new Set<string>();
@@ -117,7 +145,23 @@ export const drugsFileSchema = z
     });
     for (const required of [CHRONIC_COMMON_LIST, NRDL_LIST])
       if (!ids.has(required)) ctx.addIssue({ code: 'custom', path: ['lists'], message: `the ${required} list must be declared` });
+    const classIds = new Set<string>();
+    f.classes.forEach((c, i) => {
+      if (classIds.has(c.id)) ctx.addIssue({ code: 'custom', path: ['classes', i, 'id'], message: `duplicate class ${c.id}` });
+      classIds.add(c.id);
+    });
     f.drugs.forEach((d, i) => {
+      d.classes.forEach((c, j) => {
+        if (!classIds.has(c)) ctx.addIssue({ code: 'custom', path: ['drugs', i, 'classes', j], message: `unknown class ${c} (not in classes)` });
+      });
+      // the classes follow from the ATC code, so that a new drug cannot silently escape the duplicate-therapy check
+      const expected = classesForAtc(d.atc, f.classes);
+      const missing = expected.filter((c) => !d.classes.includes(c));
+      const extra = d.classes.filter((c) => classIds.has(c) && !expected.includes(c));
+      if (missing.length)
+        ctx.addIssue({ code: 'custom', path: ['drugs', i, 'classes'], message: `${d.atc} is in the ATC groups of ${missing.join(', ')}: add them` });
+      if (extra.length)
+        ctx.addIssue({ code: 'custom', path: ['drugs', i, 'classes'], message: `${d.atc} is in none of the ATC groups of ${extra.join(', ')}` });
       d.lists.forEach((l, j) => {
         if (!ids.has(l)) ctx.addIssue({ code: 'custom', path: ['drugs', i, 'lists', j], message: `unknown list ${l} (not in lists)` });
       });
@@ -158,6 +202,7 @@ let regions: Region[] | undefined;
 let diseases: Disease[] | undefined;
 let drugs: Drug[] | undefined;
 let drugLists: DrugList[] | undefined;
+let drugClasses: DrugClass[] | undefined;
 let servicePackages: ServicePackage[] | undefined;
 
 export const loadRegions = (): Region[] => (regions ??= readCatalogue('regions.json', regionsFileSchema).regions);
@@ -168,6 +213,7 @@ function loadDrugsFile() {
   const file = readCatalogue('drugs.json', drugsFileSchema);
   drugs = checkDrugDiseases(file.drugs, loadDiseases());
   drugLists = file.lists;
+  drugClasses = file.classes;
 }
 /** The whole catalogue: chronic-disease, general-outpatient and self-paid drugs, each with its lists. */
 export const loadDrugs = (): Drug[] => {
@@ -178,6 +224,12 @@ export const loadDrugs = (): Drug[] => {
 export const loadDrugLists = (): DrugList[] => {
   if (!drugLists) loadDrugsFile();
   return drugLists!;
+};
+
+/** The therapeutic classes data/drugs.json declares (arb, acei, ccb_dhp, …) with their ATC groups, for duplicate-therapy checks. */
+export const loadDrugClasses = (): DrugClass[] => {
+  if (!drugClasses) loadDrugsFile();
+  return drugClasses!;
 };
 
 /** Every disease a drug treats must be in the disease catalogue: the two files must agree. */

@@ -122,7 +122,7 @@ export async function actorOfAccount(ctx: AppContext, username: string): Promise
   const user: AuthUser = {
     id: row.id, username: row.username, displayName: row.display_name, role: row.role,
     scope: everywhere ? { kind: 'all', id: null, name: '全部', regionPrefix: '' } : { kind: 'institution', id: row.institution_id, name: row.institution_name ?? '', regionPrefix: row.institution_county },
-    practitionerId: null, teamId: null, institutionId: row.institution_id, personId: null, mustChangePassword: false,
+    practitionerId: null, teamId: null, institutionId: row.institution_id, personId: null, deliveryProviderId: null, mustChangePassword: false,
   };
   return { user, ip: null };
 }

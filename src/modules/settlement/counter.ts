@@ -25,6 +25,8 @@ export interface CounterLineInput {
   drugCode: string;
   quantity: number;
   daysSupply?: number;
+  /** 延伸处方: a drug of a tertiary hospital's prescription continued at the community (the policy decides whether it pays). */
+  extended?: boolean;
 }
 
 export interface CounterClaimInput {
@@ -94,7 +96,7 @@ export async function prepareClaim(ctx: AppContext, actor: Actor, input: Counter
     const daysSupply = l.daysSupply ?? Math.max(1, Math.floor((l.quantity * drug.packSize) / drug.dailyUnits));
     // the price the level charges (Shenzhen Luohu: a community centre's drugs at 70 % of the catalogue price)
     const unitPriceFen = priceAt(entry.policy, institution.level, 'drugs', drug.priceFen);
-    return { lineNo: i + 1, drug, quantity: l.quantity, unitPriceFen, amountFen: l.quantity * unitPriceFen, daysSupply, disease, scope, scopeReason };
+    return { lineNo: i + 1, drug, quantity: l.quantity, unitPriceFen, amountFen: l.quantity * unitPriceFen, daysSupply, disease, scope, scopeReason, extended: l.extended === true };
   });
   // the institution the patient chose is the one of their contracted team (a benefit may pay only there)
   const contracted = person.contracts.find((c) => c.id === eligibility.contract?.id);
@@ -105,7 +107,7 @@ export async function prepareClaim(ctx: AppContext, actor: Actor, input: Counter
     institutionLevel: institution.level,
     scope: 'two_disease',
     atChosenInstitution: contracted?.institution_id === institution.id,
-    lines: lines.map((l) => ({ amountFen: l.amountFen, scope: l.scope, disease: l.disease ?? undefined, daysSupply: l.daysSupply, lists: l.drug.lists, lineId: String(l.lineNo) })),
+    lines: lines.map((l) => ({ amountFen: l.amountFen, scope: l.scope, disease: l.disease ?? undefined, daysSupply: l.daysSupply, lists: l.drug.lists, lineId: String(l.lineNo), ...(l.extended ? { extended: true } : {}) })),
   };
   return { person, institution, entry, claim, lines, eligibility, accumulator };
 }

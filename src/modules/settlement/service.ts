@@ -39,7 +39,7 @@ async function lockAccumulator(db: Database, personId: string, year: number): Pr
   return { state: { year, pools: row.pools }, version: row.version, lastServiceDate: row.last_service_date };
 }
 
-type Prepared = Awaited<ReturnType<typeof prepareClaim>>;
+export type Prepared = Awaited<ReturnType<typeof prepareClaim>>;
 
 function lineRows(prepared: Prepared, result: Settlement): ClaimLineRow[] {
   return prepared.lines.map((l, i) => {
@@ -49,7 +49,7 @@ function lineRows(prepared: Prepared, result: Settlement): ClaimLineRow[] {
       unit_price_fen: l.unitPriceFen, amount_fen: l.amountFen, days_supply: l.daysSupply, disease_code: l.disease, scope: l.scope,
       scope_reason: l.scopeReason, benefit: s.benefit, reason: s.reason, ratio_bp: s.ratioBp, fund_pay_fen: s.fundPay, deductible_fen: s.deductible,
       copay_fen: s.copay, over_limit_fen: s.overLimit, fund_remaining_fen: s.fundRemaining, explanation: `${SCOPE_REASON_TEXT[l.scopeReason]}；${s.explanation}`,
-      drug_lists: l.drug.lists ?? null, extended: false, critical_illness_fen: s.criticalIllness,
+      drug_lists: l.drug.lists ?? null, extended: l.extended, critical_illness_fen: s.criticalIllness,
     };
   });
 }
@@ -98,20 +98,7 @@ export async function settleClaim(ctx: AppContext, actor: Actor, input: CounterC
     throw err;
   }
   const read = prepared.accumulator;
-  const at = ctx.now();
-  const record = (acc: Accumulator) => {
-    const result = settle(prepared.entry.compiled, acc.state, prepared.claim);
-    const t = result.totals;
-    const lines = lineRows(prepared, result);
-    const row: SettlementRecord = {
-      claimId, personId: input.personId, institutionId: prepared.institution.id, idempotencyKey: input.idempotencyKey,
-      requestHash: requestHash(input, prepared.claim.serviceDate), serviceDate: prepared.claim.serviceDate, insuranceType: prepared.claim.insuranceType,
-      institutionLevel: prepared.claim.institutionLevel, policyId: prepared.entry.id, atChosenInstitution: prepared.claim.atChosenInstitution !== false,
-      totals: t,
-      lines, pools: result.newState.pools, readVersion: acc.version, at,
-    };
-    return row;
-  };
+  const record = recorder(prepared, input, claimId, ctx.now());
   try {
     // a claim dated before the year's latest settles in its place in the year, and the later claims again
     if (read.lastServiceDate !== null && prepared.claim.serviceDate < read.lastServiceDate) return await settleBackdated(ctx, actor, prepared, record);
@@ -136,6 +123,38 @@ export async function settleClaim(ctx: AppContext, actor: Actor, input: CounterC
     throw err;
   }
 }
+
+/** What settling the prepared claim on a given accumulator writes. */
+function recorder(prepared: Prepared, input: CounterClaimInput & { idempotencyKey: string }, claimId: string, at: Date) {
+  return (acc: Accumulator): SettlementRecord => {
+    const result = settle(prepared.entry.compiled, acc.state, prepared.claim);
+    return {
+      claimId, personId: input.personId, institutionId: prepared.institution.id, idempotencyKey: input.idempotencyKey,
+      requestHash: requestHash(input, prepared.claim.serviceDate), serviceDate: prepared.claim.serviceDate, insuranceType: prepared.claim.insuranceType,
+      institutionLevel: prepared.claim.institutionLevel, policyId: prepared.entry.id, atChosenInstitution: prepared.claim.atChosenInstitution !== false,
+      totals: result.totals, lines: lineRows(prepared, result), pools: result.newState.pools, readVersion: acc.version, at,
+    };
+  };
+}
+
+/**
+ * Settles a prepared claim inside the caller's transaction (a dispense writes its claim with its own
+ * rows: dispensing/dispense.ts): under the accumulator's row lock, so it cannot lose a race. A claim
+ * dated before the person's latest one is refused here — a dispense is always today's.
+ * Answers the receipt as GET /api/settlements/:id shows it.
+ */
+export async function settleWithin(trx: Database, ctx: AppContext, actor: Actor, prepared: Prepared, input: CounterClaimInput & { idempotencyKey: string }, claimId: string) {
+  const locked = await lockAccumulator(trx, input.personId, Number(prepared.claim.serviceDate.slice(0, 4)));
+  if (locked.lastServiceDate !== null && prepared.claim.serviceDate < locked.lastServiceDate)
+    throw conflict('later_claim_exists', `The person has a claim dated ${locked.lastServiceDate}, after ${prepared.claim.serviceDate}`);
+  const row = recorder(prepared, input, claimId, ctx.now())(locked);
+  const settlementNo = await recordSettlement(trx, actor, row);
+  if (!settlementNo) throw new Error('settlement under the accumulator lock was not written');
+  return { row, receipt: receiptFromMemory(ctx, prepared, row, actor, settlementNo) };
+}
+
+/** The first claim settled with an idempotency key at an institution, if any. */
+export const claimByKey = findByKey;
 
 /**
  * A claim dated before the latest one of the person's year: under the accumulator's lock, the year is
@@ -205,22 +224,31 @@ export async function reverseClaim(ctx: AppContext, actor: Actor, claimId: strin
   await requireAccess(ctx, actor, 'claim.reverse', { personId: where?.person_id ?? null, institutionId: where?.institution_id ?? null });
   if (!where) throw notFound('No such claim');
   const personId = where.person_id;
-  await ctx.db.transaction().execute(async (trx) => {
-    const claim = await trx.selectFrom('claim').selectAll().where('person_id', '=', personId).where('id', '=', claimId).forUpdate().executeTakeFirstOrThrow();
-    if (claim.status !== 'settled') throw conflict('already_reversed', 'This claim has already been reversed');
-    const year = Number(claim.service_date.slice(0, 4));
-    await lockAccumulator(trx, claim.person_id, year);
-    const at = ctx.now();
-    await trx.updateTable('claim').set({ status: 'reversed', reversed_by: actor.user.id, reversed_at: at, reversal_reason: reason }).where('person_id', '=', personId).where('id', '=', claimId).execute();
-    const stored = await loadYear(trx, claim.person_id, year);
-    const refolded = refold(ctx.policies, year, stored);
-    const last = stored.length ? stored[stored.length - 1].serviceDate : null;
-    await bookResettlement(trx, { userId: actor.user.id, personId: claim.person_id, year, cause: 'reversal', causedBy: claimId, at }, adjustmentsOf(stored, refolded), refolded.state, last);
-    await trx.insertInto('claim_event').values({ claim_id: claimId, person_id: claim.person_id, user_id: actor.user.id, from_status: 'settled', to_status: 'reversed', reason, at }).execute();
-    await writeAudit(trx, actor, [{ action: 'update', entity: 'claim', entityId: claimId, personId: claim.person_id, detail: { reverse: reason } }]);
-  });
+  await ctx.db.transaction().execute((trx) => reverseWithin(trx, ctx, actor, personId, claimId, reason));
   return settlementView(ctx.db, ctx.policies, personId, claimId);
 }
+
+/**
+ * The reversal's writes, inside the caller's transaction (a returned dispense reverses its claim with
+ * its stock in one transaction): the claim, the person's year settled again without it, its event.
+ */
+export async function reverseWithin(trx: Database, ctx: AppContext, actor: Actor, personId: string, claimId: string, reason: string) {
+  const claim = await trx.selectFrom('claim').selectAll().where('person_id', '=', personId).where('id', '=', claimId).forUpdate().executeTakeFirstOrThrow();
+  if (claim.status !== 'settled') throw conflict('already_reversed', 'This claim has already been reversed');
+  const year = Number(claim.service_date.slice(0, 4));
+  await lockAccumulator(trx, claim.person_id, year);
+  const at = ctx.now();
+  await trx.updateTable('claim').set({ status: 'reversed', reversed_by: actor.user.id, reversed_at: at, reversal_reason: reason }).where('person_id', '=', personId).where('id', '=', claimId).execute();
+  const stored = await loadYear(trx, claim.person_id, year);
+  const refolded = refold(ctx.policies, year, stored);
+  const last = stored.length ? stored[stored.length - 1].serviceDate : null;
+  await bookResettlement(trx, { userId: actor.user.id, personId: claim.person_id, year, cause: 'reversal', causedBy: claimId, at }, adjustmentsOf(stored, refolded), refolded.state, last);
+  await trx.insertInto('claim_event').values({ claim_id: claimId, person_id: claim.person_id, user_id: actor.user.id, from_status: 'settled', to_status: 'reversed', reason, at }).execute();
+  await writeAudit(trx, actor, [{ action: 'update', entity: 'claim', entityId: claimId, personId: claim.person_id, detail: { reverse: reason } }]);
+}
+
+export { prepareClaim, type CounterClaimInput } from './counter';
+export { settlementView } from './view';
 
 export async function getSettlement(ctx: AppContext, actor: Actor, claimId: string) {
   const claim = await ctx.db

@@ -10,10 +10,11 @@ export function usersQuery(db: Database) {
     .leftJoin('institution as i', (j) => j.on((eb) => eb('i.id', '=', eb.fn.coalesce('u.institution_id', 't.institution_id'))))
     .leftJoin('region as r', 'r.code', 'u.region_code')
     .leftJoin('practitioner as p', 'p.id', 'u.practitioner_id')
+    .leftJoin('delivery_provider as dp', 'dp.id', 'u.delivery_provider_id')
     .select([
       'u.id', 'u.username', 'u.display_name', 'u.role', 'u.team_id', 't.name as team_name', 'i.id as institution_id', 'i.name as institution_name',
       'u.region_code', 'r.name as region_name', 'u.person_id', 'u.practitioner_id', 'p.name as practitioner_name', 'u.demo', 'u.disabled_at',
-      'u.must_change_password', 'u.locked_until', 'u.created_at', 'u.password_changed_at',
+      'u.delivery_provider_id', 'dp.name as provider_name', 'u.must_change_password', 'u.locked_until', 'u.created_at', 'u.password_changed_at',
     ]);
 }
 export type UserRow = Awaited<ReturnType<ReturnType<typeof usersQuery>['executeTakeFirstOrThrow']>>;

@@ -18,6 +18,7 @@ const adminUserSchema = z
     region: z.object({ code: z.string(), name: z.string() }).nullable(),
     practitioner: named.nullable(),
     personId: z.uuid().nullable(),
+    deliveryProvider: named.nullable(),
     demo: z.boolean().describe('a demo account (exists only in a database the demo city was loaded into)'),
     disabledAt: z.iso.datetime().nullable(),
     mustChangePassword: z.boolean(),
@@ -35,6 +36,7 @@ const scopeBody = z.strictObject({
   institutionId: z.uuid().nullish(),
   regionCode: z.string().regex(/^[0-9]{4}([0-9]{2})?$/).nullish().describe('a city (4 digits) for an analyst, a county (6) for a reviewer'),
   personId: z.uuid().nullish(),
+  deliveryProviderId: z.uuid().nullish().describe('the delivery provider (配送企业) of a delivery account'),
 });
 const displayName = z.string().trim().min(1).max(50);
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };

@@ -19,8 +19,9 @@ export interface UserScopeInput {
   institutionId?: string | null;
   regionCode?: string | null;
   personId?: string | null;
+  deliveryProviderId?: string | null;
 }
-type ScopeColumns = { role: Role; team_id: string | null; practitioner_id: string | null; institution_id: string | null; region_code: string | null; person_id: string | null };
+type ScopeColumns = { role: Role; team_id: string | null; practitioner_id: string | null; institution_id: string | null; region_code: string | null; person_id: string | null; delivery_provider_id: string | null };
 
 /** The roles an institution's administrator may give: the people who work in an institution. */
 const INSTITUTION_ROLES: readonly Role[] = ['family_doctor', 'pharmacist', 'institution_admin'];
@@ -29,7 +30,7 @@ const problem = (field: string, rule: string, message: string): FieldProblem => 
 
 /** Checks the scope against the directory and answers the columns it sets, and the institution it lies in. */
 async function resolveScope(db: Database, s: UserScopeInput): Promise<{ columns: ScopeColumns; institutionId: string | null }> {
-  const none: ScopeColumns = { role: s.role, team_id: null, practitioner_id: null, institution_id: null, region_code: null, person_id: null };
+  const none: ScopeColumns = { role: s.role, team_id: null, practitioner_id: null, institution_id: null, region_code: null, person_id: null, delivery_provider_id: null };
   const fail = (field: string, rule: string, message: string) => badRequest(message, [problem(field, rule, message)]);
   switch (s.role) {
     case 'family_doctor': {
@@ -66,6 +67,11 @@ async function resolveScope(db: Database, s: UserScopeInput): Promise<{ columns:
       const person = s.personId ? await db.selectFrom('person').select('id').where('id', '=', s.personId).executeTakeFirst() : undefined;
       if (!person) throw fail('personId', 'unknown_person', 'A patient account belongs to an insured person');
       return { columns: { ...none, person_id: s.personId! }, institutionId: null };
+    }
+    case 'delivery': {
+      const provider = s.deliveryProviderId ? await db.selectFrom('delivery_provider').select('id').where('id', '=', s.deliveryProviderId).executeTakeFirst() : undefined;
+      if (!provider) throw fail('deliveryProviderId', 'unknown_provider', 'A delivery account belongs to a delivery provider');
+      return { columns: { ...none, delivery_provider_id: s.deliveryProviderId! }, institutionId: null };
     }
     case 'system_admin':
       return { columns: none, institutionId: null };
@@ -180,6 +186,7 @@ function userOut(u: q.UserRow) {
     region: u.region_code ? { code: u.region_code, name: u.region_name ?? '' } : null,
     practitioner: u.practitioner_id ? { id: u.practitioner_id, name: u.practitioner_name ?? '' } : null,
     personId: u.person_id,
+    deliveryProvider: u.delivery_provider_id ? { id: u.delivery_provider_id, name: u.provider_name ?? '' } : null,
     demo: u.demo,
     disabledAt: iso(u.disabled_at),
     mustChangePassword: u.must_change_password,
