@@ -65,8 +65,14 @@ beforeAll(async () => {
   // a pharmacist at the doctor's centre, the second place of a partial fill
   const practitioner = await db.selectFrom('practitioner').select('id').where('institution_id', '=', centreId).where('profession', '=', 'pharmacist').executeTakeFirstOrThrow();
   const hash = (await db.selectFrom('app_user').select('password_hash').where('username', '=', 'pharmacist').executeTakeFirstOrThrow()).password_hash;
-  await db.insertInto('app_user').values({ username: 'centre-pharmacist', display_name: '中心药师', role: 'pharmacist', institution_id: centreId, practitioner_id: practitioner.id, password_hash: hash, demo: true }).execute();
+  // (the demo city may have one already: the same account)
+  await db.insertInto('app_user').values({ username: 'centre-pharmacist', display_name: '中心药师', role: 'pharmacist', institution_id: centreId, practitioner_id: practitioner.id, password_hash: hash, demo: true })
+    .onConflict((oc) => oc.column('username').doNothing()).execute();
+  expect((await db.selectFrom('app_user').select('institution_id').where('username', '=', 'centre-pharmacist').executeTakeFirstOrThrow()).institution_id).toBe(centreId);
   centrePharmacist = await t.login('centre-pharmacist');
+  // the two counters start with no amlodipine, whatever the demo city stocked
+  await db.deleteFrom('stock_batch').where('institution_id', 'in', [pharmacyId, centreId]).where('drug_code', '=', AMLODIPINE).execute();
+  await db.deleteFrom('stock_movement').where('institution_id', 'in', [pharmacyId, centreId]).where('drug_code', '=', AMLODIPINE).execute();
 });
 afterAll(() => t.close());
 
@@ -251,6 +257,30 @@ describe('renewal (续方)', () => {
   });
 });
 
+describe('online renewal requests (线上续方)', () => {
+  it('go to the team’s queue; the doctor declines with a reason or renews the very prescription asked for', async () => {
+    const db = t.database.db;
+    const hash = (await db.selectFrom('app_user').select('password_hash').where('username', '=', 'patient').executeTakeFirstOrThrow()).password_hash;
+    await db.insertInto('app_user').values({ username: 'rx-patient', display_name: '测试患者', role: 'patient', person_id: patientId, password_hash: hash, demo: true }).execute();
+    const patient = await t.login('rx-patient');
+    const previous = (await db.selectFrom('prescription').select('id').where('person_id', '=', patientId).where('status', '=', 'partly_dispensed').executeTakeFirstOrThrow()).id;
+    const asked = await post(`/api/prescriptions/${previous}/renewal-requests`, patient, { note: '药快吃完了' });
+    expect(asked.statusCode, asked.body).toBe(201);
+    expect((await post(`/api/prescriptions/${previous}/renewal-requests`, patient, {})).json().errors[0].rule).toBe('renewal_already_requested');
+    const queue = (await get('/api/team/renewal-requests', doctor)).json().items;
+    expect(queue).toContainEqual(expect.objectContaining({ id: asked.json().id, personId: patientId, note: '药快吃完了', prescriptionId: previous }));
+    const declined = await post(`/api/renewal-requests/${asked.json().id}/decline`, doctor, { reason: '请先来复诊' });
+    expect(declined.statusCode, declined.body).toBe(204);
+    expect((await get('/api/me/renewal-requests', patient)).json().items[0]).toMatchObject({ status: 'declined', declineReason: '请先来复诊' });
+    // asked again: renewing another prescription does not answer it
+    const again = (await post(`/api/prescriptions/${previous}/renewal-requests`, patient, {})).json();
+    const other = (await db.selectFrom('prescription').select('id').where('person_id', '=', patientId).where('status', '=', 'approved').executeTakeFirstOrThrow()).id;
+    const wrong = await post('/api/prescriptions', doctor, { personId: patientId, origin: 'renewal', renewalOf: other, renewalRequestId: again.id, fillPlace: 'own', stableReason: '稳定' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().errors[0]).toMatchObject({ field: 'body.renewalOf', rule: 'renews_requested' });
+  });
+});
+
 describe('expiry', () => {
   it('refuses to dispense a prescription past its validity and records it expired', async () => {
     const p = await approved({ ...rx({ fillInstitutionId: pharmacyId, lines: [{ drugCode: AMLODIPINE, dose: 1, frequency: 'qd', daysSupply: 28 }], stableReason: null }) }, '已核对');
@@ -272,6 +302,9 @@ describe('stock', () => {
     const db = t.database.db;
     const centre = await db.selectFrom('institution').select(['upper_institution_id']).where('id', '=', centreId).executeTakeFirstOrThrow();
     const upper = centre.upper_institution_id!;
+    // from a known start: the demo city's stock of the two goes, the batches this file received stay
+    await db.deleteFrom('stock_batch').where('institution_id', '=', upper).execute();
+    await db.deleteFrom('stock_batch').where('institution_id', '=', centreId).where('batch_no', 'not in', ['LATE-1', 'SOON-1']).execute();
     // the upper hospital stocks 4 chronic drugs; the centre holds amlodipine already (above) and gets 2 more of them
     for (const [code, batch] of [[AMLODIPINE, 'H1'], [IRBESARTAN, 'H2'], [LOSARTAN, 'H3'], ['D0024', 'H4']])
       await db.insertInto('stock_batch').values({ institution_id: upper, drug_code: code, batch_no: batch, expiry_date: '2027-06-30', received: 10, on_hand: 10 }).execute();

@@ -176,10 +176,12 @@ export async function writePrescription(ctx: AppContext, actor: Actor, input: Pr
   const status = input.submit ? 'submitted' : 'draft';
   const id = await ctx.db.transaction().execute(async (trx) => {
     const request = input.renewalRequestId
-      ? await trx.selectFrom('renewal_request').select(['id', 'status', 'team_id']).where('person_id', '=', p.person.id).where('id', '=', input.renewalRequestId).forUpdate().executeTakeFirst()
+      ? await trx.selectFrom('renewal_request').select(['id', 'status', 'team_id', 'prescription_id']).where('person_id', '=', p.person.id).where('id', '=', input.renewalRequestId).forUpdate().executeTakeFirst()
       : undefined;
     if (input.renewalRequestId && (!request || request.status !== 'open' || request.team_id !== actor.user.teamId))
       throw conflict('renewal_request_not_open', 'The renewal request is not open in your team’s queue');
+    if (request && (input.origin !== 'renewal' || request.prescription_id !== input.renewalOf))
+      throw badRequest('A renewal request is answered by renewing its prescription', [{ field: 'body.renewalOf', rule: 'renews_requested', message: 'the prescription the patient asked to renew' }]);
     const row = await trx.insertInto('prescription').values((eb) => ({
       person_id: p.person.id, prescription_no: eb.fn<string>('prescription_no', [eb.val(p.institution.id), eb.val(today)]), origin: input.origin,
       institution_id: p.institution.id, county_code: p.institution.county_code, team_id: actor.user.teamId, doctor_id: actor.user.id,

@@ -756,6 +756,7 @@ const enUS: Messages = {
     not_renewable: 'The prescription cannot be renewed in its present state',
     renewal_already_requested: 'This prescription already has an open renewal request',
     renewal_request_not_open: 'The renewal request is no longer open in your team’s queue',
+    renews_requested: 'A renewal request is answered by renewing the prescription the patient asked for',
     blocking_findings: 'Blocking review findings need an override reason',
     extendable_drug: 'The drug is on neither the institution’s list nor a list the policy lets it extend',
     thousandths: 'A dose in units, with at most 3 decimals',
@@ -2130,7 +2131,7 @@ const enUS: Messages = {
       submitted: 'Prescription {{no}} submitted for review',
       resubmitted: 'Prescription {{no}} revised and resubmitted',
       fixMarked: 'Fix the marked fields, then save again',
-      savedHint: 'Valid once approved, until {{date}} (counted from the approval)',
+      savedHint: 'Valid once approved, counted from the day of the approval',
     },
     detail: {
       title: 'Prescription {{no}}',

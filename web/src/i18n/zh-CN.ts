@@ -755,6 +755,7 @@ const zhCN = {
     not_renewable: '该处方当前状态不能续方',
     renewal_already_requested: '该处方已有未处理的续方申请',
     renewal_request_not_open: '该续方申请已处理或不在本团队的待办中',
+    renews_requested: '续方申请须续开患者申请的那张处方',
     blocking_findings: '存在须处理的审方问题，请填写继续开方的理由',
     extendable_drug: '该药品既不在本机构目录内，也不在政策允许延伸使用的目录内',
     thousandths: '剂量最多保留 3 位小数',
@@ -2074,7 +2075,7 @@ const zhCN = {
       source: '原处方（三级医院）',
     },
     rules: {
-      maxDays: '超过本地政策允许的最长处方天数（每张处方最长 {{max}} 天）',
+      maxDays: '超过本地政策允许的最长天数（最长 {{max}} 天）',
       followUp: '续方须在规定期限内复诊（复诊核验）：最近一次随访 {{last}}，须有 {{from}} 或之后的随访',
       noVisit: '无随访记录',
       earlyRefill: '上次所配该药尚余较多，未到可续方日期：{{drug}} 于 {{on}} 配药 {{days}} 天，{{from}} 起可续方',
@@ -2130,7 +2131,7 @@ const zhCN = {
       submitted: '处方 {{no}} 已提交审方',
       resubmitted: '处方 {{no}} 已修改并重新提交审方',
       fixMarked: '请按标注修改后再保存',
-      savedHint: '通过审方后有效，有效期至 {{date}}（以审方通过日起算）',
+      savedHint: '审方通过后生效，有效期自审方通过之日起算',
     },
     detail: {
       title: '处方 {{no}}',
