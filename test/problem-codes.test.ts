@@ -44,9 +44,9 @@ function literalKeys(file: string, name: string): string[] {
  */
 const DYNAMIC: Record<string, () => string[]> = {
   'rule: `${role}_required`': () => REQUIRED_ROLES.map((r) => `${r}_required`),
-  'rule: `institution_has_${u}`': () => literalKeys('src/modules/directory/service.ts', 'USE_OF_INSTITUTION').map((u) => `institution_has_${u}`),
-  'rule: `team_has_${u}`': () => literalKeys('src/modules/directory/service.ts', 'USE_OF_TEAM').map((u) => `team_has_${u}`),
-  'rule: u,': () => literalKeys('src/modules/directory/service.ts', 'USE_OF_PRACTITIONER'),
+  'rule: `institution_has_${u}`': () => literalKeys('src/modules/directory/institutions.ts', 'USE_OF_INSTITUTION').map((u) => `institution_has_${u}`),
+  'rule: `team_has_${u}`': () => literalKeys('src/modules/directory/teams.ts', 'USE_OF_TEAM').map((u) => `team_has_${u}`),
+  'rule: u,': () => literalKeys('src/modules/directory/practitioners.ts', 'USE_OF_PRACTITIONER'),
   'map((rule) => ({': () => Object.keys(PASSWORD_RULE_TEXT),
 };
 

@@ -8,6 +8,8 @@ export interface FieldProblem {
   field: string;
   rule: string;
   message: string;
+  /** The numbers, dates and codes the message names, for clients to word it in the user's language. */
+  facts?: Record<string, unknown>;
 }
 
 /** The code of a problem that names no rule of its own, by HTTP status (stable: clients translate these). */
@@ -66,7 +68,10 @@ export const problemSchema = z
     detail: z.string(),
     /** Stable: a 409's rule, else the status's code (bad_request, forbidden, not_found, …); clients translate it. */
     code: z.string(),
-    errors: z.array(z.object({ field: z.string(), rule: z.string(), message: z.string() })).optional(),
+    errors: z.array(z.object({
+      field: z.string(), rule: z.string(), message: z.string(),
+      facts: z.record(z.string(), z.unknown()).optional().describe('what the message names (dates, limits, codes), for the client to word'),
+    })).optional(),
   })
   .meta({ id: 'Problem' });
 

@@ -98,9 +98,27 @@ describe('writing a prescription', () => {
     const res = await post('/api/prescriptions', doctor, rx({ lines: [{ drugCode: AMLODIPINE, dose: 1, frequency: 'qd', daysSupply: 90 }] }));
     expect(res.statusCode).toBe(400);
     expect(res.json().errors[0]).toMatchObject({ field: 'body.lines.0.daysSupply', rule: 'max_days_supply' });
-    expect(res.json().errors[0].message).toContain('84');
+    expect(res.json().errors[0].facts).toEqual({ maxDaysSupply: 84, policyId: 'jiaxing-2021' });
     const none = await t.database.db.selectFrom('prescription').select('id').where('person_id', '=', patientId).where('days_supply', '=', 90).execute();
     expect(none).toEqual([]);
+  });
+});
+
+describe('extension of a tertiary hospital’s prescription (延伸处方)', () => {
+  it('names the source at one of the city’s tertiary hospitals; a drug off the community’s list is refused where the policy extends none', async () => {
+    const tertiary = (await get('/api/institutions?level=tertiary', doctor)).json();
+    expect(tertiary.length).toBeGreaterThan(0);
+    expect(tertiary.every((i: { level: string }) => i.level === 'tertiary')).toBe(true);
+    const source = { prescriptionNo: 'JX1Y-2026-0601-0088', institutionId: tertiary[0].id };
+    const ok = await post('/api/prescriptions', doctor, rx({ origin: 'extended', source }));
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json()).toMatchObject({ origin: 'extended', source: { prescriptionNo: source.prescriptionNo, institution: { id: tertiary[0].id, level: 'tertiary' } } });
+    // amoxicillin is on neither the chronic list nor a list the policy extends (Jiaxing's extends none)
+    const off = await post('/api/prescriptions', doctor, rx({ origin: 'extended', source, lines: [{ drugCode: 'D0106', dose: 1, frequency: 'tid', daysSupply: 7 }], stableReason: null }));
+    expect(off.statusCode).toBe(400);
+    expect(off.json().errors[0]).toMatchObject({ field: 'body.lines.0.drugCode', rule: 'extendable_drug' });
+    const notTertiary = await post('/api/prescriptions', doctor, rx({ origin: 'extended', source: { ...source, institutionId: centreId } }));
+    expect(notTertiary.json().errors[0]).toMatchObject({ field: 'body.source.institutionId', rule: 'tertiary_source' });
   });
 });
 
@@ -129,7 +147,7 @@ describe('review, partial fills at two places, settlement in the same transactio
     const res = await post(`/api/prescriptions/${id}/dispenses`, pharmacist, { idempotencyKey: 'rx-test-short-0001', lines: [{ lineNo: 1, quantity: 2 }] });
     expect(res.statusCode).toBe(409);
     expect(res.json().errors[0].rule).toBe('out_of_stock');
-    expect(res.json().detail).toContain('2 asked, 1 in stock');
+    expect(res.json().errors[0].facts).toEqual({ short: [{ drugCode: AMLODIPINE, asked: 2, onHand: 1 }] });
     const claims = await t.database.db.selectFrom('claim').select('id').where('person_id', '=', patientId).where('idempotency_key', '=', 'rx-test-short-0001').execute();
     expect(claims).toEqual([]);
     const p = (await get(`/api/prescriptions/${id}`, pharmacist)).json();
@@ -235,10 +253,10 @@ describe('renewal (续方)', () => {
     const res = await post('/api/prescriptions', doctor, renewal);
     expect(res.statusCode).toBe(409);
     expect(res.json().errors.map((e: { rule: string }) => e.rule)).toEqual(['follow_up_required', 'early_refill']);
-    expect(res.json().errors[0].message).toContain('2026-03-17'); // the window's first day: 90 days before
+    // the window's first day: 90 days before
+    expect(res.json().errors[0].facts).toEqual({ lastVisit: null, windowStart: '2026-03-17' });
     // amlodipine, 28 days dispensed today (the centre's fill was taken back): renewable from day 23 (80 %)
-    expect(res.json().errors[1]).toMatchObject({ field: 'body.lines.0.drugCode' });
-    expect(res.json().errors[1].message).toContain('2026-07-08');
+    expect(res.json().errors[1]).toMatchObject({ field: 'body.lines.0.drugCode', facts: { drugCode: AMLODIPINE, lastDispensedOn: '2026-06-15', lastDaysSupply: 28, earliest: '2026-07-08' } });
 
     // a follow-up today: the visit rule holds, the early refill still refuses the day before the earliest
     const visit = await post(`/api/people/${patientId}/followups`, doctor, { diseases: ['hypertension'], mode: 'clinic', readings: { systolic: 132, diastolic: 82, heartRate: 72 } });

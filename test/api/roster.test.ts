@@ -146,6 +146,13 @@ describe('the roster through the admin screen’s API', () => {
     const header = await upload(admin, 'roster', 'name,sex,birthday\n');
     expect(header.statusCode).toBe(400);
     expect(header.json().errors[0]).toMatchObject({ rule: 'header', message: expect.stringContaining('missing: birth_date, id_number') });
+    // the rule and the facts, for the web app to word in the user's language
+    const misnamed = await upload(admin, 'roster', `${ROSTER_HEADER.replace('birth_date', 'Birthday')},,note\n`);
+    expect(misnamed.json()).toMatchObject({ status: 400, code: 'bad_request' });
+    expect(misnamed.json().errors).toEqual([{
+      field: 'body.file', rule: 'header', message: expect.stringContaining('missing: birth_date'),
+      columns: { expected: ROSTER_HEADER.split(','), missing: ['birth_date'], unknown: ['birthday', '', 'note'], repeated: [] },
+    }]);
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000a49444154789c6300010000050001', 'hex');
     expect((await upload(admin, 'roster', png)).statusCode).toBe(415);
   });

@@ -30,7 +30,7 @@ export function registerDatabase(program: Command) {
     .option('--seed <n>', 'random seed: the same seed builds the same city', positiveInt('--seed'), 1)
     .option('--as-of <date>', 'the day the history runs up to (YYYY-MM-DD)', shanghaiDate(new Date()))
     .action(async (options: { patients: number; seed: number; asOf: string }) => {
-      const [{ loadConfig }, { describeDatabase }, { DEMO_PASSWORD, loadDemoCity }, { openWithCatalogues: openDatabase }] = await database();
+      const [{ loadConfig }, { describeDatabase }, { DEMO_MAIN_USERS, DEMO_PASSWORD, loadDemoCity }, { openWithCatalogues: openDatabase }] = await database();
       const config = loadConfig();
       const connection = await openDatabase(config);
       try {
@@ -39,7 +39,7 @@ export function registerDatabase(program: Command) {
         const result = await loadDemoCity(connection.db, { ...options, onProgress: bar.update });
         bar.stop();
         console.log(`Demo city loaded into ${describeDatabase(config)} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.patients} patients, ${result.institutions} institutions, ${result.teams} teams.`);
-        console.log(`Demo users: doctor, pharmacist, reviewer, analyst, admin, patient (and doctor-NNN, reviewer-<county code>) — password ${DEMO_PASSWORD}`);
+        console.log(`Demo users: ${DEMO_MAIN_USERS.join(', ')} (and doctor-NNN, reviewer-<county code>, pharmacist-<institution code>, delivery-<county code>) — password ${DEMO_PASSWORD}`);
       } finally {
         await connection.close();
       }

@@ -40,6 +40,16 @@ export interface FileProblem {
   rule: string;
   zh: string;
   en: string;
+  /** A wrong header (rule `header`): the columns expected and what is wrong with the ones found, for a client to word. */
+  columns?: HeaderColumns;
+}
+
+/** What is wrong with a header row: each list by column name as found (lower case; '' for an empty one). */
+export interface HeaderColumns {
+  expected: string[];
+  missing: string[];
+  unknown: string[];
+  repeated: string[];
 }
 
 export interface Checked<Row> {
@@ -132,6 +142,7 @@ export function columnIndex(header: Cell[], columns: readonly string[]): { index
       rule: 'header',
       zh: `第 1 行（表头）应为这些列：${columns.join(', ')}；${parts.zh.join('；')}`,
       en: `line 1 (the header) must name the columns ${columns.join(', ')}; ${parts.en.join('; ')}`,
+      columns: { expected: [...columns], missing, unknown, repeated },
     };
   }
   return { index: Object.fromEntries(columns.map((c) => [c, names.indexOf(c)])) };

@@ -97,6 +97,7 @@ describe('a roster file', () => {
     expect(shuffled.lines).toBe(0);
     const bad = checkRoster({ header: ['name', 'sex', 'sex', 'birthday', 'id_number', 'phone', 'region_code', 'insurance_type', 'insured_since'], lines: [], fixedWidth: true }, rules);
     expect(bad).toMatchObject({ rule: 'header', en: expect.stringContaining('missing: birth_date; not expected: birthday; repeated: sex') });
+    expect(bad).toMatchObject({ columns: { expected: [...ROSTER_COLUMNS], missing: ['birth_date'], unknown: ['birthday'], repeated: ['sex'] } });
   });
 
   it('a CSV line with more or fewer fields than the header is refused as shifted, a worksheet’s only for cells beyond it', () => {

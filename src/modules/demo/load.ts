@@ -12,11 +12,13 @@ import { type DemoPerson, generatePeople } from './people';
 import { PolicyBook } from '../../core/policyBook';
 import { addProgramme, type DemoActors, emptyProgramme, type ProgrammeRows } from './programme';
 import { Random } from './random';
+import { buildStock, type DemoDispensing, dispensingStaff } from './dispensing';
+import { prescriptionParams } from '../../engine/prescription/params';
 
 export const DEMO_PASSWORD = 'manbing-demo';
 export const DEMO_CITY = '3304'; // Jiaxing 嘉兴
 /** The demo users a newcomer is told about; every other team and county has its own too. */
-export const DEMO_MAIN_USERS = ['doctor', 'pharmacist', 'reviewer', 'analyst', 'admin', 'patient'];
+export const DEMO_MAIN_USERS = ['doctor', 'pharmacist', 'centre-pharmacist', 'delivery', 'reviewer', 'analyst', 'admin', 'patient'];
 const BATCH = 2000;
 
 export interface DemoOptions {
@@ -38,6 +40,19 @@ export async function loadDemoCity(db: Database, options: DemoOptions) {
   const city = buildCity(rng, loadRegions(), DEMO_CITY);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const { users, actors } = demoStaff(rng, city);
+  const drugs = loadDrugs();
+  const policy = PolicyBook.load().forRegion(DEMO_CITY, options.asOf);
+  if (!policy) throw new Error(`No benefit policy in force for ${DEMO_CITY} on ${options.asOf}`);
+  const pharmacistUser = users.find((u) => u.username === 'pharmacist')!;
+  const staff = dispensingStaff(city, { id: pharmacistUser.id, institutionId: pharmacistUser.institution_id! }, city.teams[0].institution_id);
+  const stock = buildStock(city, drugs, options.patients, options.asOf);
+  const params = { resident: prescriptionParams(policy.policy, 'resident'), employee: prescriptionParams(policy.policy, 'employee') };
+  const pharmaciesByCounty = new Map<string, DemoCity['institutions']>();
+  for (const i of city.institutions) if (i.kind === 'pharmacy') pharmaciesByCounty.set(i.county_code, [...(pharmaciesByCounty.get(i.county_code) ?? []), i]);
+  const dispensing: DemoDispensing = {
+    validityDays: params.resident.validityDays, params, stock: stock.stock, pharmacistUser: staff.pharmacistUser, delivery: staff.delivery, pharmaciesByCounty,
+    institutionCode: new Map(city.institutions.map((i) => [i.id, i.code])), drugs: new Map(drugs.map((d) => [d.code, d])), nextNo: 1,
+  };
 
   await db.transaction().execute(async (trx) => {
     await insertMany(trx, 'medical_community', { id: 'uuid', name: 'text', county_code: 'text' }, city.communities);
@@ -49,16 +64,16 @@ export async function loadDemoCity(db: Database, options: DemoOptions) {
     await insertMany(trx, 'practitioner', { id: 'uuid', name: 'text', profession: 'text', institution_id: 'uuid', license_no: 'text' }, city.practitioners);
     await insertMany(trx, 'family_doctor_team', { id: 'uuid', name: 'text', institution_id: 'uuid', leader_id: 'uuid', phone: 'text' }, city.teams);
     await insertMany(trx, 'team_member', { team_id: 'uuid', practitioner_id: 'uuid', member_role: 'text' }, city.members);
+    await insertMany(trx, 'delivery_provider', { id: 'uuid', code: 'text', name: 'text', county_code: 'text', phone: 'text' }, staff.providers);
     await insertMany(trx, 'app_user', {
-      id: 'uuid', username: 'text', display_name: 'text', role: 'text', practitioner_id: 'uuid', team_id: 'uuid', institution_id: 'uuid', region_code: 'text', password_hash: 'text', demo: 'boolean',
-    }, users.map((u) => ({ ...u, password_hash: passwordHash, demo: true })));
+      id: 'uuid', username: 'text', display_name: 'text', role: 'text', practitioner_id: 'uuid', team_id: 'uuid', institution_id: 'uuid', region_code: 'text', delivery_provider_id: 'uuid', password_hash: 'text', demo: 'boolean',
+    }, [...users, ...staff.users].map((u) => ({ ...u, password_hash: passwordHash, demo: true })));
+    await insertMany(trx, 'stock_batch', { institution_id: 'uuid', drug_code: 'text', batch_no: 'text', expiry_date: 'date', received: 'integer', on_hand: 'integer', received_at: 'timestamptz' }, stock.batches);
+    await insertMany(trx, 'stock_movement', { institution_id: 'uuid', drug_code: 'text', batch_no: 'text', kind: 'text', quantity: 'integer', at: 'timestamptz', note: 'text' }, stock.movements);
   });
 
   const teamsByTown = new Map<string, DemoCity['teams']>();
   for (const team of city.teams) teamsByTown.set(team.town_code, [...(teamsByTown.get(team.town_code) ?? []), team]);
-  const drugs = loadDrugs();
-  const policy = PolicyBook.load().forRegion(DEMO_CITY, options.asOf);
-  if (!policy) throw new Error(`No benefit policy in force for ${DEMO_CITY} on ${options.asOf}`);
   const doctorTeam = city.teams[0];
   let demoPatient: DemoPerson | undefined;
   let done = 0;
@@ -75,7 +90,7 @@ export async function loadDemoCity(db: Database, options: DemoOptions) {
     // the doctor's team and confirmed, so every role's screens have someone to show
     const isDemoPatient = !demoPatient && person.region_code === doctorTeam.town_code && person.conditions.some((c) => c.disease_code === 'hypertension');
     if (isDemoPatient) demoPatient = person;
-    addProgramme(rng, programme, person, city, teamsByTown, drugs, actors, options.asOf, { policy }, isDemoPatient ? doctorTeam : undefined);
+    addProgramme(rng, programme, person, city, teamsByTown, drugs, actors, options.asOf, { policy, dispensing }, isDemoPatient ? doctorTeam : undefined);
     if (person.conditions.length) done++;
     if (people.length === BATCH) {
       await flush();
@@ -87,6 +102,8 @@ export async function loadDemoCity(db: Database, options: DemoOptions) {
 
   if (demoPatient)
     await db.insertInto('app_user').values({ username: 'patient', display_name: demoPatient.name, role: 'patient', person_id: demoPatient.id, password_hash: passwordHash, demo: true }).execute();
+  // the numbers the demo gave its prescriptions are behind the sequence the product numbers them with
+  await sql`select setval('prescription_no_seq', ${dispensing.nextNo})`.execute(db);
   // freshly bulk-loaded tables have no statistics and no visibility map: without this the planner
   // picks hash joins over whole tables (seconds) where index-only lookups take milliseconds
   await sql`vacuum analyze`.execute(db);
@@ -117,7 +134,7 @@ async function writeBatch(db: Database, people: DemoPerson[], p: ProgrammeRows) 
   await insertMany(db, 'claim', {
     id: 'uuid', person_id: 'uuid', institution_id: 'uuid', idempotency_key: 'text', request_hash: 'text', service_date: 'date', insurance_type: 'text',
     institution_level: 'text', policy_id: 'text', amount_fen: 'bigint', fund_pay_fen: 'bigint', deductible_fen: 'bigint', copay_fen: 'bigint',
-    over_limit_fen: 'bigint', critical_illness_fen: 'bigint', settled_by: 'uuid', settled_at: 'timestamptz',
+    over_limit_fen: 'bigint', critical_illness_fen: 'bigint', settled_by: 'uuid', settled_at: 'timestamptz', status: 'text', reversed_by: 'uuid', reversed_at: 'timestamptz', reversal_reason: 'text',
   }, p.claims);
   await insertMany(db, 'claim_line', {
     claim_id: 'uuid', person_id: 'uuid', line_no: 'integer', drug_code: 'text', quantity: 'integer', unit_price_fen: 'integer', amount_fen: 'bigint', days_supply: 'integer',
@@ -126,6 +143,30 @@ async function writeBatch(db: Database, people: DemoPerson[], p: ProgrammeRows) 
   }, p.claimLines);
   await insertMany(db, 'claim_event', { claim_id: 'uuid', person_id: 'uuid', user_id: 'uuid', from_status: 'text', to_status: 'text', at: 'timestamptz' }, p.claimEvents);
   await insertMany(db, 'benefit_accumulator', { person_id: 'uuid', year: 'integer', pools: 'jsonb', last_service_date: 'date' }, p.accumulators);
+  const rx = p.rx;
+  await insertMany(db, 'prescription', {
+    id: 'uuid', person_id: 'uuid', prescription_no: 'text', origin: 'text', institution_id: 'uuid', county_code: 'text', team_id: 'uuid', doctor_id: 'uuid', written_on: 'date',
+    valid_until: 'date', days_supply: 'integer', stable_reason: 'text', renewal_of: 'uuid', fill_place: 'text', fill_institution_id: 'uuid', delivery_address: 'text', status: 'text',
+    findings: 'jsonb', reviewed_by: 'uuid', reviewed_at: 'timestamptz', review_note: 'text', override_reason: 'text', created_at: 'timestamptz', submitted_at: 'timestamptz', approved_at: 'timestamptz',
+  }, rx.rx);
+  await insertMany(db, 'prescription_line', {
+    prescription_id: 'uuid', line_no: 'integer', person_id: 'uuid', drug_code: 'text', dose_milli: 'integer', frequency: 'text', days_supply: 'integer', quantity: 'integer', dispensed_quantity: 'integer',
+  }, rx.rxLines);
+  await insertMany(db, 'prescription_event', { person_id: 'uuid', prescription_id: 'uuid', at: 'timestamptz', user_id: 'uuid', action: 'text', from_status: 'text', to_status: 'text', reason: 'text', detail: 'jsonb' }, rx.rxEvents);
+  await insertMany(db, 'renewal_request', {
+    id: 'uuid', person_id: 'uuid', prescription_id: 'uuid', team_id: 'uuid', status: 'text', note: 'text', requested_at: 'timestamptz', handled_by: 'uuid', handled_at: 'timestamptz', decline_reason: 'text', renewal_id: 'uuid',
+  }, rx.renewalRequests);
+  await insertMany(db, 'dispense', {
+    id: 'uuid', person_id: 'uuid', prescription_id: 'uuid', institution_id: 'uuid', claim_id: 'uuid', status: 'text', delivery: 'boolean', dispensed_by: 'uuid', dispensed_at: 'timestamptz',
+    returned_by: 'uuid', returned_at: 'timestamptz', return_reason: 'text',
+  }, rx.dispenses);
+  await insertMany(db, 'dispense_line', { dispense_id: 'uuid', line_no: 'integer', person_id: 'uuid', prescription_line_no: 'integer', drug_code: 'text', batch_no: 'text', expiry_date: 'date', quantity: 'integer' }, rx.dispenseLines);
+  await insertMany(db, 'delivery_order', {
+    id: 'uuid', person_id: 'uuid', prescription_id: 'uuid', dispense_id: 'uuid', provider_id: 'uuid', institution_id: 'uuid', status: 'text', address: 'text', phone: 'text',
+    recheck1_by: 'uuid', recheck1_at: 'timestamptz', recheck2_by: 'uuid', recheck2_at: 'timestamptz', out_at: 'timestamptz', out_by: 'uuid', finished_at: 'timestamptz', finished_by: 'uuid',
+    failure_reason: 'text', proof_media_type: 'text', proof_size_bytes: 'integer', proof: 'bytea', created_by: 'uuid', created_at: 'timestamptz',
+  }, rx.deliveryOrders);
+  await insertMany(db, 'delivery_event', { person_id: 'uuid', order_id: 'uuid', at: 'timestamptz', user_id: 'uuid', from_status: 'text', to_status: 'text', reason: 'text' }, rx.deliveryEvents);
   await insertMany(db, 'followup_visit', {
     id: 'uuid', person_id: 'uuid', visit_date: 'date', diseases: 'text[]', mode: 'text', systolic: 'smallint', diastolic: 'smallint', heart_rate: 'smallint',
     weight_tenths_kg: 'integer', height_tenths_cm: 'integer', bmi_tenths: 'integer', fasting_glucose_tenths: 'integer', smoking_per_day: 'smallint',

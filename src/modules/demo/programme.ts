@@ -7,15 +7,19 @@ import { bmiTenths } from '../../engine/followup/readings';
 import { settle, type PersonYearState } from '../../engine/settlement';
 import { CHRONIC_COMMON_LIST, type Drug } from '../reference/service';
 import type { BookEntry } from '../../core/policyBook';
+import type { ContractFact } from '../../engine/eligibility';
 import type { DemoCity } from './city';
 import type { DemoPerson } from './people';
 import { Random } from './random';
+import { addPatientPrescriptions, type DemoDispensing, type DemoRefill, emptyRx, type PatientRx, type RxRows } from './dispensing';
 
 export const CONTRACT_RATE = 0.8;
 
 /** Settles the demo's refills under the region's policy, as the counter would have. */
 export interface DemoSettlement {
   policy: BookEntry;
+  /** Stock, staff and the prescriptions behind the refills (absent: refills are claims alone). */
+  dispensing?: DemoDispensing;
 }
 
 export interface DemoActors {
@@ -41,11 +45,13 @@ export interface ProgrammeRows {
   followups: Array<Record<string, unknown>>;
   followupStates: Array<Record<string, unknown>>;
   healthChecks: Array<Record<string, unknown>>;
+  /** Prescriptions, dispenses and deliveries (dispensing.ts). */
+  rx: RxRows;
 }
 
 export const emptyProgramme = (): ProgrammeRows => ({
   contracts: [], contractEvents: [], filings: [], filingDiseases: [], filingLines: [], filingEvents: [], registrations: [], prescriptions: [],
-  claims: [], claimLines: [], claimEvents: [], accumulators: [], followups: [], followupStates: [], healthChecks: [],
+  claims: [], claimLines: [], claimEvents: [], accumulators: [], followups: [], followupStates: [], healthChecks: [], rx: emptyRx(),
 });
 
 const ts = (date: IsoDate, hour: number) => `${date}T${String(hour).padStart(2, '0')}:00:00+08:00`;
@@ -103,55 +109,95 @@ export function addProgramme(rng: Random, out: ProgrammeRows, person: DemoPerson
     // procured drugs of this disease alone, on the chronic-disease list: never a general-outpatient or self-paid drug
     const options = drugs.filter((d) => d.diseases.includes(c.disease_code) && d.vbp && d.diseases.length === 1 && d.lists.includes(CHRONIC_COMMON_LIST));
     for (let k = rng.chance(0.3) ? 2 : 1; k > 0; k--) {
-      const drug = rng.pick(options);
-      const line = { line_no: ++lineNo, drug_code: drug.code, dose: drug.strength, frequency: 'qd', days_supply: rng.pick([28, 30, 56, 60]), dispensing: 'own', pharmacy_id: null };
+      // a second drug is of another class (two of one class is the pre-check's duplicate therapy), and every
+      // drug of the prescription runs the same days, so that one refill renews them all; neither draws
+      // more from the generator, so the rest of the city stays what it was
+      const drawn = rng.pick(options);
+      const drug = prescribed.some((p) => p.drug.classes.some((c) => drawn.classes.includes(c)))
+        ? options.find((o) => !prescribed.some((p) => p.drug.classes.some((c) => o.classes.includes(c)))) ?? drawn
+        : drawn;
+      const drawnDays = rng.pick([28, 30, 56, 60]);
+      const line = { line_no: ++lineNo, drug_code: drug.code, dose: drug.strength, frequency: 'qd', days_supply: prescribed[0]?.days ?? drawnDays, dispensing: 'own', pharmacy_id: null };
       out.filingLines.push({ filing_id: filingId, person_id: person.id, ...line });
       prescribed.push({ drug, disease: c.disease_code, days: line.days_supply });
       if (status === 'approved') out.prescriptions.push({ id: rng.uuid(), person_id: person.id, filing_id: filingId, effective_from: effective, ...line });
     }
   }
-  if (status === 'approved') addRefills(rng, out, person, team, doctorUser, prescribed, effective, asOf, settlement);
+  const contractFacts: ContractFact[] = [{ id: contractId, teamId: team.id, teamName: team.name, startDate: start, endDate: addDays(addMonths(start, 12), -1), status: 'active', terminatedOn: null }];
+  if (previousId) contractFacts.push({ id: previousId, teamId: team.id, teamName: team.name, startDate: addMonths(start, -12), endDate: addDays(start, -1), status: 'renewed', terminatedOn: null });
+  const rx = { registrations: person.conditions.map((c) => ({ disease: c.disease_code, effectiveFrom: effective, effectiveTo: null })), contracts: contractFacts, effective };
+  if (status === 'approved') addRefills(rng, out, person, team, doctorUser, prescribed, effective, asOf, settlement, rx);
   if (status === 'approved') addFollowupHistory(out, person, team, doctorUser, prescribed.map((p) => p.drug), asOf);
 }
 
 /**
  * This year's refills at the team's own centre since the registration took effect, one every
- * prescription period, settled in date order so the claims and the accumulator agree.
+ * prescription period, settled in date order so the claims and the accumulator agree. With the
+ * dispensing side (dispensing.ts) each refill is the dispense of an approved prescription, settled by
+ * the centre's pharmacist; a last fill at a chain pharmacy is settled after them, and a last refill whose
+ * delivery failed is reversed (the accumulator is then the one before it).
  */
-function addRefills(rng: Random, out: ProgrammeRows, person: DemoPerson, team: DemoCity['teams'][number], userId: string, prescribed: Array<{ drug: Drug; disease: string; days: number }>, from: IsoDate, asOf: IsoDate, settlement: DemoSettlement) {
+function addRefills(
+  rng: Random, out: ProgrammeRows, person: DemoPerson, team: DemoCity['teams'][number], userId: string, prescribed: Array<{ drug: Drug; disease: string; days: number }>,
+  from: IsoDate, asOf: IsoDate, settlement: DemoSettlement, rx?: Omit<PatientRx, 'team' | 'doctorUser' | 'asOf' | 'person'>,
+) {
   const yearStart = `${asOf.slice(0, 4)}-01-01`;
   const period = Math.min(...prescribed.map((p) => p.days));
+  const dispensing = settlement.dispensing;
+  const settledBy = dispensing?.pharmacistUser.get(team.institution_id) ?? userId;
   let state: PersonYearState = { year: Number(asOf.slice(0, 4)), pools: {} };
   let last: IsoDate | null = null;
-  for (let date = from > yearStart ? from : addDays(yearStart, rng.int(0, period - 1)); date <= asOf; date = addDays(date, period + rng.int(-3, 7))) {
-    const claimId = rng.uuid();
-    const lines = prescribed.map((p, i) => {
-      const quantity = Math.max(1, Math.ceil((p.days * p.drug.dailyUnits) / p.drug.packSize));
-      return { line_no: i + 1, drug_code: p.drug.code, quantity, unit_price_fen: p.drug.priceFen, amount_fen: quantity * p.drug.priceFen, days_supply: p.days, disease_code: p.disease };
-    });
+  const refills: DemoRefill[] = [];
+  const history: Array<{ state: PersonYearState; last: IsoDate | null }> = [];
+  const settleOne = (claimId: string, date: IsoDate, institutionId: string, level: 'grassroots' | 'pharmacy', by: string, lines: DemoRefill['lines']) => {
+    const rows = lines.map((p, i) => ({ line_no: i + 1, drug_code: p.drug.code, quantity: p.quantity, unit_price_fen: p.drug.priceFen, amount_fen: p.quantity * p.drug.priceFen, days_supply: p.days, disease_code: p.disease }));
     const result = settle(settlement.policy.compiled, state, {
-      claimId, serviceDate: date, insuranceType: person.insurance_type, institutionLevel: 'grassroots', scope: 'two_disease',
-      lines: lines.map((l, i) => ({ lineId: String(l.line_no), amountFen: l.amount_fen, disease: l.disease_code, daysSupply: l.days_supply, lists: prescribed[i].drug.lists })),
+      claimId, serviceDate: date, insuranceType: person.insurance_type, institutionLevel: level, scope: 'two_disease',
+      lines: rows.map((l, i) => ({ lineId: String(l.line_no), amountFen: l.amount_fen, disease: l.disease_code, daysSupply: l.days_supply, lists: lines[i].drug.lists })),
     });
+    history.push({ state, last });
     state = result.newState;
     const t = result.totals;
     const at = ts(date, 10);
     out.claims.push({
-      id: claimId, person_id: person.id, institution_id: team.institution_id, idempotency_key: `demo-${claimId}`, request_hash: 'demo', service_date: date,
-      insurance_type: person.insurance_type, institution_level: 'grassroots', policy_id: settlement.policy.id, amount_fen: t.amount, fund_pay_fen: t.fundPay,
+      id: claimId, person_id: person.id, institution_id: institutionId, idempotency_key: `demo-${claimId}`, request_hash: 'demo', service_date: date,
+      insurance_type: person.insurance_type, institution_level: level, policy_id: settlement.policy.id, amount_fen: t.amount, fund_pay_fen: t.fundPay,
       deductible_fen: t.deductible, copay_fen: t.copay, over_limit_fen: t.overLimit, critical_illness_fen: t.criticalIllness,
-      settled_by: userId, settled_at: at,
+      settled_by: by, settled_at: at, status: 'settled', reversed_by: null, reversed_at: null, reversal_reason: null,
     });
-    lines.forEach((l, i) => {
+    rows.forEach((l, i) => {
       const s = result.lines[i];
       out.claimLines.push({
         claim_id: claimId, person_id: person.id, ...l, scope: 'two_disease', scope_reason: 'registered_disease', benefit: s.benefit, reason: s.reason, ratio_bp: s.ratioBp,
         fund_pay_fen: s.fundPay, deductible_fen: s.deductible, copay_fen: s.copay, over_limit_fen: s.overLimit, fund_remaining_fen: s.fundRemaining, explanation: s.explanation,
-        critical_illness_fen: s.criticalIllness, drug_lists: `{${prescribed[i].drug.lists.join(',')}}`,
+        critical_illness_fen: s.criticalIllness, drug_lists: `{${lines[i].drug.lists.join(',')}}`,
       });
     });
-    out.claimEvents.push({ claim_id: claimId, person_id: person.id, user_id: userId, from_status: null, to_status: 'settled', at });
+    out.claimEvents.push({ claim_id: claimId, person_id: person.id, user_id: by, from_status: null, to_status: 'settled', at });
     last = date;
+  };
+  for (let date = from > yearStart ? from : addDays(yearStart, rng.int(0, period - 1)); date <= asOf; date = addDays(date, period + rng.int(-3, 7))) {
+    const claimId = rng.uuid();
+    const lines = prescribed.map((p) => ({ drug: p.drug, disease: p.disease, days: p.days, quantity: Math.max(1, Math.ceil((p.days * p.drug.dailyUnits) / p.drug.packSize)) }));
+    settleOne(claimId, date, team.institution_id, 'grassroots', settledBy, lines);
+    refills.push({ claimId, date, institutionId: team.institution_id, lines });
+  }
+  if (dispensing && rx) {
+    const changes = addPatientPrescriptions(dispensing, out.rx, { ...rx, person, team, doctorUser: userId, asOf }, refills);
+    if (changes.reverseLast && refills.length) {
+      const claimId = refills[refills.length - 1].claimId;
+      const claim = out.claims[out.claims.length - 1];
+      if (claim.id !== claimId) throw new Error('demo: the reversed claim is not the last one');
+      Object.assign(claim, { status: 'reversed', reversed_by: changes.reverseLast.userId, reversed_at: changes.reverseLast.at, reversal_reason: changes.reverseLast.reason });
+      out.claimEvents.push({ claim_id: claimId, person_id: person.id, user_id: changes.reverseLast.userId, from_status: 'settled', to_status: 'reversed', at: changes.reverseLast.at });
+      ({ state, last } = history[history.length - 1]);
+    }
+    if (changes.pharmacyFill) {
+      const f = changes.pharmacyFill;
+      const claimId = Random.forKey(`demo:pharmacy-fill:${person.id}`).uuid();
+      settleOne(claimId, f.date, f.institutionId, 'pharmacy', f.userId, f.lines);
+      f.onSettled(claimId);
+    }
   }
   if (Object.keys(state.pools).length) out.accumulators.push({ person_id: person.id, year: state.year, pools: JSON.stringify(state.pools), last_service_date: last });
 }

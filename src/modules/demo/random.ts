@@ -49,6 +49,16 @@ export class Random {
     return items[Math.floor(this.next() * items.length)];
   }
 
+  /** A shuffled copy (Fisher–Yates). */
+  shuffle<T>(items: readonly T[]): T[] {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1));
+      [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
+  }
+
   /** Picks by weight: [[value, weight], ...]. */
   weighted<T>(entries: ReadonlyArray<readonly [T, number]>): T {
     let total = 0;

@@ -1,8 +1,17 @@
 // The read-only catalogues an administrator looks up: the benefit policies in force (what
-// `manbing policy show` prints, as data the web app renders in the reader's language), and the drug
-// catalogue with its lists. Amounts stay in fen and ratios in basis points; the reader formats them.
+// `manbing policy show` prints, as data the web app renders in the reader's language), the drug
+// catalogue with its lists, and the regions the institution form picks from. Amounts stay in fen and
+// ratios in basis points; the reader formats them.
+import { isIsoDate } from '../../engine/calendar';
+import type { AppContext } from '../../core/context';
+import { notFound } from '../../core/problem';
+import type { Actor } from '../../core/audit';
+import { requireAccess } from '../../core/access';
 import type { BookEntry } from '../../core/policyBook';
 import { INSTITUTION_LEVELS, INSURANCE_TYPES, type Benefit, type Cite, type Policy, type Sourced } from '../../engine/policy/schema';
+import { loadDrugLists } from '../reference/service';
+import * as q from './queries';
+import { fail, today } from './shared';
 
 /** Where a number comes from: a seed's (or another document's) item and words, or a local decision and why. */
 export type SourceView = { kind: 'cite'; seed: string | null; doc: string | null; item: string | null; quote: string | null } | { kind: 'local'; reason: string };
@@ -97,4 +106,73 @@ export function diseasesOf(view: ReturnType<typeof policyView>): string[] {
   for (const s of view.schemeDetails)
     if (s.defined) for (const b of s.benefits) for (const d of [...(b.diseases ?? []), ...b.grades.flatMap((g) => g.diseases)]) codes.add(d);
   return [...codes];
+}
+
+// ---- regions (for the institution form) ----
+
+export async function listRegions(ctx: AppContext, actor: Actor) {
+  await requireAccess(ctx, actor, 'catalogue.read');
+  const rows = await q.regionsUnder(ctx.db, '', ['city', 'county', 'town']);
+  return rows.map((r) => ({ code: r.code, name: r.name, nameEn: r.name_en, level: r.level as 'city' | 'county' | 'town', parentCode: r.parent_code }));
+}
+
+// ---- read-only catalogues ----
+
+/** Every policy with its period and whether it is in force on the date; for a region, the one that applies there. */
+export async function listPolicies(ctx: AppContext, actor: Actor, f: { regionCode?: string; date?: string }) {
+  await requireAccess(ctx, actor, 'catalogue.read');
+  const date = f.date ?? today(ctx);
+  if (!isIsoDate(date)) throw fail([{ field: 'query.date', rule: 'invalid_date', message: 'a calendar date YYYY-MM-DD' }]);
+  const applying = f.regionCode ? ctx.policies.forRegion(f.regionCode, date) : undefined;
+  return {
+    date,
+    regionCode: f.regionCode ?? null,
+    applies: f.regionCode ? (applying?.id ?? null) : null,
+    items: ctx.policies.all.map((e) => policySummary(e, date)).sort((a, b) => a.region.code.localeCompare(b.region.code) || a.effective.from.localeCompare(b.effective.from)),
+  };
+}
+
+export async function getPolicy(ctx: AppContext, actor: Actor, id: string) {
+  await requireAccess(ctx, actor, 'catalogue.read');
+  const entry = ctx.policies.byId(id);
+  if (!entry) throw notFound('No such policy');
+  const view = policyView(entry, today(ctx));
+  const codes = diseasesOf(view);
+  const diseases = codes.length ? await ctx.db.selectFrom('disease').select(['code', 'name_zh', 'name_en']).where('code', 'in', codes).execute() : [];
+  const lists = loadDrugLists();
+  return {
+    ...view,
+    diseaseNames: diseases.map((d) => ({ code: d.code, nameZh: d.name_zh, nameEn: d.name_en })),
+    drugLists: lists.map((l) => ({ id: l.id, nameZh: l.nameZh, nameEn: l.nameEn })),
+  };
+}
+
+export interface DrugFilter {
+  list?: string;
+  disease?: string;
+  vbp?: boolean;
+  q?: string;
+}
+
+/** The drug catalogue with the names of its lists (药品目录), filtered by list, disease, volume-based procurement (集采) and name or code. */
+export async function listDrugs(ctx: AppContext, actor: Actor, f: DrugFilter) {
+  await requireAccess(ctx, actor, 'catalogue.read');
+  let query = ctx.db.selectFrom('drug').selectAll().orderBy('code');
+  if (f.disease) query = query.where((eb) => eb(eb.val(f.disease!), '=', eb.fn.any('diseases')));
+  if (f.list === 'none') query = query.where((eb) => eb(eb.fn('cardinality', ['lists']), '=', 0));
+  else if (f.list) query = query.where((eb) => eb(eb.val(f.list!), '=', eb.fn.any('lists')));
+  if (f.vbp !== undefined) query = query.where('vbp', '=', f.vbp);
+  if (f.q) {
+    const text = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) => eb.or([eb('generic_name_zh', 'like', text), eb('generic_name_en', 'ilike', text), eb('code', 'ilike', text), eb('atc', 'ilike', text)]));
+  }
+  const [rows, diseases] = await Promise.all([query.execute(), ctx.db.selectFrom('disease').select(['code', 'name_zh', 'name_en']).orderBy('code').execute()]);
+  return {
+    lists: loadDrugLists().map((l) => ({ id: l.id, nameZh: l.nameZh, nameEn: l.nameEn })),
+    diseases: diseases.map((d) => ({ code: d.code, nameZh: d.name_zh, nameEn: d.name_en })),
+    items: rows.map((d) => ({
+      code: d.code, genericNameZh: d.generic_name_zh, genericNameEn: d.generic_name_en, form: d.form, strength: d.strength, packSize: d.pack_size,
+      unit: d.unit, atc: d.atc, diseases: d.diseases, vbp: d.vbp, priceFen: d.price_fen, lists: d.lists,
+    })),
+  };
 }

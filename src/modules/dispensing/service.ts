@@ -4,13 +4,14 @@
 // without its claim, no claim without its dispense. Taking a dispense back (退药; a failed or returned
 // delivery) reverses the claim and gives the stock back, again in one transaction.
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { shanghaiDate } from '../../engine/calendar';
 import { daysCovered, dailyUnits, fill, statusAfterFills, statusAfterTakeBack, type PrescriptionStatus } from '../../engine/prescription';
 import type { Database } from '../../db/connect';
 import type { AppContext } from '../../core/context';
 import { type Actor, writeAudit } from '../../core/audit';
 import { requireAccess } from '../../core/access';
-import { badRequest, conflict, forbidden, notFound } from '../../core/problem';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../core/problem';
 import { claimByKey, type CounterClaimInput, prepareClaim, quote, reverseWithin, settlementView, settleWithin } from '../settlement/service';
 import { returnStock, takeStock, type TakenBatch } from '../stock/service';
 import { drugCatalogue, findPrescription, fillQueueOf, linesOf, prescriptionView, statusOn, transition } from '../prescriptions/service';
@@ -50,33 +51,33 @@ const claimOf = (personId: string, origin: string, lines: Array<{ drugCode: stri
   personId, lines: lines.map((l) => ({ drugCode: l.drugCode, quantity: l.quantity, daysSupply: l.daysSupply, ...(origin === 'extended' ? { extended: true } : {}) })),
 });
 
-async function fillable(ctx: AppContext, actor: Actor, id: string) {
+/** The prescription a counter may dispense from (access first: refused alike whether or not it exists). */
+async function dispensable(ctx: AppContext, actor: Actor, id: string) {
   const p = await findPrescription(ctx.db, id);
   await requireAccess(ctx, actor, 'prescription.dispense', { personId: p?.person_id ?? null });
   if (!p) throw notFound('No such prescription');
   if (!actor.user.institutionId) throw forbidden('Dispensing happens at an institution or pharmacy counter');
+  return p;
+}
+
+/** Refuses a prescription that cannot be filled now; one found past its validity is recorded expired. */
+async function requireFillable(ctx: AppContext, actor: Actor, p: Awaited<ReturnType<typeof dispensable>>) {
   const today = shanghaiDate(ctx.now());
   if (statusOn(p, today) === 'expired') {
     if (p.status !== 'expired') await transition(ctx.db, actor, p, 'expire', `valid until ${p.valid_until}`, ctx.now(), {});
     throw conflict('prescription_expired', `The prescription was valid until ${p.valid_until}`);
   }
   if (p.status !== 'approved' && p.status !== 'partly_dispensed') throw conflict('prescription_state', `A ${p.status} prescription cannot be dispensed`);
-  return p;
 }
 
 /** 试算: what this fill would cost and who pays what, before anything is handed over. */
 export async function quoteDispense(ctx: AppContext, actor: Actor, id: string, input: Omit<DispenseInput, 'idempotencyKey'>) {
-  const p = await fillable(ctx, actor, id);
+  const p = await dispensable(ctx, actor, id);
+  await requireFillable(ctx, actor, p);
   const { fill: lines } = await fillLines(ctx.db, p, { ...input, idempotencyKey: '' });
   return { lines, quote: await quote(ctx, actor, claimOf(p.person_id, p.origin, lines)) };
 }
 
-/**
- * 发药并结算. One transaction: the prescription and its lines are locked and checked again, the stock
- * taken (earliest expiry first), the claim settled under the person's accumulator lock, the dispense
- * and its batches written, the lines' dispensed packs and the prescription's state moved on. A retry
- * with the same idempotency key answers the first dispense.
- */
 export interface DispenseOptions {
   /** Dispensed for home delivery (送药到家). */
   delivery?: boolean;
@@ -84,10 +85,28 @@ export interface DispenseOptions {
   within?: (trx: Database, written: { dispenseId: string; claimId: string; personId: string }) => Promise<void>;
 }
 
+/**
+ * 发药并结算. One transaction: the prescription and its lines are locked and checked again, the stock
+ * taken (earliest expiry first), the claim settled under the person's accumulator lock, the dispense
+ * and its batches written, the lines' dispensed packs and the prescription's state moved on. A retry
+ * with the same idempotency key answers the first dispense: the key is looked up only when the
+ * hand-over is refused (already dispensed, or the key's unique index), as at the counter.
+ */
 export async function dispensePrescription(ctx: AppContext, actor: Actor, id: string, input: DispenseInput, options: DispenseOptions = {}) {
-  const p = await fillable(ctx, actor, id);
-  const first = await claimByKey(ctx.db, actor.user.institutionId!, input.idempotencyKey, p.person_id);
-  if (first) return replay(ctx, actor, p.person_id, first.id, id);
+  const p = await dispensable(ctx, actor, id);
+  try {
+    return await dispenseNew(ctx, actor, p, input, options);
+  } catch (err) {
+    if (err instanceof AppError || (err as { code?: string }).code === '23505') {
+      const first = await claimByKey(ctx.db, actor.user.institutionId!, input.idempotencyKey, p.person_id);
+      if (first) return replay(ctx, actor, p.person_id, first.id, id);
+    }
+    throw err;
+  }
+}
+
+async function dispenseNew(ctx: AppContext, actor: Actor, p: Awaited<ReturnType<typeof dispensable>>, input: DispenseInput, options: DispenseOptions) {
+  await requireFillable(ctx, actor, p);
   const { fill: lines } = await fillLines(ctx.db, p, input);
   const claimId = randomUUID();
   const dispenseId = randomUUID();
@@ -95,45 +114,66 @@ export async function dispensePrescription(ctx: AppContext, actor: Actor, id: st
   const prepared = await prepareClaim(ctx, actor, claimInput, claimId);
   const today = prepared.claim.serviceDate;
   const at = ctx.now();
-  try {
-    const receipt = await ctx.db.transaction().execute(async (trx) => {
-      const locked = await trx.selectFrom('prescription').select(['status', 'valid_until']).where('person_id', '=', p.person_id).where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
-      const current = await trx.selectFrom('prescription_line').select(['line_no', 'quantity', 'dispensed_quantity']).where('person_id', '=', p.person_id).where('prescription_id', '=', id).forUpdate().execute();
-      for (const l of lines) {
-        const line = current.find((c) => c.line_no === l.lineNo)!;
-        const r = fill({ status: locked.status, remaining: line.quantity - line.dispensed_quantity }, l.quantity);
-        if (!r.ok) throw conflict(r.refusal.rule === 'over_remaining' ? 'over_remaining' : 'prescription_state', `Line ${l.lineNo} cannot be dispensed now (${r.refusal.rule}): another counter got there first`);
-      }
-      const who = { institutionId: actor.user.institutionId!, userId: actor.user.id, personId: p.person_id, dispenseId, today };
-      const taken = await takeStock(trx, who, lines);
-      const { receipt } = await settleWithin(trx, ctx, actor, prepared, claimInput, claimId);
-      await trx.insertInto('dispense').values({ id: dispenseId, person_id: p.person_id, prescription_id: id, institution_id: actor.user.institutionId!, claim_id: claimId, delivery: !!options.delivery, dispensed_by: actor.user.id, dispensed_at: at }).execute();
-      await trx.insertInto('dispense_line').values(batchLines(taken, lines).map((b, i) => ({
-        dispense_id: dispenseId, line_no: i + 1, person_id: p.person_id, prescription_line_no: b.lineNo, drug_code: b.drugCode, batch_no: b.batchNo, expiry_date: b.expiryDate, quantity: b.quantity,
-      }))).execute();
-      for (const l of lines)
-        await trx.updateTable('prescription_line').set((eb) => ({ dispensed_quantity: eb('dispensed_quantity', '+', l.quantity) }))
-          .where('person_id', '=', p.person_id).where('prescription_id', '=', id).where('line_no', '=', l.lineNo).execute();
-      const remaining = current.map((c) => c.quantity - c.dispensed_quantity - (lines.find((l) => l.lineNo === c.line_no)?.quantity ?? 0));
-      const to = statusAfterFills(remaining);
-      await trx.updateTable('prescription').set({ status: to }).where('person_id', '=', p.person_id).where('id', '=', id).execute();
-      await trx.insertInto('prescription_event').values({
-        person_id: p.person_id, prescription_id: id, at, user_id: actor.user.id, action: to === 'dispensed' ? 'dispense_rest' : 'dispense_part', from_status: locked.status, to_status: to,
-        reason: null, detail: JSON.stringify({ dispenseId, claimId, institutionId: actor.user.institutionId, lines: lines.map((l) => [l.lineNo, l.quantity]) }),
-      }).execute();
-      await writeAudit(trx, actor, [{ action: 'create', entity: 'dispense', entityId: dispenseId, personId: p.person_id, detail: { prescriptionId: id, claimId } }]);
-      await options.within?.(trx, { dispenseId, claimId, personId: p.person_id });
-      return receipt;
-    });
-    return { replayed: false, dispenseId, settlement: receipt, prescription: await prescriptionView(ctx.db, id, actor.user, ctx.now()) };
-  } catch (err) {
-    // the same key from two counters at once: the first dispense stands
-    if ((err as { code?: string }).code === '23505') {
-      const again = await claimByKey(ctx.db, actor.user.institutionId!, input.idempotencyKey, p.person_id);
-      if (again) return replay(ctx, actor, p.person_id, again.id, id);
+  const institutionId = actor.user.institutionId!;
+  const receipt = await ctx.db.transaction().execute(async (trx) => {
+    // the prescription and its lines, locked together
+    const current = await trx.selectFrom('prescription_line as l')
+      .innerJoin('prescription as p', (j) => j.onRef('p.person_id', '=', 'l.person_id').onRef('p.id', '=', 'l.prescription_id'))
+      .select(['l.line_no', 'l.quantity', 'l.dispensed_quantity', 'p.status'])
+      .where('l.person_id', '=', p.person_id).where('l.prescription_id', '=', p.id).forUpdate().execute();
+    const status = current[0].status;
+    for (const l of lines) {
+      const line = current.find((c) => c.line_no === l.lineNo)!;
+      const r = fill({ status, remaining: line.quantity - line.dispensed_quantity }, l.quantity);
+      if (!r.ok) throw conflict(r.refusal.rule === 'over_remaining' ? 'over_remaining' : 'prescription_state', `Line ${l.lineNo} cannot be dispensed now (${r.refusal.rule}): another counter got there first`);
     }
-    throw err;
-  }
+    const taken = await takeStock(trx, { institutionId, userId: actor.user.id, personId: p.person_id, dispenseId, today }, lines);
+    const { receipt } = await settleWithin(trx, ctx, actor, prepared, claimInput, claimId);
+    const remaining = current.map((c) => c.quantity - c.dispensed_quantity - (lines.find((l) => l.lineNo === c.line_no)?.quantity ?? 0));
+    await recordDispense(trx, actor, {
+      dispenseId, claimId, personId: p.person_id, prescriptionId: p.id, institutionId, delivery: !!options.delivery, at, from: status, to: statusAfterFills(remaining),
+      batches: batchLines(taken, lines), filled: lines.map((l) => ({ line_no: l.lineNo, quantity: l.quantity })),
+    });
+    await options.within?.(trx, { dispenseId, claimId, personId: p.person_id });
+    return receipt;
+  });
+  return { replayed: false, dispenseId, settlement: receipt, prescription: await prescriptionView(ctx.db, p.id, actor.user, ctx.now()) };
+}
+
+/**
+ * The dispense's own rows in one statement: the dispense and its batches, the lines' dispensed packs,
+ * the prescription's state, its event and the audit row (the same row writeAudit writes).
+ */
+async function recordDispense(trx: Database, actor: Actor, d: {
+  dispenseId: string; claimId: string; personId: string; prescriptionId: string; institutionId: string; delivery: boolean; at: Date;
+  from: string; to: string; batches: Array<TakenBatch & { lineNo: number }>; filled: Array<{ line_no: number; quantity: number }>;
+}) {
+  const batches = JSON.stringify(d.batches.map((b, i) => ({ line_no: i + 1, prescription_line_no: b.lineNo, drug_code: b.drugCode, batch_no: b.batchNo, expiry_date: b.expiryDate, quantity: b.quantity })));
+  const detail = JSON.stringify({ dispenseId: d.dispenseId, claimId: d.claimId, institutionId: d.institutionId, lines: d.filled.map((l) => [l.line_no, l.quantity]) });
+  await sql`
+    with dispense_row as (
+      insert into dispense (id, person_id, prescription_id, institution_id, claim_id, delivery, dispensed_by, dispensed_at)
+      values (${d.dispenseId}::uuid, ${d.personId}::uuid, ${d.prescriptionId}::uuid, ${d.institutionId}::uuid, ${d.claimId}::uuid, ${d.delivery}, ${actor.user.id}::uuid, ${d.at}::timestamptz)
+      returning id
+    ), batch_rows as (
+      insert into dispense_line (dispense_id, line_no, person_id, prescription_line_no, drug_code, batch_no, expiry_date, quantity)
+      select dispense_row.id, b.line_no, ${d.personId}::uuid, b.prescription_line_no, b.drug_code, b.batch_no, b.expiry_date, b.quantity
+      from dispense_row, jsonb_to_recordset(${batches}::jsonb) as b(line_no integer, prescription_line_no integer, drug_code text, batch_no text, expiry_date date, quantity integer)
+    ), line_rows as (
+      update prescription_line l set dispensed_quantity = l.dispensed_quantity + f.quantity
+      from jsonb_to_recordset(${JSON.stringify(d.filled)}::jsonb) as f(line_no integer, quantity integer)
+      where l.person_id = ${d.personId}::uuid and l.prescription_id = ${d.prescriptionId}::uuid and l.line_no = f.line_no
+    ), state as (
+      update prescription set status = ${d.to} where person_id = ${d.personId}::uuid and id = ${d.prescriptionId}::uuid
+    ), event as (
+      insert into prescription_event (person_id, prescription_id, at, user_id, action, from_status, to_status, detail)
+      values (${d.personId}::uuid, ${d.prescriptionId}::uuid, ${d.at}::timestamptz, ${actor.user.id}::uuid, ${d.to === 'dispensed' ? 'dispense_rest' : 'dispense_part'}, ${d.from}, ${d.to}, ${detail}::jsonb)
+    )
+    insert into person_audit (user_id, username, role, action, entity, entity_id, person_id, ip, detail)
+    select ${actor.user.id}::uuid, ${actor.user.username}, ${actor.user.role}, 'create', 'dispense', dispense_row.id::text, ${d.personId}::uuid, ${actor.ip},
+      ${JSON.stringify({ prescriptionId: d.prescriptionId, claimId: d.claimId })}::jsonb
+    from dispense_row
+  `.execute(trx);
 }
 
 /** Batches taken, each tied to the prescription line it fills (lines of one drug take in line order). */

@@ -21,18 +21,18 @@ export function eventsOf(db: Database, personId: string, prescriptionId: string)
     .where('e.person_id', '=', personId).where('e.prescription_id', '=', prescriptionId).orderBy('e.at').orderBy('e.id').execute();
 }
 
+/** A prescription's dispenses with their claims' numbers and amounts, and the batches each handed over. */
 export function dispensesOf(db: Database, personId: string, prescriptionId: string) {
   return db.selectFrom('dispense as d').innerJoin('institution as i', 'i.id', 'd.institution_id')
     .innerJoin('claim as c', (j) => j.onRef('c.person_id', '=', 'd.person_id').onRef('c.id', '=', 'd.claim_id'))
     .leftJoin('app_user as u', 'u.id', 'd.dispensed_by')
     .select(['d.id', 'd.status', 'd.delivery', 'd.dispensed_at', 'd.returned_at', 'd.return_reason', 'd.claim_id', 'c.settlement_no', 'c.amount_fen', 'c.fund_pay_fen',
       'i.id as institution_id', 'i.name as institution_name', 'u.display_name as dispensed_by_name'])
+    .select(sql<Array<{ prescriptionLineNo: number; drugCode: string; batchNo: string; expiryDate: string; quantity: number }>>`(
+      select coalesce(json_agg(json_build_object('prescriptionLineNo', l.prescription_line_no, 'drugCode', l.drug_code, 'batchNo', l.batch_no,
+        'expiryDate', l.expiry_date, 'quantity', l.quantity) order by l.line_no), '[]')
+      from dispense_line l where l.person_id = d.person_id and l.dispense_id = d.id)`.as('lines'))
     .where('d.person_id', '=', personId).where('d.prescription_id', '=', prescriptionId).orderBy('d.dispensed_at').execute();
-}
-
-export function dispenseLinesOf(db: Database, personId: string, dispenseIds: string[]) {
-  if (!dispenseIds.length) return Promise.resolve([]);
-  return db.selectFrom('dispense_line').selectAll().where('person_id', '=', personId).where('dispense_id', 'in', dispenseIds).orderBy('dispense_id').orderBy('line_no').execute();
 }
 
 /** The facts the pre-check and the renewal rules read about a person on a date. */

@@ -2,6 +2,7 @@
 // places that dispensed it (with their settlement numbers) and its history of states.
 import { shanghaiDate } from '../../engine/calendar';
 import { maskResidentId } from '../../engine/identity/residentId';
+import { sql } from 'kysely';
 import type { Database } from '../../db/connect';
 import { seesFullIdNumber, type AuthUser } from '../../core/user';
 import { type Drug, loadDrugs } from '../reference/service';
@@ -26,40 +27,48 @@ export function lineOut(l: q.LineRow) {
   };
 }
 
+/** The prescription with its patient, doctor and the three institutions it names, in one read. */
+function headOf(db: Database, id: string) {
+  const place = (alias: 'i' | 'f' | 's') => sql<{ id: string; code: string; name: string; level: string } | null>`
+    case when ${sql.ref(`${alias}.id`)} is null then null else json_build_object('id', ${sql.ref(`${alias}.id`)}, 'code', ${sql.ref(`${alias}.code`)}, 'name', ${sql.ref(`${alias}.name`)}, 'level', ${sql.ref(`${alias}.level`)}) end`;
+  return db.selectFrom('prescription as p')
+    .innerJoin('person as pe', 'pe.id', 'p.person_id')
+    .leftJoin('app_user as u', 'u.id', 'p.doctor_id')
+    .innerJoin('institution as i', 'i.id', 'p.institution_id')
+    .innerJoin('institution as f', 'f.id', 'p.fill_institution_id')
+    .leftJoin('institution as s', 's.id', 'p.source_institution_id')
+    .selectAll('p')
+    .select(['pe.name as person_name', 'pe.sex', 'pe.id_number', 'pe.insurance_type', 'u.display_name as doctor_name'])
+    .select([place('i').as('writing'), place('f').as('filling'), place('s').as('source')])
+    .where('p.id', '=', id)
+    .executeTakeFirstOrThrow();
+}
+
 export async function prescriptionView(db: Database, id: string, user: AuthUser, now: Date) {
-  const p = (await q.findPrescription(db, id))!;
-  const today = shanghaiDate(now);
-  const [person, lines, events, dispenses, places, deliveries] = await Promise.all([
-    db.selectFrom('person').select(['id', 'name', 'sex', 'birth_date', 'id_number', 'insurance_type']).where('id', '=', p.person_id).executeTakeFirstOrThrow(),
+  const p = await headOf(db, id);
+  const [lines, events, dispenses, deliveries] = await Promise.all([
     q.linesOf(db, p.person_id, [p.id]),
     q.eventsOf(db, p.person_id, p.id),
     q.dispensesOf(db, p.person_id, p.id),
-    db.selectFrom('institution').select(['id', 'code', 'name', 'level']).where('id', 'in', [p.institution_id, p.fill_institution_id, ...(p.source_institution_id ? [p.source_institution_id] : [])]).execute(),
     db.selectFrom('delivery_order').select(['id', 'status', 'dispense_id', 'created_at', 'finished_at', 'failure_reason']).where('person_id', '=', p.person_id).where('prescription_id', '=', p.id).execute(),
   ]);
-  const dispenseLines = await q.dispenseLinesOf(db, p.person_id, dispenses.map((d) => d.id));
-  const doctor = await db.selectFrom('app_user').select('display_name').where('id', '=', p.doctor_id).executeTakeFirst();
-  const place = (pid: string | null) => {
-    const i = places.find((x) => x.id === pid);
-    return i ? { id: i.id, code: i.code, name: i.name, level: i.level } : null;
-  };
   return {
     id: p.id,
     prescriptionNo: p.prescription_no,
     origin: p.origin,
-    status: statusOn(p, today),
-    person: { id: person.id, name: person.name, sex: person.sex, idNumber: seesFullIdNumber(user, person.id) ? person.id_number : maskResidentId(person.id_number), insuranceType: person.insurance_type },
-    institution: place(p.institution_id)!,
+    status: statusOn(p, shanghaiDate(now)),
+    person: { id: p.person_id, name: p.person_name, sex: p.sex, idNumber: seesFullIdNumber(user, p.person_id) ? p.id_number : maskResidentId(p.id_number), insuranceType: p.insurance_type },
+    institution: p.writing!,
     teamId: p.team_id,
-    doctor: doctor?.display_name ?? '',
+    doctor: p.doctor_name ?? '',
     writtenOn: p.written_on,
     validUntil: p.valid_until,
     daysSupply: p.days_supply,
     stableReason: p.stable_reason,
     renewalOf: p.renewal_of,
-    source: p.source_prescription_no ? { prescriptionNo: p.source_prescription_no, institution: place(p.source_institution_id) } : null,
+    source: p.source_prescription_no ? { prescriptionNo: p.source_prescription_no, institution: p.source } : null,
     fillPlace: p.fill_place,
-    fillInstitution: place(p.fill_institution_id)!,
+    fillInstitution: p.filling!,
     deliveryAddress: p.delivery_address,
     findings: p.findings as unknown[],
     reviewNote: p.review_note,
@@ -71,8 +80,7 @@ export async function prescriptionView(db: Database, id: string, user: AuthUser,
     dispenses: dispenses.map((d) => ({
       id: d.id, status: d.status, delivery: d.delivery, dispensedAt: iso(d.dispensed_at)!, returnedAt: iso(d.returned_at), returnReason: d.return_reason,
       institution: { id: d.institution_id, name: d.institution_name }, by: d.dispensed_by_name ?? '', claimId: d.claim_id, settlementNo: d.settlement_no,
-      amountFen: Number(d.amount_fen), fundPayFen: Number(d.fund_pay_fen),
-      lines: dispenseLines.filter((l) => l.dispense_id === d.id).map((l) => ({ prescriptionLineNo: l.prescription_line_no, drugCode: l.drug_code, batchNo: l.batch_no, expiryDate: l.expiry_date, quantity: l.quantity })),
+      amountFen: Number(d.amount_fen), fundPayFen: Number(d.fund_pay_fen), lines: d.lines,
     })),
     deliveries: deliveries.map((d) => ({ id: d.id, status: d.status, dispenseId: d.dispense_id, createdAt: iso(d.created_at)!, finishedAt: iso(d.finished_at), failureReason: d.failure_reason })),
     history: events.map((e) => ({ at: iso(e.at)!, action: e.action, from: e.from_status, to: e.to_status, reason: e.reason, by: e.by ?? null, detail: e.detail ?? null })),

@@ -5,7 +5,7 @@
 // Every prescription is a cloud prescription (云处方): it names where it is filled.
 import { addDays, shanghaiDate } from '../../engine/calendar';
 import { registrationInForce } from '../../engine/eligibility';
-import { checkRenewal, RENEWAL_RULE_TEXT } from '../../engine/prescription/renewal';
+import { checkRenewal } from '../../engine/prescription/renewal';
 import { lineSupply, PER_DAY } from '../../engine/prescription/supply';
 import { prescriptionParams } from '../../engine/prescription/params';
 import { IllegalTransition, mustStep, type PrescriptionAction, type PrescriptionStatus } from '../../engine/prescription/status';
@@ -87,7 +87,7 @@ function priceLines(lines: LineInput[], rules: PrescriptionRules, origin: Prescr
       return null;
     }
     if (l.daysSupply > rules.maxDaysSupply)
-      problems.push({ field: field('daysSupply'), rule: 'max_days_supply', message: `at most ${rules.maxDaysSupply} days under ${rules.policyId}` });
+      problems.push({ field: field('daysSupply'), rule: 'max_days_supply', message: `at most ${rules.maxDaysSupply} days under ${rules.policyId}`, facts: { maxDaysSupply: rules.maxDaysSupply, policyId: rules.policyId } });
     // 延伸处方: a drug of the tertiary list, continued where the policy lets the level continue it
     const onOwnList = drug.lists.includes(rules.drugList);
     const extendable = origin === 'extended' && !!rules.extended && rules.extended.levels.includes(level as never) && drug.lists.includes(rules.extended.drug_list);
@@ -131,8 +131,11 @@ async function checkRenewalOf(db: Database, personId: string, today: string, lin
   if (!refusals.length) return;
   const problems = refusals.map((r): FieldProblem =>
     r.rule === 'follow_up_required'
-      ? { field: '', rule: r.rule, message: `${RENEWAL_RULE_TEXT[r.rule]}: last follow-up ${r.lastVisit ?? 'none'}, one on or after ${r.windowStart} is needed` }
-      : { field: `body.lines.${r.line}.drugCode`, rule: r.rule, message: `${RENEWAL_RULE_TEXT[r.rule]}: ${r.drugCode} dispensed ${r.lastDispensedOn} for ${r.lastDaysSupply} days, renewable from ${r.earliest}` });
+      ? { field: '', rule: r.rule, message: `last follow-up ${r.lastVisit ?? 'none'}, one on or after ${r.windowStart} is needed`, facts: { lastVisit: r.lastVisit, windowStart: r.windowStart } }
+      : {
+          field: `body.lines.${r.line}.drugCode`, rule: r.rule, message: `${r.drugCode} dispensed ${r.lastDispensedOn} for ${r.lastDaysSupply} days, renewable from ${r.earliest}`,
+          facts: { drugCode: r.drugCode, lastDispensedOn: r.lastDispensedOn, lastDaysSupply: r.lastDaysSupply, earliest: r.earliest },
+        });
   throw new AppError(409, 'Conflict', problems.map((p) => p.message).join('; '), problems);
 }
 

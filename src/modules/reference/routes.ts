@@ -39,16 +39,20 @@ export function referenceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get('/api/institutions', {
       schema: {
         tags: ['reference'],
-        summary: "Institutions in the caller's county (all for a system administrator)",
-        querystring: z.strictObject({ kind: z.enum(['community_health_centre', 'township_health_centre', 'village_clinic', 'hospital', 'pharmacy']).optional() }),
+        summary: "Institutions in the caller's county (all for a system administrator); tertiary hospitals city-wide, as they serve the city (延伸处方 names one)",
+        querystring: z.strictObject({
+          kind: z.enum(['community_health_centre', 'township_health_centre', 'village_clinic', 'hospital', 'pharmacy']).optional(),
+          level: z.enum(['grassroots', 'secondary', 'tertiary', 'pharmacy']).optional(),
+        }),
         response: { 200: z.array(z.object({ id: z.uuid(), name: z.string(), kind: z.string(), level: z.string(), countyCode: z.string(), designated: z.boolean() })), 401: problemSchema },
       },
       handler: async (request) => {
         const user = requireUser(request);
         let query = ctx.db.selectFrom('institution').select(['id', 'name', 'kind', 'level', 'county_code', 'designated']).orderBy('code');
         const prefix = user.scope.regionPrefix ?? '';
-        if (prefix) query = query.where('county_code', 'like', `${prefix.slice(0, 6)}%`);
+        if (prefix) query = query.where('county_code', 'like', `${prefix.slice(0, request.query.level === 'tertiary' ? 4 : 6)}%`);
         if (request.query.kind) query = query.where('kind', '=', request.query.kind);
+        if (request.query.level) query = query.where('level', '=', request.query.level);
         return (await query.execute()).map((i) => ({ id: i.id, name: i.name, kind: i.kind, level: i.level, countyCode: i.county_code, designated: i.designated }));
       },
     });

@@ -1,8 +1,9 @@
 // What an import answers, the CLI and the admin screen alike: how many lines were added, updated,
 // unchanged and refused, and every refused line's problems; a file that cannot be read at all is an
-// error carrying its reason in both languages.
-import { AppError } from '../../core/problem';
-import type { FileProblem, LineProblem } from '../../engine/roster/lines';
+// error carrying its reason in both languages (for the CLI) and, over HTTP, its rule and facts (for the
+// web app to word in the user's language).
+import { AppError, type FieldProblem } from '../../core/problem';
+import type { FileProblem, HeaderColumns, LineProblem } from '../../engine/roster/lines';
 import type { FileFormat } from './read';
 
 export type ImportKind = 'roster' | 'diagnoses';
@@ -43,9 +44,19 @@ export interface ImportReport {
   problems: LineProblem[];
 }
 
-/** The file as a whole cannot be imported: 415 when it is no workbook or CSV, 400 otherwise. */
+/** The field problem of an unreadable file: at `body.file`, its rule, and for a wrong header the columns. */
+export interface FileFieldProblem extends FieldProblem {
+  columns?: HeaderColumns;
+}
+
+/**
+ * The file as a whole cannot be imported: 415 when it is no workbook or CSV, 400 otherwise. The one
+ * field problem names the rule (encoding_gbk, empty_file, header, …) and, for `header`, the columns
+ * expected, missing, not expected and repeated; `message` is the English reason, for developers.
+ */
 export class ImportFileError extends AppError {
   constructor(readonly problem: FileProblem) {
-    super(problem.rule === 'file_type' ? 415 : 400, problem.rule === 'file_type' ? 'Unsupported Media Type' : 'Bad Request', problem.en, [{ field: 'body.file', rule: problem.rule, message: problem.en }]);
+    const fieldProblem: FileFieldProblem = { field: 'body.file', rule: problem.rule, message: problem.en, ...(problem.columns ? { columns: problem.columns } : {}) };
+    super(problem.rule === 'file_type' ? 415 : 400, problem.rule === 'file_type' ? 'Unsupported Media Type' : 'Bad Request', problem.en, [fieldProblem]);
   }
 }

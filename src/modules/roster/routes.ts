@@ -14,7 +14,31 @@ const BODY_LIMIT = Math.ceil(MAX_IMPORT_BYTES / 3) * 4 + 64 * 1024;
 /** Problems listed in one answer; `problemsTotal` counts them all (a wrong file can refuse every line). */
 export const MAX_LISTED = 5_000;
 
-const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 409: problemSchema, 413: problemSchema, 415: problemSchema };
+/** A file the server cannot read: its rule at body.file, and for a wrong header (rule `header`) the columns, for the client to word. */
+const fileProblemSchema = problemSchema
+  .extend({
+    errors: z
+      .array(
+        z.object({
+          field: z.string(),
+          rule: z.string(),
+          message: z.string(),
+          columns: z
+            .object({
+              expected: z.array(z.string()).describe('the columns the header must name'),
+              missing: z.array(z.string()).describe('expected columns the header lacks'),
+              unknown: z.array(z.string()).describe('columns not expected (misspelt, extra; an empty string for an empty one), lower case'),
+              repeated: z.array(z.string()).describe('columns named more than once'),
+            })
+            .optional()
+            .describe('rule header only'),
+        }),
+      )
+      .optional(),
+  })
+  .meta({ id: 'ImportFileProblem' });
+
+const errors = { 400: fileProblemSchema, 401: problemSchema, 403: problemSchema, 409: problemSchema, 413: problemSchema, 415: fileProblemSchema };
 
 const uploadSchema = z.strictObject({
   name: z.string().trim().min(1).max(200).describe('the file name, kept in the audit log'),

@@ -4,7 +4,7 @@
 // is the last guard. Every change is a stock_movement row.
 import { sql } from 'kysely';
 import type { Database } from '../../db/connect';
-import { conflict } from '../../core/problem';
+import { AppError } from '../../core/problem';
 
 export interface StockTake {
   drugCode: string;
@@ -44,7 +44,7 @@ export async function takeStock(trx: Database, who: Who, lines: StockTake[]): Pr
     .execute();
   const left = new Map(batches.map((b) => [`${b.drug_code}|${b.batch_no}`, b.on_hand]));
   const taken: TakenBatch[] = [];
-  const short: string[] = [];
+  const short: Array<{ drugCode: string; asked: number; onHand: number }> = [];
   for (const line of lines) {
     let need = line.quantity;
     for (const b of batches.filter((x) => x.drug_code === line.drugCode)) {
@@ -58,10 +58,13 @@ export async function takeStock(trx: Database, who: Who, lines: StockTake[]): Pr
     }
     if (need > 0) {
       const onHand = batches.filter((x) => x.drug_code === line.drugCode).reduce((s, b) => s + b.on_hand, 0);
-      short.push(`${line.drugCode}: ${line.quantity} asked, ${onHand} in stock`);
+      short.push({ drugCode: line.drugCode, asked: line.quantity, onHand });
     }
   }
-  if (short.length) throw conflict('out_of_stock', `Not enough in stock — ${short.join('; ')}`);
+  if (short.length) {
+    const detail = `Not enough in stock — ${short.map((s) => `${s.drugCode}: ${s.asked} asked, ${s.onHand} in stock`).join('; ')}`;
+    throw new AppError(409, 'Conflict', detail, [{ field: '', rule: 'out_of_stock', message: detail, facts: { short } }]);
+  }
   await move(trx, who, taken.map((t) => ({ ...t, quantity: -t.quantity })), 'dispense');
   return taken;
 }
