@@ -89,6 +89,15 @@ export const ACCESS = {
   'renewal.handle': { zh: '处理续方申请', en: 'Handle renewal requests', grants: { family_doctor: 'own_team' } },
   'stock.read': { zh: '查看药品库存和备药率', en: 'See drug stock and the stock rate', grants: { pharmacist: 'own_institution', institution_admin: 'own_institution', system_admin: 'everywhere', analyst: 'area' } },
   'stock.manage': { zh: '药品入库、盘点', en: 'Receive and adjust drug stock', grants: { pharmacist: 'own_institution', institution_admin: 'own_institution' } },
+  // 送药到家 (issue 14, src/modules/delivery): the fill institution's pharmacist orders and rechecks first; the
+  // provider's staff recheck, deliver and bring back; two different people recheck, one of them a pharmacist
+  // (a state rule, answered 409 recheck_same_person / recheck_pharmacist_required)
+  'delivery.order': { zh: '下达送药到家配送单（调剂并结算）', en: 'Order a home delivery (dispensed and settled with the order)', grants: { pharmacist: 'own_institution' } },
+  'delivery.recheck': { zh: '配送单双人复核', en: 'Recheck a delivery order (two different people)', grants: { pharmacist: 'own_institution', delivery: 'own_provider' } },
+  'delivery.handle': { zh: '出发配送、签收上传、配送失败或退回', en: 'Take out, deliver with the signed receipt, or report a failed or returned delivery', grants: { delivery: 'own_provider' } },
+  'delivery.read': { zh: '查看配送单、配送进度和签收照片', en: 'See delivery orders, their steps and the signed receipt', grants: { delivery: 'own_provider', pharmacist: 'own_institution', family_doctor: 'contracted_team', patient: 'own_record' } },
+  'delivery.share.read': { zh: '查看送药到家处方占比', en: 'See the share of prescriptions delivered home', grants: { analyst: 'area', insurance_reviewer: 'area', system_admin: 'everywhere' } },
+  'delivery.provider.manage': { zh: '管理配送企业', en: 'Manage delivery providers', grants: { system_admin: 'everywhere' } },
 } satisfies Record<string, PermissionRow>;
 
 export type Permission = keyof typeof ACCESS;

@@ -30,6 +30,7 @@ import { directoryRoutes } from '../modules/directory/routes';
 import { prescriptionRoutes } from '../modules/prescriptions/routes';
 import { dispensingRoutes } from '../modules/dispensing/routes';
 import { stockRoutes } from '../modules/stock/routes';
+import { deliveryRoutes } from '../modules/delivery/routes';
 import { registerSessionResolver } from './auth';
 import type { AppContext } from '../core/context';
 import { AppError, problemSchema } from '../core/problem';
@@ -162,6 +163,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}) {
   await app.register(prescriptionRoutes(ctx));
   await app.register(dispensingRoutes(ctx));
   await app.register(stockRoutes(ctx));
+  await app.register(deliveryRoutes(ctx));
   if (options.control) await app.register(controlRoutes(options.control));
 
   await serveWebApp(app);

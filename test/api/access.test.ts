@@ -113,17 +113,60 @@ beforeAll(async () => {
   // dispenses bound to the pharmacy's claim and to one settled elsewhere
   const claimElsewhere = await db.selectFrom('claim').select(['person_id', 'institution_id']).where('id', '=', f.claimElsewhere).executeTakeFirstOrThrow();
   const dispenseRow = async (personId: string, institutionId: string, claimId: string) => {
+    // the demo city's refills are dispenses of its prescriptions already
+    const existing = await db.selectFrom('dispense').select('id').where('person_id', '=', personId).where('claim_id', '=', claimId).executeTakeFirst();
+    if (existing) return existing.id;
     const rxId = await rxRow(personId, institutionId, county, 'dispensed');
     return (await db.insertInto('dispense').values({ person_id: personId, prescription_id: rxId, institution_id: institutionId, claim_id: claimId, dispensed_by: doctorId, dispensed_at: new Date() }).returning('id').executeTakeFirstOrThrow()).id;
   };
   f.dispenseHere = await dispenseRow(f.inCounty, pharmacy.institution_id!, f.claimHere);
-  f.dispenseElsewhere = await dispenseRow(claimElsewhere.person_id, claimElsewhere.institution_id, f.claimElsewhere);
+  // the demo city binds its claims to dispenses: the claim's own dispense when it has one
+  const boundElsewhere = await db.selectFrom('dispense').select('id').where('person_id', '=', claimElsewhere.person_id).where('claim_id', '=', f.claimElsewhere).executeTakeFirst();
+  f.dispenseElsewhere = boundElsewhere?.id ?? (await dispenseRow(claimElsewhere.person_id, claimElsewhere.institution_id, f.claimElsewhere));
   // renewal requests in the doctor's team's queue and in another team's
   const otherTeam = (await db.selectFrom('contract').select('team_id').where('person_id', '=', f.contractedOther).where('status', '=', 'active').executeTakeFirstOrThrow()).team_id;
   const requestRow = async (personId: string, rxId: string, team: string) =>
     (await db.insertInto('renewal_request').values({ person_id: personId, prescription_id: rxId, team_id: team }).returning('id').executeTakeFirstOrThrow()).id;
   f.requestMine = await requestRow(f.rxPersonMine, f.rxMine, teamId);
   f.requestOther = await requestRow(f.contractedOther, f.rxOther, otherTeam);
+
+  // 送药到家 (issue 14, src/modules/delivery): the `delivery` user of the county's provider (the demo's, or
+  // one made here), another county's provider, and orders on dispenses at the pharmacy and elsewhere
+  let provider = await db.selectFrom('app_user').select(['delivery_provider_id']).where('username', '=', 'delivery').executeTakeFirst();
+  if (!provider) {
+    const id = (await db.insertInto('delivery_provider').values({ code: 'PROBE-PS-1', name: '探针配送', county_code: county }).returning('id').executeTakeFirstOrThrow()).id;
+    await db.insertInto('app_user').values({ username: 'delivery', display_name: '探针配送员', role: 'delivery', delivery_provider_id: id, password_hash: await hashPassword(DEMO_PASSWORD), demo: true }).execute();
+    provider = { delivery_provider_id: id };
+  }
+  cookies.set('delivery', await t.login('delivery'));
+  const farCounty = (await one(db.selectFrom('region').select('code').where('level', '=', 'county').where('code', '!=', county).orderBy('code').limit(1).execute())).code;
+  const farProvider = (await db.insertInto('delivery_provider').values({ code: 'PROBE-PS-2', name: '探针外县配送', county_code: farCounty }).returning('id').executeTakeFirstOrThrow()).id;
+  /** An order on a dispense of the person: one without an order, else one bound to a claim of theirs not yet dispensed. */
+  const orderRow = async (personId: string, institutionId: string, providerId: string, dispenseId?: string) => {
+    let d = dispenseId ?? (await db.selectFrom('dispense as d').select('d.id').where('d.person_id', '=', personId)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('delivery_order as o').select('o.id').whereRef('o.person_id', '=', 'd.person_id').whereRef('o.dispense_id', '=', 'd.id')))).limit(1).executeTakeFirst())?.id;
+    if (!d) {
+      let claim = await db.selectFrom('claim as c').select(['c.id', 'c.institution_id']).where('c.person_id', '=', personId)
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('dispense as x').select('x.id').whereRef('x.person_id', '=', 'c.person_id').whereRef('x.claim_id', '=', 'c.id')))).limit(1).executeTakeFirst();
+      if (!claim) {
+        const res = await t.app.inject({ method: 'POST', url: '/api/settlements', headers: { cookie: cookies.get('pharmacist')! }, payload: { personId, idempotencyKey: `access-order-${personId.slice(0, 8)}`, lines: [{ drugCode: f.drug, quantity: 1, daysSupply: 28 }] } });
+        expect(res.statusCode, res.body).toBe(201);
+        claim = { id: res.json().id, institution_id: pharmacy.institution_id! };
+      }
+      const rxId = await rxRow(personId, claim.institution_id, county, 'dispensed');
+      d = (await db.insertInto('dispense').values({ person_id: personId, prescription_id: rxId, institution_id: claim.institution_id, claim_id: claim.id, dispensed_by: doctorId, dispensed_at: new Date(), delivery: true }).returning('id').executeTakeFirstOrThrow()).id;
+    }
+    const rx = await db.selectFrom('dispense').select('prescription_id').where('person_id', '=', personId).where('id', '=', d).executeTakeFirstOrThrow();
+    return (await db.insertInto('delivery_order').values({ person_id: personId, prescription_id: rx.prescription_id, dispense_id: d, provider_id: providerId, institution_id: institutionId, address: '探针地址 1 号', created_by: doctorId, created_at: new Date() }).returning('id').executeTakeFirstOrThrow()).id;
+  };
+  f.orderHere = await orderRow(f.inCounty, pharmacy.institution_id!, provider.delivery_provider_id!, f.dispenseHere);
+  f.orderElsewhere = await orderRow(f.contractedOther, doctorInstitution, farProvider);
+  f.orderMine = await orderRow(f.rxPersonMine, doctorInstitution, farProvider);
+  f.orderOwn = await orderRow(f.ownPerson, doctorInstitution, farProvider);
+  f.rxAtPharmacy = await rxRow(f.inCounty, pharmacy.institution_id!, county, 'approved');
+  f.countyHere = reviewerCounty;
+  f.countyOther = (await one(db.selectFrom('region').select('code').where('level', '=', 'county').where('code', '!=', reviewerCounty).where('code', 'like', `${reviewerCounty.slice(0, 4)}%`).limit(1).execute())).code;
+  f.countyFar = '110101';
 });
 afterAll(() => t.close());
 
@@ -184,6 +227,12 @@ const PROBES: Record<Permission, Probe> = {
   'renewal.handle': { method: 'POST', url: (id) => `/api/renewal-requests/${id}/decline`, body: () => ({ reason: '请先复诊' }), targets: { family_doctor: ['requestMine', 'requestOther'] } },
   'stock.read': { method: 'GET', url: (id) => `/api/stock?institutionId=${id}`, targets: { pharmacist: ['institutionHere', 'institutionElsewhere'], institution_admin: ['institutionHere', 'institutionElsewhere'], system_admin: ['institutionHere', null], analyst: ['institutionHere', null] } },
   'stock.manage': { method: 'POST', url: () => '/api/stock/receipts', body: () => ({ lines: [{ drugCode: f.drug, batchNo: 'PROBE-1', expiryDate: '2027-06-30', quantity: 1 }] }), targets: { pharmacist: ['institutionHere', null], institution_admin: ['institutionHere', null] } },
+  'delivery.order': { method: 'POST', url: (id) => `/api/prescriptions/${id}/delivery-orders`, body: () => ({ idempotencyKey: 'probe-delivery-0001' }), targets: { pharmacist: ['rxAtPharmacy', 'rxOther'] } },
+  'delivery.recheck': { method: 'POST', url: (id) => `/api/delivery-orders/${id}/recheck`, body: () => ({}), targets: { delivery: ['orderHere', 'orderElsewhere'], pharmacist: ['orderHere', 'orderElsewhere'] } },
+  'delivery.handle': { method: 'POST', url: (id) => `/api/delivery-orders/${id}/out`, body: () => ({}), targets: { delivery: ['orderHere', 'orderElsewhere'] } },
+  'delivery.read': { method: 'GET', url: (id) => `/api/delivery-orders/${id}`, targets: { delivery: ['orderHere', 'orderElsewhere'], pharmacist: ['orderHere', 'orderElsewhere'], family_doctor: ['orderMine', 'orderElsewhere'], patient: ['orderOwn', 'orderHere'] } },
+  'delivery.share.read': { method: 'GET', url: (id) => `/api/delivery/share?countyCode=${id}&from=2026-06-01&to=2026-06-30`, targets: { analyst: ['countyHere', 'countyFar'], insurance_reviewer: ['countyHere', 'countyOther'], system_admin: ['countyHere', null] } },
+  'delivery.provider.manage': { method: 'GET', url: () => '/api/admin/delivery-providers', targets: { system_admin: ['inCounty', null] } },
 };
 
 const call = (role: Role, probe: Probe, id: string) =>

@@ -206,6 +206,8 @@ const WRITERS: [RegExp, (typeof USERS)[number]][] = [
   // a valid-looking prescription for the demo patient (contracted with the doctor's team) would be written:
   // walked by the patient, whom the use case refuses after the route's input checks
   [/^(POST \/api\/prescriptions|PUT \/api\/prescriptions\/\{id\})$/, 'patient'],
+  // a valid-looking delivery provider would be added: walked by a pharmacist, refused after the input checks
+  [/^POST \/api\/admin\/delivery-providers$/, 'pharmacist'],
 ];
 const STRING_CANDIDATES = ['hypertension', 'basic', 'abcd', 'D0001', 'aGVsbG8=', 'a', 'x-1'];
 

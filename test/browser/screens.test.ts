@@ -35,13 +35,14 @@ interface RoleCase {
 }
 
 const CASES: RoleCase[] = [
-  { username: 'doctor', home: '/follow-ups', menu: ['/follow-ups', '/people', '/contracts', '/registrations'] },
-  { username: 'pharmacist', home: '/settlements', menu: ['/settlements', '/people'] },
+  { username: 'doctor', home: '/follow-ups', menu: ['/follow-ups', '/people', '/contracts', '/registrations', '/renewal-requests'] },
+  { username: 'pharmacist', home: '/settlements', menu: ['/settlements', '/people', '/dispensing', '/rx-review', '/stock', '/delivery-orders'] },
+  { username: 'delivery', home: '/deliveries', menu: ['/deliveries'] },
   { username: 'reviewer', home: '/review-queue', menu: ['/review-queue', '/people', '/settlements'] },
   { username: 'analyst', home: '/reports', menu: ['/reports'] },
   { username: 'admin', home: '/admin', menu: ['/people', '/settlements'] },
   { username: 'inst-admin', home: '/admin', menu: [] },
-  { username: 'patient', home: '/me', menu: ['/me', '/my-contract', '/my-purchases'] },
+  { username: 'patient', home: '/me', menu: ['/me', '/my-contract', '/my-purchases', '/my-prescriptions'] },
 ];
 
 const pathOf = (page: Page) => new URL(page.url()).pathname;
@@ -189,7 +190,7 @@ describeBrowser('each role’s screens (browser)', () => {
     expect(await page.locator('.app-sider').count()).toBe(0);
     await page.getByTestId('menu-toggle').click();
     await page.locator('.app-drawer [data-testid="side-menu"]').waitFor();
-    expect(await menuPaths(page)).toEqual(['/me', '/my-contract', '/my-purchases']);
+    expect(await menuPaths(page)).toEqual(['/me', '/my-contract', '/my-purchases', '/my-prescriptions']);
     await page.locator('.app-drawer [data-testid="logout-button"]').waitFor();
     await page.locator('.app-drawer [data-testid="lang-switch"]').waitFor();
     await shot(page, 'screens-patient-phone-drawer');
@@ -250,6 +251,15 @@ describeBrowser('each role’s screens (browser)', () => {
     expect(await latinWords(page, '.purchase-receipt .ant-drawer-section')).toEqual([]);
     await shot(page, 'screens-patient-phone-receipt');
     await page.keyboard.press('Escape');
+
+    // 我的处方: the demo city's prescriptions of the patient, each as a card, in Chinese
+    await page.goto('/my-prescriptions');
+    await settle(page, '/my-prescriptions');
+    const rx = (await get(`/api/people/${me.id}/prescriptions`)).items as unknown[];
+    expect(rx.length, 'the demo patient has prescriptions').toBeGreaterThan(0);
+    await expectNoOverflow(page, 'patient /my-prescriptions at 390');
+    expect(await latinWords(page)).toEqual([]);
+    await shot(page, 'screens-patient-phone-my-prescriptions');
 
     // the contract ends in 20 days (the test clock's today is 2026-06-15): every page of the patient's prompts to renew, with the team's phone
     await db.updateTable('contract').set({ end_date: '2026-07-05' }).where('id', '=', current!.id).execute();

@@ -7,6 +7,8 @@ import {
   BarChartOutlined,
   CloudUploadOutlined,
   FileProtectOutlined,
+  FileSyncOutlined,
+  FileTextOutlined,
   FormOutlined,
   GiftOutlined,
   IdcardOutlined,
@@ -23,6 +25,8 @@ import {
   UserOutlined,
   UserSwitchOutlined,
 } from '@ant-design/icons';
+import { ContainerOutlined } from '@ant-design/icons';
+import { CarOutlined } from '@ant-design/icons';
 import { type ComponentType, type ReactNode, lazy } from 'react';
 import { comingSoon } from './pages/ComingSoonPage.tsx';
 import ReturnedFilingsBadge from './components/filing/ReturnedFilingsBadge.tsx';
@@ -63,6 +67,9 @@ const FollowUpsPage = lazy(() => import('./pages/FollowUpsPage.tsx'));
 const CounterPage = lazy(() => import('./pages/CounterPage.tsx'));
 const AuditLogPage = lazy(() => import('./pages/admin/AuditLogPage.tsx'));
 const MyPurchasesPage = lazy(() => import('./pages/MyPurchasesPage.tsx'));
+// issue 14: the doctor's renewal requests and the patient's prescriptions
+const RenewalRequestsPage = lazy(() => import('./pages/prescriptions/RenewalRequestsPage.tsx'));
+const MyPrescriptionsPage = lazy(() => import('./pages/prescriptions/MyPrescriptionsPage.tsx'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage.tsx'));
 const ImportPage = lazy(() => import('./pages/admin/ImportPage.tsx'));
 // administration (issue 13): the home, the directory and the read-only catalogues
@@ -73,6 +80,14 @@ const PractitionersPage = lazy(() => import('./pages/admin/PractitionersPage.tsx
 const DrugsPage = lazy(() => import('./pages/admin/DrugsPage.tsx'));
 const PoliciesPage = lazy(() => import('./pages/admin/PoliciesPage.tsx'));
 const ServicePackagesPage = lazy(() => import('./pages/admin/ServicePackagesPage.tsx'));
+// the pharmacist's prescriptions (issue 14): 审方, 处方取药, 库存
+const RxReviewPage = lazy(() => import('./pages/pharmacy/RxReviewPage.tsx'));
+const DispensingPage = lazy(() => import('./pages/pharmacy/DispensingPage.tsx'));
+const StockPage = lazy(() => import('./pages/pharmacy/StockPage.tsx'));
+// 送药到家 (issue 14): the delivery staff's phone screens, the institution's orders, the directory's providers
+const CourierPage = lazy(() => import('./pages/delivery/CourierPage.tsx'));
+const InstitutionDeliveriesPage = lazy(() => import('./pages/delivery/InstitutionDeliveriesPage.tsx'));
+const DeliveryProvidersPage = lazy(() => import('./pages/delivery/ProvidersPage.tsx'));
 
 // as the access table says (person.search, src/core/access.ts): the analyst works with aggregates
 const STAFF_WHO_SEARCH_PEOPLE: readonly Role[] = ['family_doctor', 'insurance_reviewer', 'pharmacist', 'system_admin'];
@@ -107,6 +122,13 @@ export const APP_ROUTES: readonly AppRoute[] = [
     roles: ['patient'], // person.claims.read on their own record
     component: MyPurchasesPage,
   },
+  {
+    path: '/my-prescriptions',
+    labelKey: 'menu.myPrescriptions',
+    icon: <FileTextOutlined />,
+    roles: ['patient'], // prescription.read, prescription.place and renewal.request on their own record
+    component: MyPrescriptionsPage,
+  },
   // the team's list, filings and the agency's queue are scoped to a team / a county: only the
   // roles that have one open them (the API answers 403 to anyone else)
   {
@@ -139,6 +161,13 @@ export const APP_ROUTES: readonly AppRoute[] = [
     component: FollowUpsPage,
   },
   {
+    path: '/renewal-requests',
+    labelKey: 'menu.renewalRequests',
+    icon: <FileSyncOutlined />,
+    roles: ['family_doctor'], // renewal.handle: the team's queue
+    component: RenewalRequestsPage,
+  },
+  {
     path: '/settlements',
     labelKey: 'menu.settlements',
     icon: <PayCircleOutlined />,
@@ -146,6 +175,45 @@ export const APP_ROUTES: readonly AppRoute[] = [
     // holds no search, so it is not theirs; the agency and the system administrator read claims there
     roles: ['pharmacist', 'insurance_reviewer', 'system_admin'],
     component: CounterPage,
+  },
+  // the pharmacist's prescriptions (issue 14): the counter that starts from the prescription, the
+  // county's review (prescription.review, prescription.dispense) and the institution's stock (stock.manage)
+  {
+    path: '/dispensing',
+    labelKey: 'pharmacy.menu.dispense',
+    icon: <MedicineBoxOutlined />,
+    roles: ['pharmacist'],
+    component: DispensingPage,
+  },
+  {
+    path: '/rx-review',
+    labelKey: 'pharmacy.menu.review',
+    icon: <AuditOutlined />,
+    roles: ['pharmacist'],
+    component: RxReviewPage,
+  },
+  {
+    path: '/stock',
+    labelKey: 'pharmacy.menu.stock',
+    icon: <ContainerOutlined />,
+    roles: ['pharmacist'],
+    component: StockPage,
+  },
+  // 送药到家: the provider's staff (delivery.recheck / delivery.handle on their provider's orders) and the
+  // fill institution's pharmacist (delivery.order, the first recheck)
+  {
+    path: '/deliveries',
+    labelKey: 'delivery.menu.mine',
+    icon: <CarOutlined />,
+    roles: ['delivery'],
+    component: CourierPage,
+  },
+  {
+    path: '/delivery-orders',
+    labelKey: 'delivery.menu.institution',
+    icon: <CarOutlined />,
+    roles: ['pharmacist'],
+    component: InstitutionDeliveriesPage,
   },
   {
     path: '/reports',
@@ -224,6 +292,14 @@ export const APP_ROUTES: readonly AppRoute[] = [
     group: 'admin',
   },
   {
+    path: '/admin/delivery-providers',
+    labelKey: 'delivery.menu.providers',
+    icon: <CarOutlined />,
+    roles: ['system_admin'], // delivery.provider.manage
+    component: DeliveryProvidersPage,
+    group: 'admin',
+  },
+  {
     path: '/admin/audit',
     labelKey: 'menu.auditLog',
     icon: <FileProtectOutlined />,
@@ -264,6 +340,7 @@ const ROLE_HOME: Record<Role, string> = {
   institution_admin: '/admin',
   system_admin: '/admin',
   patient: '/me',
+  delivery: '/deliveries', // the provider's orders to recheck and deliver
 };
 
 /**

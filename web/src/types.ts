@@ -8,10 +8,11 @@ export const ROLES = [
   'institution_admin',
   'system_admin',
   'patient',
+  'delivery', // 配送人员: a delivery provider's staff (issue 14)
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-export type ScopeKind = 'team' | 'institution' | 'county' | 'city' | 'person' | 'all';
+export type ScopeKind = 'team' | 'institution' | 'county' | 'city' | 'person' | 'provider' | 'all';
 
 export interface User {
   id: string;
@@ -66,7 +67,10 @@ export interface Problem {
   title?: string;
   status: number;
   detail?: string;
-  errors?: Array<{ field: string; rule: string; message: string }>;
+  /** Stable: a 409's state rule, else the status's code (bad_request, forbidden, …); the web words it (i18n/problems.ts). */
+  code?: string;
+  /** facts: the dates, limits and codes a message names, for the web to word (server: core/problem.ts). */
+  errors?: Array<{ field: string; rule: string; message: string; facts?: Record<string, unknown> }>;
 }
 
 // ---- contracts (家庭医生签约) ----

@@ -1,9 +1,11 @@
 // English. Typed against zh-CN so that a missing key is a compile error.
 import type { Messages } from './zh-CN.ts';
 import pharmacyEn from '../components/pharmacy/messages.en-US.ts';
+import deliveryEn from '../components/delivery/messages.en-US.ts';
 
 const enUS: Messages = {
   pharmacy: pharmacyEn,
+  delivery: deliveryEn,
   app: {
     shortName: 'Manbing',
     title: 'Two-Disease Outpatient Medication & Health Management',
@@ -48,7 +50,9 @@ const enUS: Messages = {
   },
   demoUsers: {
     doctor: 'Family doctor (team)',
-    pharmacist: 'Pharmacist (prescription review)',
+    pharmacist: 'Pharmacist (chain pharmacy counter, review)',
+    'centre-pharmacist': 'Pharmacist (community health centre)',
+    delivery: 'Delivery staff (home delivery)',
     reviewer: 'Insurance reviewer (county agency)',
     analyst: 'Analyst (health commission / insurance bureau)',
     admin: 'System administrator',
@@ -62,6 +66,7 @@ const enUS: Messages = {
     institution_admin: 'Institution admin',
     system_admin: 'System admin',
     patient: 'Insured person',
+    delivery: 'Delivery staff',
   },
   scopeKinds: {
     team: 'Family-doctor team',
@@ -69,6 +74,7 @@ const enUS: Messages = {
     county: 'County / district',
     city: 'City',
     person: 'Self',
+    provider: 'Delivery provider',
     all: 'All',
   },
   menu: {
@@ -769,6 +775,17 @@ const enUS: Messages = {
     no_continuous_prescription: 'The registration carries no continuous prescription',
     follow_up_required: 'A renewal needs a follow-up within the policy’s window',
     early_refill: 'Too early to renew: enough of the last supply is left',
+    // home delivery (issue 14: src/modules/delivery)
+    not_for_delivery: 'The patient did not choose home delivery for this prescription',
+    no_delivery_provider: 'No delivery provider serves this county; ask the system administrator to add one',
+    provider_serves_county: 'Choose a provider serving this county',
+    provider_choice_required: 'Several providers serve this county: choose one',
+    recheck_same_person: 'The two rechecks must be done by two different people; you have rechecked this order',
+    recheck_pharmacist_required: 'One of the two rechecks must be done by a pharmacist of the institution',
+    delivery_state: 'The order has changed; refresh and try again',
+    proof_max_size: 'The photo of the signed receipt may be at most 5 MB',
+    proof_media_type: 'The photo of the signed receipt must be a JPEG or PNG image (by its content)',
+    provider_code_taken: 'A delivery provider with this code exists',
     // a rule with no wording here: never the server's English
     fallback: 'A value does not meet the rules; check it',
   },
@@ -1591,6 +1608,12 @@ const enUS: Messages = {
       header: 'Line 1 (the header) does not name the columns: it must be exactly the columns listed above (in any order).',
       max_size: 'The file is larger than 32 MB: import it on the server with `manbing import`.',
     },
+    headerFacts: {
+      missing: 'Missing: {{columns}}',
+      unknown: 'Not expected (misspelt or extra): {{columns}}',
+      repeated: 'Repeated: {{columns}}',
+      empty: '(empty)',
+    },
   },
   errors: {
     network: 'Cannot reach the server; check your connection and retry',
@@ -1630,6 +1653,7 @@ const enUS: Messages = {
         servicePackages: { title: 'Service packages', desc: 'The basic and chronic-disease packages of a family-doctor contract, their services and fees' },
         audit: { title: 'Audit log', desc: 'Who read or changed what, when and from where, and refused requests' },
         import: { title: 'Data import', desc: 'Import the insurance roster and health-record diagnoses' },
+        deliveryProviders: { title: 'Delivery providers', desc: 'The third-party providers that deliver drugs to the home, their counties and phones' },
       },
     },
     level: {
@@ -2077,7 +2101,7 @@ const enUS: Messages = {
     rules: {
       maxDays: 'Longer than the local policy allows (at most {{max}} days per prescription)',
       followUp: 'A renewal needs a recent follow-up: last follow-up {{last}}, one on or after {{from}} is needed',
-      noVisit: 'none',
+      followUpNone: 'A renewal needs a recent follow-up: none is recorded, one on or after {{from}} is needed',
       earlyRefill: 'Too early to renew: {{drug}} was dispensed on {{on}} for {{days}} days, renewable from {{from}}',
     },
     form: {
@@ -2109,7 +2133,7 @@ const enUS: Messages = {
       packs: 'Packs',
       packsEstimate: 'about {{count}} packs',
       packSize: '{{size}} {{unit}} a pack',
-      packsHint: 'Saved, the packs are the server’s',
+      packsHint: 'Once saved, the packs are the server’s count',
       tertiaryList: 'Tertiary list',
       maxDays: 'At most {{max}} days per prescription under the local policy ({{policy}}); over 30 days is a long prescription',
       longTag: 'Long prescription · {{days}} days',

@@ -18,7 +18,7 @@ export function hasForeignWords(text: string): boolean {
 
 /** The problem's code: sent by the server, or (from an older server, a proxy) derived from the status. */
 export function problemCode(problem: Problem): string {
-  const sent = (problem as Problem & { code?: unknown }).code;
+  const sent = problem.code;
   if (typeof sent === 'string' && sent) return sent;
   return statusCode(problem.status);
 }

@@ -1,8 +1,10 @@
 // 简体中文（默认语言）。术语与医保经办、家庭医生和药师的日常用语一致。
 import pharmacyZh from '../components/pharmacy/messages.zh-CN.ts';
+import deliveryZh from '../components/delivery/messages.zh-CN.ts';
 
 const zhCN = {
   pharmacy: pharmacyZh,
+  delivery: deliveryZh,
   app: {
     shortName: '慢病',
     title: '两病门诊用药保障与健康管理平台',
@@ -47,7 +49,9 @@ const zhCN = {
   },
   demoUsers: {
     doctor: '家庭医生（团队）',
-    pharmacist: '药师（审方）',
+    pharmacist: '药师（连锁药店柜台、审方）',
+    'centre-pharmacist': '药师（社区卫生服务中心）',
+    delivery: '配送人员（送药到家）',
     reviewer: '医保审核员（县医保经办机构）',
     analyst: '统计分析（市卫健委 / 医保局）',
     admin: '系统管理员',
@@ -61,6 +65,7 @@ const zhCN = {
     institution_admin: '机构管理员',
     system_admin: '系统管理员',
     patient: '参保人',
+    delivery: '配送人员',
   },
   scopeKinds: {
     team: '家庭医生团队',
@@ -68,6 +73,7 @@ const zhCN = {
     county: '县（市、区）',
     city: '市',
     person: '本人',
+    provider: '配送企业',
     all: '全部',
   },
   menu: {
@@ -768,6 +774,17 @@ const zhCN = {
     no_continuous_prescription: '该认定登记没有连续处方',
     follow_up_required: '续方须在规定期限内复诊（复诊核验）',
     early_refill: '上次所配该药尚余较多，未到可续方日期',
+    // 送药到家 (issue 14: src/modules/delivery)
+    not_for_delivery: '患者选择的取药方式不是送药到家',
+    no_delivery_provider: '本县（市、区）没有配送企业，请联系系统管理员添加',
+    provider_serves_county: '请选择为本县（市、区）配送的企业',
+    provider_choice_required: '本县（市、区）有多家配送企业，请选择一家',
+    recheck_same_person: '两次复核须由两个不同的人完成，您已复核过此单',
+    recheck_pharmacist_required: '两人复核中须有一位本机构药师，请由药师完成复核',
+    delivery_state: '配送单状态已变化，不能执行此操作，请刷新后重试',
+    proof_max_size: '签收照片不能超过 5 MB',
+    proof_media_type: '签收照片须为 JPEG 或 PNG 图片（按文件内容识别）',
+    provider_code_taken: '该配送企业编码已被使用',
     // a rule with no wording here: never the server's English
     fallback: '填写的内容不符合要求，请检查',
   },
@@ -1589,6 +1606,13 @@ const zhCN = {
       header: '第 1 行（表头）的列名不对：应正好是上面列出的这些列（顺序不限）。',
       max_size: '文件超过 32 MB：请在服务器上用命令行 manbing import 导入。',
     },
+    // a wrong header: the columns the server found wrong (its rule header's facts)
+    headerFacts: {
+      missing: '缺少列：{{columns}}',
+      unknown: '多余或拼错的列：{{columns}}',
+      repeated: '重复的列：{{columns}}',
+      empty: '（空）',
+    },
   },
   errors: {
     network: '无法连接服务器，请检查网络后重试',
@@ -1628,6 +1652,7 @@ const zhCN = {
         servicePackages: { title: '服务包', desc: '家庭医生签约的基础包和慢病包，服务内容与年费' },
         audit: { title: '审计日志', desc: '谁在何时从何处查看或修改了什么，以及被拒绝的访问' },
         import: { title: '数据导入', desc: '导入医保参保人员名单和健康档案诊断' },
+        deliveryProviders: { title: '配送企业', desc: '送药到家的第三方配送企业，服务的县（市、区）和联系电话' },
       },
     },
     level: {
@@ -2077,7 +2102,7 @@ const zhCN = {
     rules: {
       maxDays: '超过本地政策允许的最长天数（最长 {{max}} 天）',
       followUp: '续方须在规定期限内复诊（复诊核验）：最近一次随访 {{last}}，须有 {{from}} 或之后的随访',
-      noVisit: '无随访记录',
+      followUpNone: '续方须在规定期限内复诊（复诊核验）：没有随访记录，须有 {{from}} 或之后的随访',
       earlyRefill: '上次所配该药尚余较多，未到可续方日期：{{drug}} 于 {{on}} 配药 {{days}} 天，{{from}} 起可续方',
     },
     form: {

@@ -22,6 +22,7 @@ const ROLE_COLOR: Record<Role, string> = {
   institution_admin: 'cyan',
   system_admin: 'magenta',
   patient: 'default',
+  delivery: 'volcano',
 };
 
 /**

@@ -11,6 +11,7 @@ import SignContractModal, { type SignTarget } from '../components/contract/SignC
 import TeamCard from '../components/contract/TeamCard.tsx';
 import TerminateContractModal, { type TerminateTarget } from '../components/contract/TerminateContractModal.tsx';
 import FilingFormDrawer, { type FilingTarget } from '../components/filing/FilingFormDrawer.tsx';
+import PrescriptionFormDrawer, { type PrescribeTarget } from '../components/prescription/PrescriptionFormDrawer.tsx';
 import { DaysToEndTag, RegistrationTag } from '../components/labels.tsx';
 import { actionErrorLines } from '../formErrors.ts';
 import type { FilingView, RegistrationState, TeamList, TeamPatient } from '../types.ts';
@@ -24,7 +25,7 @@ const PAGE_SIZE = 20;
 const LISTS: TeamList[] = ['contracted', 'unsigned', 'expiring', 'attention'];
 const STATES: RegistrationState[] = ['none', 'pending', 'returned', 'confirmed'];
 
-type RowAction = 'sign' | 'fix' | 'register' | 'change' | 'revoke' | 'renew' | 'terminate';
+type RowAction = 'sign' | 'fix' | 'register' | 'change' | 'revoke' | 'renew' | 'terminate' | 'prescribe';
 
 function rowActions(row: TeamPatient, list: TeamList): { primary: RowAction | null; more: RowAction[] } {
   const contracted = row.contract !== null && row.contract.daysToEnd >= 0 && list !== 'unsigned';
@@ -41,6 +42,7 @@ function rowActions(row: TeamPatient, list: TeamList): { primary: RowAction | nu
   }
   const [primary = null, ...rest] = actions;
   const more: RowAction[] = [...rest];
+  if (states.has('confirmed')) more.unshift('prescribe'); // 开方: a registered patient (issue 14)
   if (!more.includes('renew') && primary !== 'renew') more.push('renew');
   if (states.has('confirmed')) more.push('revoke');
   more.push('terminate');
@@ -63,6 +65,7 @@ export default function ContractsPage() {
   const terminate = useOverlay<TerminateTarget>('terminate-contract');
   const filingDrawer = useOverlay<FilingTarget>('filing');
   const history = useOverlay<{ id: string; name: string }>('person-history');
+  const prescribe = useOverlay<PrescribeTarget>('prescribe');
   const signTarget = sign.value;
   const terminateTarget = terminate.value;
 
@@ -83,6 +86,8 @@ export default function ContractsPage() {
         return sign.open({ mode: 'renew', person, conditions, contract: { id: row.contract!.id, endDate: row.contract!.endDate } });
       case 'terminate':
         return terminate.open({ person, contract: row.contract! });
+      case 'prescribe':
+        return prescribe.open({ person: { id: person.id, name: person.name, idNumber: person.idNumber } });
       case 'register':
       case 'change':
       case 'revoke':
@@ -285,6 +290,7 @@ export default function ContractsPage() {
       />
       <FilingFormDrawer key={`filing-${filingDrawer.openings}`} target={filingDrawer.value} onClose={() => filingDrawer.close()} />
       <PersonHistoryDrawer person={history.value} onClose={() => history.close()} />
+      <PrescriptionFormDrawer key={`prescribe-${prescribe.openings}`} target={prescribe.value} onClose={() => prescribe.close()} />
     </div>
   );
 }

@@ -25,6 +25,7 @@ import { Link, useParams } from 'react-router-dom';
 import { ApiError } from '../api.ts';
 import { useMe } from '../auth.ts';
 import PrescriptionTable from '../components/filing/PrescriptionTable.tsx';
+import PersonPrescriptions, { PrescribeButton } from '../components/prescription/PersonPrescriptions.tsx';
 import ReminderList from '../components/followup/ReminderList.tsx';
 import HealthCheckDrawer from '../components/followup/HealthCheckDrawer.tsx';
 import { DueTag, RiskFlagTag } from '../components/followup/labels.tsx';
@@ -303,6 +304,7 @@ export default function FollowUpChartPage() {
               <Button icon={<ExperimentOutlined />} onClick={() => open(setCheckTarget)} data-testid="chart-health-check">
                 {t('followup.check.action')}
               </Button>
+              <PrescribeButton person={{ id: c.person.id, name: c.person.name, idNumber: c.person.idNumber }} />
             </Space>
           ) : null
         }
@@ -350,6 +352,11 @@ export default function FollowUpChartPage() {
               ) : (
                 <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('rx.none')} />
               ),
+            },
+            {
+              key: 'prescriptions',
+              label: <span data-testid="tab-prescriptions">{t('prescriptions.chartTab')}</span>,
+              children: <PersonPrescriptions person={{ id: c.person.id, name: c.person.name, idNumber: c.person.idNumber }} canWrite={isDoctor} />,
             },
             {
               key: 'checks',

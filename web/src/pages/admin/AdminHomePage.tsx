@@ -11,6 +11,7 @@ import {
   SolutionOutlined,
   TeamOutlined,
   UserSwitchOutlined,
+  CarOutlined,
 } from '@ant-design/icons';
 import { Card, Col, Row, Typography } from 'antd';
 import type { ReactNode } from 'react';
@@ -37,6 +38,7 @@ const SECTIONS: Section[] = [
   { key: 'servicePackages', path: '/admin/service-packages', icon: <GiftOutlined /> },
   { key: 'audit', path: '/admin/audit', icon: <AuditOutlined /> },
   { key: 'import', path: '/admin/import', icon: <CloudUploadOutlined /> },
+  { key: 'deliveryProviders', path: '/admin/delivery-providers', icon: <CarOutlined /> },
 ];
 
 export default function AdminHomePage() {

@@ -7,12 +7,15 @@
 import { CheckOutlined, InboxOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useMutation } from '@tanstack/react-query';
 import { Alert, App as AntApp, Button, Card, Checkbox, Col, Row, Segmented, Space, Statistic, Table, type TableColumnsType, Typography, Upload } from 'antd';
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../../api.ts';
 import { useMe } from '../../auth.ts';
 import { currentLanguage } from '../../i18n/index.ts';
+import { ruleText } from '../../i18n/problems.ts';
 import { errorLines } from '../../notify.ts';
+import type { Problem } from '../../types.ts';
 
 type Kind = 'roster' | 'diagnoses';
 
@@ -49,16 +52,34 @@ async function base64Of(file: File): Promise<string> {
   return btoa(binary);
 }
 
+/** A wrong header's facts, as the server sends them with rule `header` (column names in lower case, '' for an empty one). */
+interface HeaderColumns {
+  expected: string[];
+  missing: string[];
+  unknown: string[];
+  repeated: string[];
+}
+/** The field problem of a file the server could not read: at body.file, and for rule `header` its columns. */
+type FileProblem = NonNullable<Problem['errors']>[number] & { columns?: HeaderColumns };
+
+/** The columns the header lacks, does not expect and repeats, each as a line in the page's language. */
+function headerLines(columns: HeaderColumns | undefined, t: TFunction): string[] {
+  if (!columns) return [];
+  const names = (list: string[]) => list.map((c) => c || t('imports.headerFacts.empty')).join(', ');
+  return (['missing', 'unknown', 'repeated'] as const).filter((k) => columns[k].length > 0).map((k) => t(`imports.headerFacts.${k}`, { columns: names(columns[k]) }));
+}
+
 /**
- * A file the server could not read at all: its rule in the page's language when known (a wrong header
- * keeps the server's list of the missing and unknown columns beside it).
+ * A file the server could not read at all: its rule in the page's language, and for a wrong header the
+ * columns it named missing, not expected or repeated (worded here, never the server's English).
  */
-function fileErrorLines(error: unknown, t: (key: string) => string, exists: (key: string) => boolean): string[] {
+function fileErrorLines(error: unknown, t: TFunction, exists: (key: string) => boolean): string[] {
   if (!(error instanceof ApiError) || !error.problem.errors?.length) return errorLines(error);
-  return error.problem.errors.flatMap((e) => {
+  const problems: FileProblem[] = error.problem.errors;
+  return problems.flatMap((e) => {
     const key = `imports.fileRules.${e.rule}`;
-    if (!exists(key)) return [e.message];
-    return e.rule === 'header' ? [t(key), e.message] : [t(key)];
+    if (!exists(key)) return [ruleText(e.rule, e.message)];
+    return e.rule === 'header' ? [t(key), ...headerLines(e.columns, t)] : [t(key)];
   });
 }
 

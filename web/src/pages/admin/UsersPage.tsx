@@ -29,6 +29,7 @@ const ROLE_COLOR: Record<Role, string> = {
   institution_admin: 'cyan',
   system_admin: 'magenta',
   patient: 'default',
+  delivery: 'volcano',
 };
 
 function StatusTags({ user }: { user: AdminUser }) {
@@ -82,6 +83,8 @@ function ScopeCell({ user }: { user: AdminUser }) {
       return line(t('accounts.scope.person'));
     case 'system_admin':
       return line(t('accounts.scope.all'));
+    case 'delivery':
+      return line(user.deliveryProvider?.name ?? t('common.none'), t('scopeKinds.provider'));
   }
 }
 

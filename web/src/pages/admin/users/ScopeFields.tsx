@@ -12,6 +12,7 @@ import { ApiError, api } from '../../../api.ts';
 import { currentLanguage } from '../../../i18n/index.ts';
 import type { Institution, PersonSummary, Role } from '../../../types.ts';
 import type { AdminUser, Named } from './types.ts';
+import { useAdminProviders } from '../../../components/delivery/api.ts';
 
 /** A team as the directory lists it; read tolerantly, only id, name, institution and members are used. */
 interface DirectoryTeam {
@@ -294,6 +295,29 @@ function PersonSelect({ value, onChange, initial }: { value?: string; onChange?:
   );
 }
 
+/** A delivery account's provider (配送企业), from the directory's list (GET /api/admin/delivery-providers). */
+function ProviderSelect({ value, onChange, initial }: { value?: string; onChange?: (v: string | undefined) => void; initial: Named | null }) {
+  const { t } = useTranslation();
+  const list = useAdminProviders();
+  const options = useMemo(() => {
+    const rows = (list.data ?? []).map((p) => ({ value: p.id, label: `${p.name}（${p.county.name}）` }));
+    if (initial && !rows.some((o) => o.value === initial.id)) rows.unshift({ value: initial.id, label: initial.name });
+    return rows;
+  }, [list.data, initial]);
+  return (
+    <Select
+      showSearch={{ optionFilterProp: 'label' }}
+      allowClear
+      value={value}
+      onChange={onChange}
+      options={options}
+      placeholder={t('delivery.accounts.providerPlaceholder')}
+      notFoundContent={pickerContent(list.isFetching, list.error, t('accounts.pickers.none'))}
+      data-testid="user-provider"
+    />
+  );
+}
+
 interface Props {
   form: FormInstance;
   role: Role | undefined;
@@ -410,5 +434,11 @@ export default function ScopeFields({ form, role, fixedInstitution, editing }: P
       );
     case 'system_admin':
       return <Alert type="info" showIcon title={t('accounts.scope.systemAdmin')} className="form-alert" />;
+    case 'delivery':
+      return (
+        <Form.Item name="deliveryProviderId" label={t('delivery.accounts.provider')} extra={t('delivery.accounts.providerHelp')} rules={[{ required: true, message: t('delivery.accounts.providerRequired') }]}>
+          <ProviderSelect initial={editing?.role === 'delivery' ? (editing.deliveryProvider ?? null) : null} />
+        </Form.Item>
+      );
   }
 }

@@ -17,6 +17,8 @@ export interface AdminUser {
   region: { code: string; name: string } | null;
   practitioner: Named | null;
   personId: string | null;
+  /** A delivery account's provider (配送企业). */
+  deliveryProvider?: Named | null;
   /** A demo account (exists only in a database the demo city was loaded into). */
   demo: boolean;
   disabledAt: string | null;
@@ -34,12 +36,13 @@ export interface ScopeValues {
   institutionId?: string | null;
   regionCode?: string | null;
   personId?: string | null;
+  deliveryProviderId?: string | null;
 }
 
 export type UserStatus = 'active' | 'disabled' | 'mustChange' | 'locked';
 
 /** Every role the system administrator gives, in the order the form offers them. */
-const ALL_ROLES: readonly Role[] = ['family_doctor', 'pharmacist', 'institution_admin', 'insurance_reviewer', 'analyst', 'patient', 'system_admin'];
+const ALL_ROLES: readonly Role[] = ['family_doctor', 'pharmacist', 'institution_admin', 'insurance_reviewer', 'analyst', 'patient', 'delivery', 'system_admin'];
 /** An institution's administrator manages the people who work in its institution (src/modules/users/service.ts). */
 const INSTITUTION_ROLES: readonly Role[] = ['family_doctor', 'pharmacist', 'institution_admin'];
 
@@ -58,6 +61,7 @@ export const SCOPE_FIELDS: Record<Role, ReadonlyArray<keyof Omit<ScopeValues, 'r
   analyst: ['regionCode'],
   patient: ['personId'],
   system_admin: [],
+  delivery: ['deliveryProviderId'],
 };
 
 /** Only the fields the role carries, trimmed and without empties. */
@@ -80,6 +84,7 @@ export function scopeOf(user: AdminUser): ScopeValues {
     institutionId: user.institution?.id ?? null,
     regionCode: user.region?.code ?? null,
     personId: user.personId,
+    deliveryProviderId: user.deliveryProvider?.id ?? null,
   });
 }
 
