@@ -2040,14 +2040,6 @@ const enUS: Messages = {
       pharmacy: 'Designated pharmacy',
       delivery: 'Home delivery',
     },
-    delivery: {
-      ordered: 'Ordered',
-      rechecked: 'Rechecked by two',
-      out_for_delivery: 'Out for delivery',
-      delivered: 'Delivered',
-      failed: 'Delivery failed',
-      returned: 'Returned',
-    },
     dispenseStatus: {
       dispensed: 'Dispensed',
       returned: 'Taken back',

@@ -2041,14 +2041,6 @@ const zhCN = {
       pharmacy: '定点药店',
       delivery: '送药到家',
     },
-    delivery: {
-      ordered: '已下单',
-      rechecked: '双人复核',
-      out_for_delivery: '配送中',
-      delivered: '已签收',
-      failed: '配送失败',
-      returned: '已退回',
-    },
     dispenseStatus: {
       dispensed: '已发药',
       returned: '已退药',
