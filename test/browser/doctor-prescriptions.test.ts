@@ -75,7 +75,8 @@ describeBrowser('doctor and patient prescription screens (browser)', () => {
     await line.getByTestId('rx-days').fill('90');
     await drawer.getByTestId('rx-place-pharmacy').click();
     await drawer.getByTestId('rx-pharmacy').click();
-    await doctor.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
+    // a pharmacy's option (the drug list's dropdown may still be closing: pick by what a pharmacy is called)
+    await doctor.locator('.ant-select-item-option', { hasText: '药房' }).first().click();
 
     // 90 days: beyond the policy's 84, refused at the line's days with the policy's number
     await doctor.getByTestId('rx-submit').click();
@@ -250,7 +251,8 @@ describeBrowser('doctor and patient prescription screens (browser)', () => {
     await signIn(english, 'doctor');
     await english.goto(`/follow-ups/patients/${patientId}`);
     await english.getByTestId('tab-prescriptions').click();
-    await expectText(english.getByTestId('rx-row').first().getByTestId('rx-status'), /Awaiting review|Returned|Draft|Approved/);
+    // whatever its state, in English words
+    await expectText(english.getByTestId('rx-row').first().getByTestId('rx-status'), /^[A-Za-z][A-Za-z ]+$/);
     await english.getByTestId('rx-prescribe').click();
     await english.getByTestId('rx-form').waitFor();
     await shot(english, 'rx-doctor-form-en');
