@@ -108,3 +108,17 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(400); // let enter animations finish
   await page.screenshot({ path: `/tmp/manbing-${name}.png`, fullPage: false });
 }
+
+/** No sideways scrolling: the page is no wider than the viewport; a failure names the widest elements. */
+export async function expectNoOverflow(page: Page, label: string): Promise<void> {
+  const r = await page.evaluate(() => {
+    const vw = window.innerWidth;
+    const wide = [...document.querySelectorAll('body *')]
+      .map((el) => ({ el, right: el.getBoundingClientRect().right }))
+      .filter((x) => x.right > vw + 0.5)
+      .slice(0, 5)
+      .map((x) => `${x.el.tagName.toLowerCase()}.${String(x.el.className).slice(0, 50)} → ${Math.round(x.right)}`);
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: vw, wide };
+  });
+  expect(r.scrollWidth <= r.innerWidth, `${label}: scrollWidth ${r.scrollWidth} > ${r.innerWidth}: ${r.wide.join('; ')}`).toBe(true);
+}

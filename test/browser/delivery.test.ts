@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type BrowserApp, describeBrowser, expectText, shot, signIn, startBrowserApp } from './browser';
+import { type BrowserApp, describeBrowser, expectText, shot, signIn, startBrowserApp, expectNoOverflow } from './browser';
 
 const PHONE = { width: 390, height: 844 };
 const AMLODIPINE = 'D0001';
@@ -18,18 +18,6 @@ const PNG = Buffer.from(
   'base64',
 );
 
-async function expectNoOverflow(page: Page, label: string): Promise<void> {
-  const r = await page.evaluate(() => {
-    const vw = window.innerWidth;
-    const wide = [...document.querySelectorAll('body *')]
-      .map((el) => ({ el, right: el.getBoundingClientRect().right }))
-      .filter((x) => x.right > vw + 0.5)
-      .slice(0, 5)
-      .map((x) => `${x.el.tagName.toLowerCase()}.${String(x.el.className).slice(0, 50)} → ${Math.round(x.right)}`);
-    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: vw, wide };
-  });
-  expect(r.scrollWidth <= r.innerWidth, `${label}: scrollWidth ${r.scrollWidth} > ${r.innerWidth}: ${r.wide.join('; ')}`).toBe(true);
-}
 
 /** The button is big enough to tap: at least 44 px high. */
 async function expectTappable(page: Page, testId: string) {

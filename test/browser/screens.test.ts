@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hashPassword } from '../../src/modules/auth/service';
 import { DEMO_PASSWORD } from '../../src/modules/demo/load';
-import { type BrowserApp, describeBrowser, expectText, shot, signIn, startBrowserApp } from './browser';
+import { type BrowserApp, describeBrowser, expectText, shot, signIn, startBrowserApp, expectNoOverflow } from './browser';
 
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -80,18 +80,6 @@ async function settle(page: Page, path: string): Promise<void> {
 }
 
 /** No sideways scrolling: the document is no wider than the window; else the widest culprits, to say why. */
-async function expectNoOverflow(page: Page, label: string): Promise<void> {
-  const r = await page.evaluate(() => {
-    const vw = window.innerWidth;
-    const wide = [...document.querySelectorAll('body *')]
-      .map((el) => ({ el, right: el.getBoundingClientRect().right }))
-      .filter((x) => x.right > vw + 0.5)
-      .slice(0, 5)
-      .map((x) => `${x.el.tagName.toLowerCase()}.${String(x.el.className).slice(0, 50)} → ${Math.round(x.right)}`);
-    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: vw, wide };
-  });
-  expect(r.scrollWidth <= r.innerWidth, `${label}: scrollWidth ${r.scrollWidth} > ${r.innerWidth}: ${r.wide.join('; ')}`).toBe(true);
-}
 
 /** SCREENSHOTS=1: the whole page too, to look at what is below the fold on a phone. */
 async function fullShot(page: Page, name: string): Promise<void> {
