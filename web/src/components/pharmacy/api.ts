@@ -2,6 +2,7 @@
 // and the shapes of their answers as these screens use them.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, api } from '../../api.ts';
+import type { PrescriptionLineView } from '../prescription/types.ts';
 import { ruleText } from '../../i18n/problems.ts';
 import i18n from '../../i18n/index.ts';
 import { errorLines } from '../../notify.ts';
@@ -62,21 +63,8 @@ export interface Finding {
   };
 }
 
-export interface RxLine {
-  lineNo: number;
-  drugCode: string;
-  drugName: string;
-  drugNameEn: string;
-  strength: string;
-  unit: string;
-  packSize: number;
-  dose: number;
-  frequency: Frequency;
-  daysSupply: number;
-  quantity: number;
-  dispensedQuantity: number;
-  remainingQuantity: number;
-}
+/** A prescription line as the prescription view gives it (the doctor's screens read the same). */
+export type RxLine = PrescriptionLineView;
 
 export interface RxDispense {
   id: string;
