@@ -26,6 +26,8 @@ const schema = z.object({
   RATE_LIMIT: z.coerce.number().int().min(0).default(1200),
   /** The daily follow-up reminder job in `manbing start` (on by default; tests and benchmarks never start it). */
   MANBING_REMINDERS: z.stringbool().default(true),
+  /** The nightly smart audit of yesterday's claims in `manbing start` (on by default; tests and benchmarks never start it). */
+  MANBING_AUDIT: z.stringbool().default(true),
 });
 
 export type Config = z.infer<typeof schema>;

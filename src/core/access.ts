@@ -20,7 +20,8 @@ export type ScopeRule =
   | 'in_review_here' // the person has a filing awaiting review in the user's county
   | 'own_institution' // the claim was settled at (or the diagnosis made by) the user's institution
   | 'own_record' // the patient themself
-  | 'own_provider'; // the delivery order is the user's delivery provider's (issue 14: the delivery module's permissions)
+  | 'own_provider' // the delivery order is the user's delivery provider's (issue 14: the delivery module's permissions)
+  | 'referred_here'; // the person has a referral in force with the user's hospital (双向转诊, src/modules/referrals)
 
 export const SCOPE_RULES: Record<ScopeRule, { zh: string; en: string }> = {
   everywhere: { zh: '全部', en: 'everyone (system administration)' },
@@ -31,6 +32,10 @@ export const SCOPE_RULES: Record<ScopeRule, { zh: string; en: string }> = {
   own_institution: { zh: '本机构', en: 'the claim was settled at (or the diagnosis made by) the user’s institution' },
   own_record: { zh: '本人', en: 'the patient themself' },
   own_provider: { zh: '本配送企业', en: 'the delivery order is the user’s delivery provider’s' },
+  referred_here: {
+    zh: '转诊至本院（转诊有效期内：上转待接诊、已接诊、已就诊；下转至随访完成前）',
+    en: 'persons with a referral in force with the user’s hospital: an up-referral to it requested, accepted or attended; a down-referral from it until the team followed it up',
+  },
 };
 
 interface PermissionRow {
@@ -44,11 +49,11 @@ const treating = { family_doctor: 'contracted_team', insurance_reviewer: 'in_rev
 const counter = { pharmacist: 'area', family_doctor: 'area' } as const;
 
 export const ACCESS = {
-  'person.search': { zh: '查询参保人', en: 'Search insured persons', grants: { family_doctor: 'area', pharmacist: 'area', insurance_reviewer: 'area', system_admin: 'everywhere' } },
-  'person.read': { zh: '查看参保人信息（身份证号脱敏）', en: 'See a person’s card (ID number masked)', grants: staffCard },
+  'person.search': { zh: '查询参保人', en: 'Search insured persons', grants: { family_doctor: 'area', pharmacist: 'area', insurance_reviewer: 'area', system_admin: 'everywhere', specialist: 'area' } },
+  'person.read': { zh: '查看参保人信息（身份证号脱敏）', en: 'See a person’s card (ID number masked)', grants: { ...staffCard, specialist: 'referred_here' } },
   'person.idNumber.reveal': { zh: '查看完整身份证号（留痕）', en: 'Reveal the full ID number (audited)', grants: { pharmacist: 'area', insurance_reviewer: 'area', system_admin: 'everywhere', patient: 'own_record' } },
   'person.eligibility.read': { zh: '查看待遇资格', en: 'See benefit eligibility', grants: staffCard },
-  'person.chart.read': { zh: '查看健康档案、随访和体检', en: 'See the health record, follow-ups and checks', grants: treating },
+  'person.chart.read': { zh: '查看健康档案、随访和体检', en: 'See the health record, follow-ups and checks', grants: { ...treating, specialist: 'referred_here' } },
   'person.followUp.write': { zh: '录入随访和年度体检', en: 'Record follow-ups and annual checks', grants: { family_doctor: 'contracted_team' } },
   'person.claims.read': { zh: '查看年度结算和限额', en: 'See the year’s claims and limits', grants: { ...counter, insurance_reviewer: 'area', system_admin: 'everywhere', patient: 'own_record' } },
   'contract.sign': { zh: '签约', en: 'Sign a contract', grants: { family_doctor: 'area' } },
@@ -80,7 +85,7 @@ export const ACCESS = {
   'audit.read': { zh: '查看、导出审计日志（机构管理员：仅本机构及其团队用户的操作）', en: 'See and export the audit log (an institution’s administrator: only what users of the institution or its teams did)', grants: { system_admin: 'everywhere', institution_admin: 'own_institution' } },
   // issue 14: prescriptions (长处方、续方、延伸处方、云处方), review (审方), dispensing, delivery (送药到家) and stock (备药)
   'prescription.write': { zh: '开具、续开、延伸处方，提交和作废', en: 'Write, renew or extend a prescription; submit or cancel it', grants: { family_doctor: 'contracted_team' } },
-  'prescription.read': { zh: '查看处方及其记录', en: 'See prescriptions and their history', grants: { family_doctor: 'contracted_team', pharmacist: 'area', insurance_reviewer: 'area', patient: 'own_record' } },
+  'prescription.read': { zh: '查看处方及其记录', en: 'See prescriptions and their history', grants: { family_doctor: 'contracted_team', pharmacist: 'area', insurance_reviewer: 'area', patient: 'own_record', specialist: 'referred_here' } },
   'prescription.review': { zh: '审方（通过、退回）', en: 'Review a prescription (approve, return)', grants: { pharmacist: 'area' } },
   'prescription.place': { zh: '选择取药地点（本机构、定点药店、送药到家）', en: 'Choose where a prescription is filled (own institution, chain pharmacy, home delivery)', grants: { family_doctor: 'contracted_team', patient: 'own_record' } },
   'prescription.dispense': { zh: '调剂发药并结算', en: 'Dispense a prescription and settle it', grants: { pharmacist: 'area' } },
@@ -98,6 +103,24 @@ export const ACCESS = {
   'delivery.read': { zh: '查看配送单、配送进度和签收照片', en: 'See delivery orders, their steps and the signed receipt', grants: { delivery: 'own_provider', pharmacist: 'own_institution', family_doctor: 'contracted_team', patient: 'own_record' } },
   'delivery.share.read': { zh: '查看送药到家处方占比', en: 'See the share of prescriptions delivered home', grants: { analyst: 'area', insurance_reviewer: 'area', system_admin: 'everywhere' } },
   'delivery.provider.manage': { zh: '管理配送企业', en: 'Manage delivery providers', grants: { system_admin: 'everywhere' } },
+  // 双向转诊 (src/modules/referrals): the family doctor refers up and follows the down-referral; the hospital's
+  // doctor (specialist) answers, sees the patient's record while the referral is in force (referred_here,
+  // on person.read, person.chart.read and prescription.read) and refers down after discharge. A referral is
+  // the team's (own_team: the sending team of an up-, the receiving team of a down-referral) and the hospital's
+  // (own_institution: the receiving hospital of an up-, the sending hospital of a down-referral)
+  'referral.create': { zh: '上转（转诊至二、三级医院）', en: 'Refer a patient up to a secondary or tertiary hospital', grants: { family_doctor: 'contracted_team' } },
+  'referral.read': { zh: '查看转诊单及其记录', en: 'See referrals and their history', grants: { family_doctor: 'own_team', specialist: 'own_institution', insurance_reviewer: 'area', patient: 'own_record' } },
+  'referral.handle': { zh: '接诊（预约、四优先）、拒绝、确认就诊、结束上转', en: 'Answer an up-referral: accept with the appointment and the four priorities, decline, record attendance, close', grants: { specialist: 'own_institution' } },
+  'referral.discharge': { zh: '出院下转至签约团队', en: 'Refer a discharged patient down to their family-doctor team', grants: { specialist: 'area' } },
+  'referral.followUp': { zh: '下转随访、转延伸处方、结束下转', en: 'Follow up a down-referral, turn its prescription into an extended one, close it', grants: { family_doctor: 'own_team' } },
+  // issue 15, the smart audit's rules and runs (src/modules/smartAudit): a run covers every county, so only the system administrator starts one
+  'smartAudit.run': { zh: '运行智能审核（按服务日期）', en: 'Run the smart audit for a service date', grants: { system_admin: 'everywhere' } },
+  'smartAudit.rules.read': { zh: '查看智能审核规则和运行记录', en: 'See the smart audit’s rules and its runs', grants: { insurance_reviewer: 'area', analyst: 'area', system_admin: 'everywhere' } },
+  // issue 15, the smart audit's review (src/modules/auditReview): a finding's or a sample's county is the target
+  'smartAudit.findings.read': { zh: '查看智能审核疑点及其证据', en: 'See the smart audit’s findings and their evidence', grants: { insurance_reviewer: 'area', system_admin: 'everywhere' } },
+  'smartAudit.findings.decide': { zh: '处理疑点（确认扣款、排除、重新打开）', en: 'Decide a finding (confirm with a deduction, dismiss, reopen)', grants: { insurance_reviewer: 'area' } },
+  'smartAudit.sample': { zh: '抽样复核未标记的结算并推算扣款', en: 'Sample unflagged claims for review and extrapolate the deduction', grants: { insurance_reviewer: 'area' } },
+  'smartAudit.summary.read': { zh: '查看机构、医师审核汇总（医保医师考核记分）', en: 'See the audit summary by institution and doctor (doctors’ assessment points)', grants: { insurance_reviewer: 'area', analyst: 'area', system_admin: 'everywhere', institution_admin: 'own_institution' } },
 } satisfies Record<string, PermissionRow>;
 
 export type Permission = keyof typeof ACCESS;
@@ -155,6 +178,8 @@ async function holds(ctx: AppContext, { user }: Actor, rule: ScopeRule, t: Targe
       return !!user.teamId && !!t.personId && (await contractedWith(ctx, t.personId, user.teamId));
     case 'in_review_here':
       return user.scope.regionPrefix !== null && !!t.personId && (await inReviewUnder(ctx, t.personId, user.scope.regionPrefix));
+    case 'referred_here':
+      return !!user.institutionId && !!t.personId && (await referredHere(ctx, t.personId, user.institutionId));
   }
 }
 
@@ -163,12 +188,25 @@ async function regionOf(ctx: AppContext, personId: string): Promise<string | nul
   return row?.region_code ?? null;
 }
 
-/** A contract in force today with the team (or a referral's receiving team, once referrals exist). */
+/** A contract in force today with the team, or a down-referral in force to it (requested or acknowledged, not yet followed up). */
 async function contractedWith(ctx: AppContext, personId: string, teamId: string): Promise<boolean> {
   const today = shanghaiDate(ctx.now());
   const { rows } = await sql<{ one: number }>`
     select 1 as one from contract
     where person_id = ${personId} and team_id = ${teamId} and status = 'active' and start_date <= ${today}::date and end_date >= ${today}::date
+    union all
+    select 1 from referral where person_id = ${personId} and direction = 'down' and to_team_id = ${teamId} and status in ('requested', 'accepted')
+    limit 1`.execute(ctx.db);
+  return rows.length > 0;
+}
+
+/** A referral in force between the person and the hospital: an up-referral to it not yet closed, a down-referral from it not yet followed up (engine/referral IN_FORCE). */
+async function referredHere(ctx: AppContext, personId: string, institutionId: string): Promise<boolean> {
+  const { rows } = await sql<{ one: number }>`
+    select 1 as one from referral
+    where person_id = ${personId} and (
+      (direction = 'up' and to_institution_id = ${institutionId} and status in ('requested', 'accepted', 'attended'))
+      or (direction = 'down' and from_institution_id = ${institutionId} and status in ('requested', 'accepted')))
     limit 1`.execute(ctx.db);
   return rows.length > 0;
 }

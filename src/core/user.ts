@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Role } from '../db/schema';
 
-export const roleSchema = z.enum(['family_doctor', 'pharmacist', 'insurance_reviewer', 'analyst', 'institution_admin', 'system_admin', 'patient', 'delivery']) satisfies z.ZodType<Role>;
+export const roleSchema = z.enum(['family_doctor', 'pharmacist', 'insurance_reviewer', 'analyst', 'institution_admin', 'system_admin', 'patient', 'delivery', 'specialist']) satisfies z.ZodType<Role>;
 
 export type ScopeKind = 'team' | 'institution' | 'county' | 'city' | 'person' | 'provider' | 'all';
 

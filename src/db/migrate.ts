@@ -16,6 +16,9 @@ import * as m0012AuditIndexes from './migrations/0012-audit-indexes';
 import * as m0014SettlementNumber from './migrations/0014-settlement-number';
 import * as m0013FilingAttachments from './migrations/0013-filing-attachments';
 import * as m0015Prescriptions from './migrations/0015-prescriptions';
+import * as m0016Referrals from './migrations/0016-referrals';
+import * as m0017SmartAudit from './migrations/0017-smart-audit';
+import * as m0018AuditSampling from './migrations/0018-audit-sampling';
 
 const migrations: Record<string, Migration> = {
   '0001-base': m0001,
@@ -33,6 +36,9 @@ const migrations: Record<string, Migration> = {
   '0013-filing-attachments': m0013FilingAttachments,
   '0014-settlement-number': m0014SettlementNumber,
   '0015-prescriptions': m0015Prescriptions,
+  '0016-referrals': m0016Referrals,
+  '0017-smart-audit': m0017SmartAudit,
+  '0018-audit-sampling': m0018AuditSampling,
 };
 
 const migratorOf = (db: Database) => new Migrator({ db, provider: { getMigrations: async () => migrations } });

@@ -10,7 +10,7 @@ export type InstitutionLevel = 'grassroots' | 'secondary' | 'tertiary' | 'pharma
 export type InstitutionKind = 'community_health_centre' | 'township_health_centre' | 'village_clinic' | 'hospital' | 'pharmacy';
 export type Sex = 'male' | 'female';
 export type InsuranceType = 'resident' | 'employee';
-export type Role = 'family_doctor' | 'pharmacist' | 'insurance_reviewer' | 'analyst' | 'institution_admin' | 'system_admin' | 'patient' | 'delivery';
+export type Role = 'family_doctor' | 'pharmacist' | 'insurance_reviewer' | 'analyst' | 'institution_admin' | 'system_admin' | 'patient' | 'delivery' | 'specialist';
 export type ConditionSource = 'screening' | 'follow_up' | 'hospital' | 'self_report';
 
 export interface RegionTable {
@@ -755,4 +755,202 @@ export interface DB {
   delivery_event: DeliveryEventTable;
   stock_batch: StockBatchTable;
   stock_movement: StockMovementTable;
+}
+
+// Smart audit after the event (migration 0017, issue 15).
+export type AuditSubject = 'claim' | 'prescription' | 'claim_or_prescription' | 'doctor';
+export type AuditFindingStatus = 'open' | 'confirmed' | 'dismissed';
+
+export interface AuditRuleTable {
+  code: string;
+  version: number;
+  title_zh: string;
+  title_en: string;
+  description_zh: string;
+  description_en: string;
+  subject: AuditSubject;
+  params: ColumnType<Record<string, unknown>, string, string>;
+  national_rule: string | null;
+  points: number;
+  active: boolean;
+  synced_at: Generated<Timestamp>;
+}
+
+export interface AuditRunTable {
+  id: Generated<string>;
+  service_date: string;
+  trigger: 'nightly' | 'cli' | 'api';
+  started_at: Date;
+  finished_at: Date | null;
+  rule_versions: ColumnType<Record<string, number>, string, string>;
+  claims_checked: Generated<number>;
+  prescriptions_checked: Generated<number>;
+  findings_total: Generated<number>;
+  findings_new: Generated<number>;
+  started_by: string | null;
+}
+
+export interface AuditFindingTable {
+  id: Generated<string>;
+  finding_key: string;
+  rule_code: string;
+  rule_version: number;
+  service_date: string;
+  county_code: string;
+  claim_id: string | null;
+  prescription_id: string | null;
+  person_id: string | null;
+  institution_id: string;
+  doctor_id: string | null;
+  evidence: ColumnType<Record<string, unknown>, string, string>;
+  amount_fen: number;
+  status: Generated<AuditFindingStatus>;
+  deduction_fen: number | null;
+  deduction_against: 'institution' | 'doctor' | null;
+  decision_reason: string | null;
+  decided_by: string | null;
+  decided_at: Date | null;
+  run_id: string;
+  found_at: Date;
+}
+
+export interface AuditFindingEventTable {
+  id: Generated<number>;
+  finding_id: string;
+  at: Date;
+  user_id: string | null;
+  action: 'found' | 'confirmed' | 'dismissed' | 'reopened';
+  from_status: string | null;
+  to_status: string;
+  reason: string | null;
+  detail: ColumnType<unknown, string | null | undefined, string | null>;
+}
+
+export interface DB {
+  audit_rule: AuditRuleTable;
+  audit_run: AuditRunTable;
+  audit_finding: AuditFindingTable;
+  audit_finding_event: AuditFindingEventTable;
+}
+
+// Two-way referral (migration 0016): up to a hospital, down to the patient's team after discharge.
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+export type ReferralDirection = 'up' | 'down';
+export type ReferralStatus = 'requested' | 'accepted' | 'declined' | 'attended' | 'completed' | 'expired';
+export type ReferralUrgency = 'urgent' | 'routine';
+export type ReferralPriority = 'appointment' | 'examination' | 'admission' | 'bed';
+/** One line of a prescription to continue after discharge (dose in thousandths of the drug's unit). */
+export interface ContinueLine {
+  drug_code: string;
+  dose_milli: number;
+  frequency: Frequency;
+  days_supply: number;
+  quantity: number;
+}
+/** The patient's current medication when referred: a prescription, or the registration's continuous prescription. */
+export interface PrescriptionSnapshot {
+  source: 'prescription' | 'continuous';
+  prescriptionNo: string | null;
+  writtenOn: string | null;
+  lines: Array<{ drugCode: string; drugName: string; dose: string; frequency: string; daysSupply: number }>;
+}
+
+export interface ReferralTable {
+  id: Generated<string>;
+  person_id: string;
+  referral_no: string;
+  direction: ReferralDirection;
+  status: Generated<ReferralStatus>;
+  urgency: ReferralUrgency;
+  reason: string;
+  from_institution_id: string;
+  from_team_id: string | null;
+  from_user_id: string;
+  to_institution_id: string | null;
+  to_team_id: string | null;
+  department: string | null;
+  requested_date: string | null;
+  appointment_date: string | null;
+  appointment_department: string | null;
+  priorities: ColumnType<ReferralPriority[], ReferralPriority[] | undefined, ReferralPriority[]>;
+  clinical_summary: string | null;
+  prescriptions: ColumnType<PrescriptionSnapshot[], string | undefined, string>;
+  followup_visit_id: string | null;
+  up_referral_id: string | null;
+  discharge_date: string | null;
+  discharge_summary: string | null;
+  source_prescription_no: string | null;
+  continue_lines: ColumnType<ContinueLine[], string | undefined, string>;
+  follow_up_due: string | null;
+  followed_up_visit_id: string | null;
+  followed_up_on: string | null;
+  extended_prescription_id: string | null;
+  county_code: string;
+  requested_at: Timestamp;
+  accepted_at: NullableTimestamp;
+  accepted_by: string | null;
+  declined_at: NullableTimestamp;
+  declined_by: string | null;
+  decline_reason: string | null;
+  attended_at: NullableTimestamp;
+  completed_at: NullableTimestamp;
+  expires_on: string | null;
+}
+
+export interface ReferralEventTable {
+  id: Generated<number>;
+  person_id: string;
+  referral_id: string;
+  at: Timestamp;
+  user_id: string | null;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  reason: string | null;
+  detail: ColumnType<unknown, string | null | undefined, string | null>;
+}
+
+export interface DB {
+  referral: ReferralTable;
+  referral_event: ReferralEventTable;
+}
+
+// Smart audit's random sampling of unflagged claims (migration 0018, issue 15).
+export interface AuditSampleTable {
+  id: Generated<string>;
+  county_code: string;
+  period_from: string;
+  period_to: string;
+  rate_bp: number | null;
+  size: number | null;
+  seed: number;
+  population_claims: number;
+  /** The fund's payment for the population's claims at the draw (fen). */
+  population_amount_fen: number;
+  created_by: string;
+  created_at: Date;
+  status: Generated<'open' | 'closed'>;
+  closed_at: Date | null;
+  closed_by: string | null;
+  proposed_deduction_fen: number | null;
+}
+
+export interface AuditSampleClaimTable {
+  sample_id: string;
+  claim_id: string;
+  person_id: string;
+  institution_id: string;
+  amount_fen: number;
+  fund_pay_fen: number;
+  draw_rank: number;
+  result: Generated<'pending' | 'correct' | 'error'>;
+  error_amount_fen: number | null;
+  note: string | null;
+  reviewed_by: string | null;
+  reviewed_at: Date | null;
+}
+
+export interface DB {
+  audit_sample: AuditSampleTable;
+  audit_sample_claim: AuditSampleClaimTable;
 }

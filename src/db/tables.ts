@@ -59,6 +59,8 @@ export const TABLE_KINDS = {
   dispense_line: 'patient',
   delivery_order: 'patient',
   delivery_event: 'patient',
+  referral: 'patient',
+  referral_event: 'patient',
   person_id_number: 'lookup',
   user_session: 'local',
   job_run: 'local',
@@ -66,6 +68,14 @@ export const TABLE_KINDS = {
   // an institution's stock, written with a dispense in one transaction: small, kept on the coordinator
   stock_batch: 'local',
   stock_movement: 'local',
+  // smart audit (0017): the rules are a catalogue; runs and findings are the fund's records about claims, on the coordinator
+  audit_rule: 'reference',
+  audit_run: 'local',
+  audit_finding: 'local',
+  audit_finding_event: 'local',
+  // smart audit's sampling (0018): the fund's samples of unflagged claims, beside the findings
+  audit_sample: 'local',
+  audit_sample_claim: 'local',
 } as const satisfies { [T in keyof DB]: TableKind };
 
 /** Tables the migrator keeps (Kysely's), not part of the product's schema type. */

@@ -22,6 +22,8 @@ import { contractRoutes } from '../modules/contracts/routes';
 import { eligibilityRoutes } from '../modules/eligibility/routes';
 import { followupRoutes } from '../modules/followups/routes';
 import { startReminderScheduler } from '../modules/followups/reminders';
+import { referralRoutes } from '../modules/referrals/routes';
+import { startReferralScheduler } from '../modules/referrals/service';
 import { referenceRoutes } from '../modules/reference/routes';
 import { registrationRoutes } from '../modules/registrations/routes';
 import { rosterRoutes } from '../modules/roster/routes';
@@ -31,6 +33,9 @@ import { prescriptionRoutes } from '../modules/prescriptions/routes';
 import { dispensingRoutes } from '../modules/dispensing/routes';
 import { stockRoutes } from '../modules/stock/routes';
 import { deliveryRoutes } from '../modules/delivery/routes';
+import { auditReviewRoutes } from '../modules/auditReview/routes';
+import { smartAuditRoutes } from '../modules/smartAudit/routes';
+import { startAuditScheduler } from '../modules/smartAudit/service';
 import { registerSessionResolver } from './auth';
 import type { AppContext } from '../core/context';
 import { AppError, problemSchema } from '../core/problem';
@@ -88,6 +93,8 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** Start the daily follow-up reminder job once the server listens (`manbing start` with MANBING_REMINDERS on; never in tests unless asked). */
   reminders?: boolean;
+  /** Start the nightly smart audit of yesterday's claims once the server listens (`manbing start` with MANBING_AUDIT on; never in tests unless asked). */
+  audit?: boolean;
   /** The loopback control channel `manbing backup` uses (`manbing start` on the embedded database). */
   control?: ControlChannel;
 }
@@ -164,16 +171,32 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}) {
   await app.register(dispensingRoutes(ctx));
   await app.register(stockRoutes(ctx));
   await app.register(deliveryRoutes(ctx));
+  await app.register(referralRoutes(ctx));
+  await app.register(auditReviewRoutes(ctx));
+  await app.register(smartAuditRoutes(ctx));
   if (options.control) await app.register(controlRoutes(options.control));
 
   await serveWebApp(app);
 
+  if (options.audit) {
+    let scheduler: ReturnType<typeof startAuditScheduler> | null = null;
+    app.addHook('onListen', async () => {
+      scheduler = startAuditScheduler(ctx, { onError: (e) => app.log.error({ err: e }, 'nightly smart audit failed') });
+    });
+    app.addHook('onClose', async () => scheduler?.stop());
+  }
   if (options.reminders) {
     let scheduler: ReturnType<typeof startReminderScheduler> | null = null;
     app.addHook('onListen', async () => {
       scheduler = startReminderScheduler(ctx, { onError: (e) => app.log.error({ err: e }, 'reminder job failed') });
     });
     app.addHook('onClose', async () => scheduler?.stop());
+    // the referrals' daily upkeep (expiry, follow-ups seen) rides with the daily reminder job's switch
+    let referrals: ReturnType<typeof startReferralScheduler> | null = null;
+    app.addHook('onListen', async () => {
+      referrals = startReferralScheduler(ctx, { onError: (e) => app.log.error({ err: e }, 'referral upkeep failed') });
+    });
+    app.addHook('onClose', async () => referrals?.stop());
   }
   return app;
 }

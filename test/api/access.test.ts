@@ -13,7 +13,7 @@ import { counterPatient } from '../helpers/people';
 
 let t: TestApp;
 const cookies = new Map<Role, string>();
-const USERNAME: Partial<Record<Role, string>> = { family_doctor: 'doctor', pharmacist: 'pharmacist', insurance_reviewer: 'reviewer', analyst: 'analyst', system_admin: 'admin', patient: 'patient', institution_admin: 'inst-admin' };
+const USERNAME: Partial<Record<Role, string>> = { family_doctor: 'doctor', pharmacist: 'pharmacist', insurance_reviewer: 'reviewer', analyst: 'analyst', system_admin: 'admin', patient: 'patient', institution_admin: 'inst-admin', specialist: 'specialist' };
 
 /** Ids inside and just outside each role's scope, found in the demo city. */
 interface Fixtures {
@@ -167,6 +167,59 @@ beforeAll(async () => {
   f.countyHere = reviewerCounty;
   f.countyOther = (await one(db.selectFrom('region').select('code').where('level', '=', 'county').where('code', '!=', reviewerCounty).where('code', 'like', `${reviewerCounty.slice(0, 4)}%`).limit(1).execute())).code;
   f.countyFar = '110101';
+
+  // the smart audit's review (issue 15): findings and samples of the reviewer's county and of another, as rows
+  const reviewerId = (await db.selectFrom('app_user').select('id').where('username', '=', 'reviewer').executeTakeFirstOrThrow()).id;
+  await sql`insert into audit_rule (code, version, title_zh, title_en, description_zh, description_en, subject, params, points, active)
+    values ('early_refill', 1, '提前配药', 'Early refill', '探针', 'probe', 'claim', '{}', 1, true) on conflict do nothing`.execute(db);
+  const ruleVersion = (await db.selectFrom('audit_rule').select('version').where('code', '=', 'early_refill').orderBy('version', 'desc').executeTakeFirstOrThrow()).version;
+  const probeRun = (await db.insertInto('audit_run').values({ service_date: today, trigger: 'cli', started_at: new Date(), rule_versions: '{}' }).returning('id').executeTakeFirstOrThrow()).id;
+  const pharmacyCounty = (await db.selectFrom('institution').select('county_code').where('id', '=', pharmacy.institution_id!).executeTakeFirstOrThrow()).county_code;
+  const findingRow = async (key: string, personId: string, institutionId: string, countyCode: string) =>
+    (await db.insertInto('audit_finding').values({
+      finding_key: `probe:${key}`, rule_code: 'early_refill', rule_version: ruleVersion, service_date: today, county_code: countyCode, person_id: personId,
+      institution_id: institutionId, evidence: '{}', amount_fen: 100, run_id: probeRun, found_at: new Date(),
+    }).returning('id').executeTakeFirstOrThrow()).id;
+  f.findingHere = await findingRow('here', f.inCounty, pharmacy.institution_id!, pharmacyCounty);
+  f.findingElsewhere = await findingRow('elsewhere', f.otherCounty, otherCountyInstitution.id, otherCountyInstitution.county_code);
+  const sampleRow = async (countyCode: string) =>
+    (await db.insertInto('audit_sample').values({
+      county_code: countyCode, period_from: today, period_to: today, size: 1, seed: 1, population_claims: 1, population_amount_fen: 0, created_by: reviewerId, created_at: new Date(),
+    }).returning('id').executeTakeFirstOrThrow()).id;
+  f.sampleHere = await sampleRow(reviewerCounty);
+  f.sampleElsewhere = await sampleRow(otherCountyInstitution.county_code);
+
+  // 双向转诊: the demo's `specialist` works at the city's tertiary hospital; referrals put in place as rows — up from
+  // the doctor's team to it (in force: its patient is referred_here) and from another team to the county hospital,
+  // down from it to the doctor's team and to another team. The demo city's own referrals of these people go first.
+  const tertiary = (await db.selectFrom('app_user').select('institution_id').where('username', '=', 'specialist').executeTakeFirstOrThrow()).institution_id!;
+  const countyHospital = (await one(db.selectFrom('institution').select('id').where('county_code', '=', county).where('level', '=', 'secondary').limit(1).execute())).id;
+  const refPerson = await sql<{ person_id: string }>`
+    select person_id from contract where team_id = ${teamId} and status = 'active' and start_date <= ${today} and end_date >= ${today}
+      and person_id not in (${f.contractedMine}, ${f.rxPersonMine}, ${f.ownPerson}) order by person_id limit 1`.execute(db);
+  f.referredHere = refPerson.rows[0].person_id;
+  f.refTertiary = tertiary;
+  const probed = [f.referredHere, f.contractedOther, f.ownPerson, f.otherCounty, f.inCounty, f.rxPersonMine];
+  await db.deleteFrom('referral_event').where('person_id', 'in', probed).execute();
+  await db.deleteFrom('referral').where('person_id', 'in', probed).execute();
+  const regionOf = async (personId: string) => (await db.selectFrom('person').select('region_code').where('id', '=', personId).executeTakeFirstOrThrow()).region_code;
+  const refRow = async (personId: string, r: { direction: 'up' | 'down'; from: string; fromTeam?: string; to?: string; toTeam?: string; status?: 'requested' | 'accepted' }) => {
+    const countyCode = (await regionOf(personId)).slice(0, 6);
+    return (await db.insertInto('referral').values((eb) => ({
+      person_id: personId, referral_no: eb.fn<string>('referral_no', [eb.val(r.from), eb.val(today)]), direction: r.direction, status: r.status ?? 'requested', urgency: 'routine', reason: '探针转诊',
+      from_institution_id: r.from, from_team_id: r.fromTeam ?? null, from_user_id: doctorId, to_institution_id: r.to ?? null, to_team_id: r.toTeam ?? null,
+      appointment_date: r.status === 'accepted' ? today : null, county_code: countyCode, requested_at: new Date(),
+      ...(r.direction === 'down' ? { discharge_date: today, discharge_summary: '探针出院小结', follow_up_due: '2026-06-29' } : {}),
+    })).returning('id').executeTakeFirstOrThrow()).id;
+  };
+  f.refUpMine = await refRow(f.referredHere, { direction: 'up', from: doctorInstitution, fromTeam: teamId, to: tertiary, status: 'accepted' });
+  f.refHandle = await refRow(f.inCounty, { direction: 'up', from: doctorInstitution, fromTeam: teamId, to: tertiary });
+  f.refUpOther = await refRow(f.contractedOther, { direction: 'up', from: doctorInstitution, fromTeam: otherTeam, to: countyHospital });
+  f.refOwn = await refRow(f.ownPerson, { direction: 'up', from: doctorInstitution, fromTeam: teamId, to: countyHospital });
+  f.refOtherCounty = await refRow(f.otherCounty, { direction: 'up', from: otherCountyInstitution.id, to: countyHospital });
+  f.refDownMine = await refRow(f.referredHere, { direction: 'down', from: tertiary, toTeam: teamId });
+  f.refDownOther = await refRow(f.contractedOther, { direction: 'down', from: countyHospital, toTeam: otherTeam });
+  cookies.set('specialist', await t.login('specialist'));
 });
 afterAll(() => t.close());
 
@@ -183,11 +236,11 @@ const areaPeople: Probe['targets'] = { family_doctor: ['inTown', 'otherTown'], p
 const visit = { diseases: ['hypertension'], mode: 'clinic', readings: { systolic: 132, diastolic: 82, heartRate: 72 } };
 
 const PROBES: Record<Permission, Probe> = {
-  'person.search': { method: 'GET', url: () => '/api/people?q=%E5%BC%A0%20000000', targets: { family_doctor: ['inTown', null], pharmacist: ['inCounty', null], insurance_reviewer: ['inCounty', null], system_admin: ['inCounty', null] } },
-  'person.read': { method: 'GET', url: person(), targets: areaPeople },
+  'person.search': { method: 'GET', url: () => '/api/people?q=%E5%BC%A0%20000000', targets: { family_doctor: ['inTown', null], pharmacist: ['inCounty', null], insurance_reviewer: ['inCounty', null], system_admin: ['inCounty', null], specialist: ['inCounty', null] } },
+  'person.read': { method: 'GET', url: person(), targets: { ...areaPeople, specialist: ['referredHere', 'contractedOther'] } },
   'person.idNumber.reveal': { method: 'GET', url: person('/id-number'), targets: { pharmacist: ['inCounty', 'otherCounty'], insurance_reviewer: ['inCounty', 'otherCounty'], system_admin: ['inCounty', null], patient: ['ownPerson', 'inCounty'] } },
   'person.eligibility.read': { method: 'GET', url: person('/eligibility'), targets: areaPeople },
-  'person.chart.read': { method: 'GET', url: person('/chart'), targets: { family_doctor: ['contractedMine', 'contractedOther'], insurance_reviewer: ['inReview', 'notInReview'], patient: ['ownPerson', 'contractedMine'] } },
+  'person.chart.read': { method: 'GET', url: person('/chart'), targets: { family_doctor: ['contractedMine', 'contractedOther'], insurance_reviewer: ['inReview', 'notInReview'], patient: ['ownPerson', 'contractedMine'], specialist: ['referredHere', 'contractedOther'] } },
   'person.followUp.write': { method: 'POST', url: person('/followups'), body: () => visit, targets: { family_doctor: ['contractedMine', 'contractedOther'] } },
   'person.claims.read': { method: 'GET', url: person('/claims'), targets: { family_doctor: ['inTown', 'otherTown'], pharmacist: ['inCounty', 'otherCounty'], insurance_reviewer: ['inCounty', 'otherCounty'], system_admin: ['inCounty', null], patient: ['ownPerson', 'inCounty'] } },
   'contract.sign': { method: 'POST', url: () => '/api/contracts', body: (id) => ({ personId: id, packages: ['basic'], consent: { signer: 'self', signerName: '测试', signedAt: '2026-06-15T09:00:00+08:00' } }), targets: { family_doctor: ['unsignedInTown', 'otherTown'] } },
@@ -218,7 +271,7 @@ const PROBES: Record<Permission, Probe> = {
   'user.manage': { method: 'POST', url: (id) => `/api/admin/users/${id}/reset-password`, targets: { system_admin: ['userAtPharmacy', null], institution_admin: ['userAtPharmacy', 'userElsewhere'] } },
   // issue 14
   'prescription.write': { method: 'POST', url: () => '/api/prescriptions', body: (id) => ({ personId: id, origin: 'new', fillPlace: 'own', lines: [{ drugCode: f.drug, dose: 1, frequency: 'qd', daysSupply: 28 }] }), targets: { family_doctor: ['rxPersonMine', 'contractedOther'] } },
-  'prescription.read': { method: 'GET', url: person('/prescriptions'), targets: { family_doctor: ['rxPersonMine', 'contractedOther'], pharmacist: ['inCounty', 'otherCounty'], insurance_reviewer: ['inCounty', 'otherCounty'], patient: ['ownPerson', 'inCounty'] } },
+  'prescription.read': { method: 'GET', url: person('/prescriptions'), targets: { family_doctor: ['rxPersonMine', 'contractedOther'], pharmacist: ['inCounty', 'otherCounty'], insurance_reviewer: ['inCounty', 'otherCounty'], patient: ['ownPerson', 'inCounty'], specialist: ['referredHere', 'contractedOther'] } },
   'prescription.review': { method: 'POST', url: (id) => `/api/prescriptions/${id}/return`, body: () => ({ reason: '请核对剂量' }), targets: { pharmacist: ['rxMine', 'rxElsewhere'] } },
   'prescription.place': { method: 'PUT', url: (id) => `/api/prescriptions/${id}/place`, body: () => ({ fillPlace: 'own' }), targets: { family_doctor: ['rxMine', 'rxOther'], patient: ['rxOwn', 'rxMine'] } },
   'prescription.dispense': { method: 'POST', url: (id) => `/api/prescriptions/${id}/dispense-quote`, body: () => ({}), targets: { pharmacist: ['rxMine', 'rxElsewhere'] } },
@@ -233,6 +286,23 @@ const PROBES: Record<Permission, Probe> = {
   'delivery.read': { method: 'GET', url: (id) => `/api/delivery-orders/${id}`, targets: { delivery: ['orderHere', 'orderElsewhere'], pharmacist: ['orderHere', 'orderElsewhere'], family_doctor: ['orderMine', 'orderElsewhere'], patient: ['orderOwn', 'orderHere'] } },
   'delivery.share.read': { method: 'GET', url: (id) => `/api/delivery/share?countyCode=${id}&from=2026-06-01&to=2026-06-30`, targets: { analyst: ['countyHere', 'countyFar'], insurance_reviewer: ['countyHere', 'countyOther'], system_admin: ['countyHere', null] } },
   'delivery.provider.manage': { method: 'GET', url: () => '/api/admin/delivery-providers', targets: { system_admin: ['inCounty', null] } },
+  // 双向转诊 (src/modules/referrals); every person of the demo city lives in the city, which the tertiary hospital serves
+  'referral.create': { method: 'POST', url: () => '/api/referrals', body: (id) => ({ personId: id, toInstitutionId: f.refTertiary, reason: '探针转诊' }), targets: { family_doctor: ['rxPersonMine', 'contractedOther'] } },
+  'referral.read': { method: 'GET', url: (id) => `/api/referrals/${id}`, targets: { family_doctor: ['refUpMine', 'refUpOther'], specialist: ['refUpMine', 'refUpOther'], insurance_reviewer: ['refUpMine', 'refOtherCounty'], patient: ['refOwn', 'refUpMine'] } },
+  'referral.handle': { method: 'POST', url: (id) => `/api/referrals/${id}/decline`, body: () => ({ reason: '探针拒绝' }), targets: { specialist: ['refHandle', 'refUpOther'] } },
+  'referral.discharge': { method: 'POST', url: () => '/api/referrals/down', body: (id) => ({ personId: id, dischargeDate: '2026-06-15', dischargeSummary: '探针出院小结' }), targets: { specialist: ['inCounty', null] } },
+  'referral.followUp': { method: 'POST', url: (id) => `/api/referrals/${id}/follow-up`, body: () => ({}), targets: { family_doctor: ['refDownMine', 'refDownOther'] } },
+  // issue 15: the smart audit's rules and runs (a run of a day without claims: quick, finds nothing)
+  'smartAudit.run': { method: 'POST', url: () => '/api/smart-audit/runs', body: () => ({ date: '2020-01-01' }), targets: { system_admin: ['inCounty', null] } },
+  'smartAudit.rules.read': { method: 'GET', url: () => '/api/smart-audit/rules', targets: { insurance_reviewer: ['inCounty', null], analyst: ['inCounty', null], system_admin: ['inCounty', null] } },
+  // issue 15: the smart audit's review; the summary's target is a region code (numeric) or an institution id
+  'smartAudit.findings.read': { method: 'GET', url: (id) => `/api/smart-audit/findings/${id}`, targets: { insurance_reviewer: ['findingHere', 'findingElsewhere'], system_admin: ['findingHere', null] } },
+  'smartAudit.findings.decide': { method: 'POST', url: (id) => `/api/smart-audit/findings/${id}/dismiss`, body: () => ({ reason: '探针排除' }), targets: { insurance_reviewer: ['findingHere', 'findingElsewhere'] } },
+  'smartAudit.sample': { method: 'GET', url: (id) => `/api/smart-audit/samples/${id}`, targets: { insurance_reviewer: ['sampleHere', 'sampleElsewhere'] } },
+  'smartAudit.summary.read': {
+    method: 'GET', url: (id) => `/api/smart-audit/summary?from=2026-06-01&to=2026-06-30&${/^\d+$/.test(id) ? 'regionCode' : 'institutionId'}=${id}`,
+    targets: { insurance_reviewer: ['countyHere', 'countyOther'], analyst: ['countyHere', 'countyFar'], system_admin: ['countyHere', null], institution_admin: ['institutionHere', 'institutionElsewhere'] },
+  },
 };
 
 const call = (role: Role, probe: Probe, id: string) =>

@@ -24,6 +24,12 @@ const READY: Record<string, string> = {
   '/me': '[data-testid="my-followups"]',
   '/my-contract': '[data-testid="benefit"]',
   '/my-purchases': '[data-testid="my-purchases-totals"]',
+  '/referrals': '[data-testid="referrals-page"]',
+  '/referrals/incoming': '[data-testid="incoming-referrals-page"]',
+  '/smart-audit/findings': '[data-testid="findings-filters"]',
+  '/smart-audit/samples': '[data-testid="sample-draw"]',
+  '/smart-audit/summary': '[data-testid="summary-by"]',
+  '/smart-audit/rules': '[data-testid="audit-runs"]',
 };
 
 interface RoleCase {
@@ -35,13 +41,15 @@ interface RoleCase {
 }
 
 const CASES: RoleCase[] = [
-  { username: 'doctor', home: '/follow-ups', menu: ['/follow-ups', '/people', '/contracts', '/registrations', '/renewal-requests'] },
+  { username: 'doctor', home: '/follow-ups', menu: ['/follow-ups', '/people', '/contracts', '/registrations', '/renewal-requests', '/referrals'] },
   { username: 'pharmacist', home: '/settlements', menu: ['/settlements', '/people', '/dispensing', '/rx-review', '/stock', '/delivery-orders'] },
   { username: 'delivery', home: '/deliveries', menu: ['/deliveries'] },
-  { username: 'reviewer', home: '/review-queue', menu: ['/review-queue', '/people', '/settlements'] },
-  { username: 'analyst', home: '/reports', menu: ['/reports'] },
-  { username: 'admin', home: '/admin', menu: ['/people', '/settlements'] },
-  { username: 'inst-admin', home: '/admin', menu: [] },
+  // 医院医生 at the city hospital: the referrals to it (双向转诊)
+  { username: 'specialist', home: '/referrals/incoming', menu: ['/referrals/incoming'] },
+  { username: 'reviewer', home: '/review-queue', menu: ['/review-queue', '/people', '/settlements', '/smart-audit/findings', '/smart-audit/samples', '/smart-audit/summary'] },
+  { username: 'analyst', home: '/reports', menu: ['/reports', '/smart-audit/summary'] },
+  { username: 'admin', home: '/admin', menu: ['/people', '/settlements', '/smart-audit/rules'] },
+  { username: 'inst-admin', home: '/admin', menu: ['/smart-audit/summary'] },
   { username: 'patient', home: '/me', menu: ['/me', '/my-contract', '/my-purchases', '/my-prescriptions'] },
 ];
 

@@ -27,6 +27,8 @@ import {
 } from '@ant-design/icons';
 import { ContainerOutlined } from '@ant-design/icons';
 import { CarOutlined } from '@ant-design/icons';
+import { ImportOutlined, SwapOutlined } from '@ant-design/icons';
+import { AlertOutlined, ControlOutlined, ExperimentOutlined, FundOutlined } from '@ant-design/icons';
 import { type ComponentType, type ReactNode, lazy } from 'react';
 import { comingSoon } from './pages/ComingSoonPage.tsx';
 import ReturnedFilingsBadge from './components/filing/ReturnedFilingsBadge.tsx';
@@ -88,6 +90,14 @@ const StockPage = lazy(() => import('./pages/pharmacy/StockPage.tsx'));
 const CourierPage = lazy(() => import('./pages/delivery/CourierPage.tsx'));
 const InstitutionDeliveriesPage = lazy(() => import('./pages/delivery/InstitutionDeliveriesPage.tsx'));
 const DeliveryProvidersPage = lazy(() => import('./pages/delivery/ProvidersPage.tsx'));
+// 双向转诊: the family doctor's referrals out and down-referrals to follow up; the hospital doctor's incoming
+const ReferralsPage = lazy(() => import('./pages/referrals/ReferralsPage.tsx'));
+const IncomingReferralsPage = lazy(() => import('./pages/referrals/IncomingReferralsPage.tsx'));
+// 智能审核 (smart audit): the reviewer's findings, samples and summary; the administrator's rules and runs
+const SmartAuditFindingsPage = lazy(() => import('./pages/smartAudit/FindingsPage.tsx'));
+const SmartAuditSamplesPage = lazy(() => import('./pages/smartAudit/SamplesPage.tsx'));
+const SmartAuditSummaryPage = lazy(() => import('./pages/smartAudit/SummaryPage.tsx'));
+const SmartAuditRulesPage = lazy(() => import('./pages/smartAudit/RulesPage.tsx'));
 
 // as the access table says (person.search, src/core/access.ts): the analyst works with aggregates
 const STAFF_WHO_SEARCH_PEOPLE: readonly Role[] = ['family_doctor', 'insurance_reviewer', 'pharmacist', 'system_admin'];
@@ -168,6 +178,20 @@ export const APP_ROUTES: readonly AppRoute[] = [
     component: RenewalRequestsPage,
   },
   {
+    path: '/referrals',
+    labelKey: 'referral.menu.doctor',
+    icon: <SwapOutlined />,
+    roles: ['family_doctor'], // the team's up-referrals and the down-referrals it must follow up
+    component: ReferralsPage,
+  },
+  {
+    path: '/referrals/incoming',
+    labelKey: 'referral.menu.incoming',
+    icon: <ImportOutlined />,
+    roles: ['specialist'], // up-referrals to the user's hospital; its down-referrals
+    component: IncomingReferralsPage,
+  },
+  {
     path: '/settlements',
     labelKey: 'menu.settlements',
     icon: <PayCircleOutlined />,
@@ -222,6 +246,37 @@ export const APP_ROUTES: readonly AppRoute[] = [
     // the indicators are not built yet: a placeholder, the analyst's home (their work is aggregates)
     roles: ['analyst'],
     component: comingSoon('reports'),
+  },
+  // 智能审核 (after the event): the reviewer works the county's findings (smartAudit.findings.read / decide)
+  // and samples (smartAudit.sample); the summary is also the analyst's (area) and an institution's
+  // administrator's (own institution); the rules and the run are the system administrator's (smartAudit.run)
+  {
+    path: '/smart-audit/findings',
+    labelKey: 'smartAudit.menu.findings',
+    icon: <AlertOutlined />,
+    roles: ['insurance_reviewer'],
+    component: SmartAuditFindingsPage,
+  },
+  {
+    path: '/smart-audit/samples',
+    labelKey: 'smartAudit.menu.samples',
+    icon: <ExperimentOutlined />,
+    roles: ['insurance_reviewer'],
+    component: SmartAuditSamplesPage,
+  },
+  {
+    path: '/smart-audit/summary',
+    labelKey: 'smartAudit.menu.summary',
+    icon: <FundOutlined />,
+    roles: ['insurance_reviewer', 'analyst', 'institution_admin'],
+    component: SmartAuditSummaryPage,
+  },
+  {
+    path: '/smart-audit/rules',
+    labelKey: 'smartAudit.menu.rules',
+    icon: <ControlOutlined />,
+    roles: ['system_admin'],
+    component: SmartAuditRulesPage,
   },
   {
     path: '/admin/users',
@@ -341,6 +396,7 @@ const ROLE_HOME: Record<Role, string> = {
   system_admin: '/admin',
   patient: '/me',
   delivery: '/deliveries', // the provider's orders to recheck and deliver
+  specialist: '/referrals/incoming', // the hospital's incoming referrals
 };
 
 /**

@@ -9,6 +9,7 @@ export const ROLES = [
   'system_admin',
   'patient',
   'delivery', // 配送人员: a delivery provider's staff (issue 14)
+  'specialist', // 医院医生: a doctor of a secondary or tertiary hospital, receives referrals (双向转诊)
 ] as const;
 export type Role = (typeof ROLES)[number];
 

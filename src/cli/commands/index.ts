@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAudit } from './audit';
 import { registerBackup } from './backup';
 import { registerDatabase } from './database';
 import { registerImport } from './import';
@@ -12,4 +13,5 @@ import { registerStart } from './start';
 export const commands: Array<(program: Command) => void> = [registerStart, registerDatabase];
 commands.push(registerPolicy, registerSettleBatch, registerSimulate, registerReminders);
 commands.push(registerBackup);
+commands.push(registerAudit);
 commands.push((program) => registerImport(program));

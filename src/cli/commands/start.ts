@@ -24,12 +24,12 @@ export function registerStart(program: Command) {
       const connection = await openDatabase(config);
       if (options.demo && (await isDatabaseEmpty(connection.db))) {
         console.log('Empty database: loading the demo city (3,000 patients)…');
-        await loadDemoCity(connection.db, { patients: 3000, seed: 1, asOf: shanghaiDate(new Date()) });
+        await loadDemoCity(connection.db, { patients: 3000, seed: 1, asOf: shanghaiDate(new Date()), audit: true });
       }
-      // the daily follow-up reminder job runs in this process unless MANBING_REMINDERS=off
+      // the daily follow-up reminder job and the nightly smart audit run in this process unless MANBING_REMINDERS / MANBING_AUDIT=off
       const app = await buildApp(
         { db: connection.db, config, now: () => new Date(), policies },
-        { logger: loggerOptions(config.LOG_LEVEL), reminders: config.MANBING_REMINDERS, control: claim ? controlChannel(claim.token, connection) : undefined },
+        { logger: loggerOptions(config.LOG_LEVEL), reminders: config.MANBING_REMINDERS, audit: config.MANBING_AUDIT, control: claim ? controlChannel(claim.token, connection) : undefined },
       );
       // PGlite writes its files on close: stop cleanly so a second start finds the data intact
       const stop = async () => {

@@ -55,7 +55,7 @@ export function findSessionUser(db: Database, tokenHash: string, now: Date) {
     .select([
       'u.id', 'u.username', 'u.display_name', 'u.role', 'u.practitioner_id', 'u.team_id', 'u.institution_id',
       'u.region_code', 'u.person_id', 'u.must_change_password', 't.name as team_name', 'ti.region_code as team_region', 'ti.id as team_institution_id',
-      'i.name as institution_name', 'i.county_code as institution_county', 'r.name as region_name', 's.expires_at',
+      'i.name as institution_name', 'i.county_code as institution_county', 'i.level as institution_level', 'r.name as region_name', 's.expires_at',
       'u.delivery_provider_id', 'dp.name as provider_name', 'dp.county_code as provider_county',
     ])
     .where('s.token_hash', '=', tokenHash)

@@ -139,6 +139,8 @@ function scopeOf(row: SessionRow): AuthUser['scope'] {
     case 'pharmacist':
     case 'institution_admin': // anyone insured in the institution's county may come to its counter
       return scope('institution', row.institution_id, row.institution_name, row.institution_county);
+    case 'specialist': // a hospital doctor: a tertiary (city) hospital serves the city, a secondary one its county
+      return scope('institution', row.institution_id, row.institution_name, row.institution_level === 'tertiary' ? (row.institution_county?.slice(0, 4) ?? null) : row.institution_county);
     case 'insurance_reviewer':
       return scope('county', row.region_code, row.region_name, row.region_code);
     case 'analyst':

@@ -28,7 +28,7 @@ export interface DemoBatch {
 
 export interface DemoDispensing {
   validityDays: number;
-  params: Record<'resident' | 'employee', ReviewParams>;
+  params: Record<'resident' | 'employee', ReviewParams & { followUpWindowDays: number }>;
   /** Stock of an institution: drug code → batches, oldest received first. */
   stock: Map<string, Map<string, DemoBatch[]>>;
   /** The pharmacist user dispensing at each institution that dispenses. */
@@ -211,6 +211,8 @@ export interface PatientRx {
   team: { id: string; institution_id: string };
   doctorUser: string;
   registrations: RegistrationFact[];
+  /** The patient's follow-up visit dates: a renewal (续方) needs one within the policy's window (复诊核验), else it is written from the continuous prescription. */
+  followUpVisits?: IsoDate[];
   contracts: ContractFact[];
   /** The registration's start: nothing is prescribed before it. */
   effective: IsoDate;
@@ -256,6 +258,10 @@ export function addPatientPrescriptions(ctx: DemoDispensing, out: RxRows, p: Pat
     const m = o.multiplier ?? 1;
     const lines = o.lines.map((l, i) => ({ lineNo: i + 1, drug: l.drug, doseMilli: Math.max(1, Math.round(l.drug.dailyUnits * 1000)), days: l.days * m, quantity: l.quantity * m }));
     const days = Math.max(...lines.map((l) => l.days));
+    // the product refuses a renewal without a follow-up in the window (follow_up_required), and so the smart audit flags one
+    const window = params.followUpWindowDays;
+    const followedUp = !p.followUpVisits || p.followUpVisits.some((v) => v <= o.writtenOn && v >= addDays(o.writtenOn, -window));
+    const origin = o.origin === 'renewal' && !followedUp ? 'continuous' : o.origin;
     const findings = reviewFindings({
       date: o.writtenOn, registrations: p.registrations, contracts: p.contracts, dispensed: past,
       lines: lines.map((l) => ({ drug: { code: l.drug.code, classes: l.drug.classes, diseases: l.drug.diseases, maxDailyUnits: l.drug.maxDailyUnits }, doseUnits: { n: l.doseMilli, d: 1000 }, frequency: 'qd', daysSupply: l.days })),
@@ -263,8 +269,8 @@ export function addPatientPrescriptions(ctx: DemoDispensing, out: RxRows, p: Pat
     const fillPlace = o.fillPlace ?? 'own';
     const row: Record<string, unknown> = {
       id, person_id: p.person.id, prescription_no: `${ctx.institutionCode.get(centre)}-${o.writtenOn.replaceAll('-', '')}-${String(ctx.nextNo++).padStart(6, '0')}`,
-      origin: o.origin, institution_id: centre, county_code: county, team_id: p.team.id, doctor_id: p.doctorUser, written_on: o.writtenOn,
-      valid_until: addDays(o.writtenOn, ctx.validityDays), days_supply: days, stable_reason: days > 30 ? rng.pick(STABLE) : null, renewal_of: o.renewalOf ?? null,
+      origin, institution_id: centre, county_code: county, team_id: p.team.id, doctor_id: p.doctorUser, written_on: o.writtenOn,
+      valid_until: addDays(o.writtenOn, ctx.validityDays), days_supply: days, stable_reason: days > 30 ? rng.pick(STABLE) : null, renewal_of: origin === 'renewal' ? (o.renewalOf ?? null) : null,
       fill_place: fillPlace, fill_institution_id: o.fillInstitutionId ?? centre, delivery_address: fillPlace === 'delivery' ? p.person.address : null,
       status: 'draft', findings: JSON.stringify(findings), reviewed_by: null, reviewed_at: null, review_note: null, override_reason: null,
       created_at: ts(o.writtenOn, 9, rng.int(0, 59)), submitted_at: ts(o.writtenOn, 9, 59), approved_at: null,
@@ -274,7 +280,7 @@ export function addPatientPrescriptions(ctx: DemoDispensing, out: RxRows, p: Pat
     out.rxLines.push(...stored);
     const event = (action: string, from: string | null, to: string, at: string, user: string | null, reason: string | null = null, detail: unknown = null) =>
       out.rxEvents.push({ person_id: p.person.id, prescription_id: id, at, user_id: user, action, from_status: from, to_status: to, reason, detail: detail === null ? null : JSON.stringify(detail) });
-    event('write', null, 'draft', row.created_at as string, p.doctorUser, null, { origin: o.origin });
+    event('write', null, 'draft', row.created_at as string, p.doctorUser, null, { origin });
     event('submit', 'draft', 'submitted', row.submitted_at as string, p.doctorUser);
     row.status = 'submitted';
     const review = (hour: number) => {

@@ -12,8 +12,11 @@ import { type DemoPerson, generatePeople } from './people';
 import { PolicyBook } from '../../core/policyBook';
 import { addProgramme, type DemoActors, emptyProgramme, type ProgrammeRows } from './programme';
 import { Random } from './random';
+import { loadDemoReferrals } from './referrals';
 import { buildStock, type DemoDispensing, dispensingStaff } from './dispensing';
 import { prescriptionParams } from '../../engine/prescription/params';
+import { auditDemo } from './audit';
+import { loadDemoAuditReview } from './auditReview';
 
 export const DEMO_PASSWORD = 'manbing-demo';
 export const DEMO_CITY = '3304'; // Jiaxing 嘉兴
@@ -27,6 +30,8 @@ export interface DemoOptions {
   /** The day the city's history runs up to ('YYYY-MM-DD'). */
   asOf: string;
   onProgress?: (done: number, total: number) => void;
+  /** Plant a few irregularities and run the smart audit over the last 30 days (`manbing start`'s demo); off, the city stays as generated. */
+  audit?: boolean;
 }
 
 export async function isDatabaseEmpty(db: Database): Promise<boolean> {
@@ -104,10 +109,15 @@ export async function loadDemoCity(db: Database, options: DemoOptions) {
     await db.insertInto('app_user').values({ username: 'patient', display_name: demoPatient.name, role: 'patient', person_id: demoPatient.id, password_hash: passwordHash, demo: true }).execute();
   // the numbers the demo gave its prescriptions are behind the sequence the product numbers them with
   await sql`select setval('prescription_no_seq', ${dispensing.nextNo})`.execute(db);
+  // the hospitals' doctors and two-way referrals (双向转诊) in every state, from what was loaded above
+  await db.transaction().execute((trx) => loadDemoReferrals(trx, city, { passwordHash, asOf: options.asOf, seed: options.seed, patients: options.patients }));
   // freshly bulk-loaded tables have no statistics and no visibility map: without this the planner
   // picks hash joins over whole tables (seconds) where index-only lookups take milliseconds
   await sql`vacuum analyze`.execute(db);
-  return { institutions: city.institutions.length, teams: city.teams.length, patients: done };
+  const audited = options.audit ? await auditDemo(db, PolicyBook.load(), options.asOf) : null;
+  // the county reviewers' decisions on what it found, and their samples of the claims it did not flag
+  if (options.audit) await loadDemoAuditReview(db, { asOf: options.asOf, seed: options.seed });
+  return { institutions: city.institutions.length, teams: city.teams.length, patients: done, auditFindings: audited?.findings ?? null };
 }
 
 async function writeBatch(db: Database, people: DemoPerson[], p: ProgrammeRows) {

@@ -126,8 +126,9 @@ export function addProgramme(rng: Random, out: ProgrammeRows, person: DemoPerson
   const contractFacts: ContractFact[] = [{ id: contractId, teamId: team.id, teamName: team.name, startDate: start, endDate: addDays(addMonths(start, 12), -1), status: 'active', terminatedOn: null }];
   if (previousId) contractFacts.push({ id: previousId, teamId: team.id, teamName: team.name, startDate: addMonths(start, -12), endDate: addDays(start, -1), status: 'renewed', terminatedOn: null });
   const rx = { registrations: person.conditions.map((c) => ({ disease: c.disease_code, effectiveFrom: effective, effectiveTo: null })), contracts: contractFacts, effective };
-  if (status === 'approved') addRefills(rng, out, person, team, doctorUser, prescribed, effective, asOf, settlement, rx);
-  if (status === 'approved') addFollowupHistory(out, person, team, doctorUser, prescribed.map((p) => p.drug), asOf);
+  // follow-ups first (their own random stream, so the order changes no data): a renewal needs one (复诊核验)
+  const followUpVisits = status === 'approved' ? addFollowupHistory(out, person, team, doctorUser, prescribed.map((p) => p.drug), asOf) : [];
+  if (status === 'approved') addRefills(rng, out, person, team, doctorUser, prescribed, effective, asOf, settlement, { ...rx, followUpVisits });
 }
 
 /**
@@ -220,7 +221,8 @@ function eventRow(contractId: string, personId: string, userId: string, action: 
  * in seven stopped coming and is overdue. Its own generator (seeded by the person id) keeps the rest of
  * the city exactly what it was before follow-ups existed.
  */
-function addFollowupHistory(out: ProgrammeRows, person: DemoPerson, team: DemoCity['teams'][number], userId: string, drugs: Drug[], asOf: IsoDate) {
+function addFollowupHistory(out: ProgrammeRows, person: DemoPerson, team: DemoCity['teams'][number], userId: string, drugs: Drug[], asOf: IsoDate): IsoDate[] {
+  const visitDates: IsoDate[] = [];
   const rng = Random.forKey(`followups:${person.id}`);
   const diseases = person.conditions.map((c) => c.disease_code);
   const hasDm = diseases.includes('diabetes');
@@ -266,6 +268,7 @@ function addFollowupHistory(out: ProgrammeRows, person: DemoPerson, team: DemoCi
       if (c === true) controlled = true;
     }
     last = { id, date, result, controlled };
+    visitDates.push(date);
     // judged on that visit's own readings (a 不良反应 visit with BP off target still counts as a failure)
     previous = Object.fromEntries(result.perDisease.map((p) => [p.disease, { visitDate: date, readings }]));
     // treatment responds after an unsatisfactory visit; otherwise a slow drift
@@ -297,4 +300,5 @@ function addFollowupHistory(out: ProgrammeRows, person: DemoPerson, team: DemoCi
       bmi_tenths: bmiTenths(weight, height), fasting_glucose_tenths: hasDm ? glu : rng.int(45, 60), ecg: rng.chance(0.85) ? 'normal' : 'abnormal', recorded_by: userId, team_id: team.id,
     });
   }
+  return visitDates;
 }

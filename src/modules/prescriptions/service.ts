@@ -11,7 +11,7 @@ import { prescriptionView, statusOn } from './view';
 
 export { drugCatalogue, prescriptionView, statusOn, type PrescriptionView } from './view';
 export { findPrescription, linesOf } from './queries';
-export { transition } from './write';
+export { transition, writePrescription } from './write';
 
 /** One prescription, as its page shows it. */
 export async function getPrescription(ctx: AppContext, actor: Actor, id: string) {

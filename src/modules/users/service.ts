@@ -24,7 +24,7 @@ export interface UserScopeInput {
 type ScopeColumns = { role: Role; team_id: string | null; practitioner_id: string | null; institution_id: string | null; region_code: string | null; person_id: string | null; delivery_provider_id: string | null };
 
 /** The roles an institution's administrator may give: the people who work in an institution. */
-const INSTITUTION_ROLES: readonly Role[] = ['family_doctor', 'pharmacist', 'institution_admin'];
+const INSTITUTION_ROLES: readonly Role[] = ['family_doctor', 'pharmacist', 'institution_admin', 'specialist'];
 
 const problem = (field: string, rule: string, message: string): FieldProblem => ({ field: `body.${field}`, rule, message });
 
@@ -54,6 +54,18 @@ async function resolveScope(db: Database, s: UserScopeInput): Promise<{ columns:
           throw fail('practitionerId', 'practitioner_of_institution', 'The practitioner must work in the institution (a pharmacist for a pharmacist)');
       }
       return { columns: { ...none, institution_id: s.institutionId, practitioner_id: s.practitionerId ?? null }, institutionId: s.institutionId };
+    }
+    case 'specialist': {
+      // a hospital doctor (医院医生): of a secondary or tertiary hospital, the upper level that receives referrals
+      const inst = s.institutionId ? await db.selectFrom('institution').select(['id', 'level']).where('id', '=', s.institutionId).executeTakeFirst() : undefined;
+      if (!inst) throw fail('institutionId', s.institutionId ? 'unknown_institution' : 'required_for_role', 'A hospital doctor works in a secondary or tertiary hospital');
+      if (inst.level !== 'secondary' && inst.level !== 'tertiary') throw fail('institutionId', 'referral_hospital', 'A hospital doctor works in a secondary or tertiary hospital');
+      if (s.practitionerId) {
+        const p = await db.selectFrom('practitioner').select(['institution_id', 'profession']).where('id', '=', s.practitionerId).executeTakeFirst();
+        if (!p || p.institution_id !== s.institutionId || p.profession !== 'doctor')
+          throw fail('practitionerId', 'practitioner_of_institution', 'The practitioner must be a doctor of the hospital');
+      }
+      return { columns: { ...none, institution_id: s.institutionId!, practitioner_id: s.practitionerId ?? null }, institutionId: s.institutionId! };
     }
     case 'insurance_reviewer':
     case 'analyst': {

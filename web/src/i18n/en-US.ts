@@ -2,10 +2,14 @@
 import type { Messages } from './zh-CN.ts';
 import pharmacyEn from '../components/pharmacy/messages.en-US.ts';
 import deliveryEn from '../components/delivery/messages.en-US.ts';
+import referralEn from '../components/referral/messages.en-US.ts';
+import smartAuditEn from '../components/smartAudit/messages.en-US.ts';
 
 const enUS: Messages = {
   pharmacy: pharmacyEn,
   delivery: deliveryEn,
+  referral: referralEn,
+  smartAudit: smartAuditEn,
   app: {
     shortName: 'Manbing',
     title: 'Two-Disease Outpatient Medication & Health Management',
@@ -57,6 +61,7 @@ const enUS: Messages = {
     analyst: 'Analyst (health commission / insurance bureau)',
     admin: 'System administrator',
     patient: 'Insured person (self)',
+    specialist: 'Hospital doctor (tertiary hospital, receives referrals)',
   },
   roles: {
     family_doctor: 'Family doctor',
@@ -67,6 +72,7 @@ const enUS: Messages = {
     system_admin: 'System admin',
     patient: 'Insured person',
     delivery: 'Delivery staff',
+    specialist: 'Hospital doctor',
   },
   scopeKinds: {
     team: 'Family-doctor team',
@@ -583,6 +589,19 @@ const enUS: Messages = {
     other: 'Other',
   },
   serverRules: {
+    // smart audit's review (issue 15, docs/smart-audit.md)
+    deduction_over_amount_at_stake: 'The deduction is more than the amount at stake: give a reason',
+    finding_has_no_doctor: 'The finding names no doctor: deduct from the institution',
+    finding_decided: 'The finding has been decided already: reopen it first',
+    finding_not_decided: 'The finding is open: there is no decision to reopen',
+    one_of_rate_or_size: 'Give either a sampling rate or a sample size',
+    period_too_long: 'The period may be at most a year',
+    sample_population_empty: 'No settled, unflagged claim of the county in the period to sample',
+    error_amount_required: 'A claim in error needs the amount of the error',
+    not_for_correct: 'A correct claim has no error amount',
+    over_fund_pay: 'The error cannot be more than the fund paid for the claim',
+    sample_closed: 'The sample is closed and can no longer change',
+    sample_pending_claims: 'Some sampled claims are not reviewed yet: the sample cannot be closed',
     attachment_max_size: 'Each attachment at most 10 MB',
     requested_attachment_missing: 'Attach the evidence the reviewer asked for',
     reason_required: 'Say why the filing is returned',
@@ -786,6 +805,21 @@ const enUS: Messages = {
     proof_max_size: 'The photo of the signed receipt may be at most 5 MB',
     proof_media_type: 'The photo of the signed receipt must be a JPEG or PNG image (by its content)',
     provider_code_taken: 'A delivery provider with this code exists',
+    // two-way referral (src/modules/referrals)
+    referral_state: 'The referral has moved on; refresh and try again',
+    referral_open: 'The patient already has a referral to this hospital in progress',
+    referral_from_visit_used: 'This visit’s referral advice is a referral already',
+    referral_hospital: 'Choose a secondary or tertiary hospital to receive the patient',
+    referral_of_person: 'An up-referral of this patient to your hospital',
+    visit_of_person: 'A follow-up visit of this patient',
+    appointment_required: 'Accepting needs the visit date',
+    not_before_today: 'The date cannot be before today',
+    required_with_continue_lines: 'Enter the hospital’s prescription number with the drugs to continue',
+    visit_after_discharge: 'A visit of your team on or after the discharge date',
+    no_follow_up_visit: 'The team has no follow-up visit since the discharge; record the visit first',
+    not_followed_up: 'Follow the patient up after discharge before closing the down-referral',
+    already_extended: 'The drugs to continue are an extended prescription already',
+    no_continue_lines: 'The referral carries no drugs to continue',
     // a rule with no wording here: never the server's English
     fallback: 'A value does not meet the rules; check it',
   },

@@ -1,10 +1,14 @@
 // 简体中文（默认语言）。术语与医保经办、家庭医生和药师的日常用语一致。
 import pharmacyZh from '../components/pharmacy/messages.zh-CN.ts';
 import deliveryZh from '../components/delivery/messages.zh-CN.ts';
+import referralZh from '../components/referral/messages.zh-CN.ts';
+import smartAuditZh from '../components/smartAudit/messages.zh-CN.ts';
 
 const zhCN = {
   pharmacy: pharmacyZh,
   delivery: deliveryZh,
+  referral: referralZh,
+  smartAudit: smartAuditZh,
   app: {
     shortName: '慢病',
     title: '两病门诊用药保障与健康管理平台',
@@ -56,6 +60,7 @@ const zhCN = {
     analyst: '统计分析（市卫健委 / 医保局）',
     admin: '系统管理员',
     patient: '参保人（本人）',
+    specialist: '医院医生（三级医院，接收转诊）',
   },
   roles: {
     family_doctor: '家庭医生',
@@ -66,6 +71,7 @@ const zhCN = {
     system_admin: '系统管理员',
     patient: '参保人',
     delivery: '配送人员',
+    specialist: '医院医生',
   },
   scopeKinds: {
     team: '家庭医生团队',
@@ -582,6 +588,19 @@ const zhCN = {
     other: '其他',
   },
   serverRules: {
+    // smart audit's review (issue 15, docs/smart-audit.md)
+    deduction_over_amount_at_stake: '扣款金额超过疑点涉及金额，请填写理由',
+    finding_has_no_doctor: '该疑点未涉及医师，请选择扣减机构',
+    finding_decided: '该疑点已处理，请先重新打开',
+    finding_not_decided: '该疑点尚未处理，无需重新打开',
+    one_of_rate_or_size: '请填写抽样比例或抽样数量（二选一）',
+    period_too_long: '期间不能超过一年',
+    sample_population_empty: '该期间本辖区没有可抽样的已结算、未标记疑点的结算单',
+    error_amount_required: '有误的结算单须填写差错金额',
+    not_for_correct: '无误的结算单不填写差错金额',
+    over_fund_pay: '差错金额不能超过该结算单的基金支付金额',
+    sample_closed: '该抽样已结束，不能再修改',
+    sample_pending_claims: '还有未复核的结算单，不能结束抽样',
     attachment_max_size: '单个附件不能超过 10 MB',
     requested_attachment_missing: '请添加审核人员要求补充的材料',
     reason_required: '请写明退回原因',
@@ -785,6 +804,21 @@ const zhCN = {
     proof_max_size: '签收照片不能超过 5 MB',
     proof_media_type: '签收照片须为 JPEG 或 PNG 图片（按文件内容识别）',
     provider_code_taken: '该配送企业编码已被使用',
+    // 双向转诊 (src/modules/referrals)
+    referral_state: '转诊单状态已变化，不能执行此操作，请刷新后重试',
+    referral_open: '该患者已有一张转往该医院且仍在办理中的转诊单',
+    referral_from_visit_used: '这次随访的转诊建议已经转为转诊单',
+    referral_hospital: '请选择二级或三级医院作为接收机构',
+    referral_of_person: '须为该患者转入本院的上转单',
+    visit_of_person: '须为该患者本人的随访记录',
+    appointment_required: '接收转诊须安排就诊日期',
+    not_before_today: '日期不能早于今天',
+    required_with_continue_lines: '有继续用药时须填写本院处方号',
+    visit_after_discharge: '须为本团队在出院日期当天或之后的随访',
+    no_follow_up_visit: '出院后本团队还没有随访记录，请先登记随访',
+    not_followed_up: '请先完成出院后的随访，再结束下转',
+    already_extended: '该下转的继续用药已经开成延伸处方',
+    no_continue_lines: '该转诊没有需要继续使用的药品',
     // a rule with no wording here: never the server's English
     fallback: '填写的内容不符合要求，请检查',
   },

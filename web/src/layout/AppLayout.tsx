@@ -23,6 +23,7 @@ const ROLE_COLOR: Record<Role, string> = {
   system_admin: 'magenta',
   patient: 'default',
   delivery: 'volcano',
+  specialist: 'geekblue',
 };
 
 /**

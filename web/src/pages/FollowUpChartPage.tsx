@@ -36,6 +36,8 @@ import type { Chart, HealthCheck, Management, Visit, VisitTarget } from '../comp
 import { bpText, tenthsText } from '../components/followup/units.ts';
 import VisitFormDrawer from '../components/followup/VisitFormDrawer.tsx';
 import VisitTable from '../components/followup/VisitTable.tsx';
+import ReferButton from '../components/referral/ReferButton.tsx';
+import { visitRefers } from '../components/referral/ReferralFormDrawer.tsx';
 import '../components/followup/followup.css';
 import { useDiseaseName } from '../format.ts';
 import { errorLines } from '../notify.ts';
@@ -305,6 +307,7 @@ export default function FollowUpChartPage() {
                 {t('followup.check.action')}
               </Button>
               <PrescribeButton person={{ id: c.person.id, name: c.person.name, idNumber: c.person.idNumber }} />
+              <ReferButton person={{ id: c.person.id, name: c.person.name, idNumber: c.person.idNumber }} visits={c.visits} />
             </Space>
           ) : null
         }
@@ -342,7 +345,13 @@ export default function FollowUpChartPage() {
                   {t('followup.chart.visits')} <Tag className="fu-count">{c.visits.length}</Tag>
                 </span>
               ),
-              children: <VisitTable visits={c.visits} highlightId={lastSaved} />,
+              children: (
+                <VisitTable
+                  visits={c.visits}
+                  highlightId={lastSaved}
+                  visitAction={isDoctor ? (v) => (visitRefers(v) ? <ReferButton size="small" person={{ id: c.person.id, name: c.person.name, idNumber: c.person.idNumber }} visit={v} /> : null) : undefined}
+                />
+              ),
             },
             {
               key: 'prescription',

@@ -1,7 +1,7 @@
 // The patient's follow-up visits, latest first: date, mode, readings, the final classification (an
 // asterisk when the doctor overrode the rules) and the next date; a row opens the whole form.
 import { Descriptions, Empty, Space, Table, type TableColumnsType, Tag } from 'antd';
-import type { HTMLAttributes } from 'react';
+import type { HTMLAttributes, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useDiseaseName } from '../../format.ts';
 import { ActionTag, ClassificationTag } from './labels.tsx';
@@ -10,7 +10,7 @@ import type { Visit } from './types.ts';
 import { bpText, tenthsText } from './units.ts';
 import { reasonText, urgentSignLabel } from './urgentSigns.ts';
 
-function VisitDetail({ visit }: { visit: Visit }) {
+function VisitDetail({ visit, action }: { visit: Visit; action?: ReactNode }) {
   const { t } = useTranslation();
   const none = t('common.none');
   const l = visit.lifestyle;
@@ -73,11 +73,13 @@ function VisitDetail({ visit }: { visit: Visit }) {
           ...(visit.note ? [{ key: 'note', label: t('followup.fields.note'), span: 'filled' as const, children: visit.note }] : []),
         ]}
       />
+      {action ? <div className="visit-detail-action">{action}</div> : null}
     </div>
   );
 }
 
-export default function VisitTable({ visits, highlightId }: { visits: Visit[]; highlightId?: string | null }) {
+/** `visitAction`: what a visit's detail offers (the chart's 转为转诊 for a visit with referral advice). */
+export default function VisitTable({ visits, highlightId, visitAction }: { visits: Visit[]; highlightId?: string | null; visitAction?: (v: Visit) => ReactNode }) {
   const { t } = useTranslation();
   const diseaseName = useDiseaseName();
   const columns: TableColumnsType<Visit> = [
@@ -136,7 +138,7 @@ export default function VisitTable({ visits, highlightId }: { visits: Visit[]; h
       columns={columns}
       dataSource={visits}
       pagination={visits.length > 10 ? { pageSize: 10, size: 'small', showSizeChanger: false } : false}
-      expandable={{ expandedRowRender: (v) => <VisitDetail visit={v} />, expandRowByClick: true }}
+      expandable={{ expandedRowRender: (v) => <VisitDetail visit={v} action={visitAction?.(v)} />, expandRowByClick: true }}
       rowClassName={(v) => (v.id === highlightId ? 'fu-row-new' : 'row-clickable')}
       onRow={(v) => ({ 'data-testid': 'visit-row', 'data-visit-id': v.id, 'data-visit-date': v.visitDate }) as HTMLAttributes<HTMLElement>}
       locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('followup.chart.noVisits')} /> }}

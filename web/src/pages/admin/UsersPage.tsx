@@ -30,6 +30,7 @@ const ROLE_COLOR: Record<Role, string> = {
   system_admin: 'magenta',
   patient: 'default',
   delivery: 'volcano',
+  specialist: 'geekblue',
 };
 
 function StatusTags({ user }: { user: AdminUser }) {
@@ -75,6 +76,7 @@ function ScopeCell({ user }: { user: AdminUser }) {
       return line(user.team?.name ?? t('common.none'), [user.institution?.name, user.practitioner ? t('accounts.asPractitioner', { name: user.practitioner.name }) : null].filter(Boolean).join(' · '));
     case 'pharmacist':
     case 'institution_admin':
+    case 'specialist':
       return line(user.institution?.name ?? t('common.none'), user.practitioner ? t('accounts.asPractitioner', { name: user.practitioner.name }) : null);
     case 'insurance_reviewer':
     case 'analyst':

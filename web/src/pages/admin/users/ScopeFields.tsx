@@ -73,15 +73,16 @@ export function useInstitutions(enabled: boolean) {
   });
 }
 
-function InstitutionSelect({ value, onChange, initial }: { value?: string; onChange?: (v: string | undefined) => void; initial: Named | null }) {
+/** `hospitals`: only secondary and tertiary hospitals (a hospital doctor's, who receives referrals). */
+function InstitutionSelect({ value, onChange, initial, hospitals = false }: { value?: string; onChange?: (v: string | undefined) => void; initial: Named | null; hospitals?: boolean }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const list = useInstitutions(open || !!value);
   const options = useMemo(() => {
-    const rows = (list.data ?? []).map((i) => ({ value: i.id, label: i.name }));
+    const rows = (list.data ?? []).filter((i) => !hospitals || i.level === 'secondary' || i.level === 'tertiary').map((i) => ({ value: i.id, label: i.name }));
     if (initial && !rows.some((o) => o.value === initial.id)) rows.unshift({ value: initial.id, label: initial.name });
     return rows;
-  }, [list.data, initial]);
+  }, [list.data, initial, hospitals]);
   return (
     <Select
       showSearch={{ optionFilterProp: 'label' }}
@@ -383,6 +384,7 @@ export default function ScopeFields({ form, role, fixedInstitution, editing }: P
       );
     case 'pharmacist':
     case 'institution_admin':
+    case 'specialist':
       return (
         <>
           {fixedInstitution ? (
@@ -391,7 +393,7 @@ export default function ScopeFields({ form, role, fixedInstitution, editing }: P
             </Form.Item>
           ) : (
             <Form.Item name="institutionId" label={t('accounts.fields.institution')} rules={required('institutionRequired')}>
-              <InstitutionSelect initial={initialOf('institution')} onChange={() => form.setFieldValue('practitionerId', undefined)} />
+              <InstitutionSelect initial={initialOf('institution')} hospitals={role === 'specialist'} onChange={() => form.setFieldValue('practitionerId', undefined)} />
             </Form.Item>
           )}
           {role === 'pharmacist' ? (
@@ -403,6 +405,18 @@ export default function ScopeFields({ form, role, fixedInstitution, editing }: P
                 initial={initialOf('practitioner')}
                 disabled={!institutionId}
                 placeholder={t('accounts.placeholders.pharmacist')}
+              />
+            </Form.Item>
+          ) : null}
+          {role === 'specialist' ? (
+            <Form.Item name="practitionerId" label={t('accounts.fields.doctor')}>
+              <PractitionerSelect
+                institutionId={institutionId}
+                profession="doctor"
+                members={undefined}
+                initial={initialOf('practitioner')}
+                disabled={!institutionId}
+                placeholder={t('accounts.placeholders.doctor')}
               />
             </Form.Item>
           ) : null}

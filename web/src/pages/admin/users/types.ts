@@ -42,9 +42,9 @@ export interface ScopeValues {
 export type UserStatus = 'active' | 'disabled' | 'mustChange' | 'locked';
 
 /** Every role the system administrator gives, in the order the form offers them. */
-const ALL_ROLES: readonly Role[] = ['family_doctor', 'pharmacist', 'institution_admin', 'insurance_reviewer', 'analyst', 'patient', 'delivery', 'system_admin'];
+const ALL_ROLES: readonly Role[] = ['family_doctor', 'specialist', 'pharmacist', 'institution_admin', 'insurance_reviewer', 'analyst', 'patient', 'delivery', 'system_admin'];
 /** An institution's administrator manages the people who work in its institution (src/modules/users/service.ts). */
-const INSTITUTION_ROLES: readonly Role[] = ['family_doctor', 'pharmacist', 'institution_admin'];
+const INSTITUTION_ROLES: readonly Role[] = ['family_doctor', 'pharmacist', 'institution_admin', 'specialist'];
 
 export const rolesManagedBy = (me: User): readonly Role[] => (me.role === 'institution_admin' ? INSTITUTION_ROLES : ALL_ROLES);
 
@@ -62,6 +62,7 @@ export const SCOPE_FIELDS: Record<Role, ReadonlyArray<keyof Omit<ScopeValues, 'r
   patient: ['personId'],
   system_admin: [],
   delivery: ['deliveryProviderId'],
+  specialist: ['institutionId', 'practitionerId'], // a secondary or tertiary hospital, its doctor
 };
 
 /** Only the fields the role carries, trimmed and without empties. */
