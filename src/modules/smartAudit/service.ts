@@ -4,7 +4,8 @@
 import { requireAccess } from '../../core/access';
 import { type Actor, writeAudit } from '../../core/audit';
 import type { AppContext } from '../../core/context';
-import type { IsoDate } from '../../engine/calendar';
+import { type IsoDate, shanghaiDate } from '../../engine/calendar';
+import { badRequest } from '../../core/problem';
 import { auditDate, auditRange, findingsOfDate, type AuditTrigger, type DayRun, type FindingOut } from './run';
 import { syncAuditRules } from './rules';
 
@@ -24,6 +25,8 @@ export async function listRules(ctx: AppContext, actor: Actor) {
 /** A run started by hand (the system administrator; it reads every county's claims). */
 export async function startRun(ctx: AppContext, actor: Actor, date: IsoDate, trigger: AuditTrigger = 'api') {
   await requireAccess(ctx, actor, 'smartAudit.run');
+  // a day that has not closed yet has no complete claims to audit; nothing is written for it
+  if (date > shanghaiDate(ctx.now())) throw badRequest('A service date after today cannot be audited yet', [{ field: 'body.date', rule: 'audit_date_not_closed', message: 'a date up to today' }]);
   const result = await auditDate(ctx, { date, trigger, startedBy: actor.user.id || null });
   await writeAudit(ctx.db, actor, [{ action: 'create', entity: 'smartAudit.run', entityId: result.run.runId, detail: { date, backfilled: result.backfilled, findingsNew: result.run.findingsNew } }]);
   return result;

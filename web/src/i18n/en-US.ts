@@ -590,6 +590,7 @@ const enUS: Messages = {
   },
   serverRules: {
     // smart audit's review (issue 15, docs/smart-audit.md)
+    audit_date_not_closed: 'Choose a date up to today: a later day has not closed yet',
     deduction_over_amount_at_stake: 'The deduction is more than the amount at stake: give a reason',
     finding_has_no_doctor: 'The finding names no doctor: deduct from the institution',
     finding_decided: 'The finding has been decided already: reopen it first',

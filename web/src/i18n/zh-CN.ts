@@ -589,6 +589,7 @@ const zhCN = {
   },
   serverRules: {
     // smart audit's review (issue 15, docs/smart-audit.md)
+    audit_date_not_closed: '请选择今天或以前的日期：之后的日期尚未结束',
     deduction_over_amount_at_stake: '扣款金额超过疑点涉及金额，请填写理由',
     finding_has_no_doctor: '该疑点未涉及医师，请选择扣减机构',
     finding_decided: '该疑点已处理，请先重新打开',
