@@ -11,6 +11,7 @@ import { addDays, daysBetween, shanghaiDate, type IsoDate } from '../../engine/c
 import { ROUTINE_INTERVAL_MONTHS } from '../../engine/followup/schedule';
 import type { Database } from '../../db/connect';
 import type { AppContext } from '../../core/context';
+import { claimJobDay, startPeriodicJob } from '../../core/dailyJob';
 
 export interface ReminderMessage {
   personId: string;
@@ -118,21 +119,8 @@ export async function runReminders(ctx: Pick<AppContext, 'db' | 'now'>, today: I
  * The job_run row is claimed before running, so two servers on one database run it once.
  */
 export function startReminderScheduler(ctx: Pick<AppContext, 'db' | 'now'>, options: { everyMs?: number; channel?: NotificationChannel; onError?: (e: unknown) => void } = {}) {
-  let inflight: Promise<void> | null = null;
-  const run = async () => {
-    try {
-      const today = shanghaiDate(ctx.now());
-      const claimed = await ctx.db.insertInto('job_run').values({ job: 'reminders', run_date: today, started_at: ctx.now() })
-        .onConflict((oc) => oc.columns(['job', 'run_date']).doNothing()).returning('run_date').executeTakeFirst();
-      if (claimed) await runReminders(ctx, today, options.channel);
-    } catch (e) {
-      options.onError?.(e);
-    }
-  };
-  /** One check (a tick already under way is joined, not repeated). */
-  const tick = (): Promise<void> => (inflight ??= run().finally(() => { inflight = null; }));
-  const timer = setInterval(() => void tick(), options.everyMs ?? 15 * 60_000);
-  timer.unref();
-  void tick();
-  return { tick, stop: () => clearInterval(timer) };
+  return startPeriodicJob(async () => {
+    const today = shanghaiDate(ctx.now());
+    if (await claimJobDay(ctx.db, 'reminders', today, ctx.now())) await runReminders(ctx, today, options.channel);
+  }, options);
 }

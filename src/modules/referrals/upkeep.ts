@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import { shanghaiDate, type IsoDate } from '../../engine/calendar';
 import type { AppContext } from '../../core/context';
+import { claimJobDay, startPeriodicJob } from '../../core/dailyJob';
 
 export interface UpkeepScope {
   /** Only the referrals of this box: a hospital's incoming, a team's down-referrals, one referral. */
@@ -84,20 +85,8 @@ export async function runReferralUpkeep(ctx: Pick<AppContext, 'db' | 'now'>, tod
 
 /** Runs the upkeep once a day (the job_run row is claimed first, so two servers run it once), checking every `everyMs`. */
 export function startReferralScheduler(ctx: Pick<AppContext, 'db' | 'now'>, options: { everyMs?: number; onError?: (e: unknown) => void } = {}) {
-  let inflight: Promise<void> | null = null;
-  const run = async () => {
-    try {
-      const today = shanghaiDate(ctx.now());
-      const claimed = await ctx.db.insertInto('job_run').values({ job: 'referrals', run_date: today, started_at: ctx.now() })
-        .onConflict((oc) => oc.columns(['job', 'run_date']).doNothing()).returning('run_date').executeTakeFirst();
-      if (claimed) await runReferralUpkeep(ctx, today);
-    } catch (e) {
-      options.onError?.(e);
-    }
-  };
-  const tick = (): Promise<void> => (inflight ??= run().finally(() => { inflight = null; }));
-  const timer = setInterval(() => void tick(), options.everyMs ?? 15 * 60_000);
-  timer.unref();
-  void tick();
-  return { tick, stop: () => clearInterval(timer) };
+  return startPeriodicJob(async () => {
+    const today = shanghaiDate(ctx.now());
+    if (await claimJobDay(ctx.db, 'referrals', today, ctx.now())) await runReferralUpkeep(ctx, today);
+  }, options);
 }

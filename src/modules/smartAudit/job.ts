@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import { addDays, shanghaiDate } from '../../engine/calendar';
 import type { AppContext } from '../../core/context';
+import { claimJobDay, startPeriodicJob } from '../../core/dailyJob';
 import { auditDate } from './run';
 
 export const AUDIT_JOB = 'smart_audit';
@@ -12,9 +13,7 @@ export const AUDIT_JOB = 'smart_audit';
 /** Audits yesterday (Shanghai) unless a server already did; answers the run, or null when it was done. */
 export async function runNightlyAudit(ctx: Pick<AppContext, 'db' | 'now' | 'policies'>) {
   const date = addDays(shanghaiDate(ctx.now()), -1);
-  const claimed = await ctx.db.insertInto('job_run').values({ job: AUDIT_JOB, run_date: date, started_at: ctx.now() })
-    .onConflict((oc) => oc.columns(['job', 'run_date']).doNothing()).returning('run_date').executeTakeFirst();
-  if (!claimed) return null;
+  if (!(await claimJobDay(ctx.db, AUDIT_JOB, date, ctx.now()))) return null;
   try {
     const result = await auditDate(ctx, { date, trigger: 'nightly' });
     await ctx.db.updateTable('job_run').set({ result: JSON.stringify({ runId: result.run.runId, findingsNew: result.run.findingsNew, findingsTotal: result.run.findingsTotal, backfilled: result.backfilled }) })
@@ -30,19 +29,7 @@ export async function runNightlyAudit(ctx: Pick<AppContext, 'db' | 'now' | 'poli
 
 /** Checks every `everyMs` (15 minutes) whether yesterday still needs its audit. */
 export function startAuditScheduler(ctx: Pick<AppContext, 'db' | 'now' | 'policies'>, options: { everyMs?: number; onError?: (e: unknown) => void } = {}) {
-  let inflight: Promise<void> | null = null;
-  const run = async () => {
-    try {
-      await runNightlyAudit(ctx);
-    } catch (e) {
-      options.onError?.(e);
-    }
-  };
-  const tick = (): Promise<void> => (inflight ??= run().finally(() => { inflight = null; }));
-  const timer = setInterval(() => void tick(), options.everyMs ?? 15 * 60_000);
-  timer.unref();
-  void tick();
-  return { tick, stop: () => clearInterval(timer) };
+  return startPeriodicJob(() => runNightlyAudit(ctx), options);
 }
 
 /** Job runs of the nightly audit, newest first (for the CLI and tests). */
