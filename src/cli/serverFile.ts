@@ -97,3 +97,13 @@ export function holderMessage(dataDir: string, holder: ServerFile): string {
   const what = holder.port === null ? 'is opening it, or is a backup or restore' : `is a manbing server on port ${holder.port}`;
   return `The data directory ${resolve(dataDir)} is in use by process ${holder.pid}, which ${what}. If no manbing process uses it, delete ${serverFilePath(dataDir)}.`;
 }
+
+/** A request to the server's control channel; a server that does not answer is said plainly. */
+export async function askServer(server: ServerFile, dataDir: string, path: string, init: RequestInit = {}): Promise<Response> {
+  const host = server.host?.includes(':') ? `[${server.host}]` : (server.host ?? '127.0.0.1');
+  try {
+    return await fetch(`http://${host}:${server.port}${path}`, { ...init, headers: { ...init.headers, authorization: `Bearer ${server.token}` } });
+  } catch {
+    throw new Error(`server.json names process ${server.pid} on port ${server.port}, but nothing answers there. If no manbing server uses ${resolve(dataDir)}, delete ${serverFilePath(dataDir)} and try again.`);
+  }
+}

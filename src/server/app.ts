@@ -95,7 +95,7 @@ export interface BuildOptions {
   reminders?: boolean;
   /** Start the nightly smart audit of yesterday's claims once the server listens (`manbing start` with MANBING_AUDIT on; never in tests unless asked). */
   audit?: boolean;
-  /** The loopback control channel `manbing backup` uses (`manbing start` on the embedded database). */
+  /** The loopback control channel `manbing backup` and `manbing audit run` use (`manbing start` on the embedded database). */
   control?: ControlChannel;
 }
 
@@ -174,7 +174,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}) {
   await app.register(referralRoutes(ctx));
   await app.register(auditReviewRoutes(ctx));
   await app.register(smartAuditRoutes(ctx));
-  if (options.control) await app.register(controlRoutes(options.control));
+  if (options.control) await app.register(controlRoutes(options.control, ctx));
 
   await serveWebApp(app);
 

@@ -1,5 +1,6 @@
 // The running server's control channel: `manbing backup` asks it for a copy of the embedded database,
-// because PGlite is single-process and another process must not open a data dir the server holds.
+// and `manbing audit run` asks it to run the smart audit, because PGlite is single-process and another
+// process must not open a data dir the server holds.
 // Not under /api and hidden from the OpenAPI document; it answers only a connection from this machine,
 // not relayed by a proxy, that carries the token `manbing start` wrote to server.json (mode 0600).
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -8,10 +9,17 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { PGlite } from '@electric-sql/pglite';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
+import { z } from 'zod';
+import { consoleActor } from '../core/audit';
+import type { AppContext } from '../core/context';
 import type { Connection } from '../db/connect';
+import { auditRangeOf, auditRunReport } from '../modules/smartAudit/service';
 import { sendProblem } from './errors';
 
 export const BACKUP_PATH = '/_control/backup';
+export const AUDIT_RUN_PATH = '/_control/audit-run';
+
+const auditRunBody = z.object({ date: z.string().optional(), from: z.string().optional(), to: z.string().optional(), json: z.boolean().optional(), osUser: z.string().min(1).max(64) });
 
 export interface ControlChannel {
   token: string;
@@ -47,8 +55,21 @@ function refusal(request: FastifyRequest, token: string): string | null {
   return timingSafeEqual(digest(given), digest(token)) ? null : 'Wrong or missing token (see server.json in the data directory)';
 }
 
-export function controlRoutes(channel: ControlChannel) {
+export function controlRoutes(channel: ControlChannel, ctx: AppContext) {
   return async (app: FastifyInstance) => {
+    // answers {exitCode, lines}: what the command prints, as it would have printed it itself
+    app.post(AUDIT_RUN_PATH, { schema: { hide: true } }, async (request, reply) => {
+      const refused = refusal(request, channel.token);
+      if (refused) return sendProblem(reply, 403, 'Forbidden', refused);
+      const body = auditRunBody.safeParse(request.body);
+      if (!body.success) return sendProblem(reply, 400, 'Bad Request', 'The body is {date | from, to, json, osUser}');
+      const range = auditRangeOf(body.data);
+      if ('error' in range) return { exitCode: 2, lines: [range.error] };
+      const lines = await auditRunReport(ctx, consoleActor(body.data.osUser), range, body.data.json === true);
+      request.log.info({ from: range.from, to: range.to }, 'smart audit run from the console');
+      return { exitCode: 0, lines };
+    });
+
     app.get(BACKUP_PATH, { schema: { hide: true } }, async (request, reply) => {
       const refused = refusal(request, channel.token);
       if (refused) return sendProblem(reply, 403, 'Forbidden', refused);

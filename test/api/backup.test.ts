@@ -15,7 +15,9 @@ import { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { registerAudit } from '../../src/cli/commands/audit';
 import { registerBackup } from '../../src/cli/commands/backup';
+import { registerReminders } from '../../src/cli/commands/reminders';
 import { claimDataDir, type Claim } from '../../src/cli/serverFile';
 import { loadConfig } from '../../src/config';
 import { PolicyBook } from '../../src/core/policyBook';
@@ -23,7 +25,7 @@ import { connectPglite, connectPostgres, type Database } from '../../src/db/conn
 import { migrateToLatest } from '../../src/db/migrate';
 import { loadDemoCity } from '../../src/modules/demo/load';
 import { syncReferenceData } from '../../src/modules/reference/sync';
-import { BACKUP_PATH, controlChannel } from '../../src/server/control';
+import { AUDIT_RUN_PATH, BACKUP_PATH, controlChannel } from '../../src/server/control';
 import { buildApp } from '../../src/server/app';
 import { runRaw, withDatabase } from '../helpers/database';
 
@@ -66,7 +68,13 @@ async function cli(env: { MANBING_DATA_DIR: string; DATABASE_URL?: string }, ...
   try {
     const program = new Command('manbing').exitOverride();
     registerBackup(program);
-    await program.parseAsync(['node', 'manbing', ...args]);
+    registerAudit(program);
+    registerReminders(program);
+    await program.parseAsync(['node', 'manbing', ...args]).catch((e: Error) => {
+      // what bin/manbing.js does with a command's error: its message, exit code 1
+      stderr.push(e.message);
+      process.exitCode = 1;
+    });
     return { stdout: stdout.join('\n'), stderr: stderr.join('\n'), exitCode: process.exitCode ?? 0 };
   } finally {
     process.exitCode = undefined;
@@ -220,6 +228,31 @@ describe('manbing backup while the server runs, then manbing restore', () => {
   });
 });
 
+describe('other commands while the server holds the data dir', () => {
+  it('manbing audit run is done by the server, through its control channel, and prints the same JSON', async () => {
+    const runs = async () => Number((await sql<{ n: number }>`select count(*) as n from audit_run where trigger = 'cli' and service_date = '2026-06-14'`.execute(source.db)).rows[0].n);
+    const before = await runs();
+    const first = await cli({ MANBING_DATA_DIR: sourceDir }, 'audit', 'run', '--date', '2026-06-14', '--json');
+    expect(first).toMatchObject({ exitCode: 0, stderr: '' });
+    const out = JSON.parse(first.stdout);
+    expect(out.date).toBe('2026-06-14');
+    expect(out.run.claims_checked).toBeGreaterThan(0);
+    expect(await runs()).toBe(before + 1); // written by the server into the database it holds
+    const again = JSON.parse((await cli({ MANBING_DATA_DIR: sourceDir }, 'audit', 'run', '--date', '2026-06-14', '--json')).stdout);
+    expect(again.findings.map((f: { finding_id: string }) => f.finding_id)).toEqual(out.findings.map((f: { finding_id: string }) => f.finding_id));
+    expect(again.run.findings_new).toBe(0);
+    const table = await cli({ MANBING_DATA_DIR: sourceDir }, 'audit', 'run', '--date', '2026-06-14');
+    expect(table.stdout).toMatch(/^Smart audit 2026-06-14: \d+ claims/);
+    // a bad date is refused before the server is asked
+    expect(await cli({ MANBING_DATA_DIR: sourceDir }, 'audit', 'run', '--date', '2026-02-30')).toMatchObject({ exitCode: 2, stderr: '--date must be a calendar date YYYY-MM-DD, got "2026-02-30"' });
+    // the channel wants its token and a well-formed body
+    const anonymous = await app.inject({ method: 'POST', url: AUDIT_RUN_PATH, payload: { date: '2026-06-14', osUser: 'x' } });
+    const malformed = await app.inject({ method: 'POST', url: AUDIT_RUN_PATH, headers: { authorization: `Bearer ${claim.token}` }, payload: { date: '2026-06-14' } });
+    expect([anonymous.statusCode, malformed.statusCode]).toEqual([403, 400]);
+    expect(await runs()).toBe(before + 3);
+  });
+});
+
 describe('manbing start', () => {
   const freePort = () =>
     new Promise<number>((resolve) => {
@@ -250,6 +283,10 @@ describe('manbing start', () => {
       second.stderr!.on('data', (d) => (secondErr += d));
       expect(await exited(second)).toBe(1);
       expect(secondErr).toContain(`is in use by process ${server.pid}, which is a manbing server`);
+      // so does a command that would open the database itself, and the server's claim stays
+      const reminders = await cli({ MANBING_DATA_DIR: dir }, 'reminders', 'run', '--date', '2026-06-15');
+      expect(reminders).toMatchObject({ exitCode: 1, stderr: expect.stringContaining(`is in use by process ${server.pid}, which is a manbing server`) });
+      expect(JSON.parse(readFileSync(file, 'utf8')).pid).toBe(server.pid);
 
       const out = join(work, 'b3.tar.gz');
       const backup = await cli({ MANBING_DATA_DIR: dir }, 'backup', '--out', out);

@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import type { Config } from '../../config';
 import type { Database } from '../../db/connect';
 import { readBackup, writeBackupAtomically } from '../backupFile';
-import { claimDataDir, holderMessage, holderOf, isAlive, readServerFile, type ServerFile } from '../serverFile';
+import { askServer, claimDataDir, holderMessage, holderOf, isAlive, readServerFile, type ServerFile } from '../serverFile';
 
 type Options = { out?: string; in?: string };
 
@@ -56,7 +56,7 @@ async function backup(config: Config, options: Options) {
   let size: number;
   if (server && isAlive(server.pid)) {
     if (server.port === null) throw new Error(holderMessage(config.MANBING_DATA_DIR, server));
-    size = await writeBackupAtomically(out, await askServer(server, config.MANBING_DATA_DIR));
+    size = await writeBackupAtomically(out, await backupFromServer(server, config.MANBING_DATA_DIR));
     source = `the running server (process ${server.pid})`;
   } else {
     if (!existsSync(join(pgdata, 'PG_VERSION'))) throw new Error(`There is no database in ${pgdata} to back up`);
@@ -76,16 +76,10 @@ async function backup(config: Config, options: Options) {
   console.log(`Backed up ${source} to ${out}: ${mb(size)} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
 
-/** The server's copy, streamed; a refusal or a server that does not answer is said plainly. */
-async function askServer(server: ServerFile, dataDir: string): Promise<AsyncIterable<Uint8Array>> {
+/** The server's copy, streamed; a refusal is said plainly. */
+async function backupFromServer(server: ServerFile, dataDir: string): Promise<AsyncIterable<Uint8Array>> {
   const { BACKUP_PATH } = await import('../../server/control');
-  const host = server.host?.includes(':') ? `[${server.host}]` : (server.host ?? '127.0.0.1');
-  let response: Response;
-  try {
-    response = await fetch(`http://${host}:${server.port}${BACKUP_PATH}`, { headers: { authorization: `Bearer ${server.token}` } });
-  } catch {
-    throw new Error(`server.json names process ${server.pid} on port ${server.port}, but nothing answers there. If no manbing server uses ${resolve(dataDir)}, delete ${join(resolve(dataDir), 'server.json')} and run the backup again.`);
-  }
+  const response = await askServer(server, dataDir, BACKUP_PATH);
   if (response.status !== 200 || !response.body) {
     const detail = ((await response.json().catch(() => ({}))) as { detail?: string }).detail;
     throw new Error(`The server refused the backup (${response.status}${detail ? `: ${detail}` : ''})`);

@@ -16,7 +16,7 @@ export function registerDatabase(program: Command) {
     .command('migrate')
     .description('Create or migrate the database (DATABASE_URL, else the embedded one in MANBING_DATA_DIR)')
     .action(async () => {
-      const [{ loadConfig }, { describeDatabase }, , { openWithCatalogues: openDatabase }] = await database();
+      const [{ loadConfig }, { describeDatabase }, , { openForCommand: openDatabase }] = await database();
       const config = loadConfig();
       const connection = await openDatabase(config);
       await connection.close();
@@ -30,7 +30,7 @@ export function registerDatabase(program: Command) {
     .option('--seed <n>', 'random seed: the same seed builds the same city', positiveInt('--seed'), 1)
     .option('--as-of <date>', 'the day the history runs up to (YYYY-MM-DD)', shanghaiDate(new Date()))
     .action(async (options: { patients: number; seed: number; asOf: string }) => {
-      const [{ loadConfig }, { describeDatabase }, { DEMO_MAIN_USERS, DEMO_PASSWORD, loadDemoCity }, { openWithCatalogues: openDatabase }] = await database();
+      const [{ loadConfig }, { describeDatabase }, { DEMO_MAIN_USERS, DEMO_PASSWORD, loadDemoCity }, { openForCommand: openDatabase }] = await database();
       const config = loadConfig();
       const connection = await openDatabase(config);
       try {

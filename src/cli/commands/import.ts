@@ -23,25 +23,14 @@ export interface ImportDeps {
 
 async function openDefault() {
   const { loadConfig } = await import('../../config');
-  const { openWithCatalogues } = await import('../open');
+  const { openForCommand } = await import('../open');
   const { PolicyBook } = await import('../../core/policyBook');
-  const { claimDataDir } = await import('../serverFile');
   const config = loadConfig();
-  // the embedded database has one owner (two processes writing it corrupt it): while `manbing start`
-  // holds it this refuses, naming the server — its admin screen imports the same files
-  const claim = config.DATABASE_URL ? null : claimDataDir(config.MANBING_DATA_DIR);
-  try {
-    const connection = await openWithCatalogues(config);
-    const ctx: AppContext = { db: connection.db, config, now: () => new Date(), policies: PolicyBook.load() };
-    const close = async () => {
-      await connection.close();
-      claim?.release();
-    };
-    return { ctx, close };
-  } catch (e) {
-    claim?.release();
-    throw e;
-  }
+  // while `manbing start` holds the embedded database this refuses, naming the server — its admin
+  // screen imports the same files
+  const connection = await openForCommand(config);
+  const ctx: AppContext = { db: connection.db, config, now: () => new Date(), policies: PolicyBook.load() };
+  return { ctx, close: () => connection.close() };
 }
 
 const langOf = (option: string | undefined): Lang => (/^en/i.test(option ?? process.env.LANG ?? '') ? 'en' : 'zh-CN');

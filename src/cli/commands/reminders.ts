@@ -14,7 +14,7 @@ export function registerReminders(program: Command) {
     })
     .action(async (options: { date?: string }) => {
       const { loadConfig } = await import('../../config');
-      const { openWithCatalogues: openDatabase } = await import('../open');
+      const { openForCommand: openDatabase } = await import('../open');
       const { shanghaiDate } = await import('../../engine/calendar');
       const { runReminders } = await import('../../modules/followups/reminders');
       const connection = await openDatabase(loadConfig());

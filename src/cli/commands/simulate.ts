@@ -16,7 +16,7 @@ export function registerSimulate(program: Command) {
     .option('--vs <id>', 'a second policy to compare with')
     .action(async (opts: { year: number; policy: string; vs?: string }) => {
       const { loadConfig } = await import('../../config');
-      const { openWithCatalogues: openDatabase } = await import('../open');
+      const { openForCommand: openDatabase } = await import('../open');
       const { simulateYear } = await import('../../modules/settlement/simulate');
       const connection = await openDatabase(loadConfig());
       try {

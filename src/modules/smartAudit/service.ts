@@ -12,6 +12,7 @@ import { syncAuditRules } from './rules';
 export { auditDate, auditRange, findingsOfDate, type AuditTrigger, type DayRun, type FindingOut };
 export { startAuditScheduler, runNightlyAudit } from './job';
 export { syncAuditRules };
+export { auditRangeOf, auditRunReport, type AuditRunOptions } from './report';
 
 export async function listRules(ctx: AppContext, actor: Actor) {
   await requireAccess(ctx, actor, 'smartAudit.rules.read');
