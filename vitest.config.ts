@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // a screen that waits on the server may take seconds on a busy machine: polls wait like locators do
+    expect: { poll: { timeout: 15_000, interval: 50 } },
   },
 });

@@ -119,6 +119,9 @@ function AppRoutes() {
   );
 }
 
+// who asked their system for less motion gets drawers, modals and messages without their animations
+const reducedMotion = typeof window.matchMedia === 'function' && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+
 export default function App() {
   useTranslation(); // re-render on language change
   const lang = currentLanguage();
@@ -131,6 +134,7 @@ export default function App() {
           colorPrimary: '#0e7c86',
           colorInfo: '#0e7c86',
           borderRadius: 6,
+          motion: !reducedMotion,
           fontFamily:
             "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Helvetica Neue', Arial, sans-serif",
         },
