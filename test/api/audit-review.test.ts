@@ -43,12 +43,12 @@ async function ensureRule(code: string, subject: 'claim' | 'prescription' | 'doc
   return r.version;
 }
 
-async function finding(o: { rule: string; claimId?: string | null; personId: string | null; institutionId: string; countyCode: string; doctorId?: string | null; amountFen: number; date?: string }) {
+async function finding(o: { rule: string; claimId?: string | null; personId: string | null; institutionId: string; countyCode: string; doctorId?: string | null; amountFen: number; date?: string; evidence?: object }) {
   const version = await ensureRule(o.rule, o.claimId ? 'claim' : 'doctor');
   const row = await t.database.db.insertInto('audit_finding').values({
     finding_key: `test:${o.rule}:${o.claimId ?? o.doctorId}:${o.date ?? FROM}`, rule_code: o.rule, rule_version: version, service_date: o.date ?? FROM, county_code: o.countyCode,
     claim_id: o.claimId ?? null, prescription_id: null, person_id: o.personId, institution_id: o.institutionId, doctor_id: o.doctorId ?? null,
-    evidence: JSON.stringify({ planted: true, rule: o.rule }), amount_fen: o.amountFen, run_id: runId, found_at: new Date('2025-12-08T18:00:00Z'),
+    evidence: JSON.stringify(o.evidence ?? { planted: true, rule: o.rule }), amount_fen: o.amountFen, run_id: runId, found_at: new Date('2025-12-08T18:00:00Z'),
   }).returning('id').executeTakeFirstOrThrow();
   await t.database.db.insertInto('audit_finding_event').values({ finding_id: row.id, at: new Date('2025-12-08T18:00:00Z'), user_id: null, action: 'found', from_status: null, to_status: 'open', reason: null, detail: null }).execute();
   return row.id;
@@ -81,12 +81,17 @@ beforeAll(async () => {
   runId = (await db.insertInto('audit_run').values({ service_date: FROM, trigger: 'cli', started_at: new Date('2025-12-08T18:00:00Z'), finished_at: new Date('2025-12-08T18:00:01Z'), rule_versions: '{}' })
     .returning('id').executeTakeFirstOrThrow()).id;
   // findings on the first claim (two rules), on the second, a doctor's outlier finding, and one in another county
-  F.early = await finding({ rule: 'early_refill', claimId: claims[0]!.id, personId: claims[0]!.person_id, institutionId, countyCode: county, doctorId: doctorUserId, amountFen: 1260 });
-  F.overlap = await finding({ rule: 'overlapping_supply', claimId: claims[0]!.id, personId: claims[0]!.person_id, institutionId, countyCode: county, amountFen: 800, date: '2025-12-02' });
-  F.split = await finding({ rule: 'split_claims', claimId: claims[1]!.id, personId: claims[1]!.person_id, institutionId, countyCode: county, doctorId: doctorUserId, amountFen: 2500 });
-  F.outlier = await finding({ rule: 'prescriber_outlier', personId: null, institutionId, countyCode: county, doctorId: doctorUserId, amountFen: 0, date: '2025-12-03' });
   const elsewhere = await db.selectFrom('claim as c').innerJoin('institution as i', 'i.id', 'c.institution_id').select(['c.id', 'c.person_id', 'i.id as institution_id', 'i.county_code'])
     .where('i.county_code', '<>', county).limit(1).executeTakeFirstOrThrow();
+  F.early = await finding({ rule: 'early_refill', claimId: claims[0]!.id, personId: claims[0]!.person_id, institutionId, countyCode: county, doctorId: doctorUserId, amountFen: 1260 });
+  // the last supply was bought in another county (a pharmacy there): the evidence names it by id
+  F.overlap = await finding({
+    rule: 'overlapping_supply', claimId: claims[0]!.id, personId: claims[0]!.person_id, institutionId, countyCode: county, amountFen: 800, date: '2025-12-02',
+    evidence: { drugs: [{ drugCode: 'D0001', lastSupply: { claimId: elsewhere.id, serviceDate: '2025-11-20', institutionId: elsewhere.institution_id, daysSupply: 60 }, daysLeft: 48 }] },
+  });
+  F.split = await finding({ rule: 'split_claims', claimId: claims[1]!.id, personId: claims[1]!.person_id, institutionId, countyCode: county, doctorId: doctorUserId, amountFen: 2500 });
+  F.outlier = await finding({ rule: 'prescriber_outlier', personId: null, institutionId, countyCode: county, doctorId: doctorUserId, amountFen: 0, date: '2025-12-03' });
+  F.elsewhereInstitution = elsewhere.institution_id;
   F.far = await finding({ rule: 'early_refill', claimId: elsewhere.id, personId: elsewhere.person_id, institutionId: elsewhere.institution_id, countyCode: elsewhere.county_code, amountFen: 500 });
 });
 afterAll(() => t.close());
@@ -130,6 +135,14 @@ describe('the findings queue', () => {
     expect((await get(`/api/smart-audit/findings/${F.far}`, admin)).statusCode).toBe(200);
     expect((await get('/api/smart-audit/findings/00000000-0000-4000-8000-000000000000', admin)).statusCode).toBe(404);
     expect((await get('/api/smart-audit/findings/00000000-0000-4000-8000-000000000000', reviewer)).statusCode).toBe(403);
+  });
+
+  it('names every institution its evidence names, another county’s included', async () => {
+    const other = await t.database.db.selectFrom('institution').select(['name', 'county_code']).where('id', '=', F.elsewhereInstitution!).executeTakeFirstOrThrow();
+    expect(other.county_code).not.toBe(county);
+    const detail = (await get(`/api/smart-audit/findings/${F.overlap}`, reviewer)).json();
+    expect(detail.institutionNames).toEqual({ [F.elsewhereInstitution!]: other.name });
+    expect((await get(`/api/smart-audit/findings/${F.early}`, reviewer)).json().institutionNames).toEqual({});
   });
 });
 

@@ -170,6 +170,16 @@ describeBrowser('two-way referral, up and down (browser)', () => {
 
     await row.getByTestId('referral-attend').click();
     await expectText(row.getByTestId('referral-state'), '已就诊');
+
+    // while the referral is in force the hospital doctor reads the patient's chart (referred_here), without the team's actions
+    await row.getByTestId('referral-chart').click();
+    await specialist.getByTestId('chart-page').waitFor();
+    await expectText(specialist.getByTestId('chart-back'), '返回转入患者');
+    expect(await specialist.getByTestId('chart-record-visit').count()).toBe(0);
+    await expectNoOverflow(specialist, 'the referred patient’s chart at 1440');
+    await shot(specialist, 'referral-specialist-chart');
+    await specialist.getByTestId('chart-back').click();
+    await row.waitFor();
   });
 
   it('after discharge the hospital doctor refers the patient down with a drug to continue', { timeout: 180_000 }, async () => {
@@ -183,6 +193,7 @@ describeBrowser('two-way referral, up and down (browser)', () => {
     await line.getByTestId('down-referral-drug').click();
     await specialist.keyboard.type('氨氯地平');
     await specialist.locator('.ant-select-item-option', { hasText: '苯磺酸氨氯地平片' }).first().click();
+    await expectText(line.getByTestId('down-referral-drug'), /苯磺酸氨氯地平片/); // chosen, not a neighbour of the list as it filtered
     await drawer.getByTestId('down-referral-source-no').fill(SOURCE_NO);
     await expectNoOverflow(specialist, 'the down-referral form at 1440');
     await shot(specialist, 'referral-specialist-down');

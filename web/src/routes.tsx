@@ -93,6 +93,7 @@ const DeliveryProvidersPage = lazy(() => import('./pages/delivery/ProvidersPage.
 // 双向转诊: the family doctor's referrals out and down-referrals to follow up; the hospital doctor's incoming
 const ReferralsPage = lazy(() => import('./pages/referrals/ReferralsPage.tsx'));
 const IncomingReferralsPage = lazy(() => import('./pages/referrals/IncomingReferralsPage.tsx'));
+const ReferredChartPage = lazy(() => import('./pages/referrals/ReferredChartPage.tsx'));
 // 智能审核 (smart audit): the reviewer's findings, samples and summary; the administrator's rules and runs
 const SmartAuditFindingsPage = lazy(() => import('./pages/smartAudit/FindingsPage.tsx'));
 const SmartAuditSamplesPage = lazy(() => import('./pages/smartAudit/SamplesPage.tsx'));
@@ -190,6 +191,14 @@ export const APP_ROUTES: readonly AppRoute[] = [
     icon: <ImportOutlined />,
     roles: ['specialist'], // up-referrals to the user's hospital; its down-referrals
     component: IncomingReferralsPage,
+  },
+  {
+    path: '/referrals/incoming/patients/:id',
+    labelKey: 'referral.menu.chart',
+    icon: <ImportOutlined />,
+    roles: ['specialist'], // a referred patient's chart (person.chart.read: referred_here)
+    component: ReferredChartPage,
+    menu: false,
   },
   {
     path: '/settlements',

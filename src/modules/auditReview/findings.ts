@@ -77,10 +77,28 @@ async function findingFor(ctx: AppContext, actor: Actor, permission: Permission,
   return f;
 }
 
+/** Every `institutionId` the evidence names, at any depth (an overlap's other pharmacy may be in another county). */
+function institutionIdsOf(value: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const v of value) institutionIdsOf(v, out);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'institutionId' && typeof v === 'string') out.add(v);
+      else institutionIdsOf(v, out);
+    }
+  return out;
+}
+
 async function view(ctx: AppContext, f: q.FindingRow) {
-  const [[item], events] = await Promise.all([present(ctx.db, [f]), q.findingEvents(ctx.db, f.id)]);
+  const ids = [...institutionIdsOf(f.evidence)];
+  const [[item], events, institutions] = await Promise.all([
+    present(ctx.db, [f]),
+    q.findingEvents(ctx.db, f.id),
+    ids.length ? ctx.db.selectFrom('institution').select(['id', 'name']).where('id', 'in', ids).execute() : Promise.resolve([]),
+  ]);
   return {
     ...item!,
+    /** The names of the institutions the evidence names by id (institutions are public; no person in them). */
+    institutionNames: Object.fromEntries(institutions.map((i) => [i.id, i.name])),
     rule: {
       code: f.rule_code, version: f.rule_version, titleZh: f.title_zh, titleEn: f.title_en, descriptionZh: f.description_zh, descriptionEn: f.description_en,
       nationalRule: f.national_rule, points: f.points, params: f.params as Record<string, unknown>,

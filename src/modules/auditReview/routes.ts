@@ -42,6 +42,7 @@ const findingDetailSchema = findingSchema.extend({
   }),
   runId: z.uuid(),
   history: z.array(z.object({ at: z.string(), action: z.string(), from: z.string().nullable(), to: z.string(), reason: z.string().nullable(), by: z.string().nullable(), detail: z.unknown() })),
+  institutionNames: z.record(z.string(), z.string()).describe('the names of the institutions the evidence names by id'),
 }).meta({ id: 'AuditFindingDetail' });
 
 const sampleFigures = z.object({

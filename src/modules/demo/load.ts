@@ -21,7 +21,7 @@ import { loadDemoAuditReview } from './auditReview';
 export const DEMO_PASSWORD = 'manbing-demo';
 export const DEMO_CITY = '3304'; // Jiaxing 嘉兴
 /** The demo users a newcomer is told about; every other team and county has its own too. */
-export const DEMO_MAIN_USERS = ['doctor', 'pharmacist', 'centre-pharmacist', 'delivery', 'reviewer', 'analyst', 'admin', 'patient'];
+export const DEMO_MAIN_USERS = ['doctor', 'specialist', 'pharmacist', 'centre-pharmacist', 'delivery', 'reviewer', 'analyst', 'admin', 'patient'];
 const BATCH = 2000;
 
 export interface DemoOptions {

@@ -241,7 +241,8 @@ function HealthCheckTable({ checks }: { checks: HealthCheck[] }) {
   );
 }
 
-export default function FollowUpChartPage() {
+/** `back`: where the page's back link leads (the worklist, or for the hospital doctor the incoming referrals). */
+export default function FollowUpChartPage({ back: backTo = { path: WORKLIST_PATH, labelKey: 'followup.chart.back' } }: { back?: { path: string; labelKey: string } }) {
   const { t } = useTranslation();
   const { id } = useParams<{ id: string }>();
   const me = useMe();
@@ -253,8 +254,8 @@ export default function FollowUpChartPage() {
   const isDoctor = me.data?.role === 'family_doctor';
 
   const back = (
-    <Link to={WORKLIST_PATH} className="fu-back" data-testid="chart-back">
-      <ArrowLeftOutlined /> {t('followup.chart.back')}
+    <Link to={backTo.path} className="fu-back" data-testid="chart-back">
+      <ArrowLeftOutlined /> {t(backTo.labelKey)}
     </Link>
   );
 

@@ -17,7 +17,7 @@ function landingFor(user: User, next: string): string {
 }
 
 const DEMO_PASSWORD = 'manbing-demo';
-const DEMO_USERS = ['doctor', 'pharmacist', 'centre-pharmacist', 'delivery', 'reviewer', 'analyst', 'admin', 'patient'] as const;
+const DEMO_USERS = ['doctor', 'specialist', 'pharmacist', 'centre-pharmacist', 'delivery', 'reviewer', 'analyst', 'admin', 'patient'] as const;
 
 interface Credentials {
   username: string;

@@ -5,6 +5,8 @@ const referralEn: typeof referralZh = {
   menu: {
     doctor: 'Referrals',
     incoming: 'Incoming referrals',
+    chart: 'Patient record',
+    backToIncoming: 'Back to incoming referrals',
   },
   tabs: {
     out: 'Referred out',

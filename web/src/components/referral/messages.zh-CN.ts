@@ -3,6 +3,8 @@ const referralZh = {
   menu: {
     doctor: '双向转诊',
     incoming: '转入患者',
+    chart: '患者档案',
+    backToIncoming: '返回转入患者',
   },
   tabs: {
     out: '转出',

@@ -114,6 +114,8 @@ export interface FindingDetail extends FindingSummary {
   rule: Omit<AuditRule, 'active'> & { active?: boolean };
   runId: string;
   history: FindingEvent[];
+  /** Names of the institutions the evidence names by id, whichever county they are in. */
+  institutionNames: Record<string, string>;
 }
 
 export interface PageOf<T> {

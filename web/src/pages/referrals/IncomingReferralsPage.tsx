@@ -7,6 +7,7 @@ import { ReloadOutlined, RollbackOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Empty, Space, Table, type TableColumnsType, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import { useReferrals } from '../../components/referral/api.ts';
 import DownReferralDrawer from '../../components/referral/DownReferralDrawer.tsx';
 import { FollowUpDue, PriorityFlags, ReferralStateTag, UrgencyTag, Waiting } from '../../components/referral/labels.tsx';
@@ -14,12 +15,16 @@ import ReferralActions from '../../components/referral/ReferralActions.tsx';
 import ReferralDetailDrawer from '../../components/referral/ReferralDetailDrawer.tsx';
 import type { ReferralItem } from '../../components/referral/types.ts';
 import '../../components/referral/referral.css';
+import { referredChartPath } from './ReferredChartPage.tsx';
 import { formatDateTime, todayIso } from '../../format.ts';
 import { useOverlay } from '../../hooks/overlay.ts';
 import { useUrlState } from '../../hooks/urlState.ts';
 import { errorLines } from '../../notify.ts';
 
 type Tab = 'in' | 'down';
+
+/** The server's referred_here: an up-referral here requested, accepted or attended; a down-referral from here until the team followed it up. */
+const inForce = (r: ReferralItem) => (r.direction === 'up' ? ['requested', 'accepted', 'attended'] : ['requested', 'accepted']).includes(r.status);
 const TABS: readonly Tab[] = ['in', 'down'];
 
 export default function IncomingReferralsPage() {
@@ -47,6 +52,12 @@ export default function IncomingReferralsPage() {
       <Typography.Text type="secondary">
         {t(`person.sex.${r.person.sex}`)} · {t('person.ageValue', { age: r.person.age })} · <span className="mono">{r.person.idNumber}</span>
       </Typography.Text>
+      {inForce(r) ? (
+        // the chart while the referral is in force (the server's referred_here); the row's click opens the referral
+        <Link to={referredChartPath(r.person.id)} onClick={(e) => e.stopPropagation()} data-testid="referral-chart">
+          {t('referral.menu.chart')}
+        </Link>
+      ) : null}
     </div>
   );
 

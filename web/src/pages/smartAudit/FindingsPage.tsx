@@ -202,7 +202,7 @@ export default function FindingsPage() {
         }
       >
         {opened ? (
-          <NamesProvider value={names}>
+          <NamesProvider value={{ ...names, institution: (id) => opened.institutionNames?.[id] ?? names.institution(id) }}>
             <FindingDetail finding={opened} />
           </NamesProvider>
         ) : detail.isError ? <Alert type="error" showIcon title={actionErrorLines(detail.error).join('；')} /> : <Skeleton active />}
