@@ -122,7 +122,7 @@ describe('up and down in one journey', () => {
     expect((await post(`/api/referrals/${upId}/accept`, countySpecialist, { appointmentDate: '2026-06-18' })).statusCode).toBe(403);
 
     const r = ok(await post(`/api/referrals/${upId}/accept`, specialist, { appointmentDate: '2026-06-18', priorities: ['appointment', 'bed', 'admission', 'examination'] }));
-    expect(r).toMatchObject({ status: 'accepted', appointment: { date: '2026-06-18', department: '心血管内科' }, waiting: { hours: 30, days: 1, answered: true }, expiresOn: '2026-07-02' });
+    expect(r).toMatchObject({ status: 'accepted', inForce: true, appointment: { date: '2026-06-18', department: '心血管内科' }, waiting: { hours: 30, days: 1, answered: true }, expiresOn: '2026-07-02' });
     expect([...r.priorities].sort()).toEqual(['admission', 'appointment', 'bed', 'examination']);
     // the wait stops at the answer
     await setClock('2026-06-18T02:00:00Z');
@@ -181,7 +181,7 @@ describe('up and down in one journey', () => {
     const visit = ok(await post(`/api/people/${people[0]}/followups`, doctor, { diseases: ['hypertension'], mode: 'home', readings: { systolic: 134, diastolic: 84, heartRate: 72 } }), 201);
     const box = ok(await get('/api/referrals?box=down&status=attended', doctor));
     const item = box.items.find((i: { id: string }) => i.id === downId);
-    expect(item).toMatchObject({ status: 'attended', discharge: { followedUp: { visitId: visit.id, on: '2026-07-05' }, overdue: false } });
+    expect(item).toMatchObject({ status: 'attended', inForce: false, discharge: { followedUp: { visitId: visit.id, on: '2026-07-05' }, overdue: false } });
     // followed up: the hospital's access ends with it
     expect((await get(`/api/people/${people[0]}/chart`, specialist)).statusCode).toBe(403);
     const done = ok(await post(`/api/referrals/${downId}/complete`, doctor, { note: '随访血压控制满意' }));
@@ -203,7 +203,7 @@ describe('declines, expiry and refusals', () => {
     expect((await post(`/api/referrals/${r.id}/decline`, specialist, { reason: '号源已满' })).statusCode).toBe(403);
     ok(await post(`/api/referrals/${r.id}/decline`, countySpecialist, { reason: '号源已满，请转市第一医院' }));
     const out = ok(await get('/api/referrals?box=out&status=declined', doctor));
-    expect(out.items.find((i: { id: string }) => i.id === r.id)).toMatchObject({ status: 'declined', declineReason: '号源已满，请转市第一医院' });
+    expect(out.items.find((i: { id: string }) => i.id === r.id)).toMatchObject({ status: 'declined', inForce: false, declineReason: '号源已满，请转市第一医院' });
     // declined: the hospital's access ends, and a new referral to it is possible
     expect((await get(`/api/people/${people[1]}/chart`, countySpecialist)).statusCode).toBe(403);
   });
@@ -219,7 +219,7 @@ describe('declines, expiry and refusals', () => {
     const inbox = ok(await get('/api/referrals?box=in', specialist));
     expect(inbox.items.some((i: { id: string }) => i.id === stale.id)).toBe(false);
     const expired = ok(await get(`/api/referrals/${stale.id}`, doctor));
-    expect(expired).toMatchObject({ status: 'expired', expiresOn: null });
+    expect(expired).toMatchObject({ status: 'expired', inForce: false, expiresOn: null });
     expect(expired.history.at(-1)).toMatchObject({ action: 'expire', from: 'requested', to: 'expired', by: null });
     expect((await get(`/api/people/${people[2]}/chart`, specialist)).statusCode).toBe(403);
 

@@ -18,7 +18,7 @@ const institutionRef = z.object({ id: z.uuid(), name: z.string(), level: z.strin
 const teamRef = z.object({ id: z.uuid(), name: z.string() });
 
 const referralItemSchema = z.object({
-  id: z.uuid(), referralNo: z.string(), direction: z.enum(['up', 'down']), status: statusEnum, urgency: z.enum(['urgent', 'routine']),
+  id: z.uuid(), referralNo: z.string(), direction: z.enum(['up', 'down']), status: statusEnum, inForce: z.boolean().describe('the receiving side may read the patient’s record (referred_here)'), urgency: z.enum(['urgent', 'routine']),
   person: z.object({ id: z.uuid(), name: z.string(), sex: z.string(), age: z.int(), idNumber: z.string() }),
   from: z.object({ institution: institutionRef, team: teamRef.nullable(), by: z.string() }),
   to: z.object({ institution: institutionRef.nullable(), team: teamRef.nullable() }),

@@ -4,6 +4,7 @@
 import { ageOn, shanghaiDate } from '../../engine/calendar';
 import { maskResidentId } from '../../engine/identity/residentId';
 import { followUpOverdue, waitingTime } from '../../engine/referral/rules';
+import { IN_FORCE } from '../../engine/referral/status';
 import { seesFullIdNumber, type AuthUser } from '../../core/user';
 import { drugCatalogue } from '../prescriptions/service';
 import type { ReferralHead } from './queries';
@@ -19,6 +20,8 @@ export function referralItem(r: ReferralHead, user: AuthUser, now: Date) {
     referralNo: r.referral_no,
     direction: r.direction,
     status: r.status,
+    /** the receiving side may read the patient's record (the access table's referred_here) */
+    inForce: IN_FORCE[r.direction].includes(r.status),
     urgency: r.urgency,
     person: {
       id: r.person_id, name: r.person_name, sex: r.sex, age: ageOn(r.birth_date, today),

@@ -83,6 +83,8 @@ export interface ReferralItem {
   referralNo: string;
   direction: Direction;
   status: ReferralState;
+  /** The receiving side may read the patient's record while it is (the server's referred_here). */
+  inForce: boolean;
   urgency: Urgency;
   person: ReferralPerson;
   from: { institution: InstitutionRef; team: Named | null; by: string | null };

@@ -8,6 +8,7 @@ import { Alert, Button, Card, Empty, Space, Table, type TableColumnsType, Typogr
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
+import { referredChartPath } from '../../components/followup/paths.ts';
 import { useReferrals } from '../../components/referral/api.ts';
 import DownReferralDrawer from '../../components/referral/DownReferralDrawer.tsx';
 import { FollowUpDue, PriorityFlags, ReferralStateTag, UrgencyTag, Waiting } from '../../components/referral/labels.tsx';
@@ -15,7 +16,6 @@ import ReferralActions from '../../components/referral/ReferralActions.tsx';
 import ReferralDetailDrawer from '../../components/referral/ReferralDetailDrawer.tsx';
 import type { ReferralItem } from '../../components/referral/types.ts';
 import '../../components/referral/referral.css';
-import { referredChartPath } from './ReferredChartPage.tsx';
 import { formatDateTime, todayIso } from '../../format.ts';
 import { useOverlay } from '../../hooks/overlay.ts';
 import { useUrlState } from '../../hooks/urlState.ts';
@@ -23,8 +23,6 @@ import { errorLines } from '../../notify.ts';
 
 type Tab = 'in' | 'down';
 
-/** The server's referred_here: an up-referral here requested, accepted or attended; a down-referral from here until the team followed it up. */
-const inForce = (r: ReferralItem) => (r.direction === 'up' ? ['requested', 'accepted', 'attended'] : ['requested', 'accepted']).includes(r.status);
 const TABS: readonly Tab[] = ['in', 'down'];
 
 export default function IncomingReferralsPage() {
@@ -52,7 +50,7 @@ export default function IncomingReferralsPage() {
       <Typography.Text type="secondary">
         {t(`person.sex.${r.person.sex}`)} · {t('person.ageValue', { age: r.person.age })} · <span className="mono">{r.person.idNumber}</span>
       </Typography.Text>
-      {inForce(r) ? (
+      {r.inForce ? (
         // the chart while the referral is in force (the server's referred_here); the row's click opens the referral
         <Link to={referredChartPath(r.person.id)} onClick={(e) => e.stopPropagation()} data-testid="referral-chart">
           {t('referral.menu.chart')}

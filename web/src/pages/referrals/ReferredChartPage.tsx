@@ -2,8 +2,6 @@
 // hospital is in force (the server's referred_here rule answers 403 otherwise, which the page shows).
 import FollowUpChartPage from '../FollowUpChartPage.tsx';
 
-export const referredChartPath = (personId: string) => `/referrals/incoming/patients/${encodeURIComponent(personId)}`;
-
 export default function ReferredChartPage() {
   return <FollowUpChartPage back={{ path: '/referrals/incoming', labelKey: 'referral.menu.backToIncoming' }} />;
 }
