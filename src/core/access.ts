@@ -121,6 +121,9 @@ export const ACCESS = {
   'smartAudit.findings.decide': { zh: '处理疑点（确认扣款、排除、重新打开）', en: 'Decide a finding (confirm with a deduction, dismiss, reopen)', grants: { insurance_reviewer: 'area' } },
   'smartAudit.sample': { zh: '抽样复核未标记的结算并推算扣款', en: 'Sample unflagged claims for review and extrapolate the deduction', grants: { insurance_reviewer: 'area' } },
   'smartAudit.summary.read': { zh: '查看机构、医师审核汇总（医保医师考核记分）', en: 'See the audit summary by institution and doctor (doctors’ assessment points)', grants: { insurance_reviewer: 'area', analyst: 'area', system_admin: 'everywhere', institution_admin: 'own_institution' } },
+  // issue 16, the indicators (src/modules/indicators): the target is the county or city asked for
+  'indicators.read': { zh: '查看指标看板（签约率、规范管理率、控制率、基层就诊率、基金支出）', en: 'See the indicators (contracting, standardised management, control, grassroots visits, fund spending)', grants: { analyst: 'area', insurance_reviewer: 'area', system_admin: 'everywhere' } },
+  'indicators.patients.read': { zh: '查看指标背后的患者名单（分析员：姓名、身份证号脱敏；留痕）', en: 'See the patients behind an indicator (the analyst: names and ID numbers masked; audited)', grants: { analyst: 'area', insurance_reviewer: 'area' } },
 } satisfies Record<string, PermissionRow>;
 
 export type Permission = keyof typeof ACCESS;

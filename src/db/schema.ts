@@ -106,6 +106,8 @@ export interface PersonTable {
   insurance_type: InsuranceType;
   insured_since: string;
   created_at: Timestamp;
+  /** Recorded by an approved revocation for death or the roster import (migration 0019). */
+  death_date: Generated<string | null>;
 }
 
 export interface PersonConditionTable {
@@ -248,6 +250,8 @@ export interface RegistrationFilingTable {
   kind: FilingKind;
   change_reason: ChangeReason | null;
   revocation_reason: RevocationReason | null;
+  /** A revocation for death: the date of death (migration 0019). */
+  death_date: Generated<string | null>;
   note: string | null;
   status: Generated<FilingStatus>;
   filed_by: string;
@@ -534,6 +538,50 @@ export interface HealthCheckTable {
   created_at: Timestamp;
 }
 
+export type ControlGroup = 'controlled' | 'uncontrolled' | 'visited_no_reading' | 'missed_visit' | 'registered_last_3_months' | 'lost_to_follow_up';
+
+/** A patient's state at the end of a month (migration 0019, src/engine/indicators/patientMonth.ts). */
+export interface IndicatorMonthTable {
+  person_id: string;
+  month: string;
+  version: string;
+  county_code: string;
+  insurance_type: InsuranceType;
+  team_id: string | null;
+  institution_id: string | null;
+  alive: boolean;
+  diagnosed: boolean;
+  registered: boolean;
+  annual_check: boolean;
+  ht_diagnosed: boolean;
+  dm_diagnosed: boolean;
+  ht_registered: boolean;
+  dm_registered: boolean;
+  ht_owed: number;
+  dm_owed: number;
+  ht_face_to_face: number;
+  dm_face_to_face: number;
+  ht_control: ControlGroup | null;
+  dm_control: ControlGroup | null;
+  q_grassroots: Generated<number>;
+  q_hospital: Generated<number>;
+  q_pharmacy: Generated<number>;
+  q_amount_fen: Generated<number>;
+  q_fund_pay_fen: Generated<number>;
+  y_grassroots: Generated<number>;
+  y_hospital: Generated<number>;
+  y_pharmacy: Generated<number>;
+  y_amount_fen: Generated<number>;
+  y_fund_pay_fen: Generated<number>;
+}
+
+export interface IndicatorBuiltMonthTable {
+  month: string;
+  version: string;
+  patients: number;
+  built_at: Generated<Timestamp>;
+}
+
 export interface FollowupStateTable {
   person_id: string;
   last_visit_id: string;
@@ -567,6 +615,8 @@ export interface DB {
   followup_visit: FollowupVisitTable;
   health_check: HealthCheckTable;
   followup_state: FollowupStateTable;
+  indicator_month: IndicatorMonthTable;
+  indicator_built_month: IndicatorBuiltMonthTable;
   followup_reminder: FollowupReminderTable;
   job_run: JobRunTable;
 }

@@ -49,6 +49,7 @@ export const TABLE_KINDS = {
   followup_visit: 'patient',
   health_check: 'patient',
   followup_state: 'patient',
+  indicator_month: 'patient',
   followup_reminder: 'patient',
   person_audit: 'patient',
   prescription: 'patient',
@@ -75,6 +76,7 @@ export const TABLE_KINDS = {
   audit_finding_event: 'local',
   // smart audit's sampling (0018): the fund's samples of unflagged claims, beside the findings
   audit_sample: 'local',
+  indicator_built_month: 'local',
   audit_sample_claim: 'local',
 } as const satisfies { [T in keyof DB]: TableKind };
 

@@ -35,6 +35,7 @@ import { stockRoutes } from '../modules/stock/routes';
 import { deliveryRoutes } from '../modules/delivery/routes';
 import { auditReviewRoutes } from '../modules/auditReview/routes';
 import { smartAuditRoutes } from '../modules/smartAudit/routes';
+import { indicatorRoutes } from '../modules/indicators/routes';
 import { startAuditScheduler } from '../modules/smartAudit/service';
 import { registerSessionResolver } from './auth';
 import type { AppContext } from '../core/context';
@@ -174,6 +175,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}) {
   await app.register(referralRoutes(ctx));
   await app.register(auditReviewRoutes(ctx));
   await app.register(smartAuditRoutes(ctx));
+  await app.register(indicatorRoutes(ctx));
   if (options.control) await app.register(controlRoutes(options.control, ctx));
 
   await serveWebApp(app);

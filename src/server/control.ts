@@ -1,5 +1,5 @@
 // The running server's control channel: `manbing backup` asks it for a copy of the embedded database,
-// and `manbing audit run` asks it to run the smart audit, because PGlite is single-process and another
+// `manbing audit run` asks it to run the smart audit and `manbing indicators` for a report, because PGlite is single-process and another
 // process must not open a data dir the server holds.
 // Not under /api and hidden from the OpenAPI document; it answers only a connection from this machine,
 // not relayed by a proxy, that carries the token `manbing start` wrote to server.json (mode 0600).
@@ -14,12 +14,15 @@ import { consoleActor } from '../core/audit';
 import type { AppContext } from '../core/context';
 import type { Connection } from '../db/connect';
 import { auditRangeOf, auditRunReport } from '../modules/smartAudit/service';
+import { indicatorsLines } from '../modules/indicators/console';
 import { sendProblem } from './errors';
 
 export const BACKUP_PATH = '/_control/backup';
 export const AUDIT_RUN_PATH = '/_control/audit-run';
+export const INDICATORS_PATH = '/_control/indicators';
 
 const auditRunBody = z.object({ date: z.string().optional(), from: z.string().optional(), to: z.string().optional(), json: z.boolean().optional(), osUser: z.string().min(1).max(64) });
+const indicatorsBody = z.object({ year: z.string().optional(), quarter: z.string().optional(), county: z.string().optional(), json: z.boolean().optional(), osUser: z.string().min(1).max(64) });
 
 export interface ControlChannel {
   token: string;
@@ -68,6 +71,15 @@ export function controlRoutes(channel: ControlChannel, ctx: AppContext) {
       const lines = await auditRunReport(ctx, consoleActor(body.data.osUser), range, body.data.json === true);
       request.log.info({ from: range.from, to: range.to }, 'smart audit run from the console');
       return { exitCode: 0, lines };
+    });
+
+    app.post(INDICATORS_PATH, { schema: { hide: true } }, async (request, reply) => {
+      const refused = refusal(request, channel.token);
+      if (refused) return sendProblem(reply, 403, 'Forbidden', refused);
+      const body = indicatorsBody.safeParse(request.body);
+      if (!body.success) return sendProblem(reply, 400, 'Bad Request', 'The body is {year, quarter, county, json, osUser}');
+      const { osUser, ...options } = body.data;
+      return indicatorsLines(ctx.db, consoleActor(osUser), options, ctx.now());
     });
 
     app.get(BACKUP_PATH, { schema: { hide: true } }, async (request, reply) => {

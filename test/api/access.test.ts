@@ -303,6 +303,12 @@ const PROBES: Record<Permission, Probe> = {
     method: 'GET', url: (id) => `/api/smart-audit/summary?from=2026-06-01&to=2026-06-30&${/^\d+$/.test(id) ? 'regionCode' : 'institutionId'}=${id}`,
     targets: { insurance_reviewer: ['countyHere', 'countyOther'], analyst: ['countyHere', 'countyFar'], system_admin: ['countyHere', null], institution_admin: ['institutionHere', 'institutionElsewhere'] },
   },
+  // issue 16: the indicators of a county, and the patients behind one of its numbers
+  'indicators.read': { method: 'GET', url: (id) => `/api/indicators?year=2026&quarter=2&county=${id}`, targets: { analyst: ['countyHere', 'countyFar'], insurance_reviewer: ['countyHere', 'countyOther'], system_admin: ['countyHere', null] } },
+  'indicators.patients.read': {
+    method: 'GET', url: (id) => `/api/indicators/patients?year=2026&quarter=2&level=county&code=${id}&indicator=contracting&group=numerator&pageSize=1`,
+    targets: { analyst: ['countyHere', 'countyFar'], insurance_reviewer: ['countyHere', 'countyOther'] },
+  },
 };
 
 const call = (role: Role, probe: Probe, id: string) =>

@@ -3,6 +3,7 @@ import { registerAudit } from './audit';
 import { registerBackup } from './backup';
 import { registerDatabase } from './database';
 import { registerImport } from './import';
+import { registerIndicators } from './indicators';
 import { registerPolicy } from './policy';
 import { registerReminders } from './reminders';
 import { registerSettleBatch } from './settle-batch';
@@ -14,4 +15,5 @@ export const commands: Array<(program: Command) => void> = [registerStart, regis
 commands.push(registerPolicy, registerSettleBatch, registerSimulate, registerReminders);
 commands.push(registerBackup);
 commands.push(registerAudit);
+commands.push(registerIndicators);
 commands.push((program) => registerImport(program));

@@ -1,5 +1,6 @@
 // Family-doctor contracts: sign, renew (续约, history carried over), terminate (解约, with a reason).
 // One current contract per person; every transition is kept in contract_event and the audit log.
+import { refreshPerson } from '../indicators/service';
 import { addDays, addMonths, daysBetween, shanghaiDate } from '../../engine/calendar';
 import type { Database } from '../../db/connect';
 import type { AppContext } from '../../core/context';
@@ -80,6 +81,7 @@ export async function signContract(ctx: AppContext, actor: Actor, input: SignInp
       .executeTakeFirstOrThrow();
     await q.recordEvent(trx, { at: ctx.now(), contract_id: created.id, person_id: input.personId, user_id: actor.user.id, action: 'sign', from_status: null, to_status: 'active' });
     await writeAudit(trx, actor, [{ action: 'create', entity: 'contract', entityId: created.id, personId: input.personId }]);
+    await refreshPerson(trx, input.personId, start < today ? start : today);
     return contractView(trx, created.id, today);
   });
 }
@@ -109,6 +111,7 @@ export async function renewContract(ctx: AppContext, actor: Actor, contractId: s
       .executeTakeFirstOrThrow();
     await q.recordEvent(trx, { at: ctx.now(), contract_id: created.id, person_id: old.person_id, user_id: actor.user.id, action: 'sign', from_status: null, to_status: 'active', reason: 'renewal' });
     await writeAudit(trx, actor, [{ action: 'create', entity: 'contract', entityId: created.id, personId: old.person_id, detail: { renews: old.id } }]);
+    await refreshPerson(trx, old.person_id, today);
     return contractView(trx, created.id, today);
   });
 }
@@ -124,6 +127,7 @@ export async function terminateContract(ctx: AppContext, actor: Actor, contractI
     await q.setStatus(trx, contract.id, 'terminated', { terminated_on: on, termination_reason: input.reason });
     await q.recordEvent(trx, { at: ctx.now(), contract_id: contract.id, person_id: contract.person_id, user_id: actor.user.id, action: 'terminate', from_status: 'active', to_status: 'terminated', reason: input.reason });
     await writeAudit(trx, actor, [{ action: 'update', entity: 'contract', entityId: contract.id, personId: contract.person_id, detail: { terminate: input.reason } }]);
+    await refreshPerson(trx, contract.person_id, on);
     return contractView(trx, contract.id, today);
   });
 }

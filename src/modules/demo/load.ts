@@ -17,6 +17,7 @@ import { buildStock, type DemoDispensing, dispensingStaff } from './dispensing';
 import { prescriptionParams } from '../../engine/prescription/params';
 import { auditDemo } from './audit';
 import { loadDemoAuditReview } from './auditReview';
+import { buildMonths, recentMonths } from '../indicators/service';
 
 export const DEMO_PASSWORD = 'manbing-demo';
 export const DEMO_CITY = '3304'; // Jiaxing 嘉兴
@@ -117,6 +118,9 @@ export async function loadDemoCity(db: Database, options: DemoOptions) {
   const audited = options.audit ? await auditDemo(db, PolicyBook.load(), options.asOf) : null;
   // the county reviewers' decisions on what it found, and their samples of the claims it did not flag
   if (options.audit) await loadDemoAuditReview(db, { asOf: options.asOf, seed: options.seed });
+  // every patient's state at the end of each month of this year and last (the indicators), from what is now recorded
+  await buildMonths(db, recentMonths(options.asOf));
+  await sql`analyze indicator_month`.execute(db);
   return { institutions: city.institutions.length, teams: city.teams.length, patients: done, auditFindings: audited?.findings ?? null };
 }
 

@@ -1,4 +1,5 @@
 // The annual health check, the patient's chart (the story at a glance) and the patient's own view.
+import { refreshPerson } from '../indicators/service';
 import { ageOn, compareDates, shanghaiDate, type IsoDate } from '../../engine/calendar';
 import { maskResidentId } from '../../engine/identity/residentId';
 import type { Disease } from '../../engine/followup/classify';
@@ -51,6 +52,7 @@ export async function recordHealthCheck(ctx: AppContext, actor: Actor, personId:
       .returningAll()
       .executeTakeFirstOrThrow();
     await writeAudit(trx, actor, [{ action: 'create', entity: 'health_check', entityId: row.id, personId }]);
+    await refreshPerson(trx, personId, checkDate);
     return healthCheckView(row);
   });
 }

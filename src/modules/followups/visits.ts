@@ -1,6 +1,7 @@
 // Recording a follow-up visit: the engine classifies it and sets the next date (src/engine/followup),
 // the doctor may override with a reason, and the patient's follow-up state (what the worklists and the
 // reminder job read) moves on in the same transaction.
+import { refreshPerson } from '../indicators/service';
 import { sql } from 'kysely';
 import { ageOn, compareDates, shanghaiDate, type IsoDate } from '../../engine/calendar';
 import {
@@ -178,6 +179,7 @@ export async function recordVisit(ctx: AppContext, actor: Actor, personId: strin
       .returning('id')
       .executeTakeFirstOrThrow();
     await refreshState(trx, personId, person.birth_date);
+    await refreshPerson(trx, personId, visitDate);
     await writeAudit(trx, actor, [{ action: 'create', entity: 'followup_visit', entityId: inserted.id, personId, detail: { classification: final.classification, override: !!final.override } }]);
     const [row] = await visitRows(trx, personId, inserted.id);
     return toVisitView(row);

@@ -1,5 +1,7 @@
 // What an approved filing does to the record: registrations start or end on the effective date,
-// and the continuous prescription it carries replaces the one in force.
+// and the continuous prescription it carries replaces the one in force. A revocation for death records
+// the death date on the person (the filing's, or else its effective date); the indicators' rows follow.
+import { refreshPerson } from '../indicators/service';
 import type { Database } from '../../db/connect';
 import type { RegistrationFilingTable } from '../../db/schema';
 import type { Selectable } from 'kysely';
@@ -46,4 +48,11 @@ export async function applyApproval(db: Database, filing: Filing, effectiveDate:
       })))
       .execute();
   }
+  let from = effectiveDate;
+  if (filing.kind === 'revocation' && filing.revocation_reason === 'death') {
+    const died = filing.death_date ?? effectiveDate;
+    await db.updateTable('person').set({ death_date: died }).where('id', '=', filing.person_id).execute();
+    if (died < from) from = died;
+  }
+  await refreshPerson(db, filing.person_id, from);
 }

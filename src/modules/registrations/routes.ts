@@ -60,6 +60,7 @@ const fileBody = z.strictObject({
   kind: z.enum(['initial', 'change', 'revocation']),
   changeReason: z.enum(['recovery', 'progression', 'new_disease', 'medication_change']).optional(),
   revocationReason: z.enum(['death', 'moved_out', 'insurance_ended', 'other']).optional(),
+  deathDate: z.iso.date().optional().describe('a revocation for death: the date of death (else the effective date stands)'),
   note: z.string().trim().max(500).optional(),
   diseases: z.array(diseaseInput).max(13).default([]),
   prescription: z.array(lineInput).max(10).optional(),
@@ -67,6 +68,7 @@ const fileBody = z.strictObject({
 }).superRefine((b, ctx) => {
   if ((b.kind === 'change') !== (b.changeReason !== undefined)) ctx.addIssue({ code: 'custom', path: ['changeReason'], message: 'changeReason is required for a change filing and only there' });
   if ((b.kind === 'revocation') !== (b.revocationReason !== undefined)) ctx.addIssue({ code: 'custom', path: ['revocationReason'], message: 'revocationReason is required for a revocation and only there' });
+  if (b.deathDate !== undefined && b.revocationReason !== 'death') ctx.addIssue({ code: 'custom', path: ['deathDate'], message: 'deathDate belongs to a revocation for death only' });
 });
 
 const lineOut = z.object({

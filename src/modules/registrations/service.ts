@@ -22,6 +22,8 @@ export { ATTACHMENT_KINDS, FILING_BODY_LIMIT } from './attachments';
 export interface FileInput extends FilingContent {
   personId: string;
   revocationReason?: RevocationReason | null;
+  /** A revocation for death: the date of death. */
+  deathDate?: string | null;
   note?: string | null;
   /** Evidence sent with the filing (PDF, JPEG or PNG, ≤ 10 MiB each). */
   attachments?: AttachmentInput[];
@@ -63,9 +65,11 @@ export async function fileRegistration(ctx: AppContext, actor: Actor, input: Fil
   await requireAccess(ctx, actor, 'filing.submit', { personId: input.personId });
   const files = await checkAttachments(input.attachments ?? []);
   const today = shanghaiDate(ctx.now());
+  if (input.deathDate && input.deathDate > today) throw badRequest('A death cannot be recorded ahead of its day', [{ field: 'body.deathDate', rule: 'not_in_future', message: `on or before ${today}` }]);
   const id = await ctx.db.transaction().execute(async (trx) => {
-    const person = await trx.selectFrom('person').select(['region_code', 'insurance_type']).where('id', '=', input.personId).executeTakeFirst();
+    const person = await trx.selectFrom('person').select(['region_code', 'insurance_type', 'birth_date']).where('id', '=', input.personId).executeTakeFirst();
     if (!person) throw notFound('No such person');
+    if (input.deathDate && input.deathDate < person.birth_date) throw badRequest('The date of death is before the birth date', [{ field: 'body.deathDate', rule: 'after_birth', message: `on or after ${person.birth_date}` }]);
     await q.lockPerson(trx, input.personId);
     const contract = await teamContract(trx, actor.user, input.personId, today);
     const county = person.region_code.slice(0, 6);
@@ -77,6 +81,7 @@ export async function fileRegistration(ctx: AppContext, actor: Actor, input: Fil
         person_id: input.personId, contract_id: contract.id, team_id: actor.user.teamId!, county_code: county, kind: input.kind,
         change_reason: input.kind === 'change' ? input.changeReason! : null,
         revocation_reason: input.kind === 'revocation' ? input.revocationReason! : null,
+        death_date: input.kind === 'revocation' && input.revocationReason === 'death' ? input.deathDate ?? null : null,
         note: input.note ?? null, filed_by: actor.user.id, submitted_at: ctx.now(),
       })
       .returning('id')

@@ -1,11 +1,12 @@
 // Writing a settlement: the accumulator, the claim, its lines, its first event and the audit row in
-// ONE statement, which PostgreSQL runs as one transaction. The accumulator changes only if its
+// ONE statement, which PostgreSQL runs as one transaction (with the claim's addition to the indicators' rows). The accumulator changes only if its
 // version is still the one the engine read; otherwise nothing is written and the caller retries
 // under a lock. One round trip per sale is what lets a counter answer in milliseconds.
 import { sql } from 'kysely';
 import type { Database } from '../../db/connect';
 import type { Actor } from '../../core/audit';
 import type { ClaimLineRow } from './view';
+import { claimUpdate } from '../indicators/service';
 
 export interface SettlementRecord {
   claimId: string;
@@ -64,6 +65,8 @@ export async function recordSettlement(db: Database, actor: Actor, r: Settlement
     ), event as (
       insert into claim_event (claim_id, person_id, user_id, from_status, to_status, at)
       select c.id, ${r.personId}::uuid, ${actor.user.id}::uuid, null, 'settled', ${r.at}::timestamptz from c
+    ), indicators as (
+      ${claimUpdate({ personId: r.personId, serviceDate: r.serviceDate, level: r.institutionLevel, lines: r.lines }) ?? sql`select 1`}
     ), audit as (
       -- the same row writeAudit (core/audit.ts) would write, inside this statement
       insert into person_audit (user_id, username, role, action, entity, entity_id, person_id, ip)

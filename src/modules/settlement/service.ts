@@ -2,6 +2,7 @@
 // is written only against the version of the person's accumulator it was computed from (or under its
 // row lock when another counter got there first), so the fund never pays past a limit; each operation
 // is one transaction.
+import { refreshPerson } from '../indicators/service';
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { settle, type PersonYearState, type Settlement } from '../../engine/settlement';
@@ -177,6 +178,7 @@ async function settleBackdated(ctx: AppContext, actor: Actor, prepared: Prepared
     if (!written) throw new Error('back-dated settlement under the accumulator lock was not written');
     const adjustments = adjustmentsOf(stored, all);
     await bookResettlement(trx, { userId: actor.user.id, personId, year: locked.state.year, cause: 'backdated', causedBy: r.claimId, at: r.at }, adjustments, all.state, locked.lastServiceDate);
+    await refreshPerson(trx, personId, claim.serviceDate); // the year re-settled: later claims' splits changed
     return r;
   });
   return { replayed: false, settlement: await settlementView(ctx.db, ctx.policies, personId, row.claimId) };
@@ -244,6 +246,7 @@ export async function reverseWithin(trx: Database, ctx: AppContext, actor: Actor
   const last = stored.length ? stored[stored.length - 1].serviceDate : null;
   await bookResettlement(trx, { userId: actor.user.id, personId: claim.person_id, year, cause: 'reversal', causedBy: claimId, at }, adjustmentsOf(stored, refolded), refolded.state, last);
   await trx.insertInto('claim_event').values({ claim_id: claimId, person_id: claim.person_id, user_id: actor.user.id, from_status: 'settled', to_status: 'reversed', reason, at }).execute();
+  await refreshPerson(trx, claim.person_id, claim.service_date);
   await writeAudit(trx, actor, [{ action: 'update', entity: 'claim', entityId: claimId, personId: claim.person_id, detail: { reverse: reason } }]);
 }
 

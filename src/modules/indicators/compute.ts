@@ -1,0 +1,135 @@
+// A period's indicators for every scope: the period's last month's rows summed per team in one scan, added
+// up to institutions, counties and the city; activity and the county-level counts beside (docs/indicators.md).
+import type { Database } from '../../db/connect';
+import { addMonthsToMonth, monthEnd, monthOf, type IsoDate } from '../../engine/calendar';
+import { addCounters, emptyCounters, indicatorsOf, type Counters } from '../../engine/indicators/counters';
+import { INDICATOR_VERSION } from '../../engine/indicators/patientMonth';
+import { stockRate } from '../../engine/stock/stock';
+import { CHRONIC_COMMON_LIST, loadDrugs } from '../reference/service';
+import { deliveredShare } from '../delivery/service';
+import { ensureMonth } from './build';
+import { auditFindingRate, countersByTeam, filingActivity, referralCompletion, registeredByTeam, stockedDrugs } from './queries';
+import type { IndicatorReport, IndicatorScope, Indicators, Ratio, ScopeLevel } from './types';
+
+export interface ReportQuery { year: number; quarter: number | null; county?: string; insuranceType?: 'resident' | 'employee'; today: IsoDate }
+
+/** The period's days, and the month whose rows answer it: its last, or today's while it runs. */
+export function periodOf(q: Pick<ReportQuery, 'year' | 'quarter' | 'today'>) {
+  const y = String(q.year).padStart(4, '0');
+  const start = q.quarter ? `${y}-${String(q.quarter * 3 - 2).padStart(2, '0')}-01` : `${y}-01-01`;
+  const lastMonth = q.quarter ? `${y}-${String(q.quarter * 3).padStart(2, '0')}` : `${y}-12`;
+  const month = lastMonth <= monthOf(q.today) ? lastMonth : monthOf(q.today);
+  return { start, end: monthEnd(month), month, complete: lastMonth < monthOf(q.today) };
+}
+
+type Activity = Indicators['activity'];
+const emptyActivity = (): Activity => ({ filed: 0, confirmed: 0, returned: 0, registered_patients: 0, registered_patients_year_before: 0 });
+
+interface Acc { level: ScopeLevel; code: string; parent?: string; counters: Counters; activity: Activity }
+
+export async function indicatorReport(db: Database, q: ReportQuery): Promise<IndicatorReport> {
+  const period = periodOf(q);
+  const yearBefore = addMonthsToMonth(period.month, -12);
+  await ensureMonth(db, period.month);
+  await ensureMonth(db, yearBefore);
+  const filter = { county: q.county, insuranceType: q.insuranceType };
+  const [teams, before, filings, names] = await Promise.all([
+    countersByTeam(db, { month: period.month, ...filter }, q.quarter === null),
+    registeredByTeam(db, { month: yearBefore, ...filter }),
+    filingActivity(db, period.start, period.end, q.county, q.insuranceType),
+    scopeNames(db),
+  ]);
+
+  const scopes = new Map<string, Acc>();
+  const at = (level: ScopeLevel, code: string, parent?: string) => {
+    const key = `${level}:${code}`;
+    let s = scopes.get(key);
+    if (!s) scopes.set(key, (s = { level, code, parent, counters: emptyCounters(), activity: emptyActivity() }));
+    return s;
+  };
+  const cityCode = q.county ? null : names.cityCode;
+  // the person's county by address; their institution and team by contract
+  const chain = (county: string, institution: string | null, team: string | null) => [
+    ...(cityCode ? [at('city', cityCode)] : []),
+    at('county', county, cityCode ?? undefined),
+    ...(institution ? [at('institution', institution, names.institutionCounty.get(institution))] : []),
+    ...(team && institution ? [at('team', team, institution)] : []),
+  ];
+  if (q.county) at('county', q.county);
+  for (const t of teams) for (const s of chain(t.county_code, t.institution_id, t.team_id)) {
+    addCounters(s.counters, t.counters);
+    s.activity.registered_patients += t.counters.registered_patients;
+  }
+  for (const b of before) for (const s of chain(b.county_code, b.institution_id, b.team_id)) s.activity.registered_patients_year_before += b.n;
+  // a filing belongs to the county and team it was filed with
+  for (const f of filings) for (const s of chain(f.county_code, f.institution_id, f.team_id)) {
+    s.activity.filed += f.filed;
+    s.activity.confirmed += f.confirmed;
+    s.activity.returned += f.returned;
+  }
+
+  const beside = await countyCounts(db, period.start, period.end, q.today, q.county, [...scopes.values()].filter((s) => s.level === 'county').map((s) => s.code));
+  const order: Record<ScopeLevel, number> = { city: 0, county: 1, institution: 2, team: 3 };
+  const list: IndicatorScope[] = [...scopes.values()]
+    .sort((a, b) => order[a.level] - order[b.level] || a.code.localeCompare(b.code))
+    .map((s) => ({
+      level: s.level, code: s.code, name: names.of(s.level, s.code), ...(s.parent ? { parent: s.parent } : {}),
+      indicators: { ...indicatorsOf(s.counters), activity: s.activity, ...(s.level === 'county' || s.level === 'city' ? beside(s.level === 'city' ? null : s.code) : {}) },
+    }));
+  return {
+    period: { year: q.year, quarter: q.quarter, start: period.start, end: period.end },
+    version: INDICATOR_VERSION,
+    ...(q.insuranceType ? { insuranceType: q.insuranceType } : {}),
+    scopes: list,
+  };
+}
+
+async function scopeNames(db: Database) {
+  const [regions, institutions, teams] = await Promise.all([
+    db.selectFrom('region').select(['code', 'name', 'level', 'parent_code']).where('level', 'in', ['city', 'county']).execute(),
+    db.selectFrom('institution').select(['id', 'name', 'county_code']).execute(),
+    db.selectFrom('family_doctor_team').select(['id', 'name']).execute(),
+  ]);
+  const region = new Map(regions.map((r) => [r.code, r.name]));
+  const institution = new Map(institutions.map((i) => [i.id, i.name]));
+  const team = new Map(teams.map((t) => [t.id, t.name]));
+  const counties = new Set(institutions.map((i) => i.county_code));
+  // the city the deployment serves: the one its institutions' counties belong to
+  const cityCode = regions.find((r) => r.level === 'county' && counties.has(r.code))?.parent_code ?? '';
+  return {
+    cityCode,
+    institutionCounty: new Map(institutions.map((i) => [i.id, i.county_code])),
+    of: (level: ScopeLevel, code: string) => (level === 'institution' ? institution.get(code) : level === 'team' ? team.get(code) : region.get(code)) ?? code,
+  };
+}
+
+/** The counts kept by county: the stock rate, the delivered share, referrals completed, audit findings. */
+async function countyCounts(db: Database, from: IsoDate, to: IsoDate, today: IsoDate, county: string | undefined, counties: string[]) {
+  const [referrals, findings, stocked, institutions, delivered] = await Promise.all([
+    referralCompletion(db, from, to, county),
+    auditFindingRate(db, from, to, county),
+    stockedDrugs(db, today),
+    db.selectFrom('institution').select(['id', 'county_code', 'upper_institution_id', 'level', 'kind']).execute(),
+    Promise.all(counties.map((c) => deliveredShare(db, c, from, to))),
+  ]);
+  const chronic = new Set(loadDrugs().filter((d) => d.lists.includes(CHRONIC_COMMON_LIST)).map((d) => d.code));
+  const held = new Map<string, string[]>();
+  for (const s of stocked) if (chronic.has(s.drug_code)) held.set(s.institution_id, [...(held.get(s.institution_id) ?? []), s.drug_code]);
+  // 备药率: a grassroots centre of a medical community against its upper institution (seed 002: ≥ 70 %)
+  const stock = new Map<string, Ratio>();
+  for (const i of institutions) {
+    if (i.level !== 'grassroots' || !i.upper_institution_id || i.kind === 'village_clinic') continue;
+    const rate = stockRate(held.get(i.upper_institution_id) ?? [], held.get(i.id) ?? []);
+    if (rate.meetsTarget === null) continue;
+    const r = stock.get(i.county_code) ?? { numerator: 0, denominator: 0 };
+    stock.set(i.county_code, { numerator: r.numerator + +rate.meetsTarget, denominator: r.denominator + 1 });
+  }
+  const sum = <T>(rows: T[], code: string | null, key: (r: T) => string, num: (r: T) => number, den: (r: T) => number): Ratio =>
+    rows.filter((r) => code === null || key(r) === code).reduce((a, r) => ({ numerator: a.numerator + num(r), denominator: a.denominator + den(r) }), { numerator: 0, denominator: 0 });
+  return (code: string | null) => ({
+    drug_stock: sum([...stock.entries()], code, ([c]) => c, ([, r]) => r.numerator, ([, r]) => r.denominator),
+    delivered_share: sum(delivered, code, (d) => d.countyCode, (d) => d.delivered, (d) => d.dispensed),
+    referral_completion: sum(referrals, code, (r) => r.county_code, (r) => r.completed, (r) => r.requested),
+    audit_findings_per_1000_claims: sum(findings, code, (f) => f.county_code, (f) => f.findings, (f) => f.claims),
+  });
+}

@@ -1,0 +1,105 @@
+// The SQL behind the indicators. The month rows are summed into the engine's counters (engine/indicators/
+// counters.ts: the same names, the same conditions — a test holds them equal) per team, in one scan of the
+// period's last month; activity and the counts beside come from their own small tables.
+import { sql, type RawBuilder } from 'kysely';
+import type { Database } from '../../db/connect';
+import { COUNTER_NAMES, type Counters } from '../../engine/indicators/counters';
+
+export interface RowFilter { month: string; county?: string; insuranceType?: 'resident' | 'employee' }
+
+const rowWhere = (f: RowFilter) => sql`m.month = ${`${f.month}-01`}::date
+  ${f.county ? sql`and m.county_code = ${f.county}` : sql``}
+  ${f.insuranceType ? sql`and m.insurance_type = ${f.insuranceType}` : sql``}`;
+
+const CONTROL = ['controlled', 'uncontrolled', 'visited_no_reading', 'missed_visit', 'registered_last_3_months', 'lost_to_follow_up'];
+
+function counterSql(fullYear: boolean): RawBuilder<unknown>[] {
+  const p = fullYear ? 'y' : 'q';
+  const n = (expr: RawBuilder<unknown>, name: string) => sql`${expr}::bigint as ${sql.ref(name)}`;
+  const count = (where: string) => sql.raw(`count(*) filter (where ${where})`);
+  const out: RawBuilder<unknown>[] = [
+    n(count('alive and diagnosed'), 'diagnosed'),
+    n(count('alive and diagnosed and team_id is not null'), 'contracted'),
+    n(count('alive and diagnosed and registered'), 'registered'),
+    n(count('alive and ht_diagnosed'), 'ht_diagnosed'),
+    n(count('alive and dm_diagnosed'), 'dm_diagnosed'),
+  ];
+  for (const d of ['ht', 'dm']) {
+    const owes = `${d}_registered and ${d}_owed > 0`;
+    out.push(n(count(owes), `${d}_sm_denominator`));
+    out.push(n(count(`${owes} and ${d}_face_to_face >= ${d}_owed${fullYear ? ' and annual_check' : ''}`), `${d}_sm_numerator`));
+    for (const g of CONTROL) out.push(n(count(`${d}_control = '${g}'`), `${d}_${g}`));
+  }
+  for (const c of ['grassroots', 'hospital', 'pharmacy', 'amount_fen', 'fund_pay_fen']) out.push(n(sql.raw(`coalesce(sum(${p}_${c}), 0)`), c));
+  out.push(n(count(`${p}_grassroots + ${p}_hospital + ${p}_pharmacy > 0`), 'claim_patients'));
+  out.push(n(count('registered'), 'registered_patients'));
+  return out;
+}
+
+export interface TeamCounters { county_code: string; institution_id: string | null; team_id: string | null; counters: Counters }
+
+/** The counters of every (county, institution, team) for a period ending with the month. */
+export async function countersByTeam(db: Database, f: RowFilter, fullYear: boolean): Promise<TeamCounters[]> {
+  const { rows } = await sql<Record<string, unknown>>`
+    select m.county_code, m.institution_id, m.team_id, ${sql.join(counterSql(fullYear))}
+    from indicator_month m where ${rowWhere(f)}
+    group by m.county_code, m.institution_id, m.team_id`.execute(db);
+  return rows.map((r) => ({
+    county_code: r.county_code as string, institution_id: r.institution_id as string | null, team_id: r.team_id as string | null,
+    counters: Object.fromEntries(COUNTER_NAMES.map((name) => [name, Number(r[name])])) as Counters,
+  }));
+}
+
+/** Patients with a registration in force at the end of a month, per team (for the year-on-year growth). */
+export async function registeredByTeam(db: Database, f: RowFilter) {
+  const { rows } = await sql<{ county_code: string; institution_id: string | null; team_id: string | null; n: number }>`
+    select m.county_code, m.institution_id, m.team_id, count(*)::int as n from indicator_month m
+    where ${rowWhere(f)} and m.registered group by 1, 2, 3`.execute(db);
+  return rows;
+}
+
+/** Filings submitted (first time), approved and returned between two Beijing dates, by the filing's county and team. */
+export async function filingActivity(db: Database, from: string, to: string, county?: string, insuranceType?: string) {
+  const { rows } = await sql<{ county_code: string; institution_id: string; team_id: string; filed: number; confirmed: number; returned: number }>`
+    select f.county_code, t.institution_id, f.team_id,
+      count(*) filter (where e.from_status is null and e.to_status = 'submitted')::int as filed,
+      count(*) filter (where e.to_status = 'approved')::int as confirmed,
+      count(*) filter (where e.to_status = 'returned')::int as returned
+    from filing_event e
+    join registration_filing f on f.person_id = e.person_id and f.id = e.filing_id
+    join family_doctor_team t on t.id = f.team_id
+    ${insuranceType ? sql`join person p on p.id = f.person_id and p.insurance_type = ${insuranceType}` : sql``}
+    where e.at >= (${from}::date)::timestamp at time zone 'Asia/Shanghai' and e.at < (${to}::date + 1)::timestamp at time zone 'Asia/Shanghai'
+      ${county ? sql`and f.county_code = ${county}` : sql``}
+    group by 1, 2, 3`.execute(db);
+  return rows;
+}
+
+/** Up-referrals requested in the period and how many of them were completed, by county. */
+export async function referralCompletion(db: Database, from: string, to: string, county?: string) {
+  const { rows } = await sql<{ county_code: string; requested: number; completed: number }>`
+    select county_code, count(*)::int as requested, count(*) filter (where status = 'completed')::int as completed from referral
+    where direction = 'up' and (requested_at at time zone 'Asia/Shanghai')::date between ${from}::date and ${to}::date
+      ${county ? sql`and county_code = ${county}` : sql``}
+    group by 1`.execute(db);
+  return rows;
+}
+
+/** Smart-audit findings on claims of the period, and the period's settled claims, by county of the person. */
+export async function auditFindingRate(db: Database, from: string, to: string, county?: string) {
+  const { rows } = await sql<{ county_code: string; findings: number; claims: number }>`
+    with f as (select county_code, count(distinct claim_id)::int as findings from audit_finding
+      where claim_id is not null and service_date between ${from}::date and ${to}::date ${county ? sql`and county_code = ${county}` : sql``} group by 1),
+    c as (select i.county_code, count(*)::int as claims from claim c join institution i on i.id = c.institution_id
+      where c.status = 'settled' and c.service_date between ${from}::date and ${to}::date ${county ? sql`and i.county_code = ${county}` : sql``} group by 1)
+    select coalesce(c.county_code, f.county_code) as county_code, coalesce(f.findings, 0) as findings, coalesce(c.claims, 0) as claims
+    from c full join f on f.county_code = c.county_code`.execute(db);
+  return rows;
+}
+
+/** Unexpired stock of chronic-list candidates: which drugs each institution holds (for the stock rate). */
+export async function stockedDrugs(db: Database, today: string) {
+  const { rows } = await sql<{ institution_id: string; drug_code: string }>`
+    select distinct institution_id, drug_code from stock_batch where on_hand > 0 and expiry_date >= ${today}::date`.execute(db);
+  return rows;
+}

@@ -1,0 +1,54 @@
+// The indicators' JSON, exactly as `manbing indicators --json` and GET /api/indicators print it (issue 16).
+// Counts are integers; rates are left to the reader (numerator / denominator).
+
+export type ScopeLevel = 'city' | 'county' | 'institution' | 'team';
+
+export interface Ratio { numerator: number; denominator: number }
+
+export interface ControlIndicator extends Ratio {
+  groups: { uncontrolled: number; visited_no_reading: number; missed_visit: number };
+  excluded: { registered_last_3_months: number; lost_to_follow_up: number };
+}
+
+export interface Indicators {
+  contracting: Ratio;
+  registered: Ratio;
+  standardised_management: { hypertension: Ratio; diabetes: Ratio };
+  control: { hypertension: ControlIndicator; diabetes: ControlIndicator };
+  grassroots_visits: Ratio & { pharmacy_claims: number };
+  fund_spending: { amount_fen: number; fund_pay_fen: number; self_pay_fen: number; patients: number };
+  activity: {
+    filed: number; confirmed: number; returned: number;
+    /** Patients with a registration in force at the end, and on the same date a year before. */
+    registered_patients: number; registered_patients_year_before: number;
+  };
+  /** Per disease, people with the diagnosis (alive at the end) — the workbook's first column. */
+  diagnosed: { hypertension: number; diabetes: number; either: number };
+  /** 备药率: grassroots institutions of a medical community stocking ≥ 70 % of their upper institution's drugs (county and city only). */
+  drug_stock?: Ratio;
+  /** Dispenses in the period that were delivered home / all dispenses (county and city only). */
+  delivered_share?: Ratio;
+  /** Up-referrals requested in the period that were completed / all requested (county and city only). */
+  referral_completion?: Ratio;
+  /** Smart-audit findings on claims of the period / claims, per 1,000 claims = 1000 × numerator / denominator (county and city only). */
+  audit_findings_per_1000_claims?: Ratio;
+}
+
+export interface IndicatorScope {
+  level: ScopeLevel;
+  /** Region code for city and county; institution or team id below. */
+  code: string;
+  name: string;
+  /** The scope above (the county of an institution, the institution of a team); absent for the city. */
+  parent?: string;
+  indicators: Indicators;
+}
+
+export interface IndicatorReport {
+  period: { year: number; quarter: number | null; start: string; end: string };
+  /** The definitions' version (src/engine/indicators). */
+  version: string;
+  /** Only one insurance type's patients (the quarterly workbook's two reports); absent: both. */
+  insuranceType?: 'resident' | 'employee';
+  scopes: IndicatorScope[];
+}
