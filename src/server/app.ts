@@ -36,6 +36,7 @@ import { deliveryRoutes } from '../modules/delivery/routes';
 import { auditReviewRoutes } from '../modules/auditReview/routes';
 import { smartAuditRoutes } from '../modules/smartAudit/routes';
 import { indicatorRoutes } from '../modules/indicators/routes';
+import { startIndicatorScheduler } from '../modules/indicators/service';
 import { startAuditScheduler } from '../modules/smartAudit/service';
 import { registerSessionResolver } from './auth';
 import type { AppContext } from '../core/context';
@@ -199,6 +200,12 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}) {
       referrals = startReferralScheduler(ctx, { onError: (e) => app.log.error({ err: e }, 'referral upkeep failed') });
     });
     app.addHook('onClose', async () => referrals?.stop());
+    // and so does the indicators' month: built for everyone on its first day
+    let indicators: ReturnType<typeof startIndicatorScheduler> | null = null;
+    app.addHook('onListen', async () => {
+      indicators = startIndicatorScheduler(ctx, { onError: (e) => app.log.error({ err: e }, 'indicator month build failed') });
+    });
+    app.addHook('onClose', async () => indicators?.stop());
   }
   return app;
 }

@@ -8,6 +8,7 @@ import { rawCounters } from '../../bench/indicatorsRaw';
 import { addCounters, emptyCounters, indicatorsOf, type Counters } from '../../src/engine/indicators/counters';
 import { indicatorsLines } from '../../src/modules/indicators/console';
 import { consoleActor } from '../../src/core/audit';
+import { counterPatient } from '../helpers/people';
 
 let t: TestApp;
 const cookies: Record<string, string> = {};
@@ -24,7 +25,7 @@ const ROW_COUNTED = ['contracting', 'registered', 'standardised_management', 'co
 
 beforeAll(async () => {
   t = await testApp();
-  for (const who of ['analyst', 'reviewer', 'doctor']) cookies[who] = await t.login(who);
+  for (const who of ['analyst', 'reviewer', 'doctor', 'pharmacist']) cookies[who] = await t.login(who);
 });
 afterAll(() => t.close());
 
@@ -99,6 +100,28 @@ describe('a change is counted at once', () => {
     expect(afterDeath.contracting.denominator).toBe(beforeDeath.contracting.denominator - 1);
     expect(afterDeath.control.hypertension.numerator).toBe(beforeDeath.control.hypertension.numerator - 1);
     expect((await t.ctx.db.selectFrom('person').select('death_date').where('id', '=', missed.person_id).executeTakeFirstOrThrow()).death_date).toBe('2026-06-14');
+  });
+});
+
+describe('a claim is counted in the counter’s own statement', () => {
+  it('a sale at the pharmacy adds a pharmacy claim and its fen; its reversal takes them back', async () => {
+    const person = await counterPatient(t.ctx.db);
+    const drug = await t.ctx.db.selectFrom('drug').select(['code', 'price_fen']).where('generic_name_zh', '=', '苯磺酸氨氯地平片').executeTakeFirstOrThrow();
+    const countyCode = (await t.ctx.db.selectFrom('person').select('region_code').where('id', '=', person.id).executeTakeFirstOrThrow()).region_code.slice(0, 6);
+    const q = 'year=2026&quarter=2';
+    const before = county(await report('analyst', q), countyCode);
+    const sale = await post('pharmacist', '/api/settlements', { personId: person.id, lines: [{ drugCode: drug.code, quantity: 2 }], idempotencyKey: 'indicators-sale-0001' });
+    expect(sale.statusCode, sale.body).toBe(201);
+    const after = county(await report('analyst', q), countyCode);
+    expect(after.grassroots_visits.pharmacy_claims).toBe(before.grassroots_visits.pharmacy_claims + 1);
+    expect(after.grassroots_visits.denominator).toBe(before.grassroots_visits.denominator);
+    expect(after.fund_spending.amount_fen).toBe(before.fund_spending.amount_fen + 2 * drug.price_fen);
+    expect(after.fund_spending.fund_pay_fen).toBe(before.fund_spending.fund_pay_fen + sale.json().totals.fundPayFen);
+    const year = county(await report('analyst', 'year=2026'), countyCode);
+    expect(year.fund_spending.amount_fen).toBeGreaterThanOrEqual(after.fund_spending.amount_fen);
+    const reversed = await post('pharmacist', `/api/settlements/${sale.json().id}/reverse`, { reason: '录入错误，冲正' });
+    expect(reversed.statusCode, reversed.body).toBe(200);
+    expect(county(await report('analyst', q), countyCode).fund_spending).toEqual(before.fund_spending);
   });
 });
 

@@ -9,6 +9,8 @@ import { INDICATOR_VERSION, patientMonth, type PatientMonth } from '../../engine
 import { loadFacts } from './facts';
 
 const BATCH = 2000;
+/** A `from` before every month: a change that touches all of a person's rows (their county, a diagnosis). */
+export const ALL_MONTHS = '1900-01-01';
 
 const COLUMNS = {
   person_id: 'uuid', month: 'date', version: 'text', county_code: 'text', insurance_type: 'text', team_id: 'uuid', institution_id: 'uuid',
@@ -99,6 +101,13 @@ export async function ensureMonth(db: Database, month: string) {
 export async function refreshPerson(db: Database, personId: string, from: IsoDate) {
   const months = (await builtMonths(db)).filter((m) => m >= monthOf(from));
   if (months.length) await writeRows(db, [personId], months);
+}
+
+/** The same for many people at once (an import): every built month from `from` on, a batch at a time. */
+export async function refreshPeople(db: Database, personIds: string[], from: IsoDate) {
+  const months = (await builtMonths(db)).filter((m) => m >= monthOf(from));
+  if (!months.length) return;
+  for (let i = 0; i < personIds.length; i += BATCH) await writeRows(db, personIds.slice(i, i + BATCH), months);
 }
 
 /** The months from January of the year before `today` to today's month: what the demo builds. */

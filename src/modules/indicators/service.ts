@@ -4,13 +4,14 @@ import { sql } from 'kysely';
 import { type Actor, writeAudit } from '../../core/audit';
 import type { AppContext } from '../../core/context';
 import { requireAccess } from '../../core/access';
+import { claimJobDay, startPeriodicJob } from '../../core/dailyJob';
 import { badRequest } from '../../core/problem';
 import { ageOn, shanghaiDate } from '../../engine/calendar';
 import { maskResidentId } from '../../engine/identity/residentId';
 import { ensureMonth } from './build';
 import { indicatorReport, periodOf } from './compute';
 
-export { claimUpdate, refreshPerson, buildMonths, recentMonths, ensureMonth } from './build';
+export { ALL_MONTHS, claimUpdate, refreshPerson, refreshPeople, buildMonths, recentMonths, ensureMonth } from './build';
 export { indicatorReport, periodOf } from './compute';
 export type { IndicatorReport } from './types';
 
@@ -119,4 +120,15 @@ export function maskName(name: string): string {
   if (chars.length <= 1) return name;
   if (chars.length === 2) return `${chars[0]}*`;
   return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
+}
+
+/**
+ * On a month's first day the server builds its rows for everyone (else the first report of the month
+ * would): once a day across servers, claimed in job_run.
+ */
+export function startIndicatorScheduler(ctx: Pick<AppContext, 'db' | 'now'>, options: { everyMs?: number; onError?: (e: unknown) => void } = {}) {
+  return startPeriodicJob(async () => {
+    const today = shanghaiDate(ctx.now());
+    if (await claimJobDay(ctx.db, 'indicators', today, ctx.now())) await ensureMonth(ctx.db, today.slice(0, 7));
+  }, options);
 }

@@ -1,6 +1,7 @@
 // The diagnoses' good lines against the health record: the person is found by ID number (a line for
 // someone not on the roster is refused), the condition by person and disease — new, updated when its
 // date, source or institution differs, else unchanged. Inside the caller's transaction.
+import { ALL_MONTHS, refreshPeople } from '../indicators/service';
 import { type Actor, type AuditEntry, writeAudit } from '../../core/audit';
 import type { Database } from '../../db/connect';
 import { type DiagnosisRow, lookupProblems } from '../../engine/roster/diagnoses';
@@ -61,4 +62,6 @@ export async function writeDiagnoses(trx: Database, actor: Actor, importId: stri
     await writeAudit(trx, actor, part);
     step(part.length);
   }
+  // a new or changed diagnosis changes who the indicators count, in every month kept
+  await refreshPeople(trx, [...new Set([...plan.added.map((c) => c.person_id), ...plan.updated.map((u) => u.row.person_id)])], ALL_MONTHS);
 }

@@ -1,6 +1,7 @@
 // The roster's good lines against what is stored, by ID number (person_id_number): a number not held
 // is a new person, written through insertPeople; a held one is updated when a roster column differs,
 // else unchanged. Inside the caller's transaction: all of it is written or none.
+import { ALL_MONTHS, refreshPeople } from '../indicators/service';
 import { randomUUID } from 'node:crypto';
 import { type Actor, type AuditEntry, writeAudit } from '../../core/audit';
 import type { Database } from '../../db/connect';
@@ -61,6 +62,8 @@ export async function writeRoster(trx: Database, actor: Actor, importId: string,
     await writeAudit(trx, actor, part);
     step(part.length);
   }
+  // an address (the county) or an insurance type changed: the indicators' rows of every month kept follow
+  await refreshPeople(trx, plan.updated.filter((u) => u.fields.some((f) => f === 'region_code' || f === 'insurance_type')).map((u) => u.row.id), ALL_MONTHS);
 }
 
 export const summaryOf = (plan: { added: unknown[]; updated: unknown[]; unchanged: number }, refused: number): ImportSummary => ({
