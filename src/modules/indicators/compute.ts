@@ -8,7 +8,7 @@ import { stockRate } from '../../engine/stock/stock';
 import { CHRONIC_COMMON_LIST, loadDrugs } from '../reference/service';
 import { deliveredShare } from '../delivery/service';
 import { ensureMonth } from './build';
-import { auditFindingRate, countersByTeam, filingActivity, referralCompletion, registeredByTeam, stockedDrugs } from './queries';
+import { auditFindings, countersByTeam, filingActivity, referralCompletion, registeredByTeam, stockedDrugs } from './queries';
 import type { IndicatorReport, IndicatorScope, Indicators, Ratio, ScopeLevel } from './types';
 
 export interface ReportQuery { year: number; quarter: number | null; county?: string; insuranceType?: 'resident' | 'employee'; today: IsoDate }
@@ -68,7 +68,9 @@ export async function indicatorReport(db: Database, q: ReportQuery): Promise<Ind
     s.activity.returned += f.returned;
   }
 
-  const beside = await countyCounts(db, period.start, period.end, q.today, q.county, [...scopes.values()].filter((s) => s.level === 'county').map((s) => s.code));
+  const claimsOf = (s: Acc | undefined) => (s ? s.counters.grassroots + s.counters.hospital + s.counters.pharmacy : 0);
+  const beside = await countyCounts(db, period.start, period.end, q.today, q.county, [...scopes.values()].filter((s) => s.level === 'county').map((s) => s.code),
+    (code) => claimsOf(code === null ? scopes.get(`city:${cityCode}`) : scopes.get(`county:${code}`)));
   const order: Record<ScopeLevel, number> = { city: 0, county: 1, institution: 2, team: 3 };
   const list: IndicatorScope[] = [...scopes.values()]
     .sort((a, b) => order[a.level] - order[b.level] || a.code.localeCompare(b.code))
@@ -104,10 +106,10 @@ async function scopeNames(db: Database) {
 }
 
 /** The counts kept by county: the stock rate, the delivered share, referrals completed, audit findings. */
-async function countyCounts(db: Database, from: IsoDate, to: IsoDate, today: IsoDate, county: string | undefined, counties: string[]) {
+async function countyCounts(db: Database, from: IsoDate, to: IsoDate, today: IsoDate, county: string | undefined, counties: string[], claims: (code: string | null) => number) {
   const [referrals, findings, stocked, institutions, delivered] = await Promise.all([
     referralCompletion(db, from, to, county),
-    auditFindingRate(db, from, to, county),
+    auditFindings(db, from, to, county),
     stockedDrugs(db, today),
     db.selectFrom('institution').select(['id', 'county_code', 'upper_institution_id', 'level', 'kind']).execute(),
     Promise.all(counties.map((c) => deliveredShare(db, c, from, to))),
@@ -130,6 +132,7 @@ async function countyCounts(db: Database, from: IsoDate, to: IsoDate, today: Iso
     drug_stock: sum([...stock.entries()], code, ([c]) => c, ([, r]) => r.numerator, ([, r]) => r.denominator),
     delivered_share: sum(delivered, code, (d) => d.countyCode, (d) => d.delivered, (d) => d.dispensed),
     referral_completion: sum(referrals, code, (r) => r.county_code, (r) => r.completed, (r) => r.requested),
-    audit_findings_per_1000_claims: sum(findings, code, (f) => f.county_code, (f) => f.findings, (f) => f.claims),
+    // per 1,000 of the period's two-disease claims (the rows' count: what the audit looks at)
+    audit_findings_per_1000_claims: { numerator: sum(findings, code, (f) => f.county_code, (f) => f.findings, () => 0).numerator, denominator: claims(code) },
   });
 }

@@ -85,15 +85,12 @@ export async function referralCompletion(db: Database, from: string, to: string,
   return rows;
 }
 
-/** Smart-audit findings on claims of the period, and the period's settled claims, by county of the person. */
-export async function auditFindingRate(db: Database, from: string, to: string, county?: string) {
-  const { rows } = await sql<{ county_code: string; findings: number; claims: number }>`
-    with f as (select county_code, count(distinct claim_id)::int as findings from audit_finding
-      where claim_id is not null and service_date between ${from}::date and ${to}::date ${county ? sql`and county_code = ${county}` : sql``} group by 1),
-    c as (select i.county_code, count(*)::int as claims from claim c join institution i on i.id = c.institution_id
-      where c.status = 'settled' and c.service_date between ${from}::date and ${to}::date ${county ? sql`and i.county_code = ${county}` : sql``} group by 1)
-    select coalesce(c.county_code, f.county_code) as county_code, coalesce(f.findings, 0) as findings, coalesce(c.claims, 0) as claims
-    from c full join f on f.county_code = c.county_code`.execute(db);
+/** Claims of the period with a smart-audit finding, by the county the finding was filed under. */
+export async function auditFindings(db: Database, from: string, to: string, county?: string) {
+  const { rows } = await sql<{ county_code: string; findings: number }>`
+    select county_code, count(distinct claim_id)::int as findings from audit_finding
+    where claim_id is not null and service_date between ${from}::date and ${to}::date ${county ? sql`and county_code = ${county}` : sql``}
+    group by 1`.execute(db);
   return rows;
 }
 

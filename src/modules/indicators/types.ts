@@ -30,7 +30,7 @@ export interface Indicators {
   delivered_share?: Ratio;
   /** Up-referrals requested in the period that were completed / all requested (county and city only). */
   referral_completion?: Ratio;
-  /** Smart-audit findings on claims of the period / claims, per 1,000 claims = 1000 × numerator / denominator (county and city only). */
+  /** Claims of the period with a smart-audit finding / the period's two-disease claims; per 1,000 = 1000 × numerator / denominator (county and city only). */
   audit_findings_per_1000_claims?: Ratio;
 }
 

@@ -1,0 +1,93 @@
+// Issue 16's speed: every indicator for every county, institution and team for a quarter (limit: under
+// 1 s on PostgreSQL for a city of 700,000 registered patients), kept current as records change, and the
+// quarterly workbook (limit: under 10 s). Beside each figure, the plainest correct SQL computing the same
+// numbers from the raw tables with no precomputation (bench/indicatorsRaw.ts), and a check that they agree.
+// It builds its own PostgreSQL database — migrated, the demo city of N patients loaded — or reuses it:
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/indicators.ts [patients=50000] [--reuse]
+import { sql } from 'kysely';
+import { loadConfig } from '../src/config';
+import { connectPostgres } from '../src/db/connect';
+import { migrateToLatest } from '../src/db/migrate';
+import { loadDemoCity } from '../src/modules/demo/load';
+import { syncReferenceData } from '../src/modules/reference/sync';
+import { indicatorReport, refreshPerson } from '../src/modules/indicators/service';
+import { countersByTeam } from '../src/modules/indicators/queries';
+import { rawCounters } from './indicatorsRaw';
+
+const config = loadConfig();
+const url = config.DATABASE_URL;
+if (!url) throw new Error('Set DATABASE_URL to a PostgreSQL server (the bench creates its own database on it)');
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const PATIENTS = Number(args[0] ?? 50000);
+const AS_OF = '2026-10-15';
+const NAME = `manbing_bench_indicators_${PATIENTS}`;
+const REPORT_LIMIT_MS = 1000;
+const reuse = process.argv.includes('--reuse');
+
+const withDb = (name: string) => {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
+const admin = await connectPostgres(url, 1);
+const exists = (await sql<{ n: number }>`select count(*)::int as n from pg_database where datname = ${NAME}`.execute(admin.db)).rows[0].n > 0;
+if (!exists || !reuse) {
+  await sql.raw(`drop database if exists ${NAME} with (force)`).execute(admin.db);
+  await sql.raw(`create database ${NAME}`).execute(admin.db);
+}
+await admin.close();
+const connection = await connectPostgres(withDb(NAME), 4);
+const db = connection.db;
+if (!exists || !reuse) {
+  const started = performance.now();
+  await migrateToLatest(db);
+  await syncReferenceData(db);
+  await loadDemoCity(db, { patients: PATIENTS, seed: 1, asOf: AS_OF });
+  console.log(`demo city of ${PATIENTS} patients loaded in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+async function time<T>(runs: number, f: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const ms: number[] = [];
+  let value!: T;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    value = await f();
+    ms.push(performance.now() - t);
+  }
+  return { ms: median(ms), value };
+}
+
+const sizes = (await sql<{ registered: number; visits: number; claims: number; rows: number }>`
+  select (select count(distinct person_id)::int from registration) as registered, (select count(*)::int from followup_visit) as visits,
+         (select count(*)::int from claim) as claims, (select count(*)::int from indicator_month where month = '2026-09-01') as rows`.execute(db)).rows[0];
+console.log(`city: ${sizes.registered} registered patients, ${sizes.visits} follow-ups, ${sizes.claims} claims; ${sizes.rows} month rows for 2026-09`);
+
+const q = { year: 2026, quarter: 3, today: AS_OF };
+const report = await time(5, () => indicatorReport(db, q));
+const counters = await time(5, () => countersByTeam(db, { month: '2026-09' }, false));
+const raw = await time(1, () => rawCounters(db, { start: '2026-07-01', end: '2026-09-30', fullYear: false }));
+
+// the two agree number by number, per (county, team)
+let differences = 0;
+const keys = new Set([...counters.value.map((c) => `${c.county_code}|${c.team_id ?? ''}`), ...raw.value.keys()]);
+for (const key of keys) {
+  const a = counters.value.find((c) => `${c.county_code}|${c.team_id ?? ''}` === key)?.counters;
+  const b = raw.value.get(key);
+  for (const name of Object.keys(a ?? b ?? {})) if ((a as Record<string, number> | undefined)?.[name] !== (b as Record<string, number> | undefined)?.[name]) differences++;
+}
+
+// kept current: one patient's rows written again after a change, as a visit's transaction does
+const someone = (await sql<{ person_id: string }>`select person_id from registration order by person_id limit 50`.execute(db)).rows.map((r) => r.person_id);
+let i = 0;
+const refresh = await time(someone.length, () => refreshPerson(db, someone[i++ % someone.length], '2026-10-01'));
+
+const ratio = (a: number, b: number) => (a / b).toFixed(3);
+console.log(`\nquarter 2026-Q3, every scope (${report.value.scopes.length} scopes):`);
+console.log(`  report (month rows + activity + county counts)  ${report.ms.toFixed(0)} ms   limit ${REPORT_LIMIT_MS} ms`);
+console.log(`  the month rows' sum alone                        ${counters.ms.toFixed(0)} ms`);
+console.log(`  plain SQL over the raw tables                    ${raw.ms.toFixed(0)} ms   ratio report / plain ${ratio(report.ms, raw.ms)}`);
+console.log(`  agreement: ${keys.size} (county, team) groups, ${differences} differing counts`);
+console.log(`  one patient kept current (a visit's refresh)     ${refresh.ms.toFixed(1)} ms (median of ${someone.length})`);
+await connection.close();
+if (differences) process.exitCode = 1;
