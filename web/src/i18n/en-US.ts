@@ -380,6 +380,8 @@ const enUS: Messages = {
     changeReasonRequired: 'Choose the reason for the change',
     revocationReason: 'Reason for revocation',
     revocationReasonRequired: 'Choose the reason',
+    deathDate: 'Date of death',
+    deathDateRequired: 'Enter the date of death',
     revocationHint: 'Once approved, every confirmed registration of this resident ends, and the continuous prescription with them.',
     currentRegistrations: 'Registered now',
     currentPrescription: 'Current prescription',

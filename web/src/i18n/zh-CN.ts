@@ -379,6 +379,8 @@ const zhCN = {
     changeReasonRequired: '请选择变更原因',
     revocationReason: '撤销原因',
     revocationReasonRequired: '请选择撤销原因',
+    deathDate: '死亡日期',
+    deathDateRequired: '请填写死亡日期',
     revocationHint: '批准后该居民所有已确认病种的登记全部终止，连续处方随之停止。',
     currentRegistrations: '现有登记',
     currentPrescription: '现行处方',

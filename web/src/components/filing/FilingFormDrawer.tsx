@@ -6,6 +6,7 @@ import {
   App as AntApp,
   Button,
   Checkbox,
+  DatePicker,
   Drawer,
   Empty,
   Form,
@@ -67,6 +68,7 @@ interface DiseaseValue {
 interface Values {
   changeReason?: ChangeReason;
   revocationReason?: RevocationReason;
+  deathDate?: Dayjs;
   note?: string;
   diseases: DiseaseValue[];
   withPrescription?: boolean;
@@ -173,6 +175,7 @@ export default function FilingFormDrawer({
   const filing = target?.filing;
   const kind: FilingKind = target ? (target.mode === 'fix' ? filing!.kind : target.mode) : 'initial';
   const watchedReason: ChangeReason | undefined = Form.useWatch('changeReason', form);
+  const revocationReason: RevocationReason | undefined = Form.useWatch('revocationReason', form);
   const changeReason = target?.mode === 'fix' ? (filing!.changeReason ?? undefined) : watchedReason;
   const action = actionFor(kind, changeReason);
   const withPrescription: boolean | undefined = Form.useWatch('withPrescription', form);
@@ -285,6 +288,7 @@ export default function FilingFormDrawer({
           kind,
           ...(kind === 'change' ? { changeReason: v.changeReason } : {}),
           ...(kind === 'revocation' ? { revocationReason: v.revocationReason } : {}),
+          ...(kind === 'revocation' && v.revocationReason === 'death' && v.deathDate ? { deathDate: toIsoDate(v.deathDate) } : {}),
           ...body,
         },
       });
@@ -415,6 +419,11 @@ export default function FilingFormDrawer({
                   />
                 </Form.Item>
               )}
+              {target.mode !== 'fix' && revocationReason === 'death' ? (
+                <Form.Item name="deathDate" label={t('filing.deathDate')} rules={[{ required: true, message: t('filing.deathDateRequired') }]}>
+                  <DatePicker disabledDate={(d) => d.isAfter(dayjs(), 'day')} data-testid="death-date" />
+                </Form.Item>
+              ) : null}
               <Alert type="info" showIcon className="form-alert" title={t('filing.revocationHint')} />
             </>
           ) : null}
