@@ -306,6 +306,7 @@ export interface FilingView {
   kind: FilingKind;
   changeReason: ChangeReason | null;
   revocationReason: RevocationReason | null;
+  deathDate: string | null;
   note: string | null;
   status: FilingStatus;
   submittedAt: string;

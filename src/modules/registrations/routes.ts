@@ -85,6 +85,7 @@ const filingSchema = z.object({
   kind: z.string(),
   changeReason: z.string().nullable(),
   revocationReason: z.string().nullable(),
+  deathDate: z.iso.date().nullable().describe('a revocation for death: the date of death'),
   note: z.string().nullable(),
   status: z.enum(['submitted', 'returned', 'approved', 'withdrawn']),
   submittedAt: z.string(),

@@ -74,6 +74,7 @@ export async function filingView(db: Database, id: string, now: Date, user?: Aut
     kind: f.kind,
     changeReason: f.change_reason,
     revocationReason: f.revocation_reason,
+    deathDate: f.death_date,
     note: f.note,
     status: f.status,
     submittedAt: new Date(f.submitted_at).toISOString(),

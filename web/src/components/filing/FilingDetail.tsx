@@ -262,6 +262,7 @@ export default function FilingDetail({ filing }: { filing: FilingView }) {
             label: t('filing.kind'),
             children: <FilingKindTag kind={filing.kind} changeReason={filing.changeReason} revocationReason={filing.revocationReason} />,
           },
+          ...(filing.deathDate ? [{ key: 'death', label: t('filing.deathDate'), children: filing.deathDate }] : []),
           { key: 'status', label: t('filing.status'), children: <FilingStatusTag status={filing.status} /> },
           {
             key: 'submitted',
