@@ -125,6 +125,22 @@ describe('a claim is counted in the counter’s own statement', () => {
   });
 });
 
+describe('the cohort view', () => {
+  it('follows the patients registered in a quarter to the end of the quarter after next', async () => {
+    const res = await get('analyst', '/api/indicators/cohort?year=2025&quarter=4');
+    expect(res.statusCode, res.body).toBe(200);
+    const c = res.json();
+    expect(c.observedAt).toBe('2026-06-30');
+    const { rows: [{ n }] } = await sql<{ n: number }>`select count(*)::int as n from (select person_id from registration where disease_code = 'hypertension'
+      group by person_id having min(effective_from) between '2025-10-01' and '2025-12-31') r`.execute(t.ctx.db);
+    const total = c.counties.reduce((s: number, k: { hypertension: Record<string, number> }) => s + Object.values(k.hypertension).reduce((a, b) => a + b, 0), 0);
+    expect(total).toBe(n);
+    expect(total).toBeGreaterThan(0);
+    expect(c.counties.every((k: { hypertension: Record<string, number> }) => k.hypertension.registered_last_3_months === 0)).toBe(true);
+    expect((await get('analyst', '/api/indicators/cohort?year=2026&quarter=1')).json().errors[0]).toMatchObject({ field: 'query.quarter', rule: 'cohort_observed' });
+  });
+});
+
 describe('who sees what', () => {
   it('gives the reviewer their own county and below, and the analyst the city', async () => {
     const mine = await report('reviewer', 'year=2026&quarter=1');

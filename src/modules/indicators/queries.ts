@@ -100,3 +100,23 @@ export async function stockedDrugs(db: Database, today: string) {
     select distinct institution_id, drug_code from stock_batch where on_hand > 0 and expiry_date >= ${today}::date`.execute(db);
   return rows;
 }
+
+/**
+ * The cohort registered in a quarter (first effective date of a disease's registration in it) and their
+ * state at the end of a later month: by county and disease, the control group, or dead, or no longer registered.
+ */
+export async function cohortStates(db: Database, from: string, to: string, month: string, county?: string) {
+  const { rows } = await sql<{ county_code: string; disease_code: 'hypertension' | 'diabetes'; state: string; n: number }>`
+    with cohort as (
+      select person_id, disease_code from registration where disease_code in ('hypertension', 'diabetes')
+      group by person_id, disease_code having min(effective_from) between ${from}::date and ${to}::date
+    )
+    select m.county_code, c.disease_code,
+      case when not m.alive then 'dead'
+           else coalesce(case c.disease_code when 'hypertension' then m.ht_control else m.dm_control end, 'not_registered') end as state,
+      count(*)::int as n
+    from cohort c join indicator_month m on m.person_id = c.person_id and m.month = ${`${month}-01`}::date
+    ${county ? sql`where m.county_code = ${county}` : sql``}
+    group by 1, 2, 3`.execute(db);
+  return rows;
+}

@@ -48,6 +48,23 @@ export function indicatorRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       handler: async (request) => s.readIndicators(ctx, actorOf(request), request.query),
     });
+    const states = z.object(Object.fromEntries(s.COHORT_STATES.map((k) => [k, count])) as Record<(typeof s.COHORT_STATES)[number], typeof count>);
+    app.get('/api/indicators/cohort', {
+      schema: {
+        tags: ['indicators'],
+        summary: 'The patients registered in a quarter and their state two quarters later, by county and disease',
+        querystring: z.strictObject({ year: periodQuery.year, quarter: z.coerce.number().int().min(1).max(4), county: periodQuery.county }),
+        response: {
+          200: z.object({
+            registered: z.object({ year: z.int(), quarter: z.int(), start: z.iso.date(), end: z.iso.date() }),
+            observedAt: z.iso.date(),
+            counties: z.array(z.object({ code: z.string(), name: z.string(), hypertension: states, diabetes: states })),
+          }),
+          ...errors,
+        },
+      },
+      handler: async (request) => s.cohort(ctx, actorOf(request), request.query),
+    });
     app.get('/api/indicators/patients', {
       schema: {
         tags: ['indicators'],

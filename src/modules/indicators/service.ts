@@ -6,10 +6,11 @@ import type { AppContext } from '../../core/context';
 import { requireAccess } from '../../core/access';
 import { claimJobDay, startPeriodicJob } from '../../core/dailyJob';
 import { badRequest } from '../../core/problem';
-import { ageOn, shanghaiDate } from '../../engine/calendar';
+import { addMonthsToMonth, ageOn, monthEnd, shanghaiDate } from '../../engine/calendar';
 import { maskResidentId } from '../../engine/identity/residentId';
 import { ensureMonth } from './build';
 import { indicatorReport, periodOf } from './compute';
+import { cohortStates } from './queries';
 
 export { ALL_MONTHS, claimUpdate, refreshPerson, refreshPeople, buildMonths, recentMonths, ensureMonth } from './build';
 export { indicatorReport, periodOf } from './compute';
@@ -131,4 +132,26 @@ export function startIndicatorScheduler(ctx: Pick<AppContext, 'db' | 'now'>, opt
     const today = shanghaiDate(ctx.now());
     if (await claimJobDay(ctx.db, 'indicators', today, ctx.now())) await ensureMonth(ctx.db, today.slice(0, 7));
   }, options);
+}
+
+export const COHORT_STATES = ['controlled', 'uncontrolled', 'visited_no_reading', 'missed_visit', 'registered_last_3_months', 'lost_to_follow_up', 'dead', 'not_registered'] as const;
+
+/** Patients registered in a quarter and their state two quarters later (the end of the quarter after next). */
+export async function cohort(ctx: AppContext, actor: Actor, q: { year: number; quarter: number; county?: string }) {
+  const { today, county } = await scoped(ctx, actor, 'indicators.read', q);
+  const { start, end } = periodOf({ year: q.year, quarter: q.quarter, today: `${q.year}-12-31` });
+  const observed = addMonthsToMonth(end.slice(0, 7), 6);
+  if (observed > today.slice(0, 7)) throw badRequest('Two quarters after it have not passed yet', [{ field: 'query.quarter', rule: 'cohort_observed', message: `该季度登记患者需观察至 ${observed}，尚未到达` }]);
+  await ensureMonth(ctx.db, observed);
+  const rows = await cohortStates(ctx.db, start, end, observed, county);
+  const regions = new Map((await ctx.db.selectFrom('region').select(['code', 'name']).where('level', '=', 'county').execute()).map((r) => [r.code, r.name]));
+  const empty = () => Object.fromEntries(COHORT_STATES.map((s) => [s, 0])) as Record<(typeof COHORT_STATES)[number], number>;
+  const counties = new Map<string, { code: string; name: string; hypertension: ReturnType<typeof empty>; diabetes: ReturnType<typeof empty> }>();
+  for (const r of rows) {
+    const c = counties.get(r.county_code) ?? { code: r.county_code, name: regions.get(r.county_code) ?? r.county_code, hypertension: empty(), diabetes: empty() };
+    counties.set(r.county_code, c);
+    c[r.disease_code][r.state as (typeof COHORT_STATES)[number]] += r.n;
+  }
+  await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'indicators.cohort', entityId: county ?? null, detail: q }]);
+  return { registered: { year: q.year, quarter: q.quarter, start, end }, observedAt: monthEnd(observed), counties: [...counties.values()].sort((a, b) => a.code.localeCompare(b.code)) };
 }

@@ -650,6 +650,7 @@ const enUS: Messages = {
     county: 'Must be a county code',
     in_scope: 'Outside your area',
     group_of_indicator: 'This group belongs to the control rates only',
+    cohort_observed: 'Two quarters after the cohort’s quarter have not passed yet',
     within_contract: 'The termination date must fall within the contract',
     three_raised_days: 'Needs office BP ≥ 140/90 mmHg on 3 different days',
     diagnostic_threshold: 'Needs fasting glucose ≥ 7.0 mmol/L or HbA1c ≥ 6.5 %',

@@ -649,6 +649,7 @@ const zhCN = {
     county: '应为县（市、区）行政区划代码',
     in_scope: '不在本辖区',
     group_of_indicator: '该分组仅适用于控制率',
+    cohort_observed: '该季度登记的患者须观察满两个季度',
     within_contract: '解约日期须在签约期内',
     three_raised_days: '需要非同日 3 次诊室血压 ≥ 140/90 mmHg',
     diagnostic_threshold: '需要空腹血糖 ≥ 7.0 mmol/L 或糖化血红蛋白 ≥ 6.5 %',
