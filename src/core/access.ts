@@ -124,6 +124,8 @@ export const ACCESS = {
   // issue 16, the indicators (src/modules/indicators): the target is the county or city asked for
   'indicators.read': { zh: '查看指标看板（签约率、规范管理率、控制率、基层就诊率、基金支出）', en: 'See the indicators (contracting, standardised management, control, grassroots visits, fund spending)', grants: { analyst: 'area', insurance_reviewer: 'area', system_admin: 'everywhere' } },
   'indicators.patients.read': { zh: '查看指标背后的患者名单（分析员：姓名、身份证号脱敏；留痕）', en: 'See the patients behind an indicator (the analyst: names and ID numbers masked; audited)', grants: { analyst: 'area', insurance_reviewer: 'area' } },
+  // the quarterly workbook (src/modules/reports): the target is the county asked for, or the city
+  'reports.quarterly.read': { zh: '下载“两病”季报表（城乡居民医保、职工医保）', en: 'Download the quarterly workbook of the two diseases (residents’ and employees’ insurance)', grants: { analyst: 'area', insurance_reviewer: 'area', system_admin: 'everywhere' } },
 } satisfies Record<string, PermissionRow>;
 
 export type Permission = keyof typeof ACCESS;

@@ -36,6 +36,7 @@ import { deliveryRoutes } from '../modules/delivery/routes';
 import { auditReviewRoutes } from '../modules/auditReview/routes';
 import { smartAuditRoutes } from '../modules/smartAudit/routes';
 import { indicatorRoutes } from '../modules/indicators/routes';
+import { reportRoutes } from '../modules/reports/routes';
 import { startIndicatorScheduler } from '../modules/indicators/service';
 import { startAuditScheduler } from '../modules/smartAudit/service';
 import { registerSessionResolver } from './auth';
@@ -177,6 +178,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}) {
   await app.register(auditReviewRoutes(ctx));
   await app.register(smartAuditRoutes(ctx));
   await app.register(indicatorRoutes(ctx));
+  await app.register(reportRoutes(ctx));
   if (options.control) await app.register(controlRoutes(options.control, ctx));
 
   await serveWebApp(app);

@@ -309,6 +309,8 @@ const PROBES: Record<Permission, Probe> = {
     method: 'GET', url: (id) => `/api/indicators/patients?year=2026&quarter=2&level=county&code=${id}&indicator=contracting&group=numerator&pageSize=1`,
     targets: { analyst: ['countyHere', 'countyFar'], insurance_reviewer: ['countyHere', 'countyOther'] },
   },
+  // the quarterly workbook of a county
+  'reports.quarterly.read': { method: 'GET', url: (id) => `/api/reports/quarterly?year=2026&quarter=2&county=${id}&format=json`, targets: { analyst: ['countyHere', 'countyFar'], insurance_reviewer: ['countyHere', 'countyOther'], system_admin: ['countyHere', null] } },
 };
 
 const call = (role: Role, probe: Probe, id: string) =>

@@ -6,6 +6,7 @@ import { registerImport } from './import';
 import { registerIndicators } from './indicators';
 import { registerPolicy } from './policy';
 import { registerReminders } from './reminders';
+import { registerReport } from './report';
 import { registerSettleBatch } from './settle-batch';
 import { registerSimulate } from './simulate';
 import { registerStart } from './start';
@@ -16,4 +17,5 @@ commands.push(registerPolicy, registerSettleBatch, registerSimulate, registerRem
 commands.push(registerBackup);
 commands.push(registerAudit);
 commands.push(registerIndicators);
+commands.push(registerReport);
 commands.push((program) => registerImport(program));
