@@ -14,7 +14,19 @@ export async function rawCounters(db: Database, p: RawPeriod): Promise<Map<strin
       select p.id, p.birth_date, substr(p.region_code, 1, 6) as county, (p.death_date is null or p.death_date > ${p.end}::date) as alive,
         (select c.team_id from contract c where c.person_id = p.id and c.start_date <= ${p.end}::date and ${p.end}::date <= c.end_date
            and (c.terminated_on is null or ${p.end}::date < c.terminated_on) limit 1) as team_id,
-        exists (select 1 from health_check h where h.person_id = p.id and h.check_date between ${yearStart}::date and ${p.end}::date) as annual_check
+        exists (select 1 from health_check h where h.person_id = p.id and h.check_date between ${yearStart}::date and ${p.end}::date) as annual_check,
+        exists (select 1 from registration r where r.person_id = p.id and r.disease_code in ('hypertension', 'diabetes')
+          and r.effective_from <= (${p.end}::date - interval '12 months')::date and (r.effective_to is null or r.effective_to > (${p.end}::date - interval '12 months')::date)) as registered_year_before,
+        (select count(*) from filing_event e where e.person_id = p.id and e.from_status is null and e.to_status = 'submitted'
+          and (e.at at time zone 'Asia/Shanghai')::date between ${p.start}::date and ${p.end}::date) as filed,
+        (select count(*) from filing_event e where e.person_id = p.id and e.to_status = 'approved'
+          and (e.at at time zone 'Asia/Shanghai')::date between ${p.start}::date and ${p.end}::date) as confirmed,
+        (select count(*) from filing_event e where e.person_id = p.id and e.to_status = 'returned'
+          and (e.at at time zone 'Asia/Shanghai')::date between ${p.start}::date and ${p.end}::date) as returned,
+        (select count(distinct d.prescription_id) from dispense d where d.person_id = p.id and d.status = 'dispensed'
+          and (d.dispensed_at at time zone 'Asia/Shanghai')::date between ${p.start}::date and ${p.end}::date) as dispensed,
+        (select count(distinct d.prescription_id) from dispense d join delivery_order o on o.person_id = d.person_id and o.dispense_id = d.id and o.status = 'delivered'
+          where d.person_id = p.id and d.status = 'dispensed' and (d.dispensed_at at time zone 'Asia/Shanghai')::date between ${p.start}::date and ${p.end}::date) as delivered
       from person p
       where (exists (select 1 from person_condition c where c.person_id = p.id and c.disease_code in ('hypertension', 'diabetes'))
          or exists (select 1 from registration r where r.person_id = p.id and r.disease_code in ('hypertension', 'diabetes')))
@@ -80,14 +92,15 @@ export async function rawCounters(db: Database, p: RawPeriod): Promise<Map<strin
       from claims group by person_id
     ),
     per_person as (
-      select k.id, k.county, k.team_id, k.alive, k.annual_check,
+      select k.id, k.county, k.team_id, k.alive, k.annual_check, k.registered_year_before, k.filed, k.confirmed, k.returned, k.dispensed, k.delivered,
         bool_or(c.diagnosed) as diagnosed, bool_or(c.registered) as registered,
         bool_or(c.diagnosed) filter (where c.code = 'hypertension') as ht_diagnosed, bool_or(c.diagnosed) filter (where c.code = 'diabetes') as dm_diagnosed,
         bool_or(c.registered and c.owed > 0) filter (where c.code = 'hypertension') as ht_owes, bool_or(c.registered and c.owed > 0) filter (where c.code = 'diabetes') as dm_owes,
         bool_or(c.registered and c.owed > 0 and c.face_to_face >= c.owed) filter (where c.code = 'hypertension') as ht_met,
         bool_or(c.registered and c.owed > 0 and c.face_to_face >= c.owed) filter (where c.code = 'diabetes') as dm_met,
         max(c.grp) filter (where c.code = 'hypertension') as ht_grp, max(c.grp) filter (where c.code = 'diabetes') as dm_grp
-      from known k join control c on c.id = k.id group by k.id, k.county, k.team_id, k.alive, k.annual_check
+      from known k join control c on c.id = k.id
+      group by k.id, k.county, k.team_id, k.alive, k.annual_check, k.registered_year_before, k.filed, k.confirmed, k.returned, k.dispensed, k.delivered
     )
     select pp.county, pp.team_id,
       count(*) filter (where pp.alive and pp.diagnosed) as diagnosed,
@@ -104,7 +117,9 @@ export async function rawCounters(db: Database, p: RawPeriod): Promise<Map<strin
       coalesce(sum(pc.grassroots), 0) as grassroots, coalesce(sum(pc.hospital), 0) as hospital, coalesce(sum(pc.pharmacy), 0) as pharmacy,
       coalesce(sum(pc.amount), 0) as amount_fen, coalesce(sum(pc.fund), 0) as fund_pay_fen,
       count(pc.person_id) as claim_patients,
-      count(*) filter (where pp.registered) as registered_patients
+      count(*) filter (where pp.registered) as registered_patients,
+      count(*) filter (where pp.registered_year_before) as registered_patients_year_before,
+      sum(pp.filed) as filed, sum(pp.confirmed) as confirmed, sum(pp.returned) as returned, sum(pp.dispensed) as dispensed, sum(pp.delivered) as delivered
     from per_person pp left join person_claims pc on pc.person_id = pp.id
     group by pp.county, pp.team_id`.execute(db);
   return new Map(rows.map((r) => [`${r.county as string}|${(r.team_id as string | null) ?? ''}`, Object.fromEntries(COUNTER_NAMES.map((n) => [n, Number(r[n])])) as Counters]));

@@ -573,6 +573,17 @@ export interface IndicatorMonthTable {
   y_pharmacy: Generated<number>;
   y_amount_fen: Generated<number>;
   y_fund_pay_fen: Generated<number>;
+  q_filed: Generated<number>;
+  q_confirmed: Generated<number>;
+  q_returned: Generated<number>;
+  q_dispensed: Generated<number>;
+  q_delivered: Generated<number>;
+  y_filed: Generated<number>;
+  y_confirmed: Generated<number>;
+  y_returned: Generated<number>;
+  y_dispensed: Generated<number>;
+  y_delivered: Generated<number>;
+  registered_year_before: Generated<boolean>;
 }
 
 export interface IndicatorBuiltMonthTable {

@@ -21,7 +21,7 @@ const report = async (who: string, query: string) => {
   return res.json() as Report;
 };
 const county = (r: Report, code: string) => r.scopes.find((s) => s.level === 'county' && s.code === code)!.indicators;
-const ROW_COUNTED = ['contracting', 'registered', 'standardised_management', 'control', 'grassroots_visits', 'fund_spending', 'diagnosed'] as const;
+const ROW_COUNTED = ['contracting', 'registered', 'standardised_management', 'control', 'grassroots_visits', 'fund_spending', 'diagnosed', 'activity', 'delivered_share'] as const;
 
 beforeAll(async () => {
   t = await testApp();

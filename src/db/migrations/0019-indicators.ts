@@ -52,12 +52,24 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       y_pharmacy integer not null default 0,
       y_amount_fen bigint not null default 0,
       y_fund_pay_fen bigint not null default 0,
+      -- filings first submitted, approved, returned; prescriptions dispensed and of them delivered
+      q_filed smallint not null default 0,
+      q_confirmed smallint not null default 0,
+      q_returned smallint not null default 0,
+      q_dispensed smallint not null default 0,
+      q_delivered smallint not null default 0,
+      y_filed smallint not null default 0,
+      y_confirmed smallint not null default 0,
+      y_returned smallint not null default 0,
+      y_dispensed smallint not null default 0,
+      y_delivered smallint not null default 0,
+      registered_year_before boolean not null default false,
       primary key (person_id, month),
       check (team_id is null = (institution_id is null))
     );
     create index indicator_month_month on indicator_month (month, county_code);
-    -- the period's filings (activity): submitted, approved, returned between two dates
-    create index filing_event_at on filing_event (at);
+    -- a few hundred (county, institution, team) groups, not the product of their columns' counts: a hash aggregate
+    create statistics indicator_month_scope (ndistinct) on county_code, institution_id, team_id from indicator_month;
 
     -- The months whose rows were written for every patient: a record changed later rewrites its patient's rows
     -- of these months; a month not yet here is written for everyone when first asked for (or on its first day).
@@ -73,7 +85,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
     drop table indicator_built_month, indicator_month;
-    drop index filing_event_at;
     alter table registration_filing drop column death_date;
     alter table person drop column death_date;
   `.execute(db);

@@ -9,7 +9,8 @@ const D = ['ht', 'dm'] as const;
 export const COUNTER_NAMES = [
   'diagnosed', 'contracted', 'registered', 'ht_diagnosed', 'dm_diagnosed',
   ...D.flatMap((d) => [`${d}_sm_denominator`, `${d}_sm_numerator`, ...CONTROL_GROUPS.map((g) => `${d}_${g}`)]),
-  'grassroots', 'hospital', 'pharmacy', 'amount_fen', 'fund_pay_fen', 'claim_patients', 'registered_patients',
+  'grassroots', 'hospital', 'pharmacy', 'amount_fen', 'fund_pay_fen', 'claim_patients', 'registered_patients', 'registered_patients_year_before',
+  'filed', 'confirmed', 'returned', 'dispensed', 'delivered',
 ] as const;
 export type CounterName = (typeof COUNTER_NAMES)[number];
 export type Counters = Record<CounterName, number>;
@@ -32,6 +33,7 @@ export function countersOf(r: PatientMonth, fullYear: boolean): Counters {
   c.contracted = +(living && r.teamId !== null);
   c.registered = +(living && r.registered);
   c.registered_patients = +r.registered;
+  c.registered_patients_year_before = +r.registeredYearBefore;
   c.ht_diagnosed = +(r.alive && r.hypertension.diagnosed);
   c.dm_diagnosed = +(r.alive && r.diabetes.diagnosed);
   for (const [d, m] of [['ht', r.hypertension], ['dm', r.diabetes]] as const) {
@@ -40,13 +42,18 @@ export function countersOf(r: PatientMonth, fullYear: boolean): Counters {
     c[`${d}_sm_numerator`] = +(owes && m.faceToFace >= m.owed && (!fullYear || r.annualCheck));
     if (m.control) c[`${d}_${m.control}`] = 1;
   }
-  const claims = fullYear ? r.year : r.quarter;
-  c.grassroots = claims.grassroots;
-  c.hospital = claims.hospital;
-  c.pharmacy = claims.pharmacy;
-  c.amount_fen = claims.amountFen;
-  c.fund_pay_fen = claims.fundPayFen;
-  c.claim_patients = +(claims.grassroots + claims.hospital + claims.pharmacy > 0);
+  const sums = fullYear ? r.year : r.quarter;
+  c.grassroots = sums.grassroots;
+  c.hospital = sums.hospital;
+  c.pharmacy = sums.pharmacy;
+  c.amount_fen = sums.amountFen;
+  c.fund_pay_fen = sums.fundPayFen;
+  c.claim_patients = +(sums.grassroots + sums.hospital + sums.pharmacy > 0);
+  c.filed = sums.filed;
+  c.confirmed = sums.confirmed;
+  c.returned = sums.returned;
+  c.dispensed = sums.dispensed;
+  c.delivered = sums.delivered;
   return c;
 }
 
@@ -57,7 +64,7 @@ const control = (c: Counters, d: 'ht' | 'dm') => ({
   excluded: { registered_last_3_months: c[`${d}_registered_last_3_months`], lost_to_follow_up: c[`${d}_lost_to_follow_up`] },
 });
 
-/** The row-counted indicators of a scope (the issue's keys); activity and the others are added beside. */
+/** The row-counted indicators of a scope (the issue's keys); the few kept by county are added beside. */
 export function indicatorsOf(c: Counters) {
   return {
     contracting: { numerator: c.contracted, denominator: c.diagnosed },
@@ -71,5 +78,7 @@ export function indicatorsOf(c: Counters) {
     grassroots_visits: { numerator: c.grassroots, denominator: c.grassroots + c.hospital, pharmacy_claims: c.pharmacy },
     fund_spending: { amount_fen: c.amount_fen, fund_pay_fen: c.fund_pay_fen, self_pay_fen: c.amount_fen - c.fund_pay_fen, patients: c.claim_patients },
     diagnosed: { hypertension: c.ht_diagnosed, diabetes: c.dm_diagnosed, either: c.diagnosed },
+    activity: { filed: c.filed, confirmed: c.confirmed, returned: c.returned, registered_patients: c.registered_patients, registered_patients_year_before: c.registered_patients_year_before },
+    delivered_share: { numerator: c.delivered, denominator: c.dispensed },
   };
 }

@@ -7,7 +7,7 @@ const base = (over: Partial<PatientFacts> = {}): PatientFacts => ({
   diagnoses: [{ disease: 'hypertension', diagnosedOn: '2020-03-01' }],
   contracts: [{ teamId: 't1', institutionId: 'i1', startDate: '2025-07-01', endDate: '2026-06-30', terminatedOn: null }],
   registrations: [{ disease: 'hypertension', effectiveFrom: '2024-02-10', effectiveTo: null, diagnosedOn: '2020-03-01' }],
-  visits: [], healthChecks: [], claims: [], ...over,
+  visits: [], healthChecks: [], claims: [], filingSteps: [], dispenses: [], ...over,
 });
 const visit = (date: string, systolic: number | null, mode: 'clinic' | 'home' | 'phone' = 'clinic', diastolic = 80) =>
   ({ date, mode, diseases: ['hypertension' as const], systolic, diastolic: systolic === null ? null : diastolic, fastingGlucoseTenths: null });
@@ -84,6 +84,18 @@ describe('a patient at the end of a month', () => {
     expect(patientMonth(changed, '2026-06')!.hypertension.control).toBe('missed_visit');
   });
 
+  it('counts the period’s filings and the prescriptions dispensed, delivered ones apart, once each', () => {
+    const f = base({
+      filingSteps: [{ date: '2025-12-30', step: 'filed' }, { date: '2026-01-04', step: 'returned' }, { date: '2026-01-20', step: 'confirmed' }],
+      dispenses: [{ date: '2026-02-01', prescriptionId: 'rx1', delivered: false }, { date: '2026-02-20', prescriptionId: 'rx1', delivered: true }, { date: '2026-04-02', prescriptionId: 'rx2', delivered: false }],
+    });
+    expect(patientMonth(f, '2026-03')!.quarter).toMatchObject({ filed: 0, returned: 1, confirmed: 1, dispensed: 1, delivered: 1 });
+    expect(patientMonth(f, '2026-06')!.year).toMatchObject({ filed: 0, returned: 1, confirmed: 1, dispensed: 2, delivered: 1 });
+    expect(patientMonth(f, '2025-12')!.year.filed).toBe(1);
+    expect(patientMonth(f, '2026-06')!.registeredYearBefore).toBe(true);
+    expect(patientMonth(base(), '2025-01')!.registeredYearBefore).toBe(false); // registered 2024-02-10
+  });
+
   it('adds claims to the quarter and the year to date, pharmacies apart from the visits’ denominator', () => {
     const f = base({ claims: [
       { serviceDate: '2026-02-10', level: 'grassroots', amountFen: 1000, fundPayFen: 600 },
@@ -91,8 +103,8 @@ describe('a patient at the end of a month', () => {
       { serviceDate: '2026-05-10', level: 'pharmacy', amountFen: 500, fundPayFen: 265 },
     ] });
     const m = patientMonth(f, '2026-05')!;
-    expect(m.quarter).toEqual({ grassroots: 0, hospital: 1, pharmacy: 1, amountFen: 2500, fundPayFen: 1265 });
-    expect(m.year).toEqual({ grassroots: 1, hospital: 1, pharmacy: 1, amountFen: 3500, fundPayFen: 1865 });
+    expect(m.quarter).toMatchObject({ grassroots: 0, hospital: 1, pharmacy: 1, amountFen: 2500, fundPayFen: 1265 });
+    expect(m.year).toMatchObject({ grassroots: 1, hospital: 1, pharmacy: 1, amountFen: 3500, fundPayFen: 1865 });
     const i = indicatorsOf(addCounters(emptyCounters(), countersOf(m, false)));
     expect(i.grassroots_visits).toEqual({ numerator: 0, denominator: 1, pharmacy_claims: 1 });
     expect(i.fund_spending).toEqual({ amount_fen: 2500, fund_pay_fen: 1265, self_pay_fen: 1235, patients: 1 });

@@ -39,6 +39,10 @@ export interface PatientFacts {
   /** Follow-up visits: the diseases covered and the readings taken. */
   visits: Array<{ date: IsoDate; mode: VisitMode; diseases: Disease[]; systolic: number | null; diastolic: number | null; fastingGlucoseTenths: number | null }>;
   healthChecks: Array<{ date: IsoDate; systolic: number | null; diastolic: number | null; fastingGlucoseTenths: number | null }>;
+  /** Filings' steps on their Beijing day: first submitted (filed), approved (confirmed), returned. */
+  filingSteps: Array<{ date: IsoDate; step: 'filed' | 'confirmed' | 'returned' }>;
+  /** Dispenses not taken back, on their Beijing day, and whether their delivery order was delivered. */
+  dispenses: Array<{ date: IsoDate; prescriptionId: string; delivered: boolean }>;
   /** Settled, not reversed claims with a two-disease line: their two-disease lines' sums. */
   claims: Array<{ serviceDate: IsoDate; level: InstitutionLevel; amountFen: number; fundPayFen: number }>;
 }
@@ -54,7 +58,13 @@ export interface DiseaseMonth {
   control: ControlGroup | null;
 }
 
-export interface ClaimSums { grassroots: number; hospital: number; pharmacy: number; amountFen: number; fundPayFen: number }
+/** What happened in the quarter (or year) up to the end: claims, filings, prescriptions dispensed and delivered. */
+export interface PeriodSums {
+  grassroots: number; hospital: number; pharmacy: number; amountFen: number; fundPayFen: number;
+  filed: number; confirmed: number; returned: number;
+  /** Prescriptions with a dispense in the period, and those of them with a delivered order for one. */
+  dispensed: number; delivered: number;
+}
 
 export interface PatientMonth {
   personId: string;
@@ -71,11 +81,13 @@ export interface PatientMonth {
   registered: boolean;
   /** An annual health check in the year up to the end. */
   annualCheck: boolean;
+  /** A registration in force on the same day a year before the end. */
+  registeredYearBefore: boolean;
   hypertension: DiseaseMonth;
   diabetes: DiseaseMonth;
-  /** Claims in the quarter up to the end, and in the year up to the end. */
-  quarter: ClaimSums;
-  year: ClaimSums;
+  /** The quarter up to the end, and the year up to the end. */
+  quarter: PeriodSums;
+  year: PeriodSums;
 }
 
 const DISEASES: readonly Disease[] = ['hypertension', 'diabetes'];
@@ -83,9 +95,10 @@ const within = (d: IsoDate, from: IsoDate, to: IsoDate) => compareDates(d, from)
 /** In force on a day: from ≤ day < to (to exclusive, null open). */
 const inForce = (day: IsoDate, from: IsoDate, to: IsoDate | null) => compareDates(from, day) <= 0 && (to === null || compareDates(day, to) < 0);
 
-/** The months a patient has rows for: from the month of their first diagnosis, registration or claim. */
+/** The months a patient has rows for: from the month of their first diagnosis, registration, filing, dispense or claim. */
 export function firstMonth(f: PatientFacts): string | null {
-  const dates = [...f.diagnoses.map((d) => d.diagnosedOn), ...f.registrations.map((r) => r.effectiveFrom), ...f.claims.map((c) => c.serviceDate)];
+  const dates = [...f.diagnoses.map((d) => d.diagnosedOn), ...f.registrations.map((r) => r.effectiveFrom), ...f.claims.map((c) => c.serviceDate),
+    ...f.filingSteps.map((e) => e.date), ...f.dispenses.map((d) => d.date)];
   if (!dates.length) return null;
   return dates.reduce((a, b) => (compareDates(a, b) <= 0 ? a : b)).slice(0, 7);
 }
@@ -112,10 +125,11 @@ export function patientMonth(f: PatientFacts, month: string): PatientMonth | nul
     diagnosed: perDisease.hypertension.diagnosed || perDisease.diabetes.diagnosed,
     registered: perDisease.hypertension.registered || perDisease.diabetes.registered,
     annualCheck: f.healthChecks.some((h) => within(h.date, yearStart, end)),
+    registeredYearBefore: f.registrations.some((r) => inForce(addMonths(end, -12), r.effectiveFrom, r.effectiveTo)),
     hypertension: perDisease.hypertension,
     diabetes: perDisease.diabetes,
-    quarter: claimSums(f, quarterStart, end),
-    year: claimSums(f, yearStart, end),
+    quarter: periodSums(f, quarterStart, end),
+    year: periodSums(f, yearStart, end),
   };
 }
 
@@ -188,8 +202,8 @@ function controlGroup(f: PatientFacts, disease: Disease, registrations: PatientF
   return contactDates.some((d) => inWindow(d, windowStart)) ? 'visited_no_reading' : 'missed_visit';
 }
 
-function claimSums(f: PatientFacts, from: IsoDate, to: IsoDate): ClaimSums {
-  const s: ClaimSums = { grassroots: 0, hospital: 0, pharmacy: 0, amountFen: 0, fundPayFen: 0 };
+function periodSums(f: PatientFacts, from: IsoDate, to: IsoDate): PeriodSums {
+  const s: PeriodSums = { grassroots: 0, hospital: 0, pharmacy: 0, amountFen: 0, fundPayFen: 0, filed: 0, confirmed: 0, returned: 0, dispensed: 0, delivered: 0 };
   for (const c of f.claims) {
     if (!within(c.serviceDate, from, to)) continue;
     if (c.level === 'grassroots') s.grassroots++;
@@ -198,5 +212,10 @@ function claimSums(f: PatientFacts, from: IsoDate, to: IsoDate): ClaimSums {
     s.amountFen += c.amountFen;
     s.fundPayFen += c.fundPayFen;
   }
+  for (const step of f.filingSteps) if (within(step.date, from, to)) s[step.step]++;
+  const dispensed = new Map<string, boolean>();
+  for (const d of f.dispenses) if (within(d.date, from, to)) dispensed.set(d.prescriptionId, (dispensed.get(d.prescriptionId) ?? false) || d.delivered);
+  s.dispensed = dispensed.size;
+  s.delivered = [...dispensed.values()].filter(Boolean).length;
   return s;
 }

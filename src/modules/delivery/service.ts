@@ -4,6 +4,7 @@
 // out and deliver it with the photo of the patient's signed receipt — or report it failed or returned,
 // which takes the dispense back (claim reversed, stock and packs returned) in the order's own transaction.
 // Every step is a delivery_event with who, when and why, and audited.
+import { ALL_MONTHS, refreshPerson } from '../indicators/service';
 import { sql } from 'kysely';
 import type { Database } from '../../db/connect';
 import type { DeliveryStatus } from '../../db/schema';
@@ -117,6 +118,8 @@ async function step(ctx: AppContext, actor: Actor, o: OrderKey, from: DeliverySt
     await trx.updateTable('delivery_order').set({ ...set, status: to }).where('person_id', '=', o.person_id).where('id', '=', o.id).execute();
     await trx.insertInto('delivery_event').values({ person_id: o.person_id, order_id: o.id, at, user_id: actor.user.id, from_status: locked.status, to_status: to, reason }).execute();
     await writeAudit(trx, actor, [{ action: 'update', entity: 'delivery_order', entityId: o.id, personId: o.person_id, detail: { step: action, from: locked.status, to, ...(reason ? { reason } : {}) } }]);
+    // delivered (or not) changes the delivered share of the period its dispense is in
+    if (to === 'delivered' || to === 'failed' || to === 'returned') await refreshPerson(trx, o.person_id, ALL_MONTHS);
   });
   return orderView(ctx.db, o.id, actor);
 }

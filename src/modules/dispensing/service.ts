@@ -3,6 +3,7 @@
 // stock, and the claim is settled by the settlement service IN THE SAME TRANSACTION — no dispense
 // without its claim, no claim without its dispense. Taking a dispense back (退药; a failed or returned
 // delivery) reverses the claim and gives the stock back, again in one transaction.
+import { ALL_MONTHS, refreshPerson } from '../indicators/service';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { shanghaiDate } from '../../engine/calendar';
@@ -135,6 +136,7 @@ async function dispenseNew(ctx: AppContext, actor: Actor, p: Awaited<ReturnType<
       batches: batchLines(taken, lines), filled: lines.map((l) => ({ line_no: l.lineNo, quantity: l.quantity })),
     });
     await options.within?.(trx, { dispenseId, claimId, personId: p.person_id });
+    await refreshPerson(trx, p.person_id, today); // the indicators count the prescription dispensed
     return receipt;
   });
   return { replayed: false, dispenseId, settlement: receipt, prescription: await prescriptionView(ctx.db, p.id, actor.user, ctx.now()) };
@@ -232,6 +234,7 @@ export async function takeBackDispense(ctx: AppContext, actor: Actor, dispenseId
     await trx.updateTable('prescription').set({ status: to }).where('person_id', '=', d.person_id).where('id', '=', d.prescription_id).execute();
     await trx.insertInto('prescription_event').values({ person_id: d.person_id, prescription_id: d.prescription_id, at, user_id: actor.user.id, action: 'take_back', from_status: p.status, to_status: to, reason, detail: JSON.stringify({ dispenseId }) }).execute();
     await writeAudit(trx, actor, [{ action: 'update', entity: 'dispense', entityId: dispenseId, personId: d.person_id, detail: { takeBack: reason } }]);
+    await refreshPerson(trx, d.person_id, ALL_MONTHS);
   };
   if (within) await run(within);
   else await ctx.db.transaction().execute(run);

@@ -19,6 +19,9 @@ const COLUMNS = {
   ht_face_to_face: 'smallint', dm_face_to_face: 'smallint', ht_control: 'text', dm_control: 'text',
   q_grassroots: 'integer', q_hospital: 'integer', q_pharmacy: 'integer', q_amount_fen: 'bigint', q_fund_pay_fen: 'bigint',
   y_grassroots: 'integer', y_hospital: 'integer', y_pharmacy: 'integer', y_amount_fen: 'bigint', y_fund_pay_fen: 'bigint',
+  q_filed: 'smallint', q_confirmed: 'smallint', q_returned: 'smallint', q_dispensed: 'smallint', q_delivered: 'smallint',
+  y_filed: 'smallint', y_confirmed: 'smallint', y_returned: 'smallint', y_dispensed: 'smallint', y_delivered: 'smallint',
+  registered_year_before: 'boolean',
 } as const;
 
 const rowOf = (m: PatientMonth) => ({
@@ -29,6 +32,9 @@ const rowOf = (m: PatientMonth) => ({
   ht_control: m.hypertension.control, dm_control: m.diabetes.control,
   q_grassroots: m.quarter.grassroots, q_hospital: m.quarter.hospital, q_pharmacy: m.quarter.pharmacy, q_amount_fen: m.quarter.amountFen, q_fund_pay_fen: m.quarter.fundPayFen,
   y_grassroots: m.year.grassroots, y_hospital: m.year.hospital, y_pharmacy: m.year.pharmacy, y_amount_fen: m.year.amountFen, y_fund_pay_fen: m.year.fundPayFen,
+  q_filed: m.quarter.filed, q_confirmed: m.quarter.confirmed, q_returned: m.quarter.returned, q_dispensed: m.quarter.dispensed, q_delivered: m.quarter.delivered,
+  y_filed: m.year.filed, y_confirmed: m.year.confirmed, y_returned: m.year.returned, y_dispensed: m.year.dispensed, y_delivered: m.year.delivered,
+  registered_year_before: m.registeredYearBefore,
 });
 
 /** Rewrites the rows of these people for these months ('YYYY-MM'), month by month so each month's rows lie together. */

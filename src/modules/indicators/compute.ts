@@ -1,15 +1,14 @@
 // A period's indicators for every scope: the period's last month's rows summed per team in one scan, added
-// up to institutions, counties and the city; activity and the county-level counts beside (docs/indicators.md).
+// up to institutions, counties and the city; the few counts kept by county beside (docs/indicators.md).
 import type { Database } from '../../db/connect';
-import { addMonthsToMonth, monthEnd, monthOf, type IsoDate } from '../../engine/calendar';
+import { monthEnd, monthOf, type IsoDate } from '../../engine/calendar';
 import { addCounters, emptyCounters, indicatorsOf, type Counters } from '../../engine/indicators/counters';
 import { INDICATOR_VERSION } from '../../engine/indicators/patientMonth';
 import { stockRate } from '../../engine/stock/stock';
 import { CHRONIC_COMMON_LIST, loadDrugs } from '../reference/service';
-import { deliveredShare } from '../delivery/service';
 import { ensureMonth } from './build';
-import { auditFindings, countersByTeam, filingActivity, referralCompletion, registeredByTeam, stockedDrugs } from './queries';
-import type { IndicatorReport, IndicatorScope, Indicators, Ratio, ScopeLevel } from './types';
+import { auditFindings, countersByTeam, referralCompletion, stockedDrugs } from './queries';
+import type { IndicatorReport, IndicatorScope, Ratio, ScopeLevel } from './types';
 
 export interface ReportQuery { year: number; quarter: number | null; county?: string; insuranceType?: 'resident' | 'employee'; today: IsoDate }
 
@@ -22,21 +21,13 @@ export function periodOf(q: Pick<ReportQuery, 'year' | 'quarter' | 'today'>) {
   return { start, end: monthEnd(month), month, complete: lastMonth < monthOf(q.today) };
 }
 
-type Activity = Indicators['activity'];
-const emptyActivity = (): Activity => ({ filed: 0, confirmed: 0, returned: 0, registered_patients: 0, registered_patients_year_before: 0 });
-
-interface Acc { level: ScopeLevel; code: string; parent?: string; counters: Counters; activity: Activity }
+interface Acc { level: ScopeLevel; code: string; parent?: string; counters: Counters }
 
 export async function indicatorReport(db: Database, q: ReportQuery): Promise<IndicatorReport> {
   const period = periodOf(q);
-  const yearBefore = addMonthsToMonth(period.month, -12);
   await ensureMonth(db, period.month);
-  await ensureMonth(db, yearBefore);
-  const filter = { county: q.county, insuranceType: q.insuranceType };
-  const [teams, before, filings, names] = await Promise.all([
-    countersByTeam(db, { month: period.month, ...filter }, q.quarter === null),
-    registeredByTeam(db, { month: yearBefore, ...filter }),
-    filingActivity(db, period.start, period.end, q.county, q.insuranceType),
+  const [teams, names] = await Promise.all([
+    countersByTeam(db, { month: period.month, county: q.county, insuranceType: q.insuranceType }, q.quarter === null),
     scopeNames(db),
   ]);
 
@@ -44,39 +35,31 @@ export async function indicatorReport(db: Database, q: ReportQuery): Promise<Ind
   const at = (level: ScopeLevel, code: string, parent?: string) => {
     const key = `${level}:${code}`;
     let s = scopes.get(key);
-    if (!s) scopes.set(key, (s = { level, code, parent, counters: emptyCounters(), activity: emptyActivity() }));
+    if (!s) scopes.set(key, (s = { level, code, parent, counters: emptyCounters() }));
     return s;
   };
   const cityCode = q.county ? null : names.cityCode;
-  // the person's county by address; their institution and team by contract
-  const chain = (county: string, institution: string | null, team: string | null) => [
-    ...(cityCode ? [at('city', cityCode)] : []),
-    at('county', county, cityCode ?? undefined),
-    ...(institution ? [at('institution', institution, names.institutionCounty.get(institution))] : []),
-    ...(team && institution ? [at('team', team, institution)] : []),
-  ];
   if (q.county) at('county', q.county);
-  for (const t of teams) for (const s of chain(t.county_code, t.institution_id, t.team_id)) {
-    addCounters(s.counters, t.counters);
-    s.activity.registered_patients += t.counters.registered_patients;
-  }
-  for (const b of before) for (const s of chain(b.county_code, b.institution_id, b.team_id)) s.activity.registered_patients_year_before += b.n;
-  // a filing belongs to the county and team it was filed with
-  for (const f of filings) for (const s of chain(f.county_code, f.institution_id, f.team_id)) {
-    s.activity.filed += f.filed;
-    s.activity.confirmed += f.confirmed;
-    s.activity.returned += f.returned;
+  // the person's county by address; their institution and team by contract
+  for (const t of teams) {
+    const chain = [
+      ...(cityCode ? [at('city', cityCode)] : []),
+      at('county', t.county_code, cityCode ?? undefined),
+      ...(t.institution_id ? [at('institution', t.institution_id, names.institutionCounty.get(t.institution_id))] : []),
+      ...(t.team_id && t.institution_id ? [at('team', t.team_id, t.institution_id)] : []),
+    ];
+    for (const s of chain) addCounters(s.counters, t.counters);
   }
 
   const claimsOf = (s: Acc | undefined) => (s ? s.counters.grassroots + s.counters.hospital + s.counters.pharmacy : 0);
-  const beside = await countyCounts(db, period.start, period.end, q.today, q.county, [...scopes.values()].filter((s) => s.level === 'county').map((s) => s.code),
+  const beside = await countyCounts(db, period.start, period.end, q.today, q.county,
     (code) => claimsOf(code === null ? scopes.get(`city:${cityCode}`) : scopes.get(`county:${code}`)));
   const order: Record<ScopeLevel, number> = { city: 0, county: 1, institution: 2, team: 3 };
   const list: IndicatorScope[] = [...scopes.values()]
     .sort((a, b) => order[a.level] - order[b.level] || a.code.localeCompare(b.code))
     .map((s) => ({
       level: s.level, code: s.code, name: names.of(s.level, s.code), ...(s.parent ? { parent: s.parent } : {}),
-      indicators: { ...indicatorsOf(s.counters), activity: s.activity, ...(s.level === 'county' || s.level === 'city' ? beside(s.level === 'city' ? null : s.code) : {}) },
+      indicators: { ...indicatorsOf(s.counters), ...(s.level === 'county' || s.level === 'city' ? beside(s.level === 'city' ? null : s.code) : {}) },
     }));
   return {
     period: { year: q.year, quarter: q.quarter, start: period.start, end: period.end },
@@ -105,14 +88,13 @@ async function scopeNames(db: Database) {
   };
 }
 
-/** The counts kept by county: the stock rate, the delivered share, referrals completed, audit findings. */
-async function countyCounts(db: Database, from: IsoDate, to: IsoDate, today: IsoDate, county: string | undefined, counties: string[], claims: (code: string | null) => number) {
-  const [referrals, findings, stocked, institutions, delivered] = await Promise.all([
+/** The counts kept by county: the stock rate, referrals completed, audit findings. */
+async function countyCounts(db: Database, from: IsoDate, to: IsoDate, today: IsoDate, county: string | undefined, claims: (code: string | null) => number) {
+  const [referrals, findings, stocked, institutions] = await Promise.all([
     referralCompletion(db, from, to, county),
     auditFindings(db, from, to, county),
     stockedDrugs(db, today),
     db.selectFrom('institution').select(['id', 'county_code', 'upper_institution_id', 'level', 'kind']).execute(),
-    Promise.all(counties.map((c) => deliveredShare(db, c, from, to))),
   ]);
   const chronic = new Set(loadDrugs().filter((d) => d.lists.includes(CHRONIC_COMMON_LIST)).map((d) => d.code));
   const held = new Map<string, string[]>();
@@ -130,7 +112,6 @@ async function countyCounts(db: Database, from: IsoDate, to: IsoDate, today: Iso
     rows.filter((r) => code === null || key(r) === code).reduce((a, r) => ({ numerator: a.numerator + num(r), denominator: a.denominator + den(r) }), { numerator: 0, denominator: 0 });
   return (code: string | null) => ({
     drug_stock: sum([...stock.entries()], code, ([c]) => c, ([, r]) => r.numerator, ([, r]) => r.denominator),
-    delivered_share: sum(delivered, code, (d) => d.countyCode, (d) => d.delivered, (d) => d.dispensed),
     referral_completion: sum(referrals, code, (r) => r.county_code, (r) => r.completed, (r) => r.requested),
     // per 1,000 of the period's two-disease claims (the rows' count: what the audit looks at)
     audit_findings_per_1000_claims: { numerator: sum(findings, code, (f) => f.county_code, (f) => f.findings, () => 0).numerator, denominator: claims(code) },

@@ -10,7 +10,7 @@ const TWO = ['hypertension', 'diabetes'];
 export async function loadFacts(db: Database, personIds: string[]): Promise<PatientFacts[]> {
   if (!personIds.length) return [];
   const ids = sql`${personIds}::uuid[]`;
-  const [people, diagnoses, contracts, registrations, visits, checks, claims] = await Promise.all([
+  const [people, diagnoses, contracts, registrations, visits, checks, claims, steps, dispenses] = await Promise.all([
     sql<{ id: string; birth_date: string; region_code: string; insurance_type: 'resident' | 'employee'; death_date: string | null }>`
       select id, birth_date, region_code, insurance_type, death_date from person where id = any(${ids})`.execute(db),
     sql<{ person_id: string; disease_code: Disease; diagnosed_on: string }>`
@@ -26,13 +26,23 @@ export async function loadFacts(db: Database, personIds: string[]): Promise<Pati
     sql<{ person_id: string; check_date: string; systolic: number | null; diastolic: number | null; fasting_glucose_tenths: number | null }>`
       select person_id, check_date, systolic, diastolic, fasting_glucose_tenths from health_check where person_id = any(${ids})`.execute(db),
     claimFacts(db, personIds),
+    // a filing's first submission, its approvals and returns, on their Beijing day
+    sql<{ person_id: string; date: string; step: 'filed' | 'confirmed' | 'returned' }>`
+      select person_id, (at at time zone 'Asia/Shanghai')::date::text as date,
+        case when to_status = 'approved' then 'confirmed' when to_status = 'returned' then 'returned' else 'filed' end as step
+      from filing_event where person_id = any(${ids})
+        and ((from_status is null and to_status = 'submitted') or to_status in ('approved', 'returned'))`.execute(db),
+    sql<{ person_id: string; date: string; prescription_id: string; delivered: boolean }>`
+      select d.person_id, (d.dispensed_at at time zone 'Asia/Shanghai')::date::text as date, d.prescription_id,
+        exists (select 1 from delivery_order o where o.person_id = d.person_id and o.dispense_id = d.id and o.status = 'delivered') as delivered
+      from dispense d where d.person_id = any(${ids}) and d.status = 'dispensed'`.execute(db),
   ]);
   const by = <T extends { person_id: string }>(rows: T[]) => {
     const m = new Map<string, T[]>();
     for (const r of rows) m.set(r.person_id, [...(m.get(r.person_id) ?? []), r]);
     return m;
   };
-  const [dx, ct, rg, vs, hc, cl] = [by(diagnoses.rows), by(contracts.rows), by(registrations.rows), by(visits.rows), by(checks.rows), by(claims)];
+  const [dx, ct, rg, vs, hc, cl, st, dp] = [by(diagnoses.rows), by(contracts.rows), by(registrations.rows), by(visits.rows), by(checks.rows), by(claims), by(steps.rows), by(dispenses.rows)];
   return people.rows.map((p) => ({
     personId: p.id, birthDate: p.birth_date, countyCode: p.region_code.slice(0, 6), insuranceType: p.insurance_type, deathDate: p.death_date,
     diagnoses: (dx.get(p.id) ?? []).map((d) => ({ disease: d.disease_code, diagnosedOn: d.diagnosed_on })),
@@ -41,6 +51,8 @@ export async function loadFacts(db: Database, personIds: string[]): Promise<Pati
     visits: (vs.get(p.id) ?? []).map((v) => ({ date: v.visit_date, mode: v.mode, diseases: v.diseases, systolic: v.systolic, diastolic: v.diastolic, fastingGlucoseTenths: v.fasting_glucose_tenths })),
     healthChecks: (hc.get(p.id) ?? []).map((h) => ({ date: h.check_date, systolic: h.systolic, diastolic: h.diastolic, fastingGlucoseTenths: h.fasting_glucose_tenths })),
     claims: (cl.get(p.id) ?? []).map((c) => ({ serviceDate: c.service_date, level: c.institution_level, amountFen: c.amount_fen, fundPayFen: c.fund_pay_fen })),
+    filingSteps: (st.get(p.id) ?? []).map((e) => ({ date: e.date, step: e.step })),
+    dispenses: (dp.get(p.id) ?? []).map((d) => ({ date: d.date, prescriptionId: d.prescription_id, delivered: d.delivered })),
   }));
 }
 

@@ -1,6 +1,6 @@
 // The SQL behind the indicators. The month rows are summed into the engine's counters (engine/indicators/
 // counters.ts: the same names, the same conditions — a test holds them equal) per team, in one scan of the
-// period's last month; activity and the counts beside come from their own small tables.
+// period's last month; the few counts kept by county come from their own small tables.
 import { sql, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/connect';
 import { COUNTER_NAMES, type Counters } from '../../engine/indicators/counters';
@@ -30,9 +30,11 @@ function counterSql(fullYear: boolean): RawBuilder<unknown>[] {
     out.push(n(count(`${owes} and ${d}_face_to_face >= ${d}_owed${fullYear ? ' and annual_check' : ''}`), `${d}_sm_numerator`));
     for (const g of CONTROL) out.push(n(count(`${d}_control = '${g}'`), `${d}_${g}`));
   }
-  for (const c of ['grassroots', 'hospital', 'pharmacy', 'amount_fen', 'fund_pay_fen']) out.push(n(sql.raw(`coalesce(sum(${p}_${c}), 0)`), c));
+  for (const c of ['grassroots', 'hospital', 'pharmacy', 'amount_fen', 'fund_pay_fen', 'filed', 'confirmed', 'returned', 'dispensed', 'delivered'])
+    out.push(n(sql.raw(`coalesce(sum(${p}_${c}), 0)`), c));
   out.push(n(count(`${p}_grassroots + ${p}_hospital + ${p}_pharmacy > 0`), 'claim_patients'));
   out.push(n(count('registered'), 'registered_patients'));
+  out.push(n(count('registered_year_before'), 'registered_patients_year_before'));
   return out;
 }
 
@@ -48,31 +50,6 @@ export async function countersByTeam(db: Database, f: RowFilter, fullYear: boole
     county_code: r.county_code as string, institution_id: r.institution_id as string | null, team_id: r.team_id as string | null,
     counters: Object.fromEntries(COUNTER_NAMES.map((name) => [name, Number(r[name])])) as Counters,
   }));
-}
-
-/** Patients with a registration in force at the end of a month, per team (for the year-on-year growth). */
-export async function registeredByTeam(db: Database, f: RowFilter) {
-  const { rows } = await sql<{ county_code: string; institution_id: string | null; team_id: string | null; n: number }>`
-    select m.county_code, m.institution_id, m.team_id, count(*)::int as n from indicator_month m
-    where ${rowWhere(f)} and m.registered group by 1, 2, 3`.execute(db);
-  return rows;
-}
-
-/** Filings submitted (first time), approved and returned between two Beijing dates, by the filing's county and team. */
-export async function filingActivity(db: Database, from: string, to: string, county?: string, insuranceType?: string) {
-  const { rows } = await sql<{ county_code: string; institution_id: string; team_id: string; filed: number; confirmed: number; returned: number }>`
-    select f.county_code, t.institution_id, f.team_id,
-      count(*) filter (where e.from_status is null and e.to_status = 'submitted')::int as filed,
-      count(*) filter (where e.to_status = 'approved')::int as confirmed,
-      count(*) filter (where e.to_status = 'returned')::int as returned
-    from filing_event e
-    join registration_filing f on f.person_id = e.person_id and f.id = e.filing_id
-    join family_doctor_team t on t.id = f.team_id
-    ${insuranceType ? sql`join person p on p.id = f.person_id and p.insurance_type = ${insuranceType}` : sql``}
-    where e.at >= (${from}::date)::timestamp at time zone 'Asia/Shanghai' and e.at < (${to}::date + 1)::timestamp at time zone 'Asia/Shanghai'
-      ${county ? sql`and f.county_code = ${county}` : sql``}
-    group by 1, 2, 3`.execute(db);
-  return rows;
 }
 
 /** Up-referrals requested in the period and how many of them were completed, by county. */

@@ -21,7 +21,7 @@ const indicators = z.object({
   fund_spending: z.object({ amount_fen: count, fund_pay_fen: count, self_pay_fen: z.int(), patients: count }),
   activity: z.object({ filed: count, confirmed: count, returned: count, registered_patients: count, registered_patients_year_before: count }),
   diagnosed: z.object({ hypertension: count, diabetes: count, either: count }),
-  drug_stock: ratio.optional(), delivered_share: ratio.optional(), referral_completion: ratio.optional(), audit_findings_per_1000_claims: ratio.optional(),
+  delivered_share: ratio, drug_stock: ratio.optional(), referral_completion: ratio.optional(), audit_findings_per_1000_claims: ratio.optional(),
 });
 const report = z.object({
   period: z.object({ year: z.int(), quarter: z.int().nullable(), start: z.iso.date(), end: z.iso.date() }),

@@ -18,6 +18,7 @@ export interface Indicators {
   grassroots_visits: Ratio & { pharmacy_claims: number };
   fund_spending: { amount_fen: number; fund_pay_fen: number; self_pay_fen: number; patients: number };
   activity: {
+    /** Filings first submitted, approved, returned in the period (the person's scope at the end). */
     filed: number; confirmed: number; returned: number;
     /** Patients with a registration in force at the end, and on the same date a year before. */
     registered_patients: number; registered_patients_year_before: number;
@@ -26,8 +27,8 @@ export interface Indicators {
   diagnosed: { hypertension: number; diabetes: number; either: number };
   /** 备药率: grassroots institutions of a medical community stocking ≥ 70 % of their upper institution's drugs (county and city only). */
   drug_stock?: Ratio;
-  /** Dispenses in the period that were delivered home / all dispenses (county and city only). */
-  delivered_share?: Ratio;
+  /** Prescriptions dispensed in the period with a delivered home-delivery order / prescriptions dispensed. */
+  delivered_share: Ratio;
   /** Up-referrals requested in the period that were completed / all requested (county and city only). */
   referral_completion?: Ratio;
   /** Claims of the period with a smart-audit finding / the period's two-disease claims; per 1,000 = 1000 × numerator / denominator (county and city only). */

@@ -1,14 +1,14 @@
 // What an approved filing does to the record: registrations start or end on the effective date,
 // and the continuous prescription it carries replaces the one in force. A revocation for death records
-// the death date on the person (the filing's, or else its effective date); the indicators' rows follow.
-import { refreshPerson } from '../indicators/service';
+// the death date on the person (the filing's, or else its effective date). Answers the first day the
+// approval changes, for the indicators' rows (the caller rewrites them once the decision is recorded).
 import type { Database } from '../../db/connect';
 import type { RegistrationFilingTable } from '../../db/schema';
 import type { Selectable } from 'kysely';
 
 type Filing = Selectable<RegistrationFilingTable>;
 
-export async function applyApproval(db: Database, filing: Filing, effectiveDate: string) {
+export async function applyApproval(db: Database, filing: Filing, effectiveDate: string): Promise<string> {
   const diseases = await db.selectFrom('filing_disease').selectAll().where('filing_id', '=', filing.id).execute();
   for (const d of diseases) {
     if (d.action === 'add') {
@@ -54,5 +54,5 @@ export async function applyApproval(db: Database, filing: Filing, effectiveDate:
     await db.updateTable('person').set({ death_date: died }).where('id', '=', filing.person_id).execute();
     if (died < from) from = died;
   }
-  await refreshPerson(db, filing.person_id, from);
+  return from;
 }

@@ -1,6 +1,7 @@
 // Registration (认定登记), change (变更登记) and revocation filings: filed by the family doctor for a
 // contracted patient, reviewed by the county agency (or confirmed one-stop where the county allows),
 // with every transition kept in filing_event and the audit log.
+import { refreshPerson } from '../indicators/service';
 import { addDays, daysBetween, shanghaiDate } from '../../engine/calendar';
 import type { Database } from '../../db/connect';
 import type { AttachmentKind, FilingKind, FilingStatus, InsuranceType, ReturnReasonCode, RevocationReason } from '../../db/schema';
@@ -90,6 +91,7 @@ export async function fileRegistration(ctx: AppContext, actor: Actor, input: Fil
     await storeAttachments(trx, input.personId, filing.id, actor.user.id, ctx.now(), files);
     await q.recordFilingEvent(trx, { at: ctx.now(), filing_id: filing.id, person_id: input.personId, user_id: actor.user.id, from_status: null, to_status: 'submitted', detail: files.length ? { attachments: files.map((f) => f.kind) } : undefined });
     await writeAudit(trx, actor, [{ action: 'create', entity: 'registration_filing', entityId: filing.id, personId: input.personId, detail: { kind: input.kind, attachments: files.length } }]);
+    await refreshPerson(trx, input.personId, today); // the filing counts in the period's activity
     // one-stop identification: where the policy says so, a designated institution of such a level confirms at once
     if (await oneStopApplies(trx, actor.user, rules)) {
       const row = (await q.lockFiling(trx, input.personId, filing.id))!;
@@ -186,9 +188,12 @@ async function decide(
 ) {
   if (filing.status !== 'submitted') throw conflict('filing_not_submitted', `Only a submitted filing can be decided (this one is ${filing.status})`);
   const base = { decided_at: ctx.now(), decided_by: actor.user.id };
+  const today = shanghaiDate(ctx.now());
+  let changedFrom = today;
   if (decision.to === 'approved') {
     await db.updateTable('registration_filing').set({ ...base, status: 'approved', effective_date: decision.effectiveDate, confirmation: decision.confirmation }).where('id', '=', filing.id).execute();
-    await applyApproval(db, filing, decision.effectiveDate);
+    const from = await applyApproval(db, filing, decision.effectiveDate);
+    if (from < changedFrom) changedFrom = from;
   } else {
     await db
       .updateTable('registration_filing')
@@ -206,6 +211,7 @@ async function decide(
         : { reasonCode: decision.reasonCode ?? null, requestAttachments: decision.requestAttachments ?? [] },
   });
   await writeAudit(db, actor, [{ action: 'update', entity: 'registration_filing', entityId: filing.id, personId: filing.person_id, detail: { decision: decision.to } }]);
+  await refreshPerson(db, filing.person_id, changedFrom);
 }
 
 /** The effective date may go back to the day of submission, and at most 90 days ahead. */

@@ -21,7 +21,8 @@ function indicators(n: number, county = false): Indicators {
     fund_spending: { amount_fen: 123456 * n, fund_pay_fen: 100000 * n, self_pay_fen: 23456 * n, patients: 5 * n },
     activity: { filed: n, confirmed: n, returned: 0, registered_patients: 6 * n, registered_patients_year_before: 5 * n },
     diagnosed: { hypertension: 7 * n, diabetes: 4 * n, either: 10 * n },
-    ...(county ? { drug_stock: { numerator: 2, denominator: 3 }, delivered_share: { numerator: 0, denominator: 0 }, referral_completion: { numerator: 0, denominator: 0 }, audit_findings_per_1000_claims: { numerator: 0, denominator: 0 } } : {}),
+    delivered_share: { numerator: n, denominator: 3 * n },
+    ...(county ? { drug_stock: { numerator: 2, denominator: 3 }, referral_completion: { numerator: 0, denominator: 0 }, audit_findings_per_1000_claims: { numerator: 0, denominator: 0 } } : {}),
   };
 }
 
