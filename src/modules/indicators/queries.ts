@@ -42,10 +42,15 @@ export interface TeamCounters { county_code: string; institution_id: string | nu
 
 /** The counters of every (county, institution, team) for a period ending with the month. */
 export async function countersByTeam(db: Database, f: RowFilter, fullYear: boolean): Promise<TeamCounters[]> {
-  const { rows } = await sql<Record<string, unknown>>`
+  const query = sql<Record<string, unknown>>`
     select m.county_code, m.institution_id, m.team_id, ${sql.join(counterSql(fullYear))}
     from indicator_month m where ${rowWhere(f)}
-    group by m.county_code, m.institution_id, m.team_id`.execute(db);
+    group by m.county_code, m.institution_id, m.team_id`;
+  // compiling the scan's thirty-odd aggregates would cost PostgreSQL's JIT more than running them
+  const { rows } = db.isTransaction ? await query.execute(db) : await db.transaction().execute(async (trx) => {
+    await sql`set local jit = off`.execute(trx);
+    return query.execute(trx);
+  });
   return rows.map((r) => ({
     county_code: r.county_code as string, institution_id: r.institution_id as string | null, team_id: r.team_id as string | null,
     counters: Object.fromEntries(COUNTER_NAMES.map((name) => [name, Number(r[name])])) as Counters,
