@@ -18,6 +18,8 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { registerAudit } from '../../src/cli/commands/audit';
 import { registerBackup } from '../../src/cli/commands/backup';
 import { registerReminders } from '../../src/cli/commands/reminders';
+import { registerIndicators } from '../../src/cli/commands/indicators';
+import { registerReport } from '../../src/cli/commands/report';
 import { claimDataDir, type Claim } from '../../src/cli/serverFile';
 import { loadConfig } from '../../src/config';
 import { PolicyBook } from '../../src/core/policyBook';
@@ -70,6 +72,8 @@ async function cli(env: { MANBING_DATA_DIR: string; DATABASE_URL?: string }, ...
     registerBackup(program);
     registerAudit(program);
     registerReminders(program);
+    registerIndicators(program);
+    registerReport(program);
     await program.parseAsync(['node', 'manbing', ...args]).catch((e: Error) => {
       // what bin/manbing.js does with a command's error: its message, exit code 1
       stderr.push(e.message);
@@ -250,6 +254,23 @@ describe('other commands while the server holds the data dir', () => {
     const malformed = await app.inject({ method: 'POST', url: AUDIT_RUN_PATH, headers: { authorization: `Bearer ${claim.token}` }, payload: { date: '2026-06-14' } });
     expect([anonymous.statusCode, malformed.statusCode]).toEqual([403, 400]);
     expect(await runs()).toBe(before + 3);
+  });
+});
+
+describe('manbing indicators and manbing report while the server runs', () => {
+  it('are answered by the server through its control channel: the same JSON, the file written whole', async () => {
+    const cookie = (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'analyst', password: 'manbing-demo' } })).cookies[0];
+    const api = (await app.inject({ method: 'GET', url: '/api/indicators?year=2026&quarter=2', headers: { cookie: `${cookie.name}=${cookie.value}` } })).json();
+    const printed = await cli({ MANBING_DATA_DIR: sourceDir }, 'indicators', '--year', '2026', '--quarter', '2', '--json');
+    expect(printed).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(JSON.parse(printed.stdout)).toEqual(api);
+    expect(await cli({ MANBING_DATA_DIR: sourceDir }, 'indicators', '--year', '2026', '--quarter', '9')).toMatchObject({ exitCode: 2 });
+    const out = join(work, 'q2.csv');
+    const report = await cli({ MANBING_DATA_DIR: sourceDir }, 'report', 'quarterly', '--year', '2026', '--quarter', '2', '--out', out);
+    expect(report).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(readFileSync(out, 'utf8')).toContain('城乡居民医保');
+    expect(await cli({ MANBING_DATA_DIR: sourceDir }, 'report', 'quarterly', '--year', '2026', '--quarter', '2', '--county', '330499', '--out', join(work, 'no.csv'))).toMatchObject({ exitCode: 2 });
+    expect(existsSync(join(work, 'no.csv'))).toBe(false);
   });
 });
 

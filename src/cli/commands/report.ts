@@ -2,58 +2,45 @@
 // the quarterly workbook (季报表) of a county, or of the city, written to a file (docs/reports.md) — the same
 // file GET /api/reports/quarterly answers. The format is the file's extension unless --format names it.
 // Bad options exit with code 2 before anything is opened; a county not of the city or a quarter not begun
-// exits 2 before anything is written. It opens the database itself: while `manbing start` holds the
-// embedded data dir it is refused (download the file from the running server instead).
+// exits 2 before anything is written. While `manbing start` holds the embedded database the running
+// server makes the file (its control channel) and this writes it.
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
 import type { Database } from '../../db/connect';
+import type { QuarterlyOptions } from '../../modules/reports/console';
 
-export interface QuarterlyOptions { year?: string; quarter?: string; county?: string; out?: string; format?: string }
-type Format = 'xlsx' | 'csv' | 'json';
-
-/** The options as a query and a file, or the reason they are not. */
-export function quarterlyOptionsOf(o: QuarterlyOptions): { error: string } | { year: number; quarter: number; county?: string; out: string; format: Format } {
-  if (o.year === undefined || !/^[0-9]{4}$/.test(o.year) || Number(o.year) < 2000 || Number(o.year) > 2100) return { error: `--year must be a year between 2000 and 2100, got "${o.year ?? ''}"` };
-  if (o.quarter === undefined || !/^[1-4]$/.test(o.quarter)) return { error: `--quarter must be 1, 2, 3 or 4, got "${o.quarter ?? ''}"` };
-  if (o.county !== undefined && !/^[0-9]{6}$/.test(o.county)) return { error: `--county must be a 6-digit county code, got "${o.county}"` };
-  if (!o.out) return { error: '--out names the file to write (.xlsx, .csv or .json)' };
-  const format = (o.format ?? /\.([a-z]+)$/i.exec(o.out)?.[1] ?? '').toLowerCase();
-  if (format !== 'xlsx' && format !== 'csv' && format !== 'json') {
-    return { error: o.format ? `--format must be xlsx, csv or json, got "${o.format}"` : `cannot tell the format from "${o.out}": end it in .xlsx, .csv or .json, or give --format` };
-  }
-  return { year: Number(o.year), quarter: Number(o.quarter), ...(o.county ? { county: o.county } : {}), out: o.out, format };
+/** Writes the file whole or not at all: beside the target, then renamed. */
+async function writeWhole(out: string, bytes: Buffer) {
+  const { rename, writeFile } = await import('node:fs/promises');
+  const partial = `${out}.${process.pid}.partial`;
+  await writeFile(partial, bytes, { mode: 0o640 });
+  await rename(partial, out);
 }
 
 /** The command's work on an open database; answers the exit code. The CLI test calls it as the CLI does. */
 export async function reportQuarterlyCommand(db: Database, o: QuarterlyOptions, now: Date, print: (line: string) => void, printError: (line: string) => void): Promise<number> {
-  const checked = quarterlyOptionsOf(o);
-  if ('error' in checked) {
-    printError(checked.error);
-    return 2;
-  }
-  const { buildQuarterly, QuarterlyQueryError, renderQuarterly, resolveQuarterly } = await import('../../modules/reports/service');
-  const { shanghaiDate } = await import('../../engine/calendar');
-  const { consoleActor, writeAudit } = await import('../../core/audit');
-  const today = shanghaiDate(now);
-  let region;
-  try {
-    region = await resolveQuarterly(db, checked, today);
-  } catch (e) {
-    if (!(e instanceof QuarterlyQueryError)) throw e;
-    printError(`--${e.field}: ${e.message}`);
-    return 2;
-  }
-  const workbook = await buildQuarterly(db, { ...checked, regionName: region.regionName }, today);
-  const bytes = await renderQuarterly(workbook, checked.format);
-  const { rename, writeFile } = await import('node:fs/promises');
-  // written beside the target and renamed: the file is a whole workbook or is not there
-  const partial = `${checked.out}.${process.pid}.partial`;
-  await writeFile(partial, bytes, { mode: 0o640 });
-  await rename(partial, checked.out);
-  await writeAudit(db, consoleActor(userInfo().username), [{ action: 'read', entity: 'reports.quarterly', entityId: checked.county ?? region.city.code, detail: { year: checked.year, quarter: checked.quarter, via: 'cli' } }]);
-  const sheets = workbook.reports.reduce((n, r) => n + r.tables.length, 0);
-  print(`${checked.out}: ${workbook.region.name} ${workbook.period.label} 季报表 (${workbook.reports.map((r) => r.insuranceName).join('、')}), ${sheets} tables, ${checked.format}, ${bytes.length} bytes`);
-  return 0;
+  const { quarterlyFile } = await import('../../modules/reports/console');
+  const { consoleActor } = await import('../../core/audit');
+  const answer = await quarterlyFile(db, consoleActor(userInfo().username), o, now);
+  if (answer.bytes) await writeWhole(o.out!, answer.bytes);
+  for (const line of answer.lines) (answer.exitCode ? printError : print)(line);
+  return answer.exitCode;
+}
+
+/** The same asked of the server that holds the data dir; answers the exit code, or null when none runs. */
+async function onServer(dataDir: string, o: QuarterlyOptions): Promise<number | null> {
+  const { askServer, isAlive, readServerFile } = await import('../serverFile');
+  const server = readServerFile(dataDir);
+  if (!server || server.port === null || !isAlive(server.pid)) return null;
+  const { REPORT_PATH } = await import('../../server/control');
+  const response = await askServer(server, dataDir, REPORT_PATH, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...o, osUser: userInfo().username }),
+  });
+  const answer = (await response.json().catch(() => ({}))) as { exitCode?: number; lines?: string[]; fileBase64?: string; detail?: string };
+  if (response.status !== 200 || !answer.lines) throw new Error(`The server refused (${response.status}${answer.detail ? `: ${answer.detail}` : ''})`);
+  if (answer.fileBase64 !== undefined) await writeWhole(o.out!, Buffer.from(answer.fileBase64, 'base64'));
+  for (const line of answer.lines) (answer.exitCode ? console.error : console.log)(line);
+  return answer.exitCode ?? 1;
 }
 
 export function registerReport(program: Command) {
@@ -67,6 +54,7 @@ export function registerReport(program: Command) {
     .requiredOption('--out <file>', 'the file to write: .xlsx, .csv (UTF-8 with BOM) or .json')
     .option('--format <format>', 'xlsx, csv or json; default: the --out file’s extension')
     .action(async (options: QuarterlyOptions) => {
+      const { quarterlyOptionsOf } = await import('../../modules/reports/console');
       const checked = quarterlyOptionsOf(options);
       if ('error' in checked) {
         console.error(checked.error);
@@ -74,8 +62,14 @@ export function registerReport(program: Command) {
         return;
       }
       const { loadConfig } = await import('../../config');
+      const config = loadConfig();
+      const served = config.DATABASE_URL ? null : await onServer(config.MANBING_DATA_DIR, options);
+      if (served !== null) {
+        process.exitCode = served;
+        return;
+      }
       const { openForCommand } = await import('../open');
-      const connection = await openForCommand(loadConfig());
+      const connection = await openForCommand(config);
       try {
         process.exitCode = await reportQuarterlyCommand(connection.db, options, new Date(), (l) => console.log(l), (l) => console.error(l));
       } finally {
