@@ -13,6 +13,7 @@ import { syncReferenceData } from '../src/modules/reference/sync';
 import { indicatorReport, refreshPerson } from '../src/modules/indicators/service';
 import { countersByTeam } from '../src/modules/indicators/queries';
 import { rawCounters } from './indicatorsRaw';
+import { buildQuarterly, renderQuarterly } from '../src/modules/reports/service';
 
 const config = loadConfig();
 const url = config.DATABASE_URL;
@@ -22,6 +23,7 @@ const PATIENTS = Number(args[0] ?? 50000);
 const AS_OF = '2026-10-15';
 const NAME = `manbing_bench_indicators_${PATIENTS}`;
 const REPORT_LIMIT_MS = 1000;
+const WORKBOOK_LIMIT_MS = 10000;
 const reuse = process.argv.includes('--reuse');
 
 const withDb = (name: string) => {
@@ -77,6 +79,10 @@ for (const key of keys) {
   for (const name of Object.keys(a ?? b ?? {})) if ((a as Record<string, number> | undefined)?.[name] !== (b as Record<string, number> | undefined)?.[name]) differences++;
 }
 
+// the city's quarterly workbook: the indicators once per insurance type, the tables, the .xlsx
+const workbook = await time(3, async () => renderQuarterly(await buildQuarterly(db, { year: 2026, quarter: 3, regionName: '嘉兴市' }, AS_OF), 'xlsx'));
+const countyWorkbook = await time(3, async () => renderQuarterly(await buildQuarterly(db, { year: 2026, quarter: 3, county: '330402', regionName: '嘉兴市南湖区' }, AS_OF), 'xlsx'));
+
 // kept current: one patient's rows written again after a change, as a visit's transaction does
 const someone = (await sql<{ person_id: string }>`select person_id from registration order by person_id limit 50`.execute(db)).rows.map((r) => r.person_id);
 let i = 0;
@@ -84,10 +90,12 @@ const refresh = await time(someone.length, () => refreshPerson(db, someone[i++ %
 
 const ratio = (a: number, b: number) => (a / b).toFixed(3);
 console.log(`\nquarter 2026-Q3, every scope (${report.value.scopes.length} scopes):`);
-console.log(`  report (month rows + activity + county counts)  ${report.ms.toFixed(0)} ms   limit ${REPORT_LIMIT_MS} ms`);
+console.log(`  report (month rows + the counts kept by county)  ${report.ms.toFixed(0)} ms   limit ${REPORT_LIMIT_MS} ms`);
 console.log(`  the month rows' sum alone                        ${counters.ms.toFixed(0)} ms`);
 console.log(`  plain SQL over the raw tables                    ${raw.ms.toFixed(0)} ms   ratio report / plain ${ratio(report.ms, raw.ms)}`);
 console.log(`  agreement: ${keys.size} (county, team) groups, ${differences} differing counts`);
+console.log(`  the city's workbook (.xlsx, both insurances)   ${workbook.ms.toFixed(0)} ms   limit ${WORKBOOK_LIMIT_MS} ms (${workbook.value.length} bytes)`);
+console.log(`  a county's workbook (.xlsx)                      ${countyWorkbook.ms.toFixed(0)} ms`);
 console.log(`  one patient kept current (a visit's refresh)     ${refresh.ms.toFixed(1)} ms (median of ${someone.length})`);
 await connection.close();
 if (differences) process.exitCode = 1;
