@@ -20,7 +20,7 @@ const READY: Record<string, string> = {
   '/registrations': '.ant-table',
   '/review-queue': '[data-testid="queue-filter-kind"]',
   '/settlements': '[data-testid="counter-search-input"]',
-  '/reports': '[data-testid="coming-soon-planned"]',
+  '/reports': '[data-testid="ind-kpis"]',
   '/me': '[data-testid="my-followups"]',
   '/my-contract': '[data-testid="benefit"]',
   '/my-purchases': '[data-testid="my-purchases-totals"]',
@@ -46,7 +46,7 @@ const CASES: RoleCase[] = [
   { username: 'delivery', home: '/deliveries', menu: ['/deliveries'] },
   // 医院医生 at the city hospital: the referrals to it (双向转诊)
   { username: 'specialist', home: '/referrals/incoming', menu: ['/referrals/incoming'] },
-  { username: 'reviewer', home: '/review-queue', menu: ['/review-queue', '/people', '/settlements', '/smart-audit/findings', '/smart-audit/samples', '/smart-audit/summary'] },
+  { username: 'reviewer', home: '/review-queue', menu: ['/review-queue', '/people', '/settlements', '/reports', '/smart-audit/findings', '/smart-audit/samples', '/smart-audit/summary'] },
   { username: 'analyst', home: '/reports', menu: ['/reports', '/smart-audit/summary'] },
   { username: 'admin', home: '/admin', menu: ['/people', '/settlements', '/smart-audit/rules'] },
   { username: 'inst-admin', home: '/admin', menu: ['/smart-audit/summary'] },
@@ -155,12 +155,12 @@ describeBrowser('each role’s screens (browser)', () => {
     });
   }
 
-  it('the analyst’s home says the indicators are coming, in Chinese', async () => {
+  it('the analyst’s home is the indicators dashboard, in Chinese', async () => {
     const page = await (await b.newContext()).newPage();
     await signIn(page, 'analyst');
     await settle(page, '/reports');
-    expect(await page.getByTestId('planned-indicator').count()).toBeGreaterThanOrEqual(5);
-    expect(await latinWords(page)).toEqual([]);
+    expect(await page.locator('[data-testid^="ind-card-"]').count()).toBeGreaterThanOrEqual(7);
+    expect((await latinWords(page)).filter((w) => w !== 'CSV')).toEqual([]); // 导出 CSV, as every list says it
   });
 
   it('the patient at 390 × 844: a drawer menu, no sideways scrolling, contact, purchases and targets', { timeout: 240_000 }, async () => {

@@ -30,7 +30,6 @@ import { CarOutlined } from '@ant-design/icons';
 import { ImportOutlined, SwapOutlined } from '@ant-design/icons';
 import { AlertOutlined, ControlOutlined, ExperimentOutlined, FundOutlined } from '@ant-design/icons';
 import { type ComponentType, type ReactNode, lazy } from 'react';
-import { comingSoon } from './pages/ComingSoonPage.tsx';
 import ReturnedFilingsBadge from './components/filing/ReturnedFilingsBadge.tsx';
 import ChangePasswordPage from './pages/ChangePasswordPage.tsx'; // also the forced screen (App.tsx)
 import MyInfoPage from './pages/MyInfoPage.tsx';
@@ -99,6 +98,8 @@ const SmartAuditFindingsPage = lazy(() => import('./pages/smartAudit/FindingsPag
 const SmartAuditSamplesPage = lazy(() => import('./pages/smartAudit/SamplesPage.tsx'));
 const SmartAuditSummaryPage = lazy(() => import('./pages/smartAudit/SummaryPage.tsx'));
 const SmartAuditRulesPage = lazy(() => import('./pages/smartAudit/RulesPage.tsx'));
+// 指标看板 (issue 16): the indicators, the trend, the units side by side, the patients behind a number
+const IndicatorsPage = lazy(() => import('./pages/indicators/IndicatorsPage.tsx'));
 
 // as the access table says (person.search, src/core/access.ts): the analyst works with aggregates
 const STAFF_WHO_SEARCH_PEOPLE: readonly Role[] = ['family_doctor', 'insurance_reviewer', 'pharmacist', 'system_admin'];
@@ -250,11 +251,12 @@ export const APP_ROUTES: readonly AppRoute[] = [
   },
   {
     path: '/reports',
-    labelKey: 'menu.reports',
+    labelKey: 'indicators.menu',
     icon: <BarChartOutlined />,
-    // the indicators are not built yet: a placeholder, the analyst's home (their work is aggregates)
-    roles: ['analyst'],
-    component: comingSoon('reports'),
+    // 指标看板 (indicators.read): the analyst's city (their home: their work is aggregates), a county
+    // reviewer's own county; the patients behind a number and the quarterly workbook for both
+    roles: ['analyst', 'insurance_reviewer'],
+    component: IndicatorsPage,
   },
   // 智能审核 (after the event): the reviewer works the county's findings (smartAudit.findings.read / decide)
   // and samples (smartAudit.sample); the summary is also the analyst's (area) and an institution's

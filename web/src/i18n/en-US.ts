@@ -4,12 +4,14 @@ import pharmacyEn from '../components/pharmacy/messages.en-US.ts';
 import deliveryEn from '../components/delivery/messages.en-US.ts';
 import referralEn from '../components/referral/messages.en-US.ts';
 import smartAuditEn from '../components/smartAudit/messages.en-US.ts';
+import indicatorsEn from '../components/indicators/messages.en-US.ts';
 
 const enUS: Messages = {
   pharmacy: pharmacyEn,
   delivery: deliveryEn,
   referral: referralEn,
   smartAudit: smartAuditEn,
+  indicators: indicatorsEn,
   app: {
     shortName: 'Manbing',
     title: 'Two-Disease Outpatient Medication & Health Management',
@@ -99,26 +101,6 @@ const enUS: Messages = {
     myPrescriptions: 'My prescriptions',
     renewalRequests: 'Renewal requests',
     myPurchases: 'My purchases',
-  },
-  comingSoon: {
-    title: '{{name}}: coming soon',
-    subtitle: 'This capability is being built.',
-    followUps: 'Standardised follow-ups (随访): blood pressure and glucose, control status, next visit.',
-    prescriptions: 'Long and continuous prescriptions (长处方) for stable contracted patients; renewal needs a follow-up check.',
-    prescriptionReview: 'Pharmacists review cloud prescriptions (审方) before dispensing or home delivery.',
-    settlements: 'Real-time settlement (结算) at the institution or pharmacy: fund share and self-pay.',
-    reports: 'Contracting, standardised management and control rates, grassroots visit rate, quarterly reports.',
-    myPrescriptions: 'Your long prescriptions, renewal requests and delivery tracking.',
-    plannedTitle: 'Indicators to come',
-    planned: {
-      contracting: { name: 'Contracting rate', hint: 'Two-disease patients with a family-doctor contract; target ≥ 80%' },
-      standardised: { name: 'Standardised management rate', hint: 'Managed to the national public-health service spec; target ≥ 70%' },
-      bpControl: { name: 'BP control rate', hint: 'Hypertension patients whose last follow-up BP met the target' },
-      glucoseControl: { name: 'Glucose control rate', hint: 'Diabetes patients whose last fasting glucose met the target' },
-      grassrootsVisits: { name: 'Grassroots visit rate', hint: 'Two-disease visits at grassroots institutions; target ≥ 70%' },
-      fund: { name: 'Fund spending and patients', hint: 'Two-disease drug spending and patient numbers by county, institution and team' },
-      quarterly: { name: 'Quarterly reports', hint: "Per county, for residents' and employees' insurance" },
-    },
   },
   person: {
     searchTitle: 'Insured person search',

@@ -3,12 +3,14 @@ import pharmacyZh from '../components/pharmacy/messages.zh-CN.ts';
 import deliveryZh from '../components/delivery/messages.zh-CN.ts';
 import referralZh from '../components/referral/messages.zh-CN.ts';
 import smartAuditZh from '../components/smartAudit/messages.zh-CN.ts';
+import indicatorsZh from '../components/indicators/messages.zh-CN.ts';
 
 const zhCN = {
   pharmacy: pharmacyZh,
   delivery: deliveryZh,
   referral: referralZh,
   smartAudit: smartAuditZh,
+  indicators: indicatorsZh,
   app: {
     shortName: '慢病',
     title: '两病门诊用药保障与健康管理平台',
@@ -98,26 +100,6 @@ const zhCN = {
     myPrescriptions: '我的处方',
     renewalRequests: '续方申请',
     myPurchases: '我的购药',
-  },
-  comingSoon: {
-    title: '{{name}}：即将上线',
-    subtitle: '该功能正在建设中，敬请期待。',
-    followUps: '按国家基本公共卫生服务规范开展随访，记录血压、血糖并安排下次随访。',
-    prescriptions: '为病情稳定的签约患者开具长处方、连续处方，续方需复诊核验。',
-    prescriptionReview: '药师在平台上审核云处方，审核通过后调配或配送到家。',
-    settlements: '在医疗机构或定点零售药店直接结算，区分统筹基金支付与个人自付。',
-    reports: '签约率、规范管理率、血压血糖控制率、基层就诊率等指标与季报表。',
-    myPrescriptions: '查看本人的长处方、续方申请与送药到家进度。',
-    plannedTitle: '即将提供的指标',
-    planned: {
-      contracting: { name: '家庭医生签约率', hint: '两病患者的家庭医生签约率，目标 ≥ 80%' },
-      standardised: { name: '规范管理率', hint: '按国家基本公共卫生服务规范管理的比例，目标 ≥ 70%' },
-      bpControl: { name: '血压控制率', hint: '高血压患者最近一次随访血压达标的比例' },
-      glucoseControl: { name: '血糖控制率', hint: '糖尿病患者最近一次随访空腹血糖达标的比例' },
-      grassrootsVisits: { name: '基层就诊率', hint: '两病患者在基层医疗机构就诊的比例，目标 ≥ 70%' },
-      fund: { name: '基金支出与患者增长', hint: '按县区、机构、团队统计两病用药基金支出和患者人数' },
-      quarterly: { name: '季报表', hint: '按县区分城乡居民医保、职工医保报送的季度报表' },
-    },
   },
   person: {
     searchTitle: '参保人查询',
