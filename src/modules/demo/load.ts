@@ -130,20 +130,22 @@ async function writeBatch(db: Database, people: DemoPerson[], p: ProgrammeRows) 
     people.flatMap((person) => person.conditions.map((c) => ({ person_id: person.id, ...c }))));
   await insertMany(db, 'contract', {
     id: 'uuid', person_id: 'uuid', team_id: 'uuid', doctor_id: 'uuid', start_date: 'date', end_date: 'date', packages: 'text[]', consent_signer: 'text',
-    consent_signer_name: 'text', consent_signed_at: 'timestamptz', status: 'text', previous_contract_id: 'uuid',
+    consent_signer_name: 'text', consent_signed_at: 'timestamptz', status: 'text', previous_contract_id: 'uuid', terminated_on: 'date', termination_reason: 'text',
   }, p.contracts);
   await insertMany(db, 'contract_event', { contract_id: 'uuid', person_id: 'uuid', user_id: 'uuid', action: 'text', from_status: 'text', to_status: 'text', at: 'timestamptz', reason: 'text' }, p.contractEvents);
   await insertMany(db, 'registration_filing', {
     id: 'uuid', person_id: 'uuid', contract_id: 'uuid', team_id: 'uuid', county_code: 'text', kind: 'text', status: 'text', filed_by: 'uuid', submitted_at: 'timestamptz',
-    decided_at: 'timestamptz', decided_by: 'uuid', decision_reason: 'text', effective_date: 'date', confirmation: 'text',
+    decided_at: 'timestamptz', decided_by: 'uuid', decision_reason: 'text', effective_date: 'date', confirmation: 'text', revocation_reason: 'text', death_date: 'date',
   }, p.filings);
   await insertMany(db, 'filing_disease', { filing_id: 'uuid', person_id: 'uuid', disease_code: 'text', action: 'text', diagnosed_on: 'date', basis: 'jsonb', open: 'boolean' }, p.filingDiseases);
   await insertMany(db, 'filing_prescription_line', { filing_id: 'uuid', person_id: 'uuid', line_no: 'integer', drug_code: 'text', dose: 'text', frequency: 'text', days_supply: 'integer', dispensing: 'text', pharmacy_id: 'uuid' }, p.filingLines);
   await insertMany(db, 'filing_event', { filing_id: 'uuid', person_id: 'uuid', user_id: 'uuid', from_status: 'text', to_status: 'text', at: 'timestamptz' }, p.filingEvents);
-  await insertMany(db, 'registration', { id: 'uuid', person_id: 'uuid', disease_code: 'text', effective_from: 'date', diagnosed_on: 'date', confirmed_filing_id: 'uuid' }, p.registrations);
+  await insertMany(db, 'registration', {
+    id: 'uuid', person_id: 'uuid', disease_code: 'text', effective_from: 'date', effective_to: 'date', diagnosed_on: 'date', confirmed_filing_id: 'uuid', ended_filing_id: 'uuid',
+  }, p.registrations);
   await insertMany(db, 'continuous_prescription', {
     id: 'uuid', person_id: 'uuid', filing_id: 'uuid', line_no: 'integer', drug_code: 'text', dose: 'text', frequency: 'text', days_supply: 'integer',
-    dispensing: 'text', pharmacy_id: 'uuid', effective_from: 'date',
+    dispensing: 'text', pharmacy_id: 'uuid', effective_from: 'date', effective_to: 'date',
   }, p.prescriptions);
   await insertMany(db, 'claim', {
     id: 'uuid', person_id: 'uuid', institution_id: 'uuid', idempotency_key: 'text', request_hash: 'text', service_date: 'date', insurance_type: 'text',

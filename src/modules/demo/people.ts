@@ -18,6 +18,8 @@ export interface DemoPerson {
   address: string;
   insurance_type: 'resident' | 'employee';
   insured_since: string;
+  /** Set by the programme's history when the patient died (programme.ts). */
+  death_date?: string | null;
   conditions: Array<{ disease_code: 'hypertension' | 'diabetes'; diagnosed_on: string; source: 'screening' | 'follow_up' | 'hospital'; institution_id: string }>;
 }
 

@@ -1,6 +1,8 @@
-// The programme's history for demo patients, at the seeds' rates: about 80 % of two-disease
-// patients contracted with a team of their town (some renewed, some expiring soon); most of those
-// registered and confirmed with a continuous prescription, some pending review or returned.
+// The programme's history for demo patients (docs/demo.md): two-disease patients contracted with a team of
+// their town at a rate that differs by county around the 80 % target (some renewed for years, some expiring
+// soon); most of those registered and confirmed with a continuous prescription — the registrations spread
+// over the years since 2020 —, some pending review or returned; a few died and their registration was
+// revoked; most refills at the team's centre, some at a county or city hospital or a chain pharmacy.
 import { addDays, addMonths, daysBetween, type IsoDate } from '../../engine/calendar';
 import { classifyVisit, isControlled, type ClassifyResult, type Disease, type PreviousVisit } from '../../engine/followup/classify';
 import { bmiTenths } from '../../engine/followup/readings';
@@ -13,7 +15,11 @@ import type { DemoPerson } from './people';
 import { Random } from './random';
 import { addPatientPrescriptions, type DemoDispensing, type DemoRefill, emptyRx, type PatientRx, type RxRows } from './dispensing';
 
-export const CONTRACT_RATE = 0.8;
+/** Contracting by county, around the 80 % target (seed 002): some counties above it, some below. */
+const COUNTY_CONTRACT_RATES = [0.86, 0.74, 0.83, 0.69, 0.8, 0.77, 0.88, 0.72];
+export function contractRate(countyCode: string): number {
+  return COUNTY_CONTRACT_RATES[Number(countyCode) % COUNTY_CONTRACT_RATES.length];
+}
 
 /** Settles the demo's refills under the region's policy, as the counter would have. */
 export interface DemoSettlement {
@@ -58,33 +64,47 @@ const ts = (date: IsoDate, hour: number) => `${date}T${String(hour).padStart(2, 
 
 export function addProgramme(rng: Random, out: ProgrammeRows, person: DemoPerson, city: DemoCity, teamsByTown: Map<string, DemoCity['teams']>, drugs: Drug[], actors: DemoActors, asOf: IsoDate, settlement: DemoSettlement, forcedTeam?: DemoCity['teams'][number]) {
   // forcedTeam: contracted with that team and confirmed, whatever the dice say (the demo patient)
-  const contracted = rng.chance(CONTRACT_RATE);
+  const countyCode = person.region_code.slice(0, 6);
+  const contracted = rng.chance(contractRate(countyCode));
   if (person.conditions.length === 0 || !(contracted || forcedTeam)) return;
   const team = forcedTeam ?? rng.pick(teamsByTown.get(person.region_code)!);
   const doctorUser = actors.doctorUser.get(team.id)!;
-  const countyCode = person.region_code.slice(0, 6);
+  // the years behind the current contract and whether the patient died: their own stream, so the rest of
+  // the city keeps the draws it had
+  const history = Random.forKey(`demo:history:${person.id}`);
   const reviewerUser = actors.reviewerUser.get(countyCode)!;
   const packages = ['basic', person.conditions.length === 2 ? 'two_disease' : person.conditions[0].disease_code];
 
-  // the current contract started within the last year; a third of patients renewed an earlier one
+  // the current contract started within the last year; a third of patients renewed an earlier one, and
+  // a confirmed patient has renewed every year since they registered (2020 at the earliest)
   const start = addDays(asOf, -rng.int(0, 364));
-  let previousId: string | null = null;
-  if (rng.chance(0.35)) {
-    const prevStart = addMonths(start, -12);
-    previousId = rng.uuid();
-    out.contracts.push(contractRow(previousId, person, team, prevStart, addDays(start, -1), packages, 'renewed', null));
-    out.contractEvents.push(eventRow(previousId, person.id, doctorUser, 'sign', null, 'active', ts(prevStart, 9)));
-    out.contractEvents.push(eventRow(previousId, person.id, doctorUser, 'renew', 'active', 'renewed', ts(addDays(start, -7), 10)));
-  }
+  const renewedOnce = rng.chance(0.35);
+  const chainIds = renewedOnce ? [rng.uuid()] : [];
   const contractId = rng.uuid();
+  const roll = forcedTeam ? 0 : rng.next();
+  const registered = roll <= 0.95;
+  const status = roll < 0.85 ? 'approved' : roll < 0.92 ? 'submitted' : 'returned';
+  const latestDiagnosis = person.conditions.map((c) => c.diagnosed_on).reduce((a, b) => (a > b ? a : b));
+  let years = registered && status === 'approved' ? history.weighted([[0, 28], [1, 24], [2, 16], [3, 12], [4, 9], [5, 6], [6, 5]] as const) : 0;
+  while (years > 0 && (addMonths(start, -12 * years) < latestDiagnosis || addMonths(start, -12 * years) < person.insured_since || addMonths(start, -12 * years) < '2020-01-01')) years--;
+  while (chainIds.length < years) chainIds.push(history.uuid());
+  let previousId: string | null = null;
+  for (let k = chainIds.length; k >= 1; k--) {
+    const from = addMonths(start, -12 * k);
+    const id = chainIds[k - 1];
+    out.contracts.push(contractRow(id, person, team, from, addDays(addMonths(start, -12 * (k - 1)), -1), packages, 'renewed', previousId));
+    out.contractEvents.push(eventRow(id, person.id, doctorUser, 'sign', null, 'active', ts(from, 9), previousId ? 'renewal' : null));
+    out.contractEvents.push(eventRow(id, person.id, doctorUser, 'renew', 'active', 'renewed', ts(addDays(addMonths(start, -12 * (k - 1)), -7), 10)));
+    previousId = id;
+  }
   out.contracts.push(contractRow(contractId, person, team, start, addDays(addMonths(start, 12), -1), packages, 'active', previousId));
   out.contractEvents.push(eventRow(contractId, person.id, doctorUser, 'sign', null, 'active', ts(start, 9), previousId ? 'renewal' : null));
 
-  const roll = forcedTeam ? 0 : rng.next();
-  if (roll > 0.95) return; // contracted, not yet registered
-  const status = roll < 0.85 ? 'approved' : roll < 0.92 ? 'submitted' : 'returned';
+  if (!registered) return; // contracted, not yet registered
   const filingId = rng.uuid();
-  const filedOn = addDays(start, rng.int(0, 20)) > asOf ? asOf : addDays(start, rng.int(0, 20));
+  // a confirmed registration dates from the first contract of the chain
+  const firstStart = years > 0 ? addMonths(start, -12 * years) : start;
+  const filedOn = addDays(firstStart, rng.int(0, 20)) > asOf ? asOf : addDays(firstStart, rng.int(0, 20));
   const effective = addDays(filedOn, rng.int(1, 10)) > asOf ? asOf : addDays(filedOn, rng.int(1, 10));
   const decided = status !== 'submitted';
   out.filings.push({
@@ -126,9 +146,57 @@ export function addProgramme(rng: Random, out: ProgrammeRows, person: DemoPerson
   const contractFacts: ContractFact[] = [{ id: contractId, teamId: team.id, teamName: team.name, startDate: start, endDate: addDays(addMonths(start, 12), -1), status: 'active', terminatedOn: null }];
   if (previousId) contractFacts.push({ id: previousId, teamId: team.id, teamName: team.name, startDate: addMonths(start, -12), endDate: addDays(start, -1), status: 'renewed', terminatedOn: null });
   const rx = { registrations: person.conditions.map((c) => ({ disease: c.disease_code, effectiveFrom: effective, effectiveTo: null })), contracts: contractFacts, effective };
+  if (status !== 'approved') return;
+  // some confirmed patients died during their current contract (about 1 %; never the demo patient)
+  const diedOn = !forcedTeam && history.chance(0.025) ? addDays(asOf, -history.int(5, 360)) : null;
+  const death = diedOn && diedOn > start && diedOn > addDays(effective, 60) ? diedOn : null;
+  const until = death ? addDays(death, -1) : asOf;
   // follow-ups first (their own random stream, so the order changes no data): a renewal needs one (复诊核验)
-  const followUpVisits = status === 'approved' ? addFollowupHistory(out, person, team, doctorUser, prescribed.map((p) => p.drug), asOf) : [];
-  if (status === 'approved') addRefills(rng, out, person, team, doctorUser, prescribed, effective, asOf, settlement, { ...rx, followUpVisits });
+  const followUpVisits = addFollowupHistory(out, person, team, doctorUser, prescribed.map((p) => p.drug), asOf, until);
+  // the dead's last refills are claims alone (no prescription left open after them)
+  addRefills(rng, out, person, team, doctorUser, prescribed, effective, asOf, death ? { policy: settlement.policy } : settlement, death ? undefined : { ...rx, followUpVisits }, until, venuesOf(city));
+  if (death) addDeath(out, history, person, { contractId, filingId, countyCode, teamId: team.id, doctorUser, reviewerUser }, death, asOf);
+}
+
+/** The county hospital (二级), the city's tertiary hospital and the chain pharmacies of each county. */
+interface Venues { hospital: Map<string, string>; tertiary: string | null; pharmacies: Map<string, string[]> }
+const venuesCache = new WeakMap<DemoCity, Venues>();
+function venuesOf(city: DemoCity): Venues {
+  let v = venuesCache.get(city);
+  if (!v) {
+    v = { hospital: new Map(), tertiary: city.institutions.find((i) => i.level === 'tertiary')?.id ?? null, pharmacies: new Map() };
+    for (const i of city.institutions) {
+      if (i.level === 'secondary') v.hospital.set(i.county_code, i.id);
+      if (i.level === 'pharmacy') v.pharmacies.set(i.county_code, [...(v.pharmacies.get(i.county_code) ?? []), i.id]);
+    }
+    venuesCache.set(city, v);
+  }
+  return v;
+}
+
+/**
+ * A death recorded as the programme records it: the family doctor files a revocation for death (注销登记,
+ * with the date), the agency approves it, the registrations and the continuous prescription end on its
+ * effective date, the contract is terminated from the day of death, and the person carries the date.
+ */
+function addDeath(out: ProgrammeRows, rng: Random, person: DemoPerson, ids: { contractId: string; filingId: string; countyCode: string; teamId: string; doctorUser: string; reviewerUser: string }, death: IsoDate, asOf: IsoDate) {
+  const filed = addDays(death, rng.int(2, 12)) > asOf ? asOf : addDays(death, rng.int(2, 12));
+  const effective = addDays(filed, 1) > asOf ? asOf : addDays(filed, 1);
+  const revocationId = rng.uuid();
+  person.death_date = death;
+  out.filings.push({
+    id: revocationId, person_id: person.id, contract_id: ids.contractId, team_id: ids.teamId, county_code: ids.countyCode, kind: 'revocation', revocation_reason: 'death', death_date: death,
+    status: 'approved', filed_by: ids.doctorUser, submitted_at: ts(filed, 10), decided_at: ts(effective, 15), decided_by: ids.reviewerUser, decision_reason: null,
+    effective_date: effective, confirmation: 'agency',
+  });
+  out.filingEvents.push({ filing_id: revocationId, person_id: person.id, user_id: ids.doctorUser, from_status: null, to_status: 'submitted', at: ts(filed, 10) });
+  out.filingEvents.push({ filing_id: revocationId, person_id: person.id, user_id: ids.reviewerUser, from_status: 'submitted', to_status: 'approved', at: ts(effective, 15) });
+  for (const c of person.conditions) out.filingDiseases.push({ filing_id: revocationId, person_id: person.id, disease_code: c.disease_code, action: 'remove', diagnosed_on: null, basis: null, open: false });
+  for (const reg of out.registrations) if (reg.person_id === person.id && reg.confirmed_filing_id === ids.filingId) Object.assign(reg, { effective_to: effective, ended_filing_id: revocationId });
+  for (const line of out.prescriptions) if (line.person_id === person.id) line.effective_to = effective;
+  const contract = out.contracts.find((c) => c.id === ids.contractId)!;
+  Object.assign(contract, { status: 'terminated', terminated_on: death, termination_reason: '居民死亡' });
+  out.contractEvents.push(eventRow(ids.contractId, person.id, ids.doctorUser, 'terminate', 'active', 'terminated', ts(effective, 11), '居民死亡'));
 }
 
 /**
@@ -140,8 +208,13 @@ export function addProgramme(rng: Random, out: ProgrammeRows, person: DemoPerson
  */
 function addRefills(
   rng: Random, out: ProgrammeRows, person: DemoPerson, team: DemoCity['teams'][number], userId: string, prescribed: Array<{ drug: Drug; disease: string; days: number }>,
-  from: IsoDate, asOf: IsoDate, settlement: DemoSettlement, rx?: Omit<PatientRx, 'team' | 'doctorUser' | 'asOf' | 'person'>,
+  from: IsoDate, asOf: IsoDate, settlement: DemoSettlement, rx?: Omit<PatientRx, 'team' | 'doctorUser' | 'asOf' | 'person'>, until: IsoDate = asOf, venues?: Venues,
 ) {
+  // where each refill is bought: mostly the team's centre; some at the county hospital (an employee
+  // sometimes at the city's tertiary hospital: residents' two-disease benefit does not cover it) or a chain
+  // pharmacy — those are purchases alone, no prescription dispensed here (their own stream)
+  const venue = Random.forKey(`demo:venue:${person.id}`);
+  const countyCode = person.region_code.slice(0, 6);
   const yearStart = `${asOf.slice(0, 4)}-01-01`;
   const period = Math.min(...prescribed.map((p) => p.days));
   const dispensing = settlement.dispensing;
@@ -150,7 +223,7 @@ function addRefills(
   let last: IsoDate | null = null;
   const refills: DemoRefill[] = [];
   const history: Array<{ state: PersonYearState; last: IsoDate | null }> = [];
-  const settleOne = (claimId: string, date: IsoDate, institutionId: string, level: 'grassroots' | 'pharmacy', by: string, lines: DemoRefill['lines']) => {
+  const settleOne = (claimId: string, date: IsoDate, institutionId: string, level: 'grassroots' | 'secondary' | 'tertiary' | 'pharmacy', by: string, lines: DemoRefill['lines']) => {
     const rows = lines.map((p, i) => ({ line_no: i + 1, drug_code: p.drug.code, quantity: p.quantity, unit_price_fen: p.drug.priceFen, amount_fen: p.quantity * p.drug.priceFen, days_supply: p.days, disease_code: p.disease }));
     const result = settle(settlement.policy.compiled, state, {
       claimId, serviceDate: date, insuranceType: person.insurance_type, institutionLevel: level, scope: 'two_disease',
@@ -177,18 +250,26 @@ function addRefills(
     out.claimEvents.push({ claim_id: claimId, person_id: person.id, user_id: by, from_status: null, to_status: 'settled', at });
     last = date;
   };
-  for (let date = from > yearStart ? from : addDays(yearStart, rng.int(0, period - 1)); date <= asOf; date = addDays(date, period + rng.int(-3, 7))) {
+  for (let date = from > yearStart ? from : addDays(yearStart, rng.int(0, period - 1)); date <= until; date = addDays(date, period + rng.int(-3, 7))) {
     const claimId = rng.uuid();
     const lines = prescribed.map((p) => ({ drug: p.drug, disease: p.disease, days: p.days, quantity: Math.max(1, Math.ceil((p.days * p.drug.dailyUnits) / p.drug.packSize)) }));
-    settleOne(claimId, date, team.institution_id, 'grassroots', settledBy, lines);
-    refills.push({ claimId, date, institutionId: team.institution_id, lines });
+    const w = venue.next();
+    const hospital = venues?.hospital.get(countyCode);
+    const pharmacies = venues?.pharmacies.get(countyCode) ?? [];
+    if (w < 0.07 && hospital) settleOne(claimId, date, hospital, 'secondary', userId, lines);
+    else if (w < 0.09 && venues?.tertiary && person.insurance_type === 'employee') settleOne(claimId, date, venues.tertiary, 'tertiary', userId, lines);
+    else if (w < 0.18 && pharmacies.length) settleOne(claimId, date, venue.pick(pharmacies), 'pharmacy', userId, lines);
+    else {
+      settleOne(claimId, date, team.institution_id, 'grassroots', settledBy, lines);
+      refills.push({ claimId, date, institutionId: team.institution_id, lines });
+    }
   }
   if (dispensing && rx) {
     const changes = addPatientPrescriptions(dispensing, out.rx, { ...rx, person, team, doctorUser: userId, asOf }, refills);
-    if (changes.reverseLast && refills.length) {
+    // a failed delivery's claim is reversed when it is the person's last (after it, a hospital or pharmacy purchase keeps it)
+    if (changes.reverseLast && refills.length && out.claims[out.claims.length - 1].id === refills[refills.length - 1].claimId) {
       const claimId = refills[refills.length - 1].claimId;
       const claim = out.claims[out.claims.length - 1];
-      if (claim.id !== claimId) throw new Error('demo: the reversed claim is not the last one');
       Object.assign(claim, { status: 'reversed', reversed_by: changes.reverseLast.userId, reversed_at: changes.reverseLast.at, reversal_reason: changes.reverseLast.reason });
       out.claimEvents.push({ claim_id: claimId, person_id: person.id, user_id: changes.reverseLast.userId, from_status: 'settled', to_status: 'reversed', at: changes.reverseLast.at });
       ({ state, last } = history[history.length - 1]);
@@ -221,17 +302,23 @@ function eventRow(contractId: string, personId: string, userId: string, action: 
  * in seven stopped coming and is overdue. Its own generator (seeded by the person id) keeps the rest of
  * the city exactly what it was before follow-ups existed.
  */
-function addFollowupHistory(out: ProgrammeRows, person: DemoPerson, team: DemoCity['teams'][number], userId: string, drugs: Drug[], asOf: IsoDate): IsoDate[] {
+function addFollowupHistory(out: ProgrammeRows, person: DemoPerson, team: DemoCity['teams'][number], userId: string, drugs: Drug[], asOf: IsoDate, until: IsoDate = asOf): IsoDate[] {
   const visitDates: IsoDate[] = [];
   const rng = Random.forKey(`followups:${person.id}`);
   const diseases = person.conditions.map((c) => c.disease_code);
   const hasDm = diseases.includes('diabetes');
-  const lapsed = rng.chance(0.15);
-  const maxVisits = lapsed ? rng.int(1, 3) : 12;
-  const responsive = rng.chance(0.8);
-  let sys = rng.int(118, 165);
-  let dia = Math.min(sys - 35, rng.int(76, 100));
-  let glu = rng.int(60, 115);
+  // about one in five stopped coming after a few visits (lost to follow-up a year later). Treatment moves
+  // each patient towards their own level: at target for a little over half, above it for the rest, some of
+  // whom come down slowly over the months (docs/demo.md)
+  const lapsed = rng.chance(0.2);
+  const maxVisits = lapsed ? rng.int(1, 3) : 60;
+  const responsive = rng.chance(0.55);
+  const improving = !responsive && rng.chance(0.35);
+  let sys = rng.int(132, 178);
+  let dia = Math.min(sys - 35, rng.int(80, 104));
+  let glu = rng.int(66, 130);
+  let sysLevel = responsive ? rng.int(116, 136) : rng.int(142, 168);
+  const gluLevel = rng.chance(0.6) ? rng.int(52, 66) : rng.int(72, 110);
   const male = person.sex === 'male';
   const smoking = male && rng.chance(0.3) ? rng.pick([5, 10, 20]) : 0;
   const weight = male ? rng.int(600, 850) : rng.int(480, 720);
@@ -239,19 +326,23 @@ function addFollowupHistory(out: ProgrammeRows, person: DemoPerson, team: DemoCi
   const drugList = JSON.stringify(drugs.map((d) => ({ name: d.genericNameZh, dose: d.strength, frequency: 'qd' })));
   let previous: Partial<Record<Disease, PreviousVisit | null>> = {};
   let last: { id: string; date: IsoDate; result: ClassifyResult; controlled: boolean | null } | null = null;
-  let date = addDays(asOf, -rng.int(330, 390));
-  for (let n = 0; n < maxVisits && date <= asOf; n++) {
+  // two years of visits, so last year's quarters have their follow-ups too
+  let date = addDays(asOf, -rng.int(700, 760));
+  for (let n = 0; n < maxVisits && date <= until; n++) {
+    // a patient with both diseases is sometimes seen for the blood pressure only (no glucose that day)
+    const seen: Disease[] = diseases.length === 2 && rng.chance(0.15) ? ['hypertension'] : diseases;
     const readings = {
       systolic: sys + rng.int(-4, 4), diastolic: 0, heartRate: rng.int(60, 92), weightTenthsKg: weight + rng.int(-15, 15), heightTenthsCm: height,
       fastingGlucoseTenths: hasDm ? Math.max(35, glu + rng.int(-6, 6)) : null,
     };
     readings.diastolic = Math.min(readings.systolic - 25, dia + rng.int(-4, 4));
     const adverse = rng.chance(0.03) ? 'present' as const : 'none' as const;
-    const result = classifyVisit({ visitDate: date, birthDate: person.birth_date, diseases, readings, adverseReaction: adverse, previous });
+    if (!seen.includes('diabetes')) readings.fastingGlucoseTenths = null;
+    const result = classifyVisit({ visitDate: date, birthDate: person.birth_date, diseases: seen, readings, adverseReaction: adverse, previous });
     const id = rng.uuid();
     const referral = result.action === 'refer_and_check' ? '建议转诊至上级医院，2周内随访了解转诊结果' : result.action === 'urgent_referral' ? '紧急转诊至上级医院' : null;
     out.followups.push({
-      id, person_id: person.id, visit_date: date, diseases: `{${diseases.join(',')}}`, mode: rng.weighted([['clinic', 60], ['home', 15], ['phone', 15], ['online', 10]] as const),
+      id, person_id: person.id, visit_date: date, diseases: `{${seen.join(',')}}`, mode: rng.weighted([['clinic', 60], ['home', 15], ['phone', 15], ['online', 10]] as const),
       systolic: readings.systolic, diastolic: readings.diastolic, heart_rate: readings.heartRate, weight_tenths_kg: readings.weightTenthsKg, height_tenths_cm: height,
       bmi_tenths: bmiTenths(readings.weightTenthsKg, height), fasting_glucose_tenths: readings.fastingGlucoseTenths, smoking_per_day: smoking,
       exercise_per_week: rng.int(0, 7), salt_intake: rng.weighted([['light', 3], ['moderate', 5], ['heavy', 2]] as const),
@@ -262,7 +353,7 @@ function addFollowupHistory(out: ProgrammeRows, person: DemoPerson, team: DemoCi
       referral_advice: referral, recorded_by: userId, team_id: team.id, created_at: ts(date, 9 + rng.int(0, 7)),
     });
     let controlled: boolean | null = null;
-    for (const d of diseases) {
+    for (const d of seen) {
       const c = isControlled(d, readings, result.age);
       if (c === false) { controlled = false; break; }
       if (c === true) controlled = true;
@@ -270,21 +361,24 @@ function addFollowupHistory(out: ProgrammeRows, person: DemoPerson, team: DemoCi
     last = { id, date, result, controlled };
     visitDates.push(date);
     // judged on that visit's own readings (a 不良反应 visit with BP off target still counts as a failure)
-    previous = Object.fromEntries(result.perDisease.map((p) => [p.disease, { visitDate: date, readings }]));
+    previous = { ...previous, ...Object.fromEntries(result.perDisease.map((p) => [p.disease, { visitDate: date, readings }])) };
     // treatment responds after an unsatisfactory visit; otherwise a slow drift
     // (a referral brings even a slow responder down: the specialist changes the regimen)
-    if (result.action !== 'routine' && (responsive || result.action !== 'adjust_recheck')) {
-      sys -= rng.int(10, 20);
-      dia -= rng.int(4, 9);
-      glu -= rng.int(6, 16);
+    if (result.action !== 'routine') {
+      // an adjustment closes part of the gap to the patient's level
+      sys -= Math.round((sys - sysLevel) * rng.int(40, 70) / 100);
+      dia -= Math.round(Math.max(0, dia - 84) * rng.int(30, 60) / 100);
+      glu -= Math.round((glu - gluLevel) * rng.int(40, 70) / 100);
     } else {
-      sys += rng.int(-3, 3);
-      glu += rng.int(-3, 3);
+      sys += rng.int(-3, 4);
+      glu += rng.int(-2, 3);
     }
+    if (improving) sysLevel = Math.max(130, sysLevel - rng.int(0, 3));
     sys = Math.max(108, Math.min(200, sys));
     dia = Math.max(62, Math.min(sys - 35, dia));
     glu = Math.max(48, Math.min(200, glu));
-    date = addDays(result.nextVisitDate, rng.int(-5, 7));
+    // most come a little before the date the visit set, some late; a recheck is often weeks late
+    date = addDays(result.nextVisitDate, rng.int(-12, 5) + (result.action !== 'routine' && rng.chance(0.5) ? rng.int(14, 45) : 0));
   }
   if (last) {
     out.followupStates.push({
@@ -293,8 +387,18 @@ function addFollowupHistory(out: ProgrammeRows, person: DemoPerson, team: DemoCi
     });
   }
   const yearStart = `${asOf.slice(0, 4)}-01-01`;
-  if (rng.chance(0.6)) {
-    const checkDate = addDays(yearStart, rng.int(0, Math.max(0, daysBetween(yearStart, asOf))));
+  // the annual health check: three in five this year so far, somewhat more last year
+  const lastYear = `${Number(asOf.slice(0, 4)) - 1}-01-01`;
+  if (rng.chance(0.7) && lastYear <= until) {
+    const lastDay = `${lastYear.slice(0, 4)}-12-31` < until ? `${lastYear.slice(0, 4)}-12-31` : until;
+    out.healthChecks.push({
+      id: rng.uuid(), person_id: person.id, check_date: addDays(lastYear, rng.int(0, Math.max(0, daysBetween(lastYear, lastDay)))), systolic: sys + rng.int(-6, 10), diastolic: dia,
+      heart_rate: rng.int(60, 90), weight_tenths_kg: weight, height_tenths_cm: height, bmi_tenths: bmiTenths(weight, height), fasting_glucose_tenths: hasDm ? glu : rng.int(45, 60),
+      ecg: rng.chance(0.85) ? 'normal' : 'abnormal', recorded_by: userId, team_id: team.id,
+    });
+  }
+  if (rng.chance(0.6) && yearStart <= until) {
+    const checkDate = addDays(yearStart, rng.int(0, Math.max(0, daysBetween(yearStart, until))));
     out.healthChecks.push({
       id: rng.uuid(), person_id: person.id, check_date: checkDate, systolic: sys, diastolic: dia, heart_rate: rng.int(60, 90), weight_tenths_kg: weight, height_tenths_cm: height,
       bmi_tenths: bmiTenths(weight, height), fasting_glucose_tenths: hasDm ? glu : rng.int(45, 60), ecg: rng.chance(0.85) ? 'normal' : 'abnormal', recorded_by: userId, team_id: team.id,

@@ -159,6 +159,8 @@ export interface NewPerson {
   address: string | null;
   insurance_type: 'resident' | 'employee';
   insured_since: string;
+  /** Known dead (the demo's history; an import records it otherwise). */
+  death_date?: string | null;
 }
 
 /**
@@ -170,6 +172,6 @@ export async function insertPeople(db: Database, people: NewPerson[]): Promise<v
   await insertMany(db, 'person_id_number', { id_number: 'text', person_id: 'uuid' }, people.map((p) => ({ id_number: p.id_number, person_id: p.id })));
   await insertMany(db, 'person', {
     id: 'uuid', name: 'text', sex: 'text', birth_date: 'date', id_number: 'text', phone: 'text', region_code: 'text',
-    address: 'text', insurance_type: 'text', insured_since: 'date',
+    address: 'text', insurance_type: 'text', insured_since: 'date', death_date: 'date',
   }, people);
 }
