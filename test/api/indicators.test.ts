@@ -63,6 +63,35 @@ describe('the indicators agree with the plain SQL over the raw tables', () => {
   }
 });
 
+describe('the demo city tells the truth about the product (docs/demo.md)', () => {
+  it('varies by county around the targets, controls about half, loses some, buys some elsewhere', async () => {
+    const r = await report('analyst', 'year=2026&quarter=2');
+    const rate = (x: { numerator: number; denominator: number }) => x.numerator / x.denominator;
+    const counties = r.scopes.filter((s) => s.level === 'county').map((s) => rate(s.indicators.contracting));
+    expect(Math.max(...counties)).toBeGreaterThan(0.8);
+    expect(Math.min(...counties)).toBeLessThan(0.75);
+    const city = r.scopes.find((s) => s.level === 'city')!.indicators;
+    for (const d of ['hypertension', 'diabetes'] as const) {
+      expect(rate(city.control[d])).toBeGreaterThan(0.35);
+      expect(rate(city.control[d])).toBeLessThan(0.75);
+      expect(city.control[d].groups.uncontrolled).toBeGreaterThan(city.control[d].denominator / 10);
+    }
+    const ht = city.control.hypertension;
+    const lost = ht.excluded.lost_to_follow_up / (ht.denominator + ht.excluded.lost_to_follow_up + ht.excluded.registered_last_3_months);
+    expect(lost).toBeGreaterThan(0.02);
+    expect(lost).toBeLessThan(0.2);
+    const v = city.grassroots_visits;
+    expect(v.denominator).toBeGreaterThan(v.numerator); // some at hospitals
+    expect(v.pharmacy_claims / (v.denominator + v.pharmacy_claims)).toBeGreaterThan(0.04);
+    expect(v.pharmacy_claims / (v.denominator + v.pharmacy_claims)).toBeLessThan(0.15);
+    const { rows: years } = await sql<{ y: number }>`select distinct extract(year from min(effective_from))::int as y from registration group by person_id`.execute(t.ctx.db);
+    expect(years.length).toBeGreaterThanOrEqual(5);
+    const { rows: [dead] } = await sql<{ n: number }>`select count(*)::int as n from person p where p.death_date is not null
+      and exists (select 1 from registration_filing f where f.person_id = p.id and f.kind = 'revocation' and f.revocation_reason = 'death' and f.status = 'approved')`.execute(t.ctx.db);
+    expect(dead.n).toBeGreaterThan(0);
+  });
+});
+
 describe('a change is counted at once', () => {
   it('a visit, a registration and a death move the numbers they touch', async () => {
     const q = 'year=2026&quarter=2';
