@@ -76,7 +76,8 @@ describe('demo history', () => {
     for (const r of rows) hist.set(Math.min(r.n, 9), (hist.get(Math.min(r.n, 9)) ?? 0) + 1);
     expect(share((r) => r.n >= 3 && r.n <= 5), JSON.stringify([...hist].sort((a, b) => a[0] - b[0]))).toBeGreaterThan(0.5);
     expect(share((r) => r.overdue)).toBeGreaterThan(0.05);
-    expect(share((r) => r.overdue)).toBeLessThan(0.4);
+    // one in five lapsed and rechecks often weeks late (docs/demo.md): a real share, not most
+    expect(share((r) => r.overdue)).toBeLessThan(0.5);
     // BP responds to treatment: on average the last visit's systolic is below the first's
     const trend = await sql<{ first: number; last: number }>`
       select avg(first)::float as first, avg(last)::float as last from (

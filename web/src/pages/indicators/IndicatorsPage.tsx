@@ -13,6 +13,7 @@ import { todayIso } from '../../format.ts';
 import { useUrlState } from '../../hooks/urlState.ts';
 import { errorLines } from '../../notify.ts';
 import type { Role } from '../../types.ts';
+import CohortCard from '../../components/indicators/CohortCard.tsx';
 import CompareSection from '../../components/indicators/CompareSection.tsx';
 import KpiGrid from '../../components/indicators/KpiGrid.tsx';
 import PatientsDrawer from '../../components/indicators/PatientsDrawer.tsx';
@@ -178,6 +179,7 @@ export default function IndicatorsPage() {
             onOpen={open}
             beside={<TrendChart year={year} code={scope.code} scopeName={scope.name} reports={quarters.map((q) => q.data)} loading={quarters.some((q) => q.isFetching)} />}
           />
+          <CohortCard today={today} />
           {patients ? (
             <PatientsDrawer open onClose={() => setPatients(null)} role={role} year={year} quarter={quarter} periodLabel={periodLabel} scope={scope} indicator={patients} />
           ) : null}
