@@ -40,11 +40,16 @@ describe('the demo city’s prescriptions, dispenses and stock', () => {
   it('makes every settled refill the dispense of an approved prescription with its lines and batches', () => {
     const dispenseOf = new Map(rx.dispenses.map((d) => [d.claim_id as string, d]));
     expect(dispenseOf.size).toBe(rx.dispenses.length); // one dispense per claim
-    for (const c of out.claims) expect(dispenseOf.has(c.id as string), `claim ${c.id}`).toBe(true);
+    // a purchase at a hospital or a chain pharmacy without a prescription dispensed is a claim alone (docs/demo.md)
+    const dispensed = out.claims.filter((c) => dispenseOf.has(c.id as string));
+    // (and the last refills of a patient who died: claims alone, no prescription left open after them)
+    const died = new Set(out.filings.filter((f) => f.revocation_reason === 'death').map((f) => f.person_id));
+    for (const c of out.claims) if (!dispenseOf.has(c.id as string) && !died.has(c.person_id)) expect(c.institution_level, `claim ${c.id}`).not.toBe('grassroots');
+    expect(dispensed.length / out.claims.length).toBeGreaterThan(0.75);
     const claimIds = new Set(out.claims.map((c) => c.id));
     for (const d of rx.dispenses) expect(claimIds.has(d.claim_id)).toBe(true);
     // a returned dispense's claim is reversed, and only those
-    for (const c of out.claims) expect(c.status === 'reversed').toBe(dispenseOf.get(c.id as string)!.status === 'returned');
+    for (const c of out.claims) expect(c.status === 'reversed').toBe(dispenseOf.get(c.id as string)?.status === 'returned');
     // what was dispensed of a line is what its dispense lines say, never more than prescribed
     const given = new Map<string, number>();
     const live = new Set(rx.dispenses.filter((d) => d.status === 'dispensed').map((d) => d.id));

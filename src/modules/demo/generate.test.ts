@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn } from '../../engine/calendar';
+import { addDays, addMonths, ageOn } from '../../engine/calendar';
+import type { Disease } from '../../engine/followup/disease';
+import type { VisitMode } from '../../engine/followup/management';
+import { type ControlGroup, type InstitutionLevel, type PatientFacts, patientMonth } from '../../engine/indicators/patientMonth';
 import { isValidResidentId, birthDateOf, residentIdProblem, sexOf } from '../../engine/identity/residentId';
 import { loadDrugs, loadRegions } from '../reference/service';
 import { PolicyBook } from '../../core/policyBook';
 import { buildCity, type DemoCity } from './city';
-import { generatePeople } from './people';
+import { type DemoPerson, generatePeople } from './people';
 import { addProgramme, emptyProgramme } from './programme';
 import { Random } from './random';
 
@@ -115,5 +118,159 @@ describe('demo city generator', () => {
       const roles = city.members.filter((m) => m.team_id === team.id).map((m) => m.member_role).sort();
       expect(roles).toEqual(['gp', 'nurse', 'public_health', 'specialist']);
     }
+  });
+});
+
+/** A whole generated city (seed 1, as `manbing start` loads it, on a fixed day) and each patient's facts as the indicators read them. */
+function generateProgramme(seed: number, patients: number, asOf: string) {
+  const rng = new Random(seed);
+  const city = buildCity(rng, loadRegions(), '3304');
+  const drugs = loadDrugs();
+  const policy = PolicyBook.load().forRegion('3304', asOf)!;
+  const teamsByTown = new Map<string, DemoCity['teams']>();
+  for (const team of city.teams) teamsByTown.set(team.town_code, [...(teamsByTown.get(team.town_code) ?? []), team]);
+  const actors = {
+    doctorUser: new Map(city.teams.map((t) => [t.id, rng.uuid()])),
+    reviewerUser: new Map(city.institutions.map((i) => [i.county_code, rng.uuid()])),
+  };
+  const out = emptyProgramme();
+  const people: DemoPerson[] = [];
+  for (const person of generatePeople(rng, city, patients, asOf)) {
+    people.push(person);
+    addProgramme(rng, out, person, city, teamsByTown, drugs, actors, asOf, { policy });
+  }
+  const by = (rows: Array<Record<string, unknown>>) => {
+    const m = new Map<string, Array<Record<string, any>>>();
+    for (const r of rows) m.set(r.person_id as string, [...(m.get(r.person_id as string) ?? []), r]);
+    return m;
+  };
+  const [contracts, registrations, visits, checks, claims] = [out.contracts, out.registrations, out.followups, out.healthChecks, out.claims].map(by);
+  const institutionOfTeam = new Map(city.teams.map((t) => [t.id, t.institution_id]));
+  const facts = new Map<string, PatientFacts>(people.filter((p) => p.conditions.length).map((p) => [p.id, {
+    personId: p.id, birthDate: p.birth_date, countyCode: p.region_code.slice(0, 6), insuranceType: p.insurance_type, deathDate: p.death_date ?? null,
+    diagnoses: p.conditions.map((c) => ({ disease: c.disease_code, diagnosedOn: c.diagnosed_on })),
+    contracts: (contracts.get(p.id) ?? []).map((c) => ({ teamId: c.team_id, institutionId: institutionOfTeam.get(c.team_id)!, startDate: c.start_date, endDate: c.end_date, terminatedOn: c.terminated_on ?? null })),
+    registrations: (registrations.get(p.id) ?? []).map((r) => ({ disease: r.disease_code, effectiveFrom: r.effective_from, effectiveTo: r.effective_to ?? null, diagnosedOn: r.diagnosed_on })),
+    visits: (visits.get(p.id) ?? []).map((v) => ({
+      date: v.visit_date, mode: v.mode as VisitMode, diseases: (v.diseases as string).slice(1, -1).split(',') as Disease[], systolic: v.systolic, diastolic: v.diastolic, fastingGlucoseTenths: v.fasting_glucose_tenths,
+    })),
+    healthChecks: (checks.get(p.id) ?? []).map((h) => ({ date: h.check_date, systolic: h.systolic, diastolic: h.diastolic, fastingGlucoseTenths: h.fasting_glucose_tenths })),
+    claims: (claims.get(p.id) ?? []).filter((c) => c.status === 'settled').map((c) => ({ serviceDate: c.service_date, level: c.institution_level as InstitutionLevel, amountFen: c.amount_fen, fundPayFen: c.fund_pay_fen })),
+    filingSteps: [], dispenses: [],
+  }]));
+  const months = (month: string) => [...facts.values()].map((f) => patientMonth(f, month)).filter((m) => m !== null);
+  return { city, people, out, facts, months };
+}
+
+describe('the demo city looks like a programme, not a fixture (docs/demo.md)', () => {
+  const asOf = '2026-12-03';
+  const g = generateProgramme(1, 3000, asOf);
+  const now = g.months('2026-11');
+  const yearBefore = g.months('2025-11');
+  const share = (n: number, d: number) => n / d;
+
+  it('contracts by county around the 80 % target: some counties above it, some below', () => {
+    const rates = [...new Set(now.map((m) => m.countyCode))].map((county) => {
+      const base = now.filter((m) => m.countyCode === county && m.alive && m.diagnosed);
+      return share(base.filter((m) => m.teamId !== null).length, base.length);
+    });
+    expect(rates).toHaveLength(7);
+    expect(Math.max(...rates)).toBeGreaterThan(0.82);
+    expect(Math.min(...rates)).toBeLessThan(0.75);
+    for (const r of rates) expect(r).toBeGreaterThan(0.55);
+    // and a year before, lower but not empty: the contracts are yearly renewals going back years
+    const before = yearBefore.filter((m) => m.alive && m.diagnosed);
+    const cityBefore = share(before.filter((m) => m.teamId !== null).length, before.length);
+    expect(cityBefore).toBeGreaterThan(0.5);
+    expect(cityBefore).toBeLessThan(share(now.filter((m) => m.alive && m.diagnosed && m.teamId !== null).length, now.filter((m) => m.alive && m.diagnosed).length));
+  });
+
+  it('controls between 35 % and 75 % of the patients judged, some off target, some without a reading or a visit, and improving', () => {
+    const groups = (rows: typeof now, d: 'hypertension' | 'diabetes') => {
+      const count = (g: ControlGroup) => rows.filter((m) => m[d].control === g).length;
+      const judged = count('controlled') + count('uncontrolled') + count('visited_no_reading') + count('missed_visit');
+      return { rate: share(count('controlled'), judged), judged, uncontrolled: count('uncontrolled'), noReading: count('visited_no_reading'), missed: count('missed_visit'), lost: count('lost_to_follow_up') };
+    };
+    for (const d of ['hypertension', 'diabetes'] as const) {
+      const g1 = groups(now, d);
+      expect(g1.rate, d).toBeGreaterThan(0.35);
+      expect(g1.rate, d).toBeLessThan(0.75);
+      expect(g1.uncontrolled).toBeGreaterThan(g1.judged / 10);
+      expect(g1.missed).toBeGreaterThan(0);
+      expect(groups(yearBefore, d).rate, `${d} a year before`).toBeLessThan(g1.rate);
+    }
+    expect(groups(now, 'diabetes').noReading).toBeGreaterThan(0);
+  });
+
+  it('has 5–15 % of the registered lost to follow-up: registered over a year ago, no visit or health check in the 12 months', () => {
+    const registered = now.filter((m) => m.alive && m.registered);
+    const lost = registered.filter((m) => m.hypertension.control === 'lost_to_follow_up' || m.diabetes.control === 'lost_to_follow_up');
+    expect(share(lost.length, registered.length)).toBeGreaterThan(0.05);
+    expect(share(lost.length, registered.length)).toBeLessThan(0.15);
+  });
+
+  it('settles 5–15 % of the claims at chain pharmacies and some at the county and city hospitals', () => {
+    const claims = g.out.claims.filter((c) => c.status === 'settled');
+    const at = (level: string) => claims.filter((c) => c.institution_level === level).length;
+    expect(share(at('pharmacy'), claims.length)).toBeGreaterThan(0.05);
+    expect(share(at('pharmacy'), claims.length)).toBeLessThan(0.15);
+    expect(at('secondary')).toBeGreaterThan(claims.length / 50);
+    expect(at('tertiary')).toBeGreaterThan(0);
+    expect(share(at('grassroots'), claims.length)).toBeGreaterThan(0.7);
+    const levelOf = new Map(g.city.institutions.map((i) => [i.id, i.level]));
+    for (const c of claims) expect(levelOf.get(c.institution_id as string)).toBe(c.institution_level);
+  });
+
+  it('spreads the registrations over the years since 2019, in chains of yearly contracts', () => {
+    const first = new Map<string, string>();
+    for (const r of g.out.registrations) if (!first.has(r.person_id as string) || first.get(r.person_id as string)! > (r.effective_from as string)) first.set(r.person_id as string, r.effective_from as string);
+    const years = [...first.values()].map((d) => d.slice(0, 4));
+    expect(new Set(years).size).toBeGreaterThanOrEqual(7);
+    expect(years.every((y) => y >= '2019')).toBe(true);
+    expect(share([...first.values()].filter((d) => d > addMonths(asOf, -12)).length, first.size)).toBeLessThan(0.35);
+    // each renewed contract is followed, the next day, by the one that renewed it; the current one is in force
+    const renewed = g.out.contracts.filter((c) => c.status === 'renewed');
+    expect(renewed.length).toBeGreaterThan(g.out.contracts.length / 2);
+    const next = new Map(g.out.contracts.filter((c) => c.previous_contract_id).map((c) => [c.previous_contract_id as string, c]));
+    for (const c of renewed) {
+      const n = next.get(c.id as string)!;
+      expect(n.start_date).toBe(addDays(c.end_date as string, 1));
+    }
+    for (const c of g.out.contracts.filter((c) => c.status === 'active')) expect((c.start_date as string) <= asOf && (c.end_date as string) >= asOf).toBe(true);
+    // the follow-ups cover last year and this one, four to seven a year for a patient registered all year
+    const lastYear = now.filter((m) => m.alive && m.registered);
+    const visits2025 = g.out.followups.filter((v) => (v.visit_date as string).startsWith('2025'));
+    const managed2025 = [...g.facts.values()].filter((f) => f.registrations.some((r) => r.effectiveFrom <= '2025-01-01' && (r.effectiveTo === null || r.effectiveTo > '2025-12-31')));
+    const perPatient = share(visits2025.filter((v) => managed2025.some((f) => f.personId === v.person_id)).length, managed2025.length);
+    expect(lastYear.length).toBeGreaterThan(0);
+    expect(perPatient).toBeGreaterThan(3.5);
+    expect(perPatient).toBeLessThan(7);
+  });
+
+  it('lets 1–2.5 % of the patients die, with the revocation for death, the records ended and nothing after the day', () => {
+    const patients = g.people.filter((p) => p.conditions.length);
+    const dead = patients.filter((p) => p.death_date);
+    expect(share(dead.length, patients.length)).toBeGreaterThan(0.01);
+    expect(share(dead.length, patients.length)).toBeLessThan(0.025);
+    let revoked = 0;
+    for (const p of dead) {
+      const death = p.death_date!;
+      expect(death > p.birth_date && death <= asOf).toBe(true);
+      for (const rows of [g.out.followups.filter((v) => v.person_id === p.id).map((v) => v.visit_date), g.out.healthChecks.filter((h) => h.person_id === p.id).map((h) => h.check_date),
+        g.out.claims.filter((c) => c.person_id === p.id).map((c) => c.service_date)]) for (const d of rows) expect(d as string < death).toBe(true);
+      const contract = g.out.contracts.find((c) => c.person_id === p.id && c.status !== 'renewed');
+      if (contract) expect(contract).toMatchObject({ status: 'terminated', terminated_on: death, termination_reason: '居民死亡' });
+      const regs = g.out.registrations.filter((r) => r.person_id === p.id);
+      if (!regs.length) continue;
+      revoked++;
+      const revocation = g.out.filings.find((f) => f.person_id === p.id && f.kind === 'revocation')!;
+      expect(revocation).toMatchObject({ status: 'approved', revocation_reason: 'death', death_date: death, confirmation: 'agency' });
+      expect(revocation.effective_date as string >= death).toBe(true);
+      expect(g.out.filingDiseases.filter((d) => d.filing_id === revocation.id).map((d) => [d.disease_code, d.action]).sort()).toEqual(p.conditions.map((c) => [c.disease_code, 'remove']).sort());
+      for (const r of regs) expect(r).toMatchObject({ effective_to: revocation.effective_date, ended_filing_id: revocation.id });
+      for (const line of g.out.prescriptions.filter((l) => l.person_id === p.id)) expect(line.effective_to).toBe(revocation.effective_date);
+    }
+    expect(revoked).toBeGreaterThan(dead.length / 3);
+    expect(revoked).toBeLessThan(dead.length);
   });
 });

@@ -1,8 +1,8 @@
 // The programme's history for demo patients (docs/demo.md): two-disease patients contracted with a team of
 // their town at a rate that differs by county around the 80 % target (some renewed for years, some expiring
 // soon); most of those registered and confirmed with a continuous prescription — the registrations spread
-// over the years since 2020 —, some pending review or returned; a few died and their registration was
-// revoked; most refills at the team's centre, some at a county or city hospital or a chain pharmacy.
+// over the years since 2019 —, some pending review or returned; a few died (those registered with their
+// revocation for death); most refills at the team's centre, some at a county or city hospital or a chain pharmacy.
 import { addDays, addMonths, daysBetween, type IsoDate } from '../../engine/calendar';
 import { classifyVisit, isControlled, type ClassifyResult, type Disease, type PreviousVisit } from '../../engine/followup/classify';
 import { bmiTenths } from '../../engine/followup/readings';
@@ -66,7 +66,14 @@ export function addProgramme(rng: Random, out: ProgrammeRows, person: DemoPerson
   // forcedTeam: contracted with that team and confirmed, whatever the dice say (the demo patient)
   const countyCode = person.region_code.slice(0, 6);
   const contracted = rng.chance(contractRate(countyCode));
-  if (person.conditions.length === 0 || !(contracted || forcedTeam)) return;
+  if (person.conditions.length === 0) return;
+  if (!(contracted || forcedTeam)) {
+    // about 1.2 % of the patients without a contract died in the last two years (their own stream)
+    const fate = Random.forKey(`demo:death:${person.id}`);
+    const latest = person.conditions.map((c) => c.diagnosed_on).reduce((a, b) => (a > b ? a : b));
+    if (!forcedTeam && fate.chance(0.012)) person.death_date = dateAt(fate.next(), maxDate(latest, addDays(asOf, -720)), addDays(asOf, -3));
+    return;
+  }
   const team = forcedTeam ?? rng.pick(teamsByTown.get(person.region_code)!);
   const doctorUser = actors.doctorUser.get(team.id)!;
   // the years behind the current contract and whether the patient died: their own stream, so the rest of
@@ -75,8 +82,10 @@ export function addProgramme(rng: Random, out: ProgrammeRows, person: DemoPerson
   const reviewerUser = actors.reviewerUser.get(countyCode)!;
   const packages = ['basic', person.conditions.length === 2 ? 'two_disease' : person.conditions[0].disease_code];
 
-  // the current contract started within the last year; a third of patients renewed an earlier one, and
-  // a confirmed patient has renewed every year since they registered (2020 at the earliest)
+  // the current contract started within the last year, and most patients have renewed a yearly contract
+  // since they first signed (2019 at the earliest, never before the diagnosis or the insurance), so the
+  // contracting of last year's quarters is not far below this year's; a third renewed at least once
+  // whatever the chain's draw (the main stream's draws are the ones it always had)
   const start = addDays(asOf, -rng.int(0, 364));
   const renewedOnce = rng.chance(0.35);
   const chainIds = renewedOnce ? [rng.uuid()] : [];
@@ -85,30 +94,44 @@ export function addProgramme(rng: Random, out: ProgrammeRows, person: DemoPerson
   const registered = roll <= 0.95;
   const status = roll < 0.85 ? 'approved' : roll < 0.92 ? 'submitted' : 'returned';
   const latestDiagnosis = person.conditions.map((c) => c.diagnosed_on).reduce((a, b) => (a > b ? a : b));
-  let years = registered && status === 'approved' ? history.weighted([[0, 28], [1, 24], [2, 16], [3, 12], [4, 9], [5, 6], [6, 5]] as const) : 0;
-  while (years > 0 && (addMonths(start, -12 * years) < latestDiagnosis || addMonths(start, -12 * years) < person.insured_since || addMonths(start, -12 * years) < '2020-01-01')) years--;
+  const drawnYears = history.weighted([[0, 12], [1, 22], [2, 17], [3, 14], [4, 11], [5, 9], [6, 8], [7, 7]] as const);
+  let years = Math.max(drawnYears, chainIds.length);
+  while (years > 0 && (addMonths(start, -12 * years) < latestDiagnosis || addMonths(start, -12 * years) < person.insured_since || addMonths(start, -12 * years) < FIRST_YEAR)) years--;
+  chainIds.length = Math.min(chainIds.length, years);
   while (chainIds.length < years) chainIds.push(history.uuid());
+  // some patients died during their current contract (never the demo patient): about 1.6 % of the confirmed
+  // (after two months of benefit at least), 1 % of the others; not while a filing waits for review
+  const confirmed = registered && status === 'approved';
+  const dies = !forcedTeam && !(registered && status === 'submitted') && history.chance(confirmed ? 0.016 : 0.01);
+  const deathDraw = history.next();
+  const death = dies && !confirmed ? dateAt(deathDraw, maxDate(addDays(start, 30), latestDiagnosis), addDays(asOf, -3)) : null;
   let previousId: string | null = null;
+  const contractFacts: ContractFact[] = [];
   for (let k = chainIds.length; k >= 1; k--) {
     const from = addMonths(start, -12 * k);
+    const to = addDays(addMonths(start, -12 * (k - 1)), -1);
     const id = chainIds[k - 1];
-    out.contracts.push(contractRow(id, person, team, from, addDays(addMonths(start, -12 * (k - 1)), -1), packages, 'renewed', previousId));
+    out.contracts.push(contractRow(id, person, team, from, to, packages, 'renewed', previousId));
     out.contractEvents.push(eventRow(id, person.id, doctorUser, 'sign', null, 'active', ts(from, 9), previousId ? 'renewal' : null));
-    out.contractEvents.push(eventRow(id, person.id, doctorUser, 'renew', 'active', 'renewed', ts(addDays(addMonths(start, -12 * (k - 1)), -7), 10)));
+    out.contractEvents.push(eventRow(id, person.id, doctorUser, 'renew', 'active', 'renewed', ts(addDays(to, -6), 10)));
+    contractFacts.push({ id, teamId: team.id, teamName: team.name, startDate: from, endDate: to, status: 'renewed', terminatedOn: null });
     previousId = id;
   }
   out.contracts.push(contractRow(contractId, person, team, start, addDays(addMonths(start, 12), -1), packages, 'active', previousId));
   out.contractEvents.push(eventRow(contractId, person.id, doctorUser, 'sign', null, 'active', ts(start, 9), previousId ? 'renewal' : null));
+  contractFacts.unshift({ id: contractId, teamId: team.id, teamName: team.name, startDate: start, endDate: addDays(addMonths(start, 12), -1), status: 'active', terminatedOn: null });
+  // the dead who were never confirmed: the contract ends on the day of death and the person carries the date
+  if (death) terminateForDeath(out, person, contractId, doctorUser, death, death);
 
   if (!registered) return; // contracted, not yet registered
   const filingId = rng.uuid();
   // a confirmed registration dates from the first contract of the chain
-  const firstStart = years > 0 ? addMonths(start, -12 * years) : start;
+  const firstStart = confirmed && years > 0 ? addMonths(start, -12 * years) : start;
   const filedOn = addDays(firstStart, rng.int(0, 20)) > asOf ? asOf : addDays(firstStart, rng.int(0, 20));
   const effective = addDays(filedOn, rng.int(1, 10)) > asOf ? asOf : addDays(filedOn, rng.int(1, 10));
   const decided = status !== 'submitted';
   out.filings.push({
-    id: filingId, person_id: person.id, contract_id: contractId, team_id: team.id, county_code: countyCode, kind: 'initial',
+    id: filingId, person_id: person.id, contract_id: years > 0 && status === 'approved' ? chainIds[years - 1] : contractId, team_id: team.id, county_code: countyCode, kind: 'initial',
     status, filed_by: doctorUser, submitted_at: ts(filedOn, 10),
     decided_at: decided ? ts(effective, 15) : null, decided_by: decided ? reviewerUser : null,
     decision_reason: status === 'returned' ? rng.pick(['诊断依据不足：请补充非同日血压测量记录', '连续处方药品与认定病种不符', '签约信息与参保信息不一致，请核实']) : null,
@@ -143,19 +166,15 @@ export function addProgramme(rng: Random, out: ProgrammeRows, person: DemoPerson
       if (status === 'approved') out.prescriptions.push({ id: rng.uuid(), person_id: person.id, filing_id: filingId, effective_from: effective, ...line });
     }
   }
-  const contractFacts: ContractFact[] = [{ id: contractId, teamId: team.id, teamName: team.name, startDate: start, endDate: addDays(addMonths(start, 12), -1), status: 'active', terminatedOn: null }];
-  if (previousId) contractFacts.push({ id: previousId, teamId: team.id, teamName: team.name, startDate: addMonths(start, -12), endDate: addDays(start, -1), status: 'renewed', terminatedOn: null });
   const rx = { registrations: person.conditions.map((c) => ({ disease: c.disease_code, effectiveFrom: effective, effectiveTo: null })), contracts: contractFacts, effective };
   if (status !== 'approved') return;
-  // some confirmed patients died during their current contract (about 1 %; never the demo patient)
-  const diedOn = !forcedTeam && history.chance(0.025) ? addDays(asOf, -history.int(5, 360)) : null;
-  const death = diedOn && diedOn > start && diedOn > addDays(effective, 60) ? diedOn : null;
-  const until = death ? addDays(death, -1) : asOf;
+  const died = dies ? dateAt(deathDraw, maxDate(start, addDays(effective, 60), addDays(asOf, -360)), addDays(asOf, -3)) : null;
+  const until = died ? addDays(died, -1) : asOf;
   // follow-ups first (their own random stream, so the order changes no data): a renewal needs one (复诊核验)
-  const followUpVisits = addFollowupHistory(out, person, team, doctorUser, prescribed.map((p) => p.drug), asOf, until);
+  const followUpVisits = addFollowupHistory(out, person, team, doctorUser, prescribed.map((p) => p.drug), asOf, effective, until);
   // the dead's last refills are claims alone (no prescription left open after them)
-  addRefills(rng, out, person, team, doctorUser, prescribed, effective, asOf, death ? { policy: settlement.policy } : settlement, death ? undefined : { ...rx, followUpVisits }, until, venuesOf(city));
-  if (death) addDeath(out, history, person, { contractId, filingId, countyCode, teamId: team.id, doctorUser, reviewerUser }, death, asOf);
+  addRefills(rng, out, person, team, doctorUser, prescribed, effective, asOf, died ? { policy: settlement.policy } : settlement, died ? undefined : { ...rx, followUpVisits }, until, venuesOf(city));
+  if (died) addDeath(out, history, person, { contractId, filingId, countyCode, teamId: team.id, doctorUser, reviewerUser }, died, asOf);
 }
 
 /** The county hospital (二级), the city's tertiary hospital and the chain pharmacies of each county. */
@@ -194,9 +213,24 @@ function addDeath(out: ProgrammeRows, rng: Random, person: DemoPerson, ids: { co
   for (const c of person.conditions) out.filingDiseases.push({ filing_id: revocationId, person_id: person.id, disease_code: c.disease_code, action: 'remove', diagnosed_on: null, basis: null, open: false });
   for (const reg of out.registrations) if (reg.person_id === person.id && reg.confirmed_filing_id === ids.filingId) Object.assign(reg, { effective_to: effective, ended_filing_id: revocationId });
   for (const line of out.prescriptions) if (line.person_id === person.id) line.effective_to = effective;
-  const contract = out.contracts.find((c) => c.id === ids.contractId)!;
+  terminateForDeath(out, person, ids.contractId, ids.doctorUser, death, effective);
+}
+
+/** The contract in force ends on the day of death (terminated_on: the first day it no longer holds), recorded when the death was reported. */
+function terminateForDeath(out: ProgrammeRows, person: DemoPerson, contractId: string, doctorUser: string, death: IsoDate, reportedOn: IsoDate) {
+  person.death_date = death;
+  const contract = out.contracts.find((c) => c.id === contractId)!;
   Object.assign(contract, { status: 'terminated', terminated_on: death, termination_reason: '居民死亡' });
-  out.contractEvents.push(eventRow(ids.contractId, person.id, ids.doctorUser, 'terminate', 'active', 'terminated', ts(effective, 11), '居民死亡'));
+  out.contractEvents.push(eventRow(contractId, person.id, doctorUser, 'terminate', 'active', 'terminated', ts(reportedOn, 11), '居民死亡'));
+}
+
+/** Registrations and contracts begin in 2019 at the earliest (the programme's start in the seeds' cities). */
+const FIRST_YEAR = '2019-01-01';
+const maxDate = (...dates: IsoDate[]) => dates.reduce((a, b) => (a > b ? a : b));
+/** The day a fraction u ∈ [0, 1) of the way from `from` to `to` (both included), or null when the range is empty. */
+function dateAt(u: number, from: IsoDate, to: IsoDate): IsoDate | null {
+  if (from > to) return null;
+  return addDays(from, Math.floor(u * (daysBetween(from, to) + 1)));
 }
 
 /**
@@ -253,7 +287,8 @@ function addRefills(
   for (let date = from > yearStart ? from : addDays(yearStart, rng.int(0, period - 1)); date <= until; date = addDays(date, period + rng.int(-3, 7))) {
     const claimId = rng.uuid();
     const lines = prescribed.map((p) => ({ drug: p.drug, disease: p.disease, days: p.days, quantity: Math.max(1, Math.ceil((p.days * p.drug.dailyUnits) / p.drug.packSize)) }));
-    const w = venue.next();
+    // the last refill of the year so far is the centre's (a failed delivery reverses the person's last claim)
+    const w = addDays(date, period + 7) > until ? 1 : venue.next();
     const hospital = venues?.hospital.get(countyCode);
     const pharmacies = venues?.pharmacies.get(countyCode) ?? [];
     if (w < 0.07 && hospital) settleOne(claimId, date, hospital, 'secondary', userId, lines);
@@ -266,10 +301,10 @@ function addRefills(
   }
   if (dispensing && rx) {
     const changes = addPatientPrescriptions(dispensing, out.rx, { ...rx, person, team, doctorUser: userId, asOf }, refills);
-    // a failed delivery's claim is reversed when it is the person's last (after it, a hospital or pharmacy purchase keeps it)
-    if (changes.reverseLast && refills.length && out.claims[out.claims.length - 1].id === refills[refills.length - 1].claimId) {
+    if (changes.reverseLast && refills.length) {
       const claimId = refills[refills.length - 1].claimId;
       const claim = out.claims[out.claims.length - 1];
+      if (claim.id !== claimId) throw new Error('demo: the reversed claim is not the last one');
       Object.assign(claim, { status: 'reversed', reversed_by: changes.reverseLast.userId, reversed_at: changes.reverseLast.at, reversal_reason: changes.reverseLast.reason });
       out.claimEvents.push({ claim_id: claimId, person_id: person.id, user_id: changes.reverseLast.userId, from_status: 'settled', to_status: 'reversed', at: changes.reverseLast.at });
       ({ state, last } = history[history.length - 1]);
@@ -296,21 +331,24 @@ function eventRow(contractId: string, personId: string, userId: string, action: 
 }
 
 /**
- * A year of follow-up visits for a registered patient, classified by the engine so classification,
- * action and next date are what the rules give: visits come around the next date the previous one set,
- * treatment brings BP and glucose down after an unsatisfactory visit (for most patients), and about one
- * in seven stopped coming and is overdue. Its own generator (seeded by the person id) keeps the rest of
- * the city exactly what it was before follow-ups existed.
+ * Follow-up visits for a registered patient since the start of last year (or the registration), classified
+ * by the engine so classification, action and next date are what the rules give: visits come around the
+ * next date the previous one set (a recheck often late, an irregular patient's routine visit too), each
+ * patient's readings move towards their own level under treatment, and about one in eight stopped coming
+ * (no visit or health check since). Its own generator (seeded by the person id) keeps the rest of the city
+ * what it was.
  */
-function addFollowupHistory(out: ProgrammeRows, person: DemoPerson, team: DemoCity['teams'][number], userId: string, drugs: Drug[], asOf: IsoDate, until: IsoDate = asOf): IsoDate[] {
+function addFollowupHistory(out: ProgrammeRows, person: DemoPerson, team: DemoCity['teams'][number], userId: string, drugs: Drug[], asOf: IsoDate, effective: IsoDate, until: IsoDate = asOf): IsoDate[] {
   const visitDates: IsoDate[] = [];
   const rng = Random.forKey(`followups:${person.id}`);
   const diseases = person.conditions.map((c) => c.disease_code);
   const hasDm = diseases.includes('diabetes');
-  // about one in five stopped coming after a few visits (lost to follow-up a year later). Treatment moves
-  // each patient towards their own level: at target for a little over half, above it for the rest, some of
-  // whom come down slowly over the months (docs/demo.md)
-  const lapsed = rng.chance(0.2);
+  // about one in eight stopped coming after a few visits (lost to follow-up a year later: no visit and no
+  // health check since). Treatment moves each patient towards their own level: at target for a little over
+  // half, above it for the rest, some of whom come down slowly over the months (docs/demo.md)
+  const lapsed = rng.chance(0.13);
+  // one in four comes irregularly (routine visits often weeks late: some have no visit in a quarter)
+  const irregular = Random.forKey(`demo:irregular:${person.id}`).chance(0.25);
   const maxVisits = lapsed ? rng.int(1, 3) : 60;
   const responsive = rng.chance(0.55);
   const improving = !responsive && rng.chance(0.35);
@@ -326,8 +364,12 @@ function addFollowupHistory(out: ProgrammeRows, person: DemoPerson, team: DemoCi
   const drugList = JSON.stringify(drugs.map((d) => ({ name: d.genericNameZh, dose: d.strength, frequency: 'qd' })));
   let previous: Partial<Record<Disease, PreviousVisit | null>> = {};
   let last: { id: string; date: IsoDate; result: ClassifyResult; controlled: boolean | null } | null = null;
-  // two years of visits, so last year's quarters have their follow-ups too
-  let date = addDays(asOf, -rng.int(700, 760));
+  // visits since the start of last year (at least 15 months), so last year's quarters have their follow-ups
+  // too — from the registration on, for one registered since
+  const lastJanuary = `${Number(asOf.slice(0, 4)) - 1}-01-01`;
+  const earliest = lastJanuary < addMonths(asOf, -15) ? lastJanuary : addMonths(asOf, -15);
+  const historyStart = addDays(earliest, -(rng.int(700, 760) - 700));
+  let date = effective > historyStart ? addDays(effective, rng.int(0, 14)) : historyStart;
   for (let n = 0; n < maxVisits && date <= until; n++) {
     // a patient with both diseases is sometimes seen for the blood pressure only (no glucose that day)
     const seen: Disease[] = diseases.length === 2 && rng.chance(0.15) ? ['hypertension'] : diseases;
@@ -377,8 +419,10 @@ function addFollowupHistory(out: ProgrammeRows, person: DemoPerson, team: DemoCi
     sys = Math.max(108, Math.min(200, sys));
     dia = Math.max(62, Math.min(sys - 35, dia));
     glu = Math.max(48, Math.min(200, glu));
-    // most come a little before the date the visit set, some late; a recheck is often weeks late
-    date = addDays(result.nextVisitDate, rng.int(-12, 5) + (result.action !== 'routine' && rng.chance(0.5) ? rng.int(14, 45) : 0));
+    // most come a little before the date the visit set, an irregular patient often weeks late; a recheck
+    // (two weeks) is kept by about a quarter, the others come back some two months later
+    const late = result.action !== 'routine' ? (rng.chance(0.25) ? rng.int(0, 10) : rng.int(40, 80)) : irregular && rng.chance(0.7) ? rng.int(20, 100) : 0;
+    date = addDays(result.nextVisitDate, rng.int(-12, 5) + late);
   }
   if (last) {
     out.followupStates.push({
@@ -387,18 +431,22 @@ function addFollowupHistory(out: ProgrammeRows, person: DemoPerson, team: DemoCi
     });
   }
   const yearStart = `${asOf.slice(0, 4)}-01-01`;
-  // the annual health check: three in five this year so far, somewhat more last year
+  // the annual health check: three in five this year so far, somewhat more last year; while registered, and
+  // never after a lapsed patient's last visit
   const lastYear = `${Number(asOf.slice(0, 4)) - 1}-01-01`;
-  if (rng.chance(0.7) && lastYear <= until) {
-    const lastDay = `${lastYear.slice(0, 4)}-12-31` < until ? `${lastYear.slice(0, 4)}-12-31` : until;
+  const checksUntil = lapsed ? (last?.date ?? effective) : until;
+  const lastYearFrom = maxDate(lastYear, effective);
+  const lastYearTo = `${lastYear.slice(0, 4)}-12-31` < checksUntil ? `${lastYear.slice(0, 4)}-12-31` : checksUntil;
+  if (rng.chance(0.7) && lastYearFrom <= lastYearTo) {
     out.healthChecks.push({
-      id: rng.uuid(), person_id: person.id, check_date: addDays(lastYear, rng.int(0, Math.max(0, daysBetween(lastYear, lastDay)))), systolic: sys + rng.int(-6, 10), diastolic: dia,
+      id: rng.uuid(), person_id: person.id, check_date: addDays(lastYearFrom, rng.int(0, daysBetween(lastYearFrom, lastYearTo))), systolic: sys + rng.int(-6, 10), diastolic: dia,
       heart_rate: rng.int(60, 90), weight_tenths_kg: weight, height_tenths_cm: height, bmi_tenths: bmiTenths(weight, height), fasting_glucose_tenths: hasDm ? glu : rng.int(45, 60),
       ecg: rng.chance(0.85) ? 'normal' : 'abnormal', recorded_by: userId, team_id: team.id,
     });
   }
-  if (rng.chance(0.6) && yearStart <= until) {
-    const checkDate = addDays(yearStart, rng.int(0, Math.max(0, daysBetween(yearStart, until))));
+  const thisYearFrom = maxDate(yearStart, effective);
+  if (rng.chance(0.6) && thisYearFrom <= checksUntil) {
+    const checkDate = addDays(thisYearFrom, rng.int(0, daysBetween(thisYearFrom, checksUntil)));
     out.healthChecks.push({
       id: rng.uuid(), person_id: person.id, check_date: checkDate, systolic: sys, diastolic: dia, heart_rate: rng.int(60, 90), weight_tenths_kg: weight, height_tenths_cm: height,
       bmi_tenths: bmiTenths(weight, height), fasting_glucose_tenths: hasDm ? glu : rng.int(45, 60), ecg: rng.chance(0.85) ? 'normal' : 'abnormal', recorded_by: userId, team_id: team.id,
