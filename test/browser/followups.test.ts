@@ -66,7 +66,8 @@ describeBrowser('follow-up worklist, visit form and chart (browser)', () => {
     await doctor.getByTestId('worklist-tab-overdue').click();
     await expect.poll(() => doctor.url()).toContain('list=overdue');
     const rows = doctor.getByTestId('worklist-row');
-    await rows.first().waitFor();
+    // the overdue list replaces the first one: wait for its rows, not the ones it replaces
+    await expect.poll(() => rows.count()).toBe(Math.min(20, overdue.total));
     const days = (await rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-days-overdue'))))) as number[];
     expect(days.length).toBe(Math.min(20, overdue.total));
     expect(days.every((d) => d > 0)).toBe(true);
