@@ -126,6 +126,9 @@ export const ACCESS = {
   'indicators.patients.read': { zh: '查看指标背后的患者名单（分析员：姓名、身份证号脱敏；留痕）', en: 'See the patients behind an indicator (the analyst: names and ID numbers masked; audited)', grants: { analyst: 'area', insurance_reviewer: 'area' } },
   // the quarterly workbook (src/modules/reports): the target is the county asked for, or the city
   'reports.quarterly.read': { zh: '下载“两病”季报表（城乡居民医保、职工医保）', en: 'Download the quarterly workbook of the two diseases (residents’ and employees’ insurance)', grants: { analyst: 'area', insurance_reviewer: 'area', system_admin: 'everywhere' } },
+  // issue 17, provider payment (src/modules/payments): the target is the county asked for, or the city
+  'payments.read': { zh: '查看医保支付（按人头打包、总额预算、签约服务费、标化工作当量）及其计算依据', en: 'See provider payment (capitation, total budget, contract fee, work equivalents) and what each figure was computed from', grants: { analyst: 'area', insurance_reviewer: 'area', system_admin: 'everywhere' } },
+  'payments.details.read': { zh: '查看支付数字背后的结算单和签约居民（姓名、身份证号脱敏；留痕）', en: 'See the claims and contracted residents behind a payment figure (names and ID numbers masked; audited)', grants: { analyst: 'area', insurance_reviewer: 'area' } },
 } satisfies Record<string, PermissionRow>;
 
 export type Permission = keyof typeof ACCESS;

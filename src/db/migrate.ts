@@ -20,6 +20,7 @@ import * as m0016Referrals from './migrations/0016-referrals';
 import * as m0017SmartAudit from './migrations/0017-smart-audit';
 import * as m0018AuditSampling from './migrations/0018-audit-sampling';
 import * as m0019Indicators from './migrations/0019-indicators';
+import * as m0020Payments from './migrations/0020-payments';
 
 const migrations: Record<string, Migration> = {
   '0001-base': m0001,
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '0017-smart-audit': m0017SmartAudit,
   '0018-audit-sampling': m0018AuditSampling,
   '0019-indicators': m0019Indicators,
+  '0020-payments': m0020Payments,
 };
 
 const migratorOf = (db: Database) => new Migrator({ db, provider: { getMigrations: async () => migrations } });

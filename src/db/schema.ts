@@ -586,6 +586,23 @@ export interface IndicatorMonthTable {
   registered_year_before: Generated<boolean>;
 }
 
+/** A payment run with what it read and gave (migration 0020, src/engine/payment). */
+export interface PaymentRunTable {
+  id: Generated<string>;
+  year: number;
+  quarter: number | null;
+  as_of: string;
+  version: string;
+  parameters_id: string;
+  parameters: ColumnType<unknown, string, string>;
+  inputs: ColumnType<unknown, string, string>;
+  results: ColumnType<unknown, string, string>;
+  inputs_hash: string;
+  created_by: string | null;
+  created_by_name: string;
+  created_at: Generated<Timestamp>;
+}
+
 export interface IndicatorBuiltMonthTable {
   month: string;
   version: string;
@@ -628,6 +645,7 @@ export interface DB {
   followup_state: FollowupStateTable;
   indicator_month: IndicatorMonthTable;
   indicator_built_month: IndicatorBuiltMonthTable;
+  payment_run: PaymentRunTable;
   followup_reminder: FollowupReminderTable;
   job_run: JobRunTable;
 }

@@ -78,6 +78,8 @@ export const TABLE_KINDS = {
   audit_sample: 'local',
   indicator_built_month: 'local',
   audit_sample_claim: 'local',
+  // provider payment (0020): the fund's runs over whole areas, not a person's rows
+  payment_run: 'local',
 } as const satisfies { [T in keyof DB]: TableKind };
 
 /** Tables the migrator keeps (Kysely's), not part of the product's schema type. */

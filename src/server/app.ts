@@ -37,6 +37,7 @@ import { auditReviewRoutes } from '../modules/auditReview/routes';
 import { smartAuditRoutes } from '../modules/smartAudit/routes';
 import { indicatorRoutes } from '../modules/indicators/routes';
 import { reportRoutes } from '../modules/reports/routes';
+import { paymentRoutes } from '../modules/payments/routes';
 import { startIndicatorScheduler } from '../modules/indicators/service';
 import { startAuditScheduler } from '../modules/smartAudit/service';
 import { registerSessionResolver } from './auth';
@@ -179,6 +180,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}) {
   await app.register(smartAuditRoutes(ctx));
   await app.register(indicatorRoutes(ctx));
   await app.register(reportRoutes(ctx));
+  await app.register(paymentRoutes(ctx));
   if (options.control) await app.register(controlRoutes(options.control, ctx));
 
   await serveWebApp(app);

@@ -1,5 +1,5 @@
 // The running server's control channel: `manbing backup` asks it for a copy of the embedded database,
-// `manbing audit run` asks it to run the smart audit, `manbing indicators` and `manbing report` for reports, because PGlite is single-process and another
+// `manbing audit run` asks it to run the smart audit, `manbing indicators`, `manbing report` and `manbing payments` for reports, because PGlite is single-process and another
 // process must not open a data dir the server holds.
 // Not under /api and hidden from the OpenAPI document; it answers only a connection from this machine,
 // not relayed by a proxy, that carries the token `manbing start` wrote to server.json (mode 0600).
@@ -16,15 +16,18 @@ import type { Connection } from '../db/connect';
 import { auditRangeOf, auditRunReport } from '../modules/smartAudit/service';
 import { indicatorsLines } from '../modules/indicators/console';
 import { quarterlyFile } from '../modules/reports/console';
+import { paymentsLines } from '../modules/payments/console';
 import { sendProblem } from './errors';
 
 export const BACKUP_PATH = '/_control/backup';
 export const AUDIT_RUN_PATH = '/_control/audit-run';
 export const INDICATORS_PATH = '/_control/indicators';
 export const REPORT_PATH = '/_control/report-quarterly';
+export const PAYMENTS_PATH = '/_control/payments';
 
 const auditRunBody = z.object({ date: z.string().optional(), from: z.string().optional(), to: z.string().optional(), json: z.boolean().optional(), osUser: z.string().min(1).max(64) });
 const reportBody = z.object({ year: z.string().optional(), quarter: z.string().optional(), county: z.string().optional(), out: z.string().optional(), format: z.string().optional(), osUser: z.string().min(1).max(64) });
+const paymentsBody = z.object({ year: z.string().optional(), quarter: z.string().optional(), county: z.string().optional(), json: z.boolean().optional(), verify: z.string().optional(), osUser: z.string().min(1).max(64) });
 const indicatorsBody = z.object({ year: z.string().optional(), quarter: z.string().optional(), county: z.string().optional(), json: z.boolean().optional(), osUser: z.string().min(1).max(64) });
 
 export interface ControlChannel {
@@ -83,6 +86,15 @@ export function controlRoutes(channel: ControlChannel, ctx: AppContext) {
       if (!body.success) return sendProblem(reply, 400, 'Bad Request', 'The body is {year, quarter, county, json, osUser}');
       const { osUser, ...options } = body.data;
       return indicatorsLines(ctx.db, consoleActor(osUser), options, ctx.now());
+    });
+
+    app.post(PAYMENTS_PATH, { schema: { hide: true } }, async (request, reply) => {
+      const refused = refusal(request, channel.token);
+      if (refused) return sendProblem(reply, 403, 'Forbidden', refused);
+      const body = paymentsBody.safeParse(request.body);
+      if (!body.success) return sendProblem(reply, 400, 'Bad Request', 'The body is {year, quarter, county, json, verify, osUser}');
+      const { osUser, ...options } = body.data;
+      return paymentsLines(ctx.db, consoleActor(osUser), options, ctx.now());
     });
 
     app.post(REPORT_PATH, { schema: { hide: true } }, async (request, reply) => {

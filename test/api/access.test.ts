@@ -167,6 +167,11 @@ beforeAll(async () => {
   f.countyHere = reviewerCounty;
   f.countyOther = (await one(db.selectFrom('region').select('code').where('level', '=', 'county').where('code', '!=', reviewerCounty).where('code', 'like', `${reviewerCounty.slice(0, 4)}%`).limit(1).execute())).code;
   f.countyFar = '110101';
+  // provider payment (issue 17): a team of the reviewer's county and one of another county of the city
+  const teamIn = async (where: 'here' | 'other') => (await one(db.selectFrom('family_doctor_team as t').innerJoin('institution as i', 'i.id', 't.institution_id').select('t.id')
+    .where('i.county_code', where === 'here' ? '=' : '!=', reviewerCounty).where('i.county_code', 'like', `${reviewerCounty.slice(0, 4)}%`).orderBy('t.id').limit(1).execute())).id;
+  f.teamHere = await teamIn('here');
+  f.teamOther = await teamIn('other');
 
   // the smart audit's review (issue 15): findings and samples of the reviewer's county and of another, as rows
   const reviewerId = (await db.selectFrom('app_user').select('id').where('username', '=', 'reviewer').executeTakeFirstOrThrow()).id;
@@ -311,6 +316,9 @@ const PROBES: Record<Permission, Probe> = {
   },
   // the quarterly workbook of a county
   'reports.quarterly.read': { method: 'GET', url: (id) => `/api/reports/quarterly?year=2026&quarter=2&county=${id}&format=json`, targets: { analyst: ['countyHere', 'countyFar'], insurance_reviewer: ['countyHere', 'countyOther'], system_admin: ['countyHere', null] } },
+  // provider payment: a county's run; the residents behind a team's contract fee (the analyst's city holds every team here)
+  'payments.read': { method: 'GET', url: (id) => `/api/payments?year=2026&quarter=1&county=${id}`, targets: { analyst: ['countyHere', 'countyFar'], insurance_reviewer: ['countyHere', 'countyOther'], system_admin: ['countyHere', null] } },
+  'payments.details.read': { method: 'GET', url: (id) => `/api/payments/contracted?year=2026&quarter=1&team=${id}&pageSize=1`, targets: { analyst: ['teamHere', null], insurance_reviewer: ['teamHere', 'teamOther'] } },
 };
 
 const call = (role: Role, probe: Probe, id: string) =>

@@ -18,7 +18,7 @@ const slug = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lower-case letters, digits,
 /** A date that exists on the calendar, as YYYY-MM-DD. */
 export const isoDate = z.string().refine(isIsoDate, 'a calendar date YYYY-MM-DD');
 
-const Cite = z
+export const Cite = z
   .strictObject({
     seed: z.string().regex(/^\d{3}$/, 'seed number such as "002"').optional(),
     doc: z.string().min(1).optional(), // a document outside the seeds, named in full
@@ -33,13 +33,13 @@ export interface Sourced {
   cite?: Cite;
   local?: string;
 }
-const sourceFields = { cite: Cite.optional(), local: z.string().min(1).optional() };
-function requireOneSource(v: Sourced, ctx: z.RefinementCtx): void {
+export const sourceFields = { cite: Cite.optional(), local: z.string().min(1).optional() };
+export function requireOneSource(v: Sourced, ctx: z.RefinementCtx): void {
   if ((v.cite === undefined) === (v.local === undefined))
     ctx.addIssue({ code: 'custom', message: 'give either cite (seed and item) or local (why this default)', path: [] });
 }
 
-const Money = z
+export const Money = z
   .strictObject({ yuan: z.union([z.number(), z.string()]), ...sourceFields })
   .superRefine(requireOneSource)
   .transform((v, ctx) => {
@@ -67,8 +67,8 @@ const Limit = z
     }
   });
 
-const Ratio = z.strictObject({ bp: z.int().min(0).max(10000), ...sourceFields }).superRefine(requireOneSource);
-const Days = z.strictObject({ days: z.int().min(1).max(366), ...sourceFields }).superRefine(requireOneSource);
+export const Ratio = z.strictObject({ bp: z.int().min(0).max(10000), ...sourceFields }).superRefine(requireOneSource);
+export const Days = z.strictObject({ days: z.int().min(1).max(366), ...sourceFields }).superRefine(requireOneSource);
 /** A number of days that may be zero (a tolerance). */
 const DaysOrNone = z.strictObject({ days: z.int().min(0).max(366), ...sourceFields }).superRefine(requireOneSource);
 

@@ -14,6 +14,7 @@ import { cohortStates } from './queries';
 
 export { ALL_MONTHS, claimUpdate, refreshPerson, refreshPeople, buildMonths, recentMonths, ensureMonth } from './build';
 export { indicatorReport, periodOf } from './compute';
+export { countersByTeam } from './queries';
 export type { IndicatorReport } from './types';
 
 export interface IndicatorQuery { year: number; quarter?: number; county?: string; insuranceType?: 'resident' | 'employee' }

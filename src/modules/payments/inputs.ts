@@ -1,0 +1,200 @@
+// What a payment run reads from the stored records (docs/payments.md): the fund's payments of claims by month
+// (the split in force after any re-settlement), the insured and the contracted, the indicators' counts and the
+// teams' services. Everything is summed here and stored with the run; the engine computes from these alone.
+import { sql } from 'kysely';
+import type { Database } from '../../db/connect';
+import { addMonthsToMonth, monthOf, type IsoDate } from '../../engine/calendar';
+import { addCounters, emptyCounters, indicatorsOf, type Counters } from '../../engine/indicators/counters';
+import type { PaymentParameters } from '../../engine/payment/parameters';
+import type { BudgetInput, CapitationInput, ContractFeeInput, PaymentInputs, Ratio, WorkEquivalentInput } from '../../engine/payment/types';
+import { countersByTeam, ensureMonth, periodOf } from '../indicators/service';
+
+export interface PaymentPeriod { year: number; quarter: number | null; today: IsoDate }
+
+/** The period's days, the state day, the months from January to the state month and how many of them are over. */
+export function paymentPeriod(q: PaymentPeriod) {
+  const p = periodOf(q);
+  const yearStart = `${q.year}-01-01`;
+  const asOf = p.end < q.today ? p.end : q.today;
+  const months: string[] = [];
+  for (let m = `${q.year}-01`; m <= p.month; m = addMonthsToMonth(m, 1)) months.push(m);
+  return { ...p, year: q.year, yearStart, asOf, months, completeMonths: months.filter((m) => m < monthOf(q.today)).length };
+}
+
+const sum = (a: Ratio, b: Ratio): Ratio => ({ numerator: a.numerator + b.numerator, denominator: a.denominator + b.denominator });
+const n = (v: unknown) => Number(v ?? 0);
+
+/** Claim lines settled and not reversed in [from, to], with the fund's part in force (the latest adjustment's, else as settled). */
+const claimLines = (from: IsoDate, to: IsoDate) => sql`
+  select c.person_id, c.service_date, c.institution_id, c.institution_level, l.amount_fen, l.days_supply,
+    coalesce((adj.line ->> 'fundPayFen')::bigint, l.fund_pay_fen) as fund_fen
+  from claim c
+  join claim_line l on l.person_id = c.person_id and l.claim_id = c.id
+  left join lateral (select a.lines from claim_adjustment a where a.person_id = c.person_id and a.claim_id = c.id order by a.seq desc limit 1) a on true
+  left join lateral (select x from jsonb_array_elements(a.lines) x where (x ->> 'lineNo')::int = l.line_no) adj(line) on true
+  where c.status = 'settled' and c.service_date between ${from}::date and ${to}::date`;
+
+async function capitationInputs(db: Database, p: PaymentParameters['capitation'], period: ReturnType<typeof paymentPeriod>, control: Map<string, Counters>): Promise<CapitationInput[]> {
+  const centres = await db.selectFrom('institution as i').innerJoin('region as r', 'r.code', 'i.region_code')
+    .select(['i.id', 'i.name', 'i.county_code', 'i.region_code', 'r.name as town_name'])
+    .where('i.kind', '=', 'township_health_centre').where('i.county_code', 'in', p.counties.codes).orderBy('i.region_code').orderBy('i.code').execute();
+  if (!centres.length) return [];
+  const towns = centres.map((c) => c.region_code);
+  const types = p.insurance_types.types;
+  const [insured, costs] = await Promise.all([
+    sql<{ town: string; insured: number }>`
+      select substr(p.region_code, 1, 9) as town, count(*)::int as insured from person p
+      where substr(p.region_code, 1, 9) = any(${towns}::text[]) and p.insurance_type = any(${types}::text[])
+        and p.insured_since <= ${period.yearStart}::date and (p.death_date is null or p.death_date >= ${period.yearStart}::date)
+      group by 1`.execute(db),
+    sql<{ town: string; month: string; referral: boolean; fund_fen: string }>`
+      with l as (${claimLines(period.yearStart, period.asOf)})
+      select substr(p.region_code, 1, 9) as town, to_char(l.service_date, 'YYYY-MM') as month,
+        l.institution_level in ('secondary', 'tertiary') as referral, sum(l.fund_fen)::bigint as fund_fen
+      from l join person p on p.id = l.person_id
+      where substr(p.region_code, 1, 9) = any(${towns}::text[]) and p.insurance_type = any(${types}::text[])
+      group by 1, 2, 3`.execute(db),
+  ]);
+  const insuredOf = new Map(insured.rows.map((r) => [r.town, r.insured]));
+  const cost = new Map(costs.rows.map((r) => [`${r.town}:${r.month}:${r.referral}`, n(r.fund_fen)]));
+  return centres.map((c) => {
+    const counters = control.get(c.id) ?? emptyCounters();
+    const ind = indicatorsOf(counters);
+    return {
+      town_code: c.region_code, town_name: c.town_name, institution_id: c.id, institution_name: c.name, county_code: c.county_code,
+      insured: insuredOf.get(c.region_code) ?? 0,
+      months: period.months.map((m) => ({ month: m, package_fen: cost.get(`${c.region_code}:${m}:false`) ?? 0, referral_fen: cost.get(`${c.region_code}:${m}:true`) ?? 0 })),
+      control: { hypertension: ratioOf(ind.control.hypertension), diabetes: ratioOf(ind.control.diabetes) },
+    };
+  });
+}
+
+const ratioOf = (r: Ratio): Ratio => ({ numerator: r.numerator, denominator: r.denominator });
+
+async function budgetInputs(db: Database, p: PaymentParameters['budget'], period: ReturnType<typeof paymentPeriod>): Promise<BudgetInput[]> {
+  const communities = await db.selectFrom('medical_community').select(['id', 'name', 'county_code']).orderBy('county_code').orderBy('name').execute();
+  if (!communities.length) return [];
+  const longDays = p.long_prescription_days.days;
+  const lastYearStart = `${period.year - 1}-01-01`;
+  const lastYearAsOf = `${period.year - 1}${period.asOf.slice(4)}`.replace(/-02-29$/, '-02-28');
+  // a chain pharmacy is not a member of a medical community, whatever its institution row names
+  const byCommunity = (from: IsoDate, to: IsoDate, monthly: boolean) => sql<{ community: string; month: string | null; within_fen: string; long_fen: string }>`
+    with l as (${claimLines(from, to)})
+    select i.medical_community_id as community, ${monthly ? sql`to_char(l.service_date, 'YYYY-MM')` : sql`null`} as month,
+      coalesce(sum(l.fund_fen) filter (where l.days_supply <= ${longDays}), 0)::bigint as within_fen,
+      coalesce(sum(l.fund_fen) filter (where l.days_supply > ${longDays}), 0)::bigint as long_fen
+    from l join institution i on i.id = l.institution_id
+    where i.medical_community_id is not null and i.level <> 'pharmacy'
+    group by 1, 2`.execute(db);
+  // Luohu: the community's contracted insured at the state day, their whole cost anywhere, this year and the same days last year
+  const luohu = sql<{ community: string; contracted: number; this_year: string; last_year: string }>`
+    with cohort as (
+      select distinct i.medical_community_id as community, c.person_id
+      from contract c join family_doctor_team t on t.id = c.team_id join institution i on i.id = t.institution_id
+      join person p on p.id = c.person_id
+      where i.medical_community_id is not null and c.start_date <= ${period.asOf}::date and c.end_date >= ${period.asOf}::date
+        and (c.terminated_on is null or c.terminated_on > ${period.asOf}::date) and (p.death_date is null or p.death_date > ${period.asOf}::date)
+    ), cost as (
+      select k.community,
+        coalesce(sum(cl.amount_fen) filter (where cl.service_date >= ${period.yearStart}::date), 0) as this_year,
+        coalesce(sum(cl.amount_fen) filter (where cl.service_date <= ${lastYearAsOf}::date), 0) as last_year
+      from cohort k join claim cl on cl.person_id = k.person_id and cl.status = 'settled'
+        and cl.service_date between ${lastYearStart}::date and ${period.asOf}::date
+        and (cl.service_date >= ${period.yearStart}::date or cl.service_date <= ${lastYearAsOf}::date)
+      group by 1
+    )
+    select k.community, count(*)::int as contracted, coalesce(max(cost.this_year), 0)::bigint as this_year, coalesce(max(cost.last_year), 0)::bigint as last_year
+    from cohort k left join cost on cost.community = k.community group by 1`.execute(db);
+  const [current, last, cohort] = await Promise.all([byCommunity(period.yearStart, period.asOf, true), byCommunity(lastYearStart, `${period.year - 1}-12-31`, false), luohu]);
+  const cur = new Map(current.rows.map((r) => [`${r.community}:${r.month}`, r]));
+  const prev = new Map(last.rows.map((r) => [r.community, r]));
+  const lh = new Map(cohort.rows.map((r) => [r.community, r]));
+  return communities.map((c) => ({
+    community_id: c.id, name: c.name, county_code: c.county_code,
+    last_year: { within_fen: n(prev.get(c.id)?.within_fen), long_rx_fen: n(prev.get(c.id)?.long_fen) },
+    months: period.months.map((m) => ({ month: m, within_fen: n(cur.get(`${c.id}:${m}`)?.within_fen), long_rx_fen: n(cur.get(`${c.id}:${m}`)?.long_fen) })),
+    luohu: { contracted: lh.get(c.id)?.contracted ?? 0, this_year_fen: n(lh.get(c.id)?.this_year), last_year_fen: n(lh.get(c.id)?.last_year) },
+  }));
+}
+
+interface TeamRow { id: string; name: string; institution_id: string; institution_name: string; county_code: string }
+
+async function contractFeeInputs(db: Database, teams: TeamRow[], period: ReturnType<typeof paymentPeriod>, byTeam: Map<string, Counters>, notContracted: Map<string, Counters>): Promise<ContractFeeInput[]> {
+  // a month's residents under contract at its end (the state day for the running month)
+  const { rows } = await sql<{ team_id: string; resident_months: number }>`
+    with m as (
+      select least((d + interval '1 month - 1 day')::date, ${period.asOf}::date) as at
+      from generate_series(${period.start}::date, ${`${period.month}-01`}::date, interval '1 month') d
+    )
+    select c.team_id, count(*)::int as resident_months
+    from m join contract c on c.start_date <= m.at and c.end_date >= m.at and (c.terminated_on is null or c.terminated_on > m.at)
+    join person p on p.id = c.person_id and (p.death_date is null or p.death_date > m.at)
+    group by 1`.execute(db);
+  const months = new Map(rows.map((r) => [r.team_id, r.resident_months]));
+  return teams.map((t) => {
+    const i = indicatorsOf(byTeam.get(t.id) ?? emptyCounters());
+    const outside = indicatorsOf(notContracted.get(t.county_code) ?? emptyCounters());
+    return {
+      team_id: t.id, name: t.name, institution_id: t.institution_id, institution_name: t.institution_name, county_code: t.county_code,
+      resident_months: months.get(t.id) ?? 0,
+      rates: {
+        contracting: ratioOf(i.contracting),
+        registration: ratioOf(i.registered),
+        standardised_management: sum(i.standardised_management.hypertension, i.standardised_management.diabetes),
+        control: sum(ratioOf(i.control.hypertension), ratioOf(i.control.diabetes)),
+        grassroots_visits: ratioOf(i.grassroots_visits),
+        community_visit: { contracted: ratioOf(i.grassroots_visits), not_contracted: ratioOf(outside.grassroots_visits) },
+      },
+    };
+  });
+}
+
+async function workEquivalentInputs(db: Database, teams: TeamRow[], period: ReturnType<typeof paymentPeriod>): Promise<WorkEquivalentInput[]> {
+  const { rows } = await sql<{ team_id: string; service: string; count: number }>`
+    select v.team_id, 'follow_up_' || v.mode as service, count(*)::int as count
+    from followup_visit v where v.team_id is not null and v.visit_date between ${period.start}::date and ${period.asOf}::date group by 1, 2
+    union all
+    select r.team_id, 'continuous_prescription', count(*)::int
+    from prescription r where r.team_id is not null and r.origin in ('continuous', 'renewal')
+      and r.status in ('approved', 'partly_dispensed', 'dispensed', 'expired') and r.written_on between ${period.start}::date and ${period.asOf}::date group by 1
+    union all
+    -- 一体化门诊: a clinic follow-up at which the team also wrote the patient's prescription (care and prevention in one visit)
+    select v.team_id, 'integrated_visit', count(*)::int
+    from followup_visit v where v.team_id is not null and v.mode = 'clinic' and v.visit_date between ${period.start}::date and ${period.asOf}::date
+      and exists (select 1 from prescription r where r.person_id = v.person_id and r.team_id = v.team_id and r.written_on = v.visit_date
+                  and r.status not in ('draft', 'cancelled'))
+    group by 1`.execute(db);
+  const services = new Map<string, Record<string, number>>();
+  for (const r of rows) services.set(r.team_id, { ...services.get(r.team_id), [r.service]: r.count });
+  return teams.map((t) => ({ team_id: t.id, name: t.name, institution_id: t.institution_id, institution_name: t.institution_name, county_code: t.county_code, services: services.get(t.id) ?? {} }));
+}
+
+/** Every input of a run for the city, taken at the period's state day. */
+export async function gatherInputs(db: Database, params: PaymentParameters, q: PaymentPeriod): Promise<PaymentInputs> {
+  const period = paymentPeriod(q);
+  await ensureMonth(db, period.month);
+  const [counters, teams] = await Promise.all([
+    countersByTeam(db, { month: period.month }, q.quarter === null),
+    db.selectFrom('family_doctor_team as t').innerJoin('institution as i', 'i.id', 't.institution_id')
+      .select(['t.id', 't.name', 't.institution_id', 'i.name as institution_name', 'i.county_code']).orderBy('i.county_code').orderBy('i.code').orderBy('t.name').execute(),
+  ]);
+  const byTeam = new Map<string, Counters>();
+  const byInstitution = new Map<string, Counters>();
+  const notContracted = new Map<string, Counters>();
+  const add = (m: Map<string, Counters>, key: string, c: Counters) => m.set(key, addCounters(m.get(key) ?? emptyCounters(), c));
+  for (const t of counters) {
+    if (t.team_id) add(byTeam, t.team_id, t.counters);
+    if (t.institution_id) add(byInstitution, t.institution_id, t.counters);
+    else add(notContracted, t.county_code, t.counters);
+  }
+  const [capitation, budget, contractFee, workEquivalent] = await Promise.all([
+    capitationInputs(db, params.capitation, period, byInstitution),
+    budgetInputs(db, params.budget, period),
+    contractFeeInputs(db, teams, period, byTeam, notContracted),
+    workEquivalentInputs(db, teams, period),
+  ]);
+  return {
+    year: q.year, quarter: q.quarter, start: period.start, end: period.end, asOf: period.asOf, complete_months: period.completeMonths,
+    capitation, budget, contract_fee: contractFee, work_equivalent: workEquivalent,
+  };
+}
