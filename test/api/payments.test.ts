@@ -239,6 +239,10 @@ describe('what made a figure', () => {
     const claims = res.json() as { total: number; items: Array<{ fund_fen: number; id_number: string; name: string }> };
     expect(claims.items.reduce((s, c) => s + c.fund_fen, 0)).toBe(town.package_cost_fen);
     expect(claims.items[0].id_number).toMatch(/\*{4,}/);
+    // one month's claims (February: its last day is the 28th) are that month's figure
+    const feb = (await get('analyst', `/api/payments/claims?year=2026&quarter=1&model=capitation&code=${town.town_code}&pool=package&month=2026-02&pageSize=200`)).json() as { items: Array<{ fund_fen: number; service_date: string }> };
+    expect(feb.items.reduce((s, c) => s + c.fund_fen, 0)).toBe(town.months[1].package_fen);
+    expect(feb.items.every((c) => c.service_date.startsWith('2026-02'))).toBe(true);
     const fee = r.results.contract_fee.find((f) => f.resident_months > 0)!;
     const people = (await get('analyst', `/api/payments/contracted?year=2026&quarter=1&team=${fee.team_id}&pageSize=200`)).json() as { at: string; total: number };
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from contract c join person p on p.id = c.person_id where c.team_id = ${fee.team_id}

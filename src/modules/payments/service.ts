@@ -6,7 +6,7 @@ import type { AppContext } from '../../core/context';
 import { requireAccess } from '../../core/access';
 import { badRequest, notFound } from '../../core/problem';
 import type { Database } from '../../db/connect';
-import { shanghaiDate, type IsoDate } from '../../engine/calendar';
+import { monthEnd, shanghaiDate, type IsoDate } from '../../engine/calendar';
 import { maskResidentId } from '../../engine/identity/residentId';
 import type { PaymentResults } from '../../engine/payment';
 import { maskName } from '../indicators/service';
@@ -118,7 +118,7 @@ export async function listRuns(ctx: AppContext, actor: Actor, year: number) {
 
 // ---- what made a figure ----
 
-export interface ClaimsQuery { year: number; quarter?: number; model: 'capitation' | 'budget'; code: string; pool?: 'package' | 'referral' | 'long_rx' | 'within'; month?: string; page: number; pageSize: number }
+export interface ClaimsQuery { year: number; quarter?: number; model: 'capitation' | 'budget'; code: string; pool?: 'package' | 'referral' | 'long_rx'; month?: string; page: number; pageSize: number }
 
 /** The claims behind a township's or a community's figure, a page at a time (masked, audited). */
 export async function paymentClaims(ctx: AppContext, actor: Actor, q: ClaimsQuery) {
@@ -126,7 +126,7 @@ export async function paymentClaims(ctx: AppContext, actor: Actor, q: ClaimsQuer
   const { parameters } = await guarded(() => checkQuery(ctx.db, q, today));
   const period = paymentPeriod({ year: q.year, quarter: q.quarter ?? null, today });
   const from = q.month ? `${q.month}-01` : period.yearStart;
-  const to = q.month ? `${q.month}-31` : period.asOf;
+  const to = q.month ? monthEnd(q.month) : period.asOf;
   let where;
   let county: string;
   if (q.model === 'capitation') {
