@@ -4,11 +4,12 @@ import type { Disease } from '../../engine/followup/disease';
 import type { VisitMode } from '../../engine/followup/management';
 import { type ControlGroup, type InstitutionLevel, type PatientFacts, patientMonth } from '../../engine/indicators/patientMonth';
 import { isValidResidentId, birthDateOf, residentIdProblem, sexOf } from '../../engine/identity/residentId';
+import { settle, type PersonYearState } from '../../engine/settlement';
 import { loadDrugs, loadRegions } from '../reference/service';
 import { PolicyBook } from '../../core/policyBook';
 import { buildCity, type DemoCity } from './city';
 import { type DemoPerson, generatePeople } from './people';
-import { addProgramme, emptyProgramme } from './programme';
+import { addProgramme, costlierAlternative, emptyProgramme, lastYearSwitchRate } from './programme';
 import { Random } from './random';
 
 function generate(seed: number, patients: number) {
@@ -24,6 +25,12 @@ describe('demo city generator', () => {
     expect(b).toEqual(a);
     const c = generate(43, 500);
     expect(c.people.map((p) => p.id_number)).not.toEqual(a.people.map((p) => p.id_number));
+    // and the same programme, this year's rows and last year's alike
+    const x = generateProgramme(42, 400, '2026-06-15');
+    const y = generateProgramme(42, 400, '2026-06-15');
+    expect(x.out.claims.some((c) => (c.service_date as string) < '2026-01-01')).toBe(true);
+    expect(y.out).toEqual(x.out);
+    expect(y.people).toEqual(x.people);
   });
 
   it('gives each key its own stream, even keys alike in their first 32 bits', () => {
@@ -159,7 +166,7 @@ function generateProgramme(seed: number, patients: number, asOf: string) {
     filingSteps: [], dispenses: [],
   }]));
   const months = (month: string) => [...facts.values()].map((f) => patientMonth(f, month)).filter((m) => m !== null);
-  return { city, people, out, facts, months };
+  return { city, people, out, facts, months, policy, actors, drugs };
 }
 
 describe('the demo city looks like a programme, not a fixture (docs/demo.md)', () => {
@@ -245,6 +252,126 @@ describe('the demo city looks like a programme, not a fixture (docs/demo.md)', (
     expect(lastYear.length).toBeGreaterThan(0);
     expect(perPatient).toBeGreaterThan(3.5);
     expect(perPatient).toBeLessThan(7);
+  });
+
+  it('settles last year’s purchases of the patients registered before this year — claims alone, on last year’s accumulator — and leaves this year’s rows as they were', () => {
+    const yearStart = '2026-01-01';
+    const isLastYear = (c: Record<string, unknown>) => (c.service_date as string) < yearStart;
+    // this year's rows: what the generator gave before last year's were added (seed 1, 3,000 patients, 3 December 2026)
+    const thisYear = g.out.claims.filter((c) => !isLastYear(c));
+    const thisYearIds = new Set(thisYear.map((c) => c.id));
+    expect({
+      claims: thisYear.length, claimLines: g.out.claimLines.filter((l) => thisYearIds.has(l.claim_id)).length, claimEvents: g.out.claimEvents.filter((e) => thisYearIds.has(e.claim_id)).length,
+      accumulators: g.out.accumulators.filter((a) => a.year === 2026).length, contracts: g.out.contracts.length, registrations: g.out.registrations.length, followups: g.out.followups.length, healthChecks: g.out.healthChecks.length,
+    }).toEqual({ claims: 15348, claimLines: 23643, claimEvents: 15348, accumulators: 1994, contracts: 7963, registrations: 2356, followups: 16249, healthChecks: 2198 });
+
+    const lastYear = g.out.claims.filter(isLastYear);
+    expect(lastYear.length).toBeGreaterThan(thisYear.length / 2);
+    const firstEffective = new Map<string, string>();
+    for (const r of g.out.registrations) if (!firstEffective.has(r.person_id as string) || firstEffective.get(r.person_id as string)! > (r.effective_from as string)) firstEffective.set(r.person_id as string, r.effective_from as string);
+    const personOf = new Map(g.people.map((p) => [p.id, p]));
+    const doctorOf = new Map(g.out.contracts.map((c) => [c.person_id as string, g.actors.doctorUser.get(c.team_id as string)]));
+    const eventsOf = new Map<string, Array<Record<string, unknown>>>();
+    for (const e of g.out.claimEvents) eventsOf.set(e.claim_id as string, [...(eventsOf.get(e.claim_id as string) ?? []), e]);
+    for (const c of lastYear) {
+      const date = c.service_date as string;
+      const death = personOf.get(c.person_id as string)!.death_date;
+      expect(date >= '2025-01-01', `claim ${c.id}`).toBe(true);
+      expect(firstEffective.get(c.person_id as string)! <= date, `claim ${c.id} before the registration`).toBe(true);
+      if (death) expect(date < death, `claim ${c.id} on or after the death`).toBe(true);
+      // a purchase settled once, never reversed: by the family doctor's user here (no dispensing side), at 10:00
+      expect(c).toMatchObject({ status: 'settled', settled_at: `${date}T10:00:00+08:00`, settled_by: doctorOf.get(c.person_id as string), policy_id: g.policy.id });
+      expect(eventsOf.get(c.id as string)!.map((e) => e.to_status)).toEqual(['settled']);
+    }
+    // a city on a day early in the year has patients who died last year: their purchases stop the day before
+    const mid = generateProgramme(1, 1500, '2026-03-01');
+    const diedLastYear = new Map(mid.people.filter((p) => p.death_date && p.death_date < yearStart).map((p) => [p.id, p.death_date!]));
+    const theirs = mid.out.claims.filter((c) => diedLastYear.has(c.person_id as string));
+    expect(new Set(theirs.map((c) => c.person_id)).size).toBeGreaterThan(3);
+    for (const c of theirs) expect((c.service_date as string) < diedLastYear.get(c.person_id as string)!, `claim ${c.id}`).toBe(true);
+    // every patient registered by last autumn and alive all last year bought last year
+    const bought = new Set(lastYear.map((c) => c.person_id as string));
+    const due = [...firstEffective].filter(([id, from]) => from < '2025-10-01' && !((personOf.get(id)!.death_date ?? '9999') < yearStart));
+    expect(due.length).toBeGreaterThan(1000);
+    for (const [id] of due) expect(bought.has(id), `person ${id}`).toBe(true);
+
+    // each person's last-year claims, settled again by the engine in date order, give the claims' fund pay and last year's accumulator row
+    const linesOf = new Map<string, Array<Record<string, any>>>();
+    for (const l of g.out.claimLines) linesOf.set(l.claim_id as string, [...(linesOf.get(l.claim_id as string) ?? []), l]);
+    const claimsOf = new Map<string, Array<Record<string, any>>>();
+    for (const c of lastYear) claimsOf.set(c.person_id as string, [...(claimsOf.get(c.person_id as string) ?? []), c]);
+    const accumulatorOf = new Map(g.out.accumulators.filter((a) => a.year === 2025).map((a) => [a.person_id as string, a]));
+    expect(accumulatorOf.size).toBe(claimsOf.size);
+    for (const [personId, claims] of claimsOf) {
+      let state: PersonYearState = { year: 2025, pools: {} };
+      let fundPay = 0;
+      for (const c of [...claims].sort((a, b) => (a.service_date < b.service_date ? -1 : a.service_date > b.service_date ? 1 : 0))) {
+        const lines = linesOf.get(c.id)!;
+        const result = settle(g.policy.compiled, state, {
+          claimId: c.id, serviceDate: c.service_date, insuranceType: c.insurance_type, institutionLevel: c.institution_level, scope: 'two_disease',
+          lines: lines.map((l) => ({ lineId: String(l.line_no), amountFen: l.amount_fen, disease: l.disease_code, daysSupply: l.days_supply, lists: (l.drug_lists as string).slice(1, -1).split(',') })),
+        });
+        expect(result.totals.fundPay, `claim ${c.id}`).toBe(c.fund_pay_fen);
+        expect(result.totals.amount).toBe(c.amount_fen);
+        fundPay += c.fund_pay_fen;
+        state = result.newState;
+      }
+      const row = accumulatorOf.get(personId)!;
+      expect(JSON.parse(row.pools as string), `person ${personId}`).toEqual(state.pools);
+      expect(row.last_service_date).toBe(claims.map((c) => c.service_date).sort().at(-1));
+      const paid = Object.entries(state.pools).filter(([k]) => !k.endsWith('.critical_illness')).reduce((s, [, u]) => s + u.fundPaid, 0);
+      expect(paid, `person ${personId}`).toBe(fundPay);
+    }
+
+    // the rhythm goes on across New Year: this year's first refill comes a prescription period after last year's last
+    for (const [personId, claims] of claimsOf) {
+      const next = thisYear.filter((c) => c.person_id === personId).map((c) => c.service_date as string).sort()[0];
+      if (!next) continue;
+      const lastOne = [...claims].sort((a, b) => (a.service_date < b.service_date ? -1 : 1)).at(-1)!;
+      const period = Math.min(...linesOf.get(lastOne.id)!.map((l) => l.days_supply as number));
+      const gap = (Date.parse(next) - Date.parse(lastOne.service_date)) / 86_400_000;
+      expect(gap, `person ${personId}`).toBeGreaterThanOrEqual(period - 3);
+      expect(gap, `person ${personId}`).toBeLessThanOrEqual(period + 7);
+    }
+
+    // the venues of this year's: mostly the centre, some hospital and pharmacy purchases
+    const at = (level: string) => lastYear.filter((c) => c.institution_level === level).length / lastYear.length;
+    expect(at('grassroots')).toBeGreaterThan(0.7);
+    expect(at('pharmacy')).toBeGreaterThan(0.05);
+    expect(at('pharmacy')).toBeLessThan(0.15);
+    expect(at('secondary')).toBeGreaterThan(0.02);
+
+    // some were still on a dearer non-procured drug of their procured drug's class, and switched this year
+    const drug = new Map(g.drugs.map((d) => [d.code, d]));
+    const prescribedOf = new Map<string, Set<string>>();
+    for (const l of g.out.prescriptions) prescribedOf.set(l.person_id as string, (prescribedOf.get(l.person_id as string) ?? new Set()).add(l.drug_code as string));
+    const lastYearLines = lastYear.flatMap((c) => linesOf.get(c.id as string)!);
+    const switched = lastYearLines.filter((l) => !drug.get(l.drug_code as string)!.vbp);
+    expect(switched.length).toBeGreaterThan(lastYearLines.length / 20);
+    for (const l of lastYearLines) {
+      const prescribed = prescribedOf.get(l.person_id as string)!;
+      if (drug.get(l.drug_code as string)!.vbp) expect(prescribed.has(l.drug_code as string)).toBe(true);
+      else expect([...prescribed].some((code) => costlierAlternative(drug.get(code)!, g.drugs)?.code === l.drug_code), `line of ${l.claim_id}`).toBe(true);
+    }
+    // so that, by county, the patients contracted today cost some counties less this year than the same days last
+    // year, and some more (the programme's growth against the switches: docs/demo.md)
+    const rates = [...new Set(g.people.map((p) => p.region_code.slice(0, 6)))].map(lastYearSwitchRate);
+    expect(Math.min(...rates)).toBeLessThan(0.1);
+    expect(Math.max(...rates)).toBeGreaterThan(0.2);
+    const contracted = new Set(g.out.contracts.filter((c) => (c.start_date as string) <= asOf && (c.end_date as string) >= asOf && !c.terminated_on).map((c) => c.person_id as string));
+    const cost = new Map<string, { last: number; now: number }>();
+    for (const c of g.out.claims) {
+      if (c.status !== 'settled' || !contracted.has(c.person_id as string)) continue;
+      const county = personOf.get(c.person_id as string)!.region_code.slice(0, 6);
+      const k = cost.get(county) ?? { last: 0, now: 0 };
+      cost.set(county, k);
+      if ((c.service_date as string) <= `2025${asOf.slice(4)}`) k.last += c.amount_fen as number;
+      else if ((c.service_date as string) >= yearStart) k.now += c.amount_fen as number;
+    }
+    const change = [...cost.values()].map((k) => k.now / k.last - 1);
+    expect(change).toHaveLength(7);
+    expect(Math.min(...change)).toBeLessThan(0);
+    expect(Math.max(...change)).toBeGreaterThan(0);
   });
 
   it('lets 1–2.5 % of the patients die, with the revocation for death, the records ended and nothing after the day', () => {

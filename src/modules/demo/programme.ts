@@ -173,7 +173,12 @@ export function addProgramme(rng: Random, out: ProgrammeRows, person: DemoPerson
   // follow-ups first (their own random stream, so the order changes no data): a renewal needs one (复诊核验)
   const followUpVisits = addFollowupHistory(out, person, team, doctorUser, prescribed.map((p) => p.drug), asOf, effective, until);
   // the dead's last refills are claims alone (no prescription left open after them)
-  addRefills(rng, out, person, team, doctorUser, prescribed, effective, asOf, died ? { policy: settlement.policy } : settlement, died ? undefined : { ...rx, followUpVisits }, until, venuesOf(city));
+  const firstThisYear = addRefills(rng, out, person, team, doctorUser, prescribed, effective, asOf, died ? { policy: settlement.policy } : settlement, died ? undefined : { ...rx, followUpVisits }, until, venuesOf(city));
+  // last year's purchases of a patient registered before this year (their own stream: this year's rows stay what they were)
+  if (effective < `${asOf.slice(0, 4)}-01-01`) {
+    const settledBy = settlement.dispensing?.pharmacistUser.get(team.institution_id) ?? doctorUser;
+    addLastYearRefills(out, person, team, { doctorUser, settledBy }, prescribed, drugs, { effective, firstThisYear, died, asOf }, settlement.policy, venuesOf(city));
+  }
   if (died) addDeath(out, history, person, { contractId, filingId, countyCode, teamId: team.id, doctorUser, reviewerUser }, died, asOf);
 }
 
@@ -227,6 +232,7 @@ function terminateForDeath(out: ProgrammeRows, person: DemoPerson, contractId: s
 /** Registrations and contracts begin in 2019 at the earliest (the programme's start in the seeds' cities). */
 const FIRST_YEAR = '2019-01-01';
 const maxDate = (...dates: IsoDate[]) => dates.reduce((a, b) => (a > b ? a : b));
+const minDate = (...dates: IsoDate[]) => dates.reduce((a, b) => (a < b ? a : b));
 /** The day a fraction u ∈ [0, 1) of the way from `from` to `to` (both included), or null when the range is empty. */
 function dateAt(u: number, from: IsoDate, to: IsoDate): IsoDate | null {
   if (from > to) return null;
@@ -238,17 +244,17 @@ function dateAt(u: number, from: IsoDate, to: IsoDate): IsoDate | null {
  * prescription period, settled in date order so the claims and the accumulator agree. With the
  * dispensing side (dispensing.ts) each refill is the dispense of an approved prescription, settled by
  * the centre's pharmacist; a last fill at a chain pharmacy is settled after them, and a last refill whose
- * delivery failed is reversed (the accumulator is then the one before it).
+ * delivery failed is reversed (the accumulator is then the one before it). Answers the day the refills
+ * start on (also when it is past `until`), which last year's refills run back from.
  */
 function addRefills(
-  rng: Random, out: ProgrammeRows, person: DemoPerson, team: DemoCity['teams'][number], userId: string, prescribed: Array<{ drug: Drug; disease: string; days: number }>,
+  rng: Random, out: ProgrammeRows, person: DemoPerson, team: DemoCity['teams'][number], userId: string, prescribed: Prescribed,
   from: IsoDate, asOf: IsoDate, settlement: DemoSettlement, rx?: Omit<PatientRx, 'team' | 'doctorUser' | 'asOf' | 'person'>, until: IsoDate = asOf, venues?: Venues,
-) {
+): IsoDate {
   // where each refill is bought: mostly the team's centre; some at the county hospital (an employee
   // sometimes at the city's tertiary hospital: residents' two-disease benefit does not cover it) or a chain
   // pharmacy — those are purchases alone, no prescription dispensed here (their own stream)
   const venue = Random.forKey(`demo:venue:${person.id}`);
-  const countyCode = person.region_code.slice(0, 6);
   const yearStart = `${asOf.slice(0, 4)}-01-01`;
   const period = Math.min(...prescribed.map((p) => p.days));
   const dispensing = settlement.dispensing;
@@ -257,43 +263,20 @@ function addRefills(
   let last: IsoDate | null = null;
   const refills: DemoRefill[] = [];
   const history: Array<{ state: PersonYearState; last: IsoDate | null }> = [];
-  const settleOne = (claimId: string, date: IsoDate, institutionId: string, level: 'grassroots' | 'secondary' | 'tertiary' | 'pharmacy', by: string, lines: DemoRefill['lines']) => {
-    const rows = lines.map((p, i) => ({ line_no: i + 1, drug_code: p.drug.code, quantity: p.quantity, unit_price_fen: p.drug.priceFen, amount_fen: p.quantity * p.drug.priceFen, days_supply: p.days, disease_code: p.disease }));
-    const result = settle(settlement.policy.compiled, state, {
-      claimId, serviceDate: date, insuranceType: person.insurance_type, institutionLevel: level, scope: 'two_disease',
-      lines: rows.map((l, i) => ({ lineId: String(l.line_no), amountFen: l.amount_fen, disease: l.disease_code, daysSupply: l.days_supply, lists: lines[i].drug.lists })),
-    });
+  const settleOne = (claimId: string, date: IsoDate, institutionId: string, level: InstitutionLevel, by: string, lines: DemoRefill['lines']) => {
+    const result = writeClaim(out, person, settlement.policy, state, { id: claimId, date, institutionId, level, by, lines });
     history.push({ state, last });
     state = result.newState;
-    const t = result.totals;
-    const at = ts(date, 10);
-    out.claims.push({
-      id: claimId, person_id: person.id, institution_id: institutionId, idempotency_key: `demo-${claimId}`, request_hash: 'demo', service_date: date,
-      insurance_type: person.insurance_type, institution_level: level, policy_id: settlement.policy.id, amount_fen: t.amount, fund_pay_fen: t.fundPay,
-      deductible_fen: t.deductible, copay_fen: t.copay, over_limit_fen: t.overLimit, critical_illness_fen: t.criticalIllness,
-      settled_by: by, settled_at: at, status: 'settled', reversed_by: null, reversed_at: null, reversal_reason: null,
-    });
-    rows.forEach((l, i) => {
-      const s = result.lines[i];
-      out.claimLines.push({
-        claim_id: claimId, person_id: person.id, ...l, scope: 'two_disease', scope_reason: 'registered_disease', benefit: s.benefit, reason: s.reason, ratio_bp: s.ratioBp,
-        fund_pay_fen: s.fundPay, deductible_fen: s.deductible, copay_fen: s.copay, over_limit_fen: s.overLimit, fund_remaining_fen: s.fundRemaining, explanation: s.explanation,
-        critical_illness_fen: s.criticalIllness, drug_lists: `{${lines[i].drug.lists.join(',')}}`,
-      });
-    });
-    out.claimEvents.push({ claim_id: claimId, person_id: person.id, user_id: by, from_status: null, to_status: 'settled', at });
     last = date;
   };
-  for (let date = from > yearStart ? from : addDays(yearStart, rng.int(0, period - 1)); date <= until; date = addDays(date, period + rng.int(-3, 7))) {
+  const first = from > yearStart ? from : addDays(yearStart, rng.int(0, period - 1));
+  for (let date = first; date <= until; date = addDays(date, period + rng.int(-3, 7))) {
     const claimId = rng.uuid();
-    const lines = prescribed.map((p) => ({ drug: p.drug, disease: p.disease, days: p.days, quantity: Math.max(1, Math.ceil((p.days * p.drug.dailyUnits) / p.drug.packSize)) }));
+    const lines = refillLines(prescribed);
     // the last refill of the year so far is the centre's (a failed delivery reverses the person's last claim)
     const w = addDays(date, period + 7) > until ? 1 : venue.next();
-    const hospital = venues?.hospital.get(countyCode);
-    const pharmacies = venues?.pharmacies.get(countyCode) ?? [];
-    if (w < 0.07 && hospital) settleOne(claimId, date, hospital, 'secondary', userId, lines);
-    else if (w < 0.09 && venues?.tertiary && person.insurance_type === 'employee') settleOne(claimId, date, venues.tertiary, 'tertiary', userId, lines);
-    else if (w < 0.18 && pharmacies.length) settleOne(claimId, date, venue.pick(pharmacies), 'pharmacy', userId, lines);
+    const elsewhere = purchaseVenue(w, venue, person, venues);
+    if (elsewhere) settleOne(claimId, date, elsewhere.institutionId, elsewhere.level, userId, lines);
     else {
       settleOne(claimId, date, team.institution_id, 'grassroots', settledBy, lines);
       refills.push({ claimId, date, institutionId: team.institution_id, lines });
@@ -317,6 +300,133 @@ function addRefills(
     }
   }
   if (Object.keys(state.pools).length) out.accumulators.push({ person_id: person.id, year: state.year, pools: JSON.stringify(state.pools), last_service_date: last });
+  return first;
+}
+
+type Prescribed = Array<{ drug: Drug; disease: string; days: number }>;
+type InstitutionLevel = 'grassroots' | 'secondary' | 'tertiary' | 'pharmacy';
+
+/** One refill of the prescribed drugs: the packs that last the prescription's days. */
+const refillLines = (prescribed: Prescribed): DemoRefill['lines'] =>
+  prescribed.map((p) => ({ drug: p.drug, disease: p.disease, days: p.days, quantity: Math.max(1, Math.ceil((p.days * p.drug.dailyUnits) / p.drug.packSize)) }));
+
+/**
+ * Where a refill is bought for a draw w ∈ [0, 1): 7 % at the county hospital, 2 % of employees' at the
+ * city's tertiary hospital, 9 % at a chain pharmacy of the county (picked with `rng`); null: the team's centre.
+ */
+function purchaseVenue(w: number, rng: Random, person: DemoPerson, venues?: Venues): { institutionId: string; level: InstitutionLevel } | null {
+  const countyCode = person.region_code.slice(0, 6);
+  const hospital = venues?.hospital.get(countyCode);
+  const pharmacies = venues?.pharmacies.get(countyCode) ?? [];
+  if (w < 0.07 && hospital) return { institutionId: hospital, level: 'secondary' };
+  if (w < 0.09 && venues?.tertiary && person.insurance_type === 'employee') return { institutionId: venues.tertiary, level: 'tertiary' };
+  if (w < 0.18 && pharmacies.length) return { institutionId: rng.pick(pharmacies), level: 'pharmacy' };
+  return null;
+}
+
+/**
+ * One purchase settled by the engine on the person's state of the claim's year, written as the counter
+ * writes it: the claim, its lines and its settled event (settled at 10:00 on the day). Answers the
+ * engine's settlement (its newState: the person's state after the claim).
+ */
+function writeClaim(
+  out: ProgrammeRows, person: DemoPerson, policy: BookEntry, state: PersonYearState,
+  c: { id: string; date: IsoDate; institutionId: string; level: InstitutionLevel; by: string; lines: DemoRefill['lines'] },
+) {
+  const { id: claimId, date, lines } = c;
+  const rows = lines.map((p, i) => ({ line_no: i + 1, drug_code: p.drug.code, quantity: p.quantity, unit_price_fen: p.drug.priceFen, amount_fen: p.quantity * p.drug.priceFen, days_supply: p.days, disease_code: p.disease }));
+  const result = settle(policy.compiled, state, {
+    claimId, serviceDate: date, insuranceType: person.insurance_type, institutionLevel: c.level, scope: 'two_disease',
+    lines: rows.map((l, i) => ({ lineId: String(l.line_no), amountFen: l.amount_fen, disease: l.disease_code, daysSupply: l.days_supply, lists: lines[i].drug.lists })),
+  });
+  const t = result.totals;
+  const at = ts(date, 10);
+  out.claims.push({
+    id: claimId, person_id: person.id, institution_id: c.institutionId, idempotency_key: `demo-${claimId}`, request_hash: 'demo', service_date: date,
+    insurance_type: person.insurance_type, institution_level: c.level, policy_id: policy.id, amount_fen: t.amount, fund_pay_fen: t.fundPay,
+    deductible_fen: t.deductible, copay_fen: t.copay, over_limit_fen: t.overLimit, critical_illness_fen: t.criticalIllness,
+    settled_by: c.by, settled_at: at, status: 'settled', reversed_by: null, reversed_at: null, reversal_reason: null,
+  });
+  rows.forEach((l, i) => {
+    const s = result.lines[i];
+    out.claimLines.push({
+      claim_id: claimId, person_id: person.id, ...l, scope: 'two_disease', scope_reason: 'registered_disease', benefit: s.benefit, reason: s.reason, ratio_bp: s.ratioBp,
+      fund_pay_fen: s.fundPay, deductible_fen: s.deductible, copay_fen: s.copay, over_limit_fen: s.overLimit, fund_remaining_fen: s.fundRemaining, explanation: s.explanation,
+      critical_illness_fen: s.criticalIllness, drug_lists: `{${lines[i].drug.lists.join(',')}}`,
+    });
+  });
+  out.claimEvents.push({ claim_id: claimId, person_id: person.id, user_id: c.by, from_status: null, to_status: 'settled', at });
+  return result;
+}
+
+/**
+ * The share of a county's patients who were still on a costlier non-procured drug (vbp false) of their
+ * procured drug's class last year and switched to the procured one on 1 January: 5–25 %, drawn from the
+ * county code. The programme's growth (patients registered during last year or this one) makes the same
+ * patients dearer this year; the switches make their last year dearer — where many switched, the same
+ * patients cost less this year than last, where few did, more (docs/demo.md).
+ */
+export function lastYearSwitchRate(countyCode: string): number {
+  return 0.05 + 0.2 * Random.forKey(`demo:last-year-switch:${countyCode}`).next();
+}
+
+/**
+ * The non-procured drug of the same class that a patient of the procured one took before switching: of the
+ * same classes and disease, on the chronic-disease list, dearer a day — the cheapest such (amlodipine's is
+ * nifedipine II, an ARB's sacubitril/valsartan, sitagliptin's linagliptin); null when the catalogue has none
+ * (the ACE inhibitors, metformin, the insulins).
+ */
+const alternatives = new WeakMap<Drug[], Map<string, Drug | null>>();
+export function costlierAlternative(drug: Drug, drugs: Drug[]): Drug | null {
+  let known = alternatives.get(drugs);
+  if (!known) alternatives.set(drugs, (known = new Map()));
+  if (known.has(drug.code)) return known.get(drug.code)!;
+  const daily = (d: Drug) => (d.priceFen * d.dailyUnits) / d.packSize;
+  const found = drugs
+    .filter((d) => !d.vbp && d.lists.includes(CHRONIC_COMMON_LIST) && d.diseases.length === drug.diseases.length && d.diseases.every((x) => drug.diseases.includes(x))
+      && d.classes.length === drug.classes.length && d.classes.every((x) => drug.classes.includes(x)) && daily(d) > daily(drug))
+    .sort((a, b) => daily(a) - daily(b) || (a.code < b.code ? -1 : 1))[0] ?? null;
+  known.set(drug.code, found);
+  return found;
+}
+
+/**
+ * Last year's refills of a patient whose registration took effect before this year: purchases alone (the
+ * prescriptions, dispenses and deliveries are this year's), at the venues of this year's, from the
+ * registration or 1 January to 31 December (or the day before a death last year), settled in date order on
+ * last year's state, with last year's accumulator row. The refills run back from this year's first one, one
+ * every prescription period, so the rhythm goes on across New Year (no early refill at the turn of the year
+ * for the smart audit to find). Some patients were still on a costlier non-procured drug of the same class
+ * (lastYearSwitchRate). Their own stream, so the rest of the city stays what it was.
+ */
+function addLastYearRefills(
+  out: ProgrammeRows, person: DemoPerson, team: DemoCity['teams'][number], users: { doctorUser: string; settledBy: string }, prescribed: Prescribed, drugs: Drug[],
+  dates: { effective: IsoDate; firstThisYear: IsoDate; died: IsoDate | null; asOf: IsoDate }, policy: BookEntry, venues: Venues,
+) {
+  const year = Number(dates.asOf.slice(0, 4)) - 1;
+  const from = maxDate(dates.effective, `${year}-01-01`);
+  const december31 = `${year}-12-31`;
+  const end = dates.died && dates.died <= december31 ? addDays(dates.died, -1) : december31;
+  if (from > end) return;
+  const rng = Random.forKey(`demo:last-year:${person.id}`);
+  const period = Math.min(...prescribed.map((p) => p.days));
+  const switched = rng.chance(lastYearSwitchRate(person.region_code.slice(0, 6)));
+  const lines = refillLines(switched ? prescribed.map((p) => ({ ...p, drug: costlierAlternative(p.drug, drugs) ?? p.drug })) : prescribed);
+  const days: IsoDate[] = [];
+  const step = () => period + rng.int(-3, 7);
+  // the first step back from this year's first refill is kept in last year (that refill can come less than a period after 1 January)
+  for (let date = minDate(addDays(dates.firstThisYear, -step()), december31); date >= from; date = addDays(date, -step())) if (date <= end) days.push(date);
+  let state: PersonYearState = { year, pools: {} };
+  let last: IsoDate | null = null;
+  for (const date of days.reverse()) {
+    const elsewhere = purchaseVenue(rng.next(), rng, person, venues);
+    const claim = elsewhere
+      ? { id: rng.uuid(), date, ...elsewhere, by: users.doctorUser, lines }
+      : { id: rng.uuid(), date, institutionId: team.institution_id, level: 'grassroots' as const, by: users.settledBy, lines };
+    state = writeClaim(out, person, policy, state, claim).newState;
+    last = date;
+  }
+  if (Object.keys(state.pools).length) out.accumulators.push({ person_id: person.id, year, pools: JSON.stringify(state.pools), last_service_date: last });
 }
 
 function contractRow(id: string, person: DemoPerson, team: DemoCity['teams'][number], start: IsoDate, end: IsoDate, packages: string[], status: string, previousId: string | null) {
