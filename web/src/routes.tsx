@@ -29,6 +29,7 @@ import { ContainerOutlined } from '@ant-design/icons';
 import { CarOutlined } from '@ant-design/icons';
 import { ImportOutlined, SwapOutlined } from '@ant-design/icons';
 import { AlertOutlined, ControlOutlined, ExperimentOutlined, FundOutlined } from '@ant-design/icons';
+import { AccountBookOutlined } from '@ant-design/icons';
 import { type ComponentType, type ReactNode, lazy } from 'react';
 import ReturnedFilingsBadge from './components/filing/ReturnedFilingsBadge.tsx';
 import ChangePasswordPage from './pages/ChangePasswordPage.tsx'; // also the forced screen (App.tsx)
@@ -100,6 +101,8 @@ const SmartAuditSummaryPage = lazy(() => import('./pages/smartAudit/SummaryPage.
 const SmartAuditRulesPage = lazy(() => import('./pages/smartAudit/RulesPage.tsx'));
 // 指标看板 (issue 16): the indicators, the trend, the units side by side, the patients behind a number
 const IndicatorsPage = lazy(() => import('./pages/indicators/IndicatorsPage.tsx'));
+// 医保支付 (issue 17): capitation, the medical community's budget, the contract fee, work equivalents
+const PaymentsPage = lazy(() => import('./pages/payments/PaymentsPage.tsx'));
 
 // as the access table says (person.search, src/core/access.ts): the analyst works with aggregates
 const STAFF_WHO_SEARCH_PEOPLE: readonly Role[] = ['family_doctor', 'insurance_reviewer', 'pharmacist', 'system_admin'];
@@ -257,6 +260,14 @@ export const APP_ROUTES: readonly AppRoute[] = [
     // reviewer's own county; the patients behind a number and the quarterly workbook for both
     roles: ['analyst', 'insurance_reviewer'],
     component: IndicatorsPage,
+  },
+  {
+    path: '/payments',
+    labelKey: 'payments.menu',
+    icon: <AccountBookOutlined />,
+    // 医保支付 (payments.read, payments.details.read): the analyst's city (or one county), a county reviewer's own county
+    roles: ['analyst', 'insurance_reviewer'],
+    component: PaymentsPage,
   },
   // 智能审核 (after the event): the reviewer works the county's findings (smartAudit.findings.read / decide)
   // and samples (smartAudit.sample); the summary is also the analyst's (area) and an institution's

@@ -5,6 +5,7 @@ import deliveryEn from '../components/delivery/messages.en-US.ts';
 import referralEn from '../components/referral/messages.en-US.ts';
 import smartAuditEn from '../components/smartAudit/messages.en-US.ts';
 import indicatorsEn from '../components/indicators/messages.en-US.ts';
+import paymentsEn from '../components/payments/messages.en-US.ts';
 
 const enUS: Messages = {
   pharmacy: pharmacyEn,
@@ -12,6 +13,7 @@ const enUS: Messages = {
   referral: referralEn,
   smartAudit: smartAuditEn,
   indicators: indicatorsEn,
+  payments: paymentsEn,
   app: {
     shortName: 'Manbing',
     title: 'Two-Disease Outpatient Medication & Health Management',

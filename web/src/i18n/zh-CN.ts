@@ -4,6 +4,7 @@ import deliveryZh from '../components/delivery/messages.zh-CN.ts';
 import referralZh from '../components/referral/messages.zh-CN.ts';
 import smartAuditZh from '../components/smartAudit/messages.zh-CN.ts';
 import indicatorsZh from '../components/indicators/messages.zh-CN.ts';
+import paymentsZh from '../components/payments/messages.zh-CN.ts';
 
 const zhCN = {
   pharmacy: pharmacyZh,
@@ -11,6 +12,7 @@ const zhCN = {
   referral: referralZh,
   smartAudit: smartAuditZh,
   indicators: indicatorsZh,
+  payments: paymentsZh,
   app: {
     shortName: '慢病',
     title: '两病门诊用药保障与健康管理平台',
