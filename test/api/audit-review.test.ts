@@ -5,7 +5,7 @@
 // extrapolation is checked against the hand computation below; summaries count per institution and
 // doctor, with the doctors' assessment points, and export as CSV.
 //
-// The test's own period is December 2025 (the demo city's claims are of 2026): 42 claims at one
+// The test's own period is December 2024 (the demo city's claims are of 2025 and 2026): 42 claims at one
 // institution of the reviewer's county, each 40.00 yuan of which the fund pays 25.00, and findings on
 // some of them put in place as the audit run writes them.
 import { sql } from 'kysely';
@@ -29,8 +29,8 @@ const claims: Array<{ id: string; person_id: string }> = [];
 const F: Record<string, string> = {};
 const points: Record<string, number> = {};
 
-const FROM = '2025-12-01';
-const TO = '2025-12-07';
+const FROM = '2024-12-01';
+const TO = '2024-12-07';
 const post = (url: string, cookie: string, payload: object = {}) => t.app.inject({ method: 'POST', url, headers: { cookie }, payload });
 const get = (url: string, cookie: string) => t.app.inject({ method: 'GET', url, headers: { cookie } });
 
@@ -48,9 +48,9 @@ async function finding(o: { rule: string; claimId?: string | null; personId: str
   const row = await t.database.db.insertInto('audit_finding').values({
     finding_key: `test:${o.rule}:${o.claimId ?? o.doctorId}:${o.date ?? FROM}`, rule_code: o.rule, rule_version: version, service_date: o.date ?? FROM, county_code: o.countyCode,
     claim_id: o.claimId ?? null, prescription_id: null, person_id: o.personId, institution_id: o.institutionId, doctor_id: o.doctorId ?? null,
-    evidence: JSON.stringify(o.evidence ?? { planted: true, rule: o.rule }), amount_fen: o.amountFen, run_id: runId, found_at: new Date('2025-12-08T18:00:00Z'),
+    evidence: JSON.stringify(o.evidence ?? { planted: true, rule: o.rule }), amount_fen: o.amountFen, run_id: runId, found_at: new Date('2024-12-08T18:00:00Z'),
   }).returning('id').executeTakeFirstOrThrow();
-  await t.database.db.insertInto('audit_finding_event').values({ finding_id: row.id, at: new Date('2025-12-08T18:00:00Z'), user_id: null, action: 'found', from_status: null, to_status: 'open', reason: null, detail: null }).execute();
+  await t.database.db.insertInto('audit_finding_event').values({ finding_id: row.id, at: new Date('2024-12-08T18:00:00Z'), user_id: null, action: 'found', from_status: null, to_status: 'open', reason: null, detail: null }).execute();
   return row.id;
 }
 
@@ -70,7 +70,7 @@ beforeAll(async () => {
   const template = await db.selectFrom('claim').selectAll().where('institution_id', '=', institutionId).limit(1).executeTakeFirstOrThrow();
   const people = await db.selectFrom('person').select('id').where('region_code', 'like', `${county}%`).orderBy('id').limit(42).execute();
   for (const [i, p] of people.entries()) {
-    const day = `2025-12-0${1 + (i % 7)}`;
+    const day = `2024-12-0${1 + (i % 7)}`;
     const c = await db.insertInto('claim').values({
       person_id: p.id, institution_id: institutionId, idempotency_key: `audit-review-${String(i).padStart(4, '0')}`, request_hash: 'test', service_date: day,
       insurance_type: template.insurance_type, institution_level: template.institution_level, policy_id: template.policy_id,
@@ -78,7 +78,7 @@ beforeAll(async () => {
     }).returning(['id', 'person_id']).executeTakeFirstOrThrow();
     claims.push(c);
   }
-  runId = (await db.insertInto('audit_run').values({ service_date: FROM, trigger: 'cli', started_at: new Date('2025-12-08T18:00:00Z'), finished_at: new Date('2025-12-08T18:00:01Z'), rule_versions: '{}' })
+  runId = (await db.insertInto('audit_run').values({ service_date: FROM, trigger: 'cli', started_at: new Date('2024-12-08T18:00:00Z'), finished_at: new Date('2024-12-08T18:00:01Z'), rule_versions: '{}' })
     .returning('id').executeTakeFirstOrThrow()).id;
   // findings on the first claim (two rules), on the second, a doctor's outlier finding, and one in another county
   const elsewhere = await db.selectFrom('claim as c').innerJoin('institution as i', 'i.id', 'c.institution_id').select(['c.id', 'c.person_id', 'i.id as institution_id', 'i.county_code'])
@@ -86,11 +86,11 @@ beforeAll(async () => {
   F.early = await finding({ rule: 'early_refill', claimId: claims[0]!.id, personId: claims[0]!.person_id, institutionId, countyCode: county, doctorId: doctorUserId, amountFen: 1260 });
   // the last supply was bought in another county (a pharmacy there): the evidence names it by id
   F.overlap = await finding({
-    rule: 'overlapping_supply', claimId: claims[0]!.id, personId: claims[0]!.person_id, institutionId, countyCode: county, amountFen: 800, date: '2025-12-02',
-    evidence: { drugs: [{ drugCode: 'D0001', lastSupply: { claimId: elsewhere.id, serviceDate: '2025-11-20', institutionId: elsewhere.institution_id, daysSupply: 60 }, daysLeft: 48 }] },
+    rule: 'overlapping_supply', claimId: claims[0]!.id, personId: claims[0]!.person_id, institutionId, countyCode: county, amountFen: 800, date: '2024-12-02',
+    evidence: { drugs: [{ drugCode: 'D0001', lastSupply: { claimId: elsewhere.id, serviceDate: '2024-11-20', institutionId: elsewhere.institution_id, daysSupply: 60 }, daysLeft: 48 }] },
   });
   F.split = await finding({ rule: 'split_claims', claimId: claims[1]!.id, personId: claims[1]!.person_id, institutionId, countyCode: county, doctorId: doctorUserId, amountFen: 2500 });
-  F.outlier = await finding({ rule: 'prescriber_outlier', personId: null, institutionId, countyCode: county, doctorId: doctorUserId, amountFen: 0, date: '2025-12-03' });
+  F.outlier = await finding({ rule: 'prescriber_outlier', personId: null, institutionId, countyCode: county, doctorId: doctorUserId, amountFen: 0, date: '2024-12-03' });
   F.elsewhereInstitution = elsewhere.institution_id;
   F.far = await finding({ rule: 'early_refill', claimId: elsewhere.id, personId: elsewhere.person_id, institutionId: elsewhere.institution_id, countyCode: elsewhere.county_code, amountFen: 500 });
 });
@@ -104,11 +104,11 @@ describe('the findings queue', () => {
     const ids = body.items.map((i: { id: string }) => i.id);
     expect(body.total).toBe(4);
     expect(ids).not.toContain(F.far);
-    expect(body.items.map((i: { serviceDate: string }) => i.serviceDate)).toEqual(['2025-12-01', '2025-12-01', '2025-12-02', '2025-12-03']);
+    expect(body.items.map((i: { serviceDate: string }) => i.serviceDate)).toEqual(['2024-12-01', '2024-12-01', '2024-12-02', '2024-12-03']);
     const early = body.items.find((i: { id: string }) => i.id === F.early);
     expect(early.ruleTitle.zh.length).toBeGreaterThan(0);
     expect(early.person.idNumber).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
-    expect(early.claim).toMatchObject({ id: claims[0]!.id, amountFen: 4000, fundPayFen: 2500, serviceDate: '2025-12-01', status: 'settled' });
+    expect(early.claim).toMatchObject({ id: claims[0]!.id, amountFen: 4000, fundPayFen: 2500, serviceDate: '2024-12-01', status: 'settled' });
     expect(early.doctor.id).toBe(doctorUserId);
     expect(early.evidence).toEqual({ planted: true, rule: 'early_refill' });
     const outlier = body.items.find((i: { id: string }) => i.id === F.outlier);
@@ -224,7 +224,7 @@ describe('random sampling of unflagged claims', () => {
     const template = await t.database.db.selectFrom('claim').selectAll().where('id', '=', claims[2]!.id).executeTakeFirstOrThrow();
     const person = await t.database.db.selectFrom('person').select('id').where('region_code', 'like', `${county}%`).orderBy('id', 'desc').executeTakeFirstOrThrow();
     await t.database.db.insertInto('claim').values({
-      person_id: person.id, institution_id: institutionId, idempotency_key: 'audit-review-extra', request_hash: 'test', service_date: '2025-12-07', insurance_type: template.insurance_type,
+      person_id: person.id, institution_id: institutionId, idempotency_key: 'audit-review-extra', request_hash: 'test', service_date: '2024-12-07', insurance_type: template.insurance_type,
       institution_level: template.institution_level, policy_id: template.policy_id, amount_fen: 4000, fund_pay_fen: 2500, deductible_fen: 0, copay_fen: 1500, over_limit_fen: 0,
       critical_illness_fen: 0, settled_by: template.settled_by,
     }).execute();
@@ -304,7 +304,7 @@ describe('the summaries', () => {
   it('gives the doctor the rules’ points of their confirmed findings', async () => {
     const res = await get(`/api/smart-audit/summary?from=${FROM}&to=${TO}&by=doctor&sort=points`, reviewer);
     const row = res.json().items.find((i: { doctor: { id: string } }) => i.doctor.id === doctorUserId);
-    // the doctor's findings: early (dismissed), split and outlier (confirmed); no claim of theirs in December 2025
+    // the doctor's findings: early (dismissed), split and outlier (confirmed); no claim of theirs in December 2024
     expect(row).toMatchObject({ findings: 3, confirmed: 2, dismissed: 1, claims: 0, deductionFen: 2500, points: points.split_claims! + points.prescriber_outlier! });
     expect(row.institution.id).toBe(institutionId);
   });

@@ -72,6 +72,24 @@ describe('capitation with balance retention, by hand', () => {
     const ind = (await get('analyst', '/api/indicators?year=2026&quarter=1')).json() as { scopes: Array<{ level: string; code: string; indicators: { control: { hypertension: { numerator: number; denominator: number } } } }> };
     const centreScope = ind.scopes.find((s) => s.level === 'institution' && s.code === town.institution_id)!;
     expect(town.control.hypertension).toEqual({ numerator: centreScope.indicators.control.hypertension.numerator, denominator: centreScope.indicators.control.hypertension.denominator });
+    // a re-settlement (补扣: the fund pays 1 yuan less of a one-line claim) is drawn as it now stands
+    const { rows: [one] } = await sql<{ id: string; person_id: string; fund: string; deductible: string; copay: string; over: string; critical: string }>`
+      select c.id, c.person_id, l.fund_pay_fen as fund, l.deductible_fen as deductible, l.copay_fen as copay, l.over_limit_fen as over, l.critical_illness_fen as critical
+      from claim c join person p on p.id = c.person_id join claim_line l on l.person_id = c.person_id and l.claim_id = c.id
+      where p.region_code like ${`${town.town_code}%`} and p.insurance_type = 'resident' and c.status = 'settled' and c.institution_level = 'grassroots'
+        and c.service_date between '2026-01-01' and '2026-03-31' and l.fund_pay_fen >= 100
+        and (select count(*) from claim_line k where k.person_id = c.person_id and k.claim_id = c.id) = 1
+      limit 1`.execute(db);
+    const admin = (await db.selectFrom('app_user').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow()).id;
+    const line = { lineNo: 1, fundPayFen: n(one.fund) - 100, deductibleFen: n(one.deductible), copayFen: n(one.copay) + 100, overLimitFen: n(one.over), criticalIllnessFen: n(one.critical) };
+    await db.insertInto('claim_adjustment').values({ person_id: one.person_id, claim_id: one.id, caused_by: one.id, cause: 'backdated', fund_pay_fen: -100, deductible_fen: 0, copay_fen: 100, over_limit_fen: 0, critical_illness_fen: 0, lines: JSON.stringify([line]), created_by: admin }).execute();
+    const again = (await payments('analyst', 'year=2026&quarter=1')).results.capitation.find((c) => c.town_code === town.town_code)!;
+    expect(again.package_cost_fen).toBe(town.package_cost_fen - 100);
+    const recount = await sql<{ package: string }>`select coalesce(sum(${sql.raw(FUND_IN_FORCE)}), 0) as package
+      from claim c join person p on p.id = c.person_id join institution i on i.id = c.institution_id
+      where c.status = 'settled' and c.service_date between '2026-01-01' and '2026-03-31' and i.level not in ('secondary', 'tertiary')
+        and p.region_code like ${`${town.town_code}%`} and p.insurance_type = 'resident'`.execute(db);
+    expect(again.package_cost_fen).toBe(n(recount.rows[0].package));
   });
 });
 

@@ -1,7 +1,7 @@
 // What a payment run reads from the stored records (docs/payments.md): the fund's payments of claims by month
 // (the split in force after any re-settlement), the insured and the contracted, the indicators' counts and the
 // teams' services. Everything is summed here and stored with the run; the engine computes from these alone.
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/connect';
 import { addMonthsToMonth, monthOf, type IsoDate } from '../../engine/calendar';
 import { addCounters, emptyCounters, indicatorsOf, type Counters } from '../../engine/indicators/counters';
@@ -24,15 +24,30 @@ export function paymentPeriod(q: PaymentPeriod) {
 const sum = (a: Ratio, b: Ratio): Ratio => ({ numerator: a.numerator + b.numerator, denominator: a.denominator + b.denominator });
 const n = (v: unknown) => Number(v ?? 0);
 
-/** Claim lines settled and not reversed in [from, to], with the fund's part in force (the latest adjustment's, else as settled). */
-const claimLines = (from: IsoDate, to: IsoDate) => sql`
-  select c.person_id, c.service_date, c.institution_id, c.institution_level, l.amount_fen, l.days_supply,
-    coalesce((adj.line ->> 'fundPayFen')::bigint, l.fund_pay_fen) as fund_fen
-  from claim c
-  join claim_line l on l.person_id = c.person_id and l.claim_id = c.id
-  left join lateral (select a.lines from claim_adjustment a where a.person_id = c.person_id and a.claim_id = c.id order by a.seq desc limit 1) a on true
-  left join lateral (select x from jsonb_array_elements(a.lines) x where (x ->> 'lineNo')::int = l.line_no) adj(line) on true
-  where c.status = 'settled' and c.service_date between ${from}::date and ${to}::date`;
+/** The latest adjustment's split of each line it changed (a reversal or a late claim re-settled the year). */
+const ADJUSTED = sql`
+  latest as (
+    select distinct on (a.person_id, a.claim_id) a.person_id, a.claim_id, a.lines from claim_adjustment a order by a.person_id, a.claim_id, a.seq desc
+  ), adjusted as (
+    select k.person_id, k.claim_id, (x ->> 'lineNo')::int as line_no, (x ->> 'fundPayFen')::bigint as fund_fen from latest k, jsonb_array_elements(k.lines) x
+  )`;
+/** The fund's part of a line as it stands; `date_trunc` on a timestamp without time zone (no zone arithmetic per row). */
+const FUND = sql`coalesce(adj.fund_fen, l.fund_pay_fen)`;
+const MONTH = sql`to_char(date_trunc('month', c.service_date::timestamp), 'YYYY-MM')`;
+const LINES = sql`claim c join claim_line l on l.person_id = c.person_id and l.claim_id = c.id
+  left join adjusted adj on adj.person_id = l.person_id and adj.claim_id = l.claim_id and adj.line_no = l.line_no`;
+
+/** A scan of the claim lines into a few thousand groups: hashed in memory and not worth the JIT's compiling. */
+async function scan<R>(db: Database, query: RawBuilder<R>): Promise<R[]> {
+  if (db.isTransaction) return (await query.execute(db)).rows;
+  return db.transaction().execute(async (trx) => {
+    await sql`set local work_mem = '64MB'`.execute(trx);
+    await sql`set local jit = off`.execute(trx);
+    return (await query.execute(trx)).rows;
+  });
+}
+
+interface Institution { id: string; level: string; medical_community_id: string | null }
 
 async function capitationInputs(db: Database, p: PaymentParameters['capitation'], period: ReturnType<typeof paymentPeriod>, control: Map<string, Counters>): Promise<CapitationInput[]> {
   const centres = await db.selectFrom('institution as i').innerJoin('region as r', 'r.code', 'i.region_code')
@@ -40,26 +55,26 @@ async function capitationInputs(db: Database, p: PaymentParameters['capitation']
     .where('i.kind', '=', 'township_health_centre').where('i.county_code', 'in', p.counties.codes).orderBy('i.region_code').orderBy('i.code').execute();
   if (!centres.length) return [];
   const towns = centres.map((c) => c.region_code);
-  const types = p.insurance_types.types;
+  const types: string[] = p.insurance_types.types;
   const [insured, costs] = await Promise.all([
     sql<{ town: string; insured: number }>`
       select substr(p.region_code, 1, 9) as town, count(*)::int as insured from person p
       where substr(p.region_code, 1, 9) = any(${towns}::text[]) and p.insurance_type = any(${types}::text[])
         and p.insured_since <= ${period.yearStart}::date and (p.death_date is null or p.death_date >= ${period.yearStart}::date)
       group by 1`.execute(db),
-    sql<{ town: string; month: string; referral: boolean; fund_fen: string }>`
-      with l as (${claimLines(period.yearStart, period.asOf)})
-      select substr(p.region_code, 1, 9) as town, to_char(l.service_date, 'YYYY-MM') as month,
-        l.institution_level in ('secondary', 'tertiary') as referral, sum(l.fund_fen)::bigint as fund_fen
-      from l join person p on p.id = l.person_id
+    // claims at secondary and tertiary hospitals draw on the referral pool, every other on the package
+    scan(db, sql<{ town: string; month: string; referral: boolean; fund_fen: string }>`
+      with ${ADJUSTED}
+      select substr(p.region_code, 1, 9) as town, ${MONTH} as month, c.institution_level in ('secondary', 'tertiary') as referral, sum(${FUND})::bigint as fund_fen
+      from person p join ${LINES} on c.person_id = p.id
       where substr(p.region_code, 1, 9) = any(${towns}::text[]) and p.insurance_type = any(${types}::text[])
-      group by 1, 2, 3`.execute(db),
+        and c.status = 'settled' and c.service_date between ${period.yearStart}::date and ${period.asOf}::date
+      group by 1, 2, 3`),
   ]);
   const insuredOf = new Map(insured.rows.map((r) => [r.town, r.insured]));
-  const cost = new Map(costs.rows.map((r) => [`${r.town}:${r.month}:${r.referral}`, n(r.fund_fen)]));
+  const cost = new Map(costs.map((r) => [`${r.town}:${r.month}:${r.referral}`, n(r.fund_fen)]));
   return centres.map((c) => {
-    const counters = control.get(c.id) ?? emptyCounters();
-    const ind = indicatorsOf(counters);
+    const ind = indicatorsOf(control.get(c.id) ?? emptyCounters());
     return {
       town_code: c.region_code, town_name: c.town_name, institution_id: c.id, institution_name: c.name, county_code: c.county_code,
       insured: insuredOf.get(c.region_code) ?? 0,
@@ -72,22 +87,31 @@ async function capitationInputs(db: Database, p: PaymentParameters['capitation']
 const ratioOf = (r: Ratio): Ratio => ({ numerator: r.numerator, denominator: r.denominator });
 
 async function budgetInputs(db: Database, p: PaymentParameters['budget'], period: ReturnType<typeof paymentPeriod>): Promise<BudgetInput[]> {
-  const communities = await db.selectFrom('medical_community').select(['id', 'name', 'county_code']).orderBy('county_code').orderBy('name').execute();
+  const [communities, institutions] = await Promise.all([
+    db.selectFrom('medical_community').select(['id', 'name', 'county_code']).orderBy('county_code').orderBy('name').execute(),
+    db.selectFrom('institution').select(['id', 'level', 'medical_community_id']).execute(),
+  ]);
   if (!communities.length) return [];
-  const longDays = p.long_prescription_days.days;
   const lastYearStart = `${period.year - 1}-01-01`;
   const lastYearAsOf = `${period.year - 1}${period.asOf.slice(4)}`.replace(/-02-29$/, '-02-28');
+  const member = new Map((institutions as Institution[]).filter((i) => i.medical_community_id && i.level !== 'pharmacy').map((i) => [i.id, i.medical_community_id!]));
+  // last year's and this year's fund payments by institution and month, long prescriptions apart
+  const sums = await scan(db, sql<{ institution_id: string; month: string; long_rx: boolean; fund_fen: string }>`
+    with ${ADJUSTED}
+    select c.institution_id, ${MONTH} as month, l.days_supply > ${p.long_prescription_days.days} as long_rx, sum(${FUND})::bigint as fund_fen
+    from ${LINES}
+    where c.status = 'settled' and c.service_date between ${lastYearStart}::date and ${period.asOf}::date
+    group by 1, 2, 3`);
   // a chain pharmacy is not a member of a medical community, whatever its institution row names
-  const byCommunity = (from: IsoDate, to: IsoDate, monthly: boolean) => sql<{ community: string; month: string | null; within_fen: string; long_fen: string }>`
-    with l as (${claimLines(from, to)})
-    select i.medical_community_id as community, ${monthly ? sql`to_char(l.service_date, 'YYYY-MM')` : sql`null`} as month,
-      coalesce(sum(l.fund_fen) filter (where l.days_supply <= ${longDays}), 0)::bigint as within_fen,
-      coalesce(sum(l.fund_fen) filter (where l.days_supply > ${longDays}), 0)::bigint as long_fen
-    from l join institution i on i.id = l.institution_id
-    where i.medical_community_id is not null and i.level <> 'pharmacy'
-    group by 1, 2`.execute(db);
+  const spent = new Map<string, number>();
+  for (const x of sums) {
+    const community = member.get(x.institution_id);
+    if (!community) continue;
+    const key = `${community}:${x.month < `${period.year}-01` ? 'last' : x.month}:${x.long_rx ? 'long' : 'within'}`;
+    spent.set(key, (spent.get(key) ?? 0) + n(x.fund_fen));
+  }
   // Luohu: the community's contracted insured at the state day, their whole cost anywhere, this year and the same days last year
-  const luohu = sql<{ community: string; contracted: number; this_year: string; last_year: string }>`
+  const { rows } = await sql<{ community: string; contracted: number; this_year: string; last_year: string }>`
     with cohort as (
       select distinct i.medical_community_id as community, c.person_id
       from contract c join family_doctor_team t on t.id = c.team_id join institution i on i.id = t.institution_id
@@ -100,19 +124,16 @@ async function budgetInputs(db: Database, p: PaymentParameters['budget'], period
         coalesce(sum(cl.amount_fen) filter (where cl.service_date <= ${lastYearAsOf}::date), 0) as last_year
       from cohort k join claim cl on cl.person_id = k.person_id and cl.status = 'settled'
         and cl.service_date between ${lastYearStart}::date and ${period.asOf}::date
-        and (cl.service_date >= ${period.yearStart}::date or cl.service_date <= ${lastYearAsOf}::date)
       group by 1
     )
     select k.community, count(*)::int as contracted, coalesce(max(cost.this_year), 0)::bigint as this_year, coalesce(max(cost.last_year), 0)::bigint as last_year
     from cohort k left join cost on cost.community = k.community group by 1`.execute(db);
-  const [current, last, cohort] = await Promise.all([byCommunity(period.yearStart, period.asOf, true), byCommunity(lastYearStart, `${period.year - 1}-12-31`, false), luohu]);
-  const cur = new Map(current.rows.map((r) => [`${r.community}:${r.month}`, r]));
-  const prev = new Map(last.rows.map((r) => [r.community, r]));
-  const lh = new Map(cohort.rows.map((r) => [r.community, r]));
+  const lh = new Map(rows.map((r) => [r.community, r]));
+  const at = (key: string) => spent.get(key) ?? 0;
   return communities.map((c) => ({
     community_id: c.id, name: c.name, county_code: c.county_code,
-    last_year: { within_fen: n(prev.get(c.id)?.within_fen), long_rx_fen: n(prev.get(c.id)?.long_fen) },
-    months: period.months.map((m) => ({ month: m, within_fen: n(cur.get(`${c.id}:${m}`)?.within_fen), long_rx_fen: n(cur.get(`${c.id}:${m}`)?.long_fen) })),
+    last_year: { within_fen: at(`${c.id}:last:within`), long_rx_fen: at(`${c.id}:last:long`) },
+    months: period.months.map((m) => ({ month: m, within_fen: at(`${c.id}:${m}:within`), long_rx_fen: at(`${c.id}:${m}:long`) })),
     luohu: { contracted: lh.get(c.id)?.contracted ?? 0, this_year_fen: n(lh.get(c.id)?.this_year), last_year_fen: n(lh.get(c.id)?.last_year) },
   }));
 }
@@ -120,15 +141,18 @@ async function budgetInputs(db: Database, p: PaymentParameters['budget'], period
 interface TeamRow { id: string; name: string; institution_id: string; institution_name: string; county_code: string }
 
 async function contractFeeInputs(db: Database, teams: TeamRow[], period: ReturnType<typeof paymentPeriod>, byTeam: Map<string, Counters>, notContracted: Map<string, Counters>): Promise<ContractFeeInput[]> {
-  // a month's residents under contract at its end (the state day for the running month)
+  // a month's residents under contract at its end (the state day for the running month): each contract of the
+  // period once, with the month ends it covers counted beside it
   const { rows } = await sql<{ team_id: string; resident_months: number }>`
-    with m as (
+    with m as materialized (
       select least((d + interval '1 month - 1 day')::date, ${period.asOf}::date) as at
       from generate_series(${period.start}::date, ${`${period.month}-01`}::date, interval '1 month') d
     )
-    select c.team_id, count(*)::int as resident_months
-    from m join contract c on c.start_date <= m.at and c.end_date >= m.at and (c.terminated_on is null or c.terminated_on > m.at)
-    join person p on p.id = c.person_id and (p.death_date is null or p.death_date > m.at)
+    select c.team_id, sum(k.n)::int as resident_months
+    from contract c join person p on p.id = c.person_id
+    cross join lateral (select count(*) as n from m where c.start_date <= m.at and c.end_date >= m.at
+      and (c.terminated_on is null or c.terminated_on > m.at) and (p.death_date is null or p.death_date > m.at)) k
+    where c.end_date >= ${period.start}::date and c.start_date <= ${period.asOf}::date
     group by 1`.execute(db);
   const months = new Map(rows.map((r) => [r.team_id, r.resident_months]));
   return teams.map((t) => {
