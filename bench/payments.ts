@@ -66,7 +66,7 @@ const size = (await sql<{ claims: number; lines: number }>`select (select count(
 await gatherInputs(db, params, { year: 2026, quarter: null, today }); // the month rows built once, as the server's daily job does
 const inputs = await time(3, () => gatherInputs(db, params, { year: 2026, quarter: null, today }));
 const engine = await time(5, async () => computePayments(params, inputs.value));
-const run = await time(3, () => paymentRunOf(db, consoleActor('bench'), { year: 2026 }, today));
+const run = await time(3, () => paymentRunOf(db, consoleActor('bench'), { year: 2026 }, new Date(`${today}T04:00:00Z`)));
 const bare = await time(3, async () => (await sql`select sum(l.fund_pay_fen) from claim c join claim_line l on l.person_id = c.person_id and l.claim_id = c.id
   where c.status = 'settled' and c.service_date between '2025-01-01' and ${today}::date`.execute(db)).rows);
 const fmt = (ms: number) => `${ms.toFixed(0)} ms`;

@@ -600,7 +600,7 @@ export interface PaymentRunTable {
   inputs_hash: string;
   created_by: string | null;
   created_by_name: string;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export interface IndicatorBuiltMonthTable {

@@ -21,6 +21,7 @@ const READY: Record<string, string> = {
   '/review-queue': '[data-testid="queue-filter-kind"]',
   '/settlements': '[data-testid="counter-search-input"]',
   '/reports': '[data-testid="ind-kpis"]',
+  '/payments': '[data-testid="pay-run"]',
   '/me': '[data-testid="my-followups"]',
   '/my-contract': '[data-testid="benefit"]',
   '/my-purchases': '[data-testid="my-purchases-totals"]',
@@ -46,8 +47,8 @@ const CASES: RoleCase[] = [
   { username: 'delivery', home: '/deliveries', menu: ['/deliveries'] },
   // 医院医生 at the city hospital: the referrals to it (双向转诊)
   { username: 'specialist', home: '/referrals/incoming', menu: ['/referrals/incoming'] },
-  { username: 'reviewer', home: '/review-queue', menu: ['/review-queue', '/people', '/settlements', '/reports', '/smart-audit/findings', '/smart-audit/samples', '/smart-audit/summary'] },
-  { username: 'analyst', home: '/reports', menu: ['/reports', '/smart-audit/summary'] },
+  { username: 'reviewer', home: '/review-queue', menu: ['/review-queue', '/people', '/settlements', '/reports', '/payments', '/smart-audit/findings', '/smart-audit/samples', '/smart-audit/summary'] },
+  { username: 'analyst', home: '/reports', menu: ['/reports', '/payments', '/smart-audit/summary'] },
   { username: 'admin', home: '/admin', menu: ['/people', '/settlements', '/smart-audit/rules'] },
   { username: 'inst-admin', home: '/admin', menu: ['/smart-audit/summary'] },
   { username: 'patient', home: '/me', menu: ['/me', '/my-contract', '/my-purchases', '/my-prescriptions'] },

@@ -19,7 +19,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       inputs_hash text not null unique check (inputs_hash ~ '^[0-9a-f]{64}$'),
       created_by uuid references app_user(id),
       created_by_name text not null,
-      created_at timestamptz not null default now()
+      -- the application's clock, so a run's time and its state day come from one clock
+      created_at timestamptz not null
     );
     create index payment_run_period on payment_run (year, quarter, created_at desc);
   `.execute(db);

@@ -127,10 +127,13 @@ describe('standardised work equivalents (seeds 000, 002)', () => {
 
 describe('the parameters file', () => {
   it('refuses shares that do not add up, weights that do not add up, a number without a source, and a wrong id', () => {
-    const bad = (from: string, to: string) => () => loadPaymentParameters(text.replace(from, to), 'jiaxing-2020.yaml');
+    const bad = (from: string, to: string) => {
+      expect(text).toContain(from);
+      return () => loadPaymentParameters(text.replace(from, to), 'jiaxing-2020.yaml');
+    };
     expect(bad('bp: 4000\n', 'bp: 4500\n')).toThrow(/referral and package shares add up/);
     expect(bad('weight: { bp: 2000, local: the seed names', 'weight: { bp: 2500, local: the seed names')).toThrow(/weights add up/);
-    expect(bad('    yuan: 160\n    local:', '    yuan: 160\n    localx:')).toThrow(PaymentParametersError);
+    expect(bad('    yuan: 180\n    local:', '    yuan: 180\n    localx:')).toThrow(PaymentParametersError);
     expect(() => loadPaymentParameters(text, 'other.yaml')).toThrow(/must equal the file name/);
   });
 });

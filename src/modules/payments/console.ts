@@ -3,7 +3,6 @@
 // recomputes a stored run from its own inputs and says whether the fen are the same.
 import { type Actor, writeAudit } from '../../core/audit';
 import type { Database } from '../../db/connect';
-import { shanghaiDate } from '../../engine/calendar';
 import { formatYuan } from '../../engine/money';
 import { verify, storedRun } from './runs';
 import { paymentRunOf, PaymentQueryError, reportOf, type PaymentReport } from './service';
@@ -60,7 +59,7 @@ export async function paymentsLines(db: Database, actor: Actor, o: PaymentsOptio
   }
   let answer;
   try {
-    answer = await paymentRunOf(db, actor, q, shanghaiDate(now));
+    answer = await paymentRunOf(db, actor, q, now);
   } catch (e) {
     if (e instanceof PaymentQueryError) return { exitCode: 2, lines: [`--${e.field}: ${e.message}`] };
     throw e;

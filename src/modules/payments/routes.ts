@@ -80,7 +80,7 @@ export function paymentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         tags: ['payments'], summary: 'The claims behind a township’s capitation (code: town code) or a community’s budget (code: its id), by pool and month (masked, audited)',
         querystring: z.strictObject({
           year: query.year, quarter: query.quarter, model: z.enum(['capitation', 'budget']), code: z.string().min(9).max(40),
-          pool: z.enum(['package', 'referral', 'long_rx']).optional(), month: z.string().regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/).optional(), ...page,
+          pool: z.enum(['package', 'referral', 'long_rx', 'within']).optional().describe('capitation: package or referral; budget: long_rx (a line of a long prescription) or within (a line within the budget)'), month: z.string().regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/).optional(), ...page,
         }),
         response: { 200: z.object({ total: z.int(), page: z.int(), pageSize: z.int(), items: z.array(z.looseObject({ id: z.uuid(), service_date: z.string(), amount_fen: z.int(), fund_fen: z.int() })) }), ...errors },
       },

@@ -36,7 +36,7 @@ export const runHash = (version: string, parameters: PaymentParameters, inputs: 
 const columns = ['id', 'year', 'quarter', 'as_of', 'version', 'parameters_id', 'parameters', 'inputs', 'results', 'inputs_hash', 'created_by_name', 'created_at'] as const;
 
 /** The run of these inputs: the stored one when they were run before, else computed now and stored. */
-export async function runFor(db: Database, actor: Actor, parameters: PaymentParameters, inputs: PaymentInputs): Promise<{ run: StoredRun; reused: boolean }> {
+export async function runFor(db: Database, actor: Actor, parameters: PaymentParameters, inputs: PaymentInputs, now: Date): Promise<{ run: StoredRun; reused: boolean }> {
   const hash = runHash(PAYMENT_VERSION, parameters, inputs);
   const found = await db.selectFrom('payment_run').select(columns).where('inputs_hash', '=', hash).executeTakeFirst();
   if (found) return { run: found as unknown as StoredRun, reused: true };
@@ -44,7 +44,7 @@ export async function runFor(db: Database, actor: Actor, parameters: PaymentPara
   const inserted = await db.insertInto('payment_run').values({
     year: inputs.year, quarter: inputs.quarter, as_of: inputs.asOf, version: PAYMENT_VERSION, parameters_id: parameters.id,
     parameters: JSON.stringify(parameters), inputs: JSON.stringify(inputs), results: JSON.stringify(results), inputs_hash: hash,
-    created_by: actor.user.id || null, created_by_name: actor.user.username,
+    created_by: actor.user.id || null, created_by_name: actor.user.username, created_at: now,
   }).onConflict((oc) => oc.column('inputs_hash').doNothing()).returning(columns).executeTakeFirst();
   // two asking at once: the other stored it first
   const run = inserted ?? (await db.selectFrom('payment_run').select(columns).where('inputs_hash', '=', hash).executeTakeFirstOrThrow());

@@ -74,10 +74,11 @@ export function reportOf(run: StoredRun, reused: boolean, county?: string): Paym
 }
 
 /** The run for the records as they stand (stored when new): the engine's figures with their inputs. Without an actor's check: the console's. */
-export async function paymentRunOf(db: Database, actor: Actor, q: PaymentQuery, today: IsoDate) {
+export async function paymentRunOf(db: Database, actor: Actor, q: PaymentQuery, now: Date) {
+  const today = shanghaiDate(now);
   const { parameters } = await checkQuery(db, q, today);
   const inputs = await gatherInputs(db, parameters, { year: q.year, quarter: q.quarter ?? null, today });
-  return runFor(db, actor, parameters, inputs);
+  return runFor(db, actor, parameters, inputs, now);
 }
 
 const countyOf = (actor: Actor, county?: string) => county ?? (actor.user.role === 'insurance_reviewer' ? actor.user.scope.regionPrefix ?? undefined : undefined);
@@ -94,7 +95,7 @@ async function guarded<T>(run: () => Promise<T>): Promise<T> {
 export async function readPayments(ctx: AppContext, actor: Actor, q: PaymentQuery): Promise<PaymentReport> {
   const county = countyOf(actor, q.county);
   await requireAccess(ctx, actor, 'payments.read', { regionCode: county ?? actor.user.scope.regionPrefix ?? '' });
-  const { run, reused } = await guarded(() => paymentRunOf(ctx.db, actor, q, shanghaiDate(ctx.now())));
+  const { run, reused } = await guarded(() => paymentRunOf(ctx.db, actor, q, ctx.now()));
   await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'payments', entityId: run.id, detail: { year: q.year, quarter: q.quarter ?? null, county: county ?? null } }]);
   return reportOf(run, reused, county);
 }
@@ -118,7 +119,7 @@ export async function listRuns(ctx: AppContext, actor: Actor, year: number) {
 
 // ---- what made a figure ----
 
-export interface ClaimsQuery { year: number; quarter?: number; model: 'capitation' | 'budget'; code: string; pool?: 'package' | 'referral' | 'long_rx'; month?: string; page: number; pageSize: number }
+export interface ClaimsQuery { year: number; quarter?: number; model: 'capitation' | 'budget'; code: string; pool?: 'package' | 'referral' | 'long_rx' | 'within'; month?: string; page: number; pageSize: number }
 
 /** The claims behind a township's or a community's figure, a page at a time (masked, audited). */
 export async function paymentClaims(ctx: AppContext, actor: Actor, q: ClaimsQuery) {
@@ -142,7 +143,8 @@ export async function paymentClaims(ctx: AppContext, actor: Actor, q: ClaimsQuer
     county = community.county_code;
     const days = parameters.budget.long_prescription_days.days;
     where = sql`i.medical_community_id = ${q.code} and i.level <> 'pharmacy'
-      ${q.pool === 'long_rx' ? sql`and exists (select 1 from claim_line l where l.person_id = c.person_id and l.claim_id = c.id and l.days_supply > ${days})` : sql``}`;
+      ${q.pool === 'long_rx' ? sql`and exists (select 1 from claim_line l where l.person_id = c.person_id and l.claim_id = c.id and l.days_supply > ${days})`
+        : q.pool === 'within' ? sql`and exists (select 1 from claim_line l where l.person_id = c.person_id and l.claim_id = c.id and l.days_supply <= ${days})` : sql``}`;
   }
   await requireAccess(ctx, actor, 'payments.details.read', { regionCode: county });
   const { rows } = await sql<{ id: string; settlement_no: string | null; service_date: string; institution: string; level: string; amount_fen: string; fund_fen: string; status: string; name: string; id_number: string; total: string }>`
