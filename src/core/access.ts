@@ -129,6 +129,8 @@ export const ACCESS = {
   // issue 17, provider payment (src/modules/payments): the target is the county asked for, or the city
   'payments.read': { zh: '查看医保支付（按人头打包、总额预算、签约服务费、标化工作当量）及其计算依据', en: 'See provider payment (capitation, total budget, contract fee, work equivalents) and what each figure was computed from', grants: { analyst: 'area', insurance_reviewer: 'area', system_admin: 'everywhere' } },
   'payments.details.read': { zh: '查看支付数字背后的结算单和签约居民（姓名、身份证号脱敏；留痕）', en: 'See the claims and contracted residents behind a payment figure (names and ID numbers masked; audited)', grants: { analyst: 'area', insurance_reviewer: 'area' } },
+  // issue 18, FHIR (src/modules/fhir): hospitals' bundles into the health record; the patients are the roster's
+  'fhir.import': { zh: '导入 FHIR 数据（诊断、检查读数、院外用药；按身份证号或对照表匹配参保人）', en: 'Import FHIR data (diagnoses, readings, outside medication; persons matched by resident ID or an id map)', grants: { system_admin: 'everywhere' } },
 } satisfies Record<string, PermissionRow>;
 
 export type Permission = keyof typeof ACCESS;

@@ -11,7 +11,7 @@ export type InstitutionKind = 'community_health_centre' | 'township_health_centr
 export type Sex = 'male' | 'female';
 export type InsuranceType = 'resident' | 'employee';
 export type Role = 'family_doctor' | 'pharmacist' | 'insurance_reviewer' | 'analyst' | 'institution_admin' | 'system_admin' | 'patient' | 'delivery' | 'specialist';
-export type ConditionSource = 'screening' | 'follow_up' | 'hospital' | 'self_report';
+export type ConditionSource = 'screening' | 'follow_up' | 'hospital' | 'self_report' | 'import';
 
 export interface RegionTable {
   code: string;
@@ -117,6 +117,9 @@ export interface PersonConditionTable {
   source: ConditionSource;
   institution_id: string | null;
   recorded_at: Timestamp;
+  /** An imported diagnosis's source system and resource id (migration 0021). */
+  source_system: Generated<string | null>;
+  source_id: Generated<string | null>;
 }
 
 export interface AppUserTable {
@@ -586,6 +589,38 @@ export interface IndicatorMonthTable {
   registered_year_before: Generated<boolean>;
 }
 
+/** FHIR imports and what they brought (migration 0021, docs/fhir.md). */
+export interface FhirImportTable {
+  id: Generated<string>;
+  source: string;
+  imported_by: string | null;
+  imported_by_name: string;
+  imported_at: Timestamp;
+  report: ColumnType<unknown, string, string>;
+}
+export interface ImportedReadingTable {
+  person_id: string;
+  source_system: string;
+  source_id: string;
+  kind: 'blood_pressure' | 'glucose' | 'fasting_glucose' | 'hba1c' | 'weight' | 'height' | 'bmi' | 'heart_rate';
+  reading_date: string;
+  value: number;
+  value2: number | null;
+  import_id: string;
+}
+export interface OutsideMedicationTable {
+  person_id: string;
+  source_system: string;
+  source_id: string;
+  text: string;
+  rxnorm: string | null;
+  atc: string | null;
+  drug_code: string | null;
+  status: string;
+  authored_on: string | null;
+  import_id: string;
+}
+
 /** A payment run with what it read and gave (migration 0020, src/engine/payment). */
 export interface PaymentRunTable {
   id: Generated<string>;
@@ -646,6 +681,9 @@ export interface DB {
   indicator_month: IndicatorMonthTable;
   indicator_built_month: IndicatorBuiltMonthTable;
   payment_run: PaymentRunTable;
+  fhir_import: FhirImportTable;
+  imported_reading: ImportedReadingTable;
+  outside_medication: OutsideMedicationTable;
   followup_reminder: FollowupReminderTable;
   job_run: JobRunTable;
 }

@@ -80,6 +80,10 @@ export const TABLE_KINDS = {
   audit_sample_claim: 'local',
   // provider payment (0020): the fund's runs over whole areas, not a person's rows
   payment_run: 'local',
+  // FHIR import (0021): what hospitals sent, a person's rows; the imports' own records on the coordinator
+  imported_reading: 'patient',
+  outside_medication: 'patient',
+  fhir_import: 'local',
 } as const satisfies { [T in keyof DB]: TableKind };
 
 /** Tables the migrator keeps (Kysely's), not part of the product's schema type. */

@@ -38,6 +38,7 @@ import { smartAuditRoutes } from '../modules/smartAudit/routes';
 import { indicatorRoutes } from '../modules/indicators/routes';
 import { reportRoutes } from '../modules/reports/routes';
 import { paymentRoutes } from '../modules/payments/routes';
+import { fhirRoutes } from '../modules/fhir/routes';
 import { startIndicatorScheduler } from '../modules/indicators/service';
 import { startAuditScheduler } from '../modules/smartAudit/service';
 import { registerSessionResolver } from './auth';
@@ -141,7 +142,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}) {
     global: ctx.config.RATE_LIMIT > 0,
     max: ctx.config.RATE_LIMIT,
     timeWindow: 60_000,
-    allowList: (request) => request.user !== null || !(request.url.startsWith('/api/') || request.url.startsWith('/health')),
+    allowList: (request) => request.user !== null || !(request.url.startsWith('/api/') || request.url.startsWith('/fhir') || request.url.startsWith('/health')),
     errorResponseBuilder: (_request, context) =>
       new AppError(context.statusCode, 'Too Many Requests', `Too many requests from this address; try again in ${context.after}`),
   });
@@ -181,6 +182,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}) {
   await app.register(indicatorRoutes(ctx));
   await app.register(reportRoutes(ctx));
   await app.register(paymentRoutes(ctx));
+  await app.register(fhirRoutes(ctx));
   if (options.control) await app.register(controlRoutes(options.control, ctx));
 
   await serveWebApp(app);
@@ -219,7 +221,7 @@ async function serveWebApp(app: FastifyInstance) {
   const hasWeb = existsSync(`${WEB_DIST}index.html`);
   if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
   app.setNotFoundHandler((request, reply) => {
-    const isPage = request.method === 'GET' && !request.url.startsWith('/api/') && request.headers.accept?.includes('text/html');
+    const isPage = request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/fhir') && request.headers.accept?.includes('text/html');
     if (isPage && hasWeb) return reply.sendFile('index.html');
     if (isPage) return reply.type('text/plain').send('The web app is not built: run `npm run build:web`.');
     return sendProblem(reply, 404, 'Not Found', `No route ${request.method} ${request.url.split('?')[0]}`);

@@ -318,6 +318,8 @@ const PROBES: Record<Permission, Probe> = {
   'reports.quarterly.read': { method: 'GET', url: (id) => `/api/reports/quarterly?year=2026&quarter=2&county=${id}&format=json`, targets: { analyst: ['countyHere', 'countyFar'], insurance_reviewer: ['countyHere', 'countyOther'], system_admin: ['countyHere', null] } },
   // provider payment: a county's run; the residents behind a team's contract fee (the analyst's city holds every team here)
   'payments.read': { method: 'GET', url: (id) => `/api/payments?year=2026&quarter=1&county=${id}`, targets: { analyst: ['countyHere', 'countyFar'], insurance_reviewer: ['countyHere', 'countyOther'], system_admin: ['countyHere', null] } },
+  // FHIR import: the system administrator's (an empty batch names no one)
+  'fhir.import': { method: 'POST', url: () => '/fhir', body: () => ({ resourceType: 'Bundle', type: 'batch', entry: [] }), targets: { system_admin: ['inCounty', null] } },
   'payments.details.read': { method: 'GET', url: (id) => `/api/payments/contracted?year=2026&quarter=1&team=${id}&pageSize=1`, targets: { analyst: ['teamHere', null], insurance_reviewer: ['teamHere', 'teamOther'] } },
 };
 

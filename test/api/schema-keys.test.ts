@@ -104,6 +104,8 @@ describe('migration 0010 (person keys)', () => {
     for (const name of ['indicator_month', 'indicator_built_month']) bornLater.add(name);
     // 0020's payment runs
     bornLater.add('payment_run');
+    // 0021's FHIR imports
+    for (const name of ['fhir_import', 'imported_reading', 'outside_medication']) bornLater.add(name);
     // 0016's two-way referrals
     for (const name of ['referral', 'referral_event']) bornLater.add(name);
     const tables = Object.keys(ALL_TABLE_KINDS).filter((name) => !name.startsWith('kysely_') && !bornLater.has(name));

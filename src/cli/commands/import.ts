@@ -12,6 +12,7 @@ import { consoleActor } from '../../core/audit';
 import { AppError } from '../../core/problem';
 import type { LineProblem } from '../../engine/roster/lines';
 import { progressBar } from '../progress';
+import { registerImportFhir } from './importFhir';
 
 type Lang = 'zh-CN' | 'en';
 type Kind = 'roster' | 'diagnoses';
@@ -65,7 +66,7 @@ interface Summary {
 }
 
 export function registerImport(program: Command, deps: ImportDeps = { open: openDefault }) {
-  const command = program.command('import').description('Import the insurance agency’s roster of insured persons or health-record diagnoses from a CSV (UTF-8) or an .xlsx (docs/roster.md)');
+  const command = program.command('import').description('Import the insurance agency’s roster of insured persons or health-record diagnoses from a CSV (UTF-8) or an .xlsx (docs/roster.md), or hospitals’ FHIR bundles (docs/fhir.md)');
   const sub = (kind: Kind, columns: string) =>
     command
       .command(kind)
@@ -78,6 +79,7 @@ export function registerImport(program: Command, deps: ImportDeps = { open: open
       .action((opts: { in: string; as?: string; dryRun: boolean; strict: boolean; lang?: string }) => runImport(kind, opts, deps));
   sub('roster', 'name,sex,birth_date,id_number,phone,region_code,insurance_type,insured_since');
   sub('diagnoses', 'id_number,disease_code,diagnosed_on,source,institution_code');
+  registerImportFhir(command, deps);
 }
 
 async function runImport(kind: Kind, opts: { in: string; as?: string; dryRun: boolean; strict: boolean; lang?: string }, deps: ImportDeps) {

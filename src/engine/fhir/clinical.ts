@@ -1,0 +1,57 @@
+// FHIR Conditions to health-record diagnoses and MedicationRequests to the outside medication list (issue 18).
+// A Condition is a two-disease or chronic-catalogue diagnosis by SNOMED CT (hypertension 38341003 / 59621000,
+// type 2 diabetes 44054006) or by ICD-10 (the catalogue's codes, data/diseases.json: I10–I15, E10–E14, …).
+import type { Condition, MedicationRequest } from '@medplum/fhirtypes';
+
+const SNOMED = 'http://snomed.info/sct';
+const ICD10 = /^http:\/\/hl7\.org\/fhir\/sid\/icd-10(-cm)?$|^urn:oid:2\.16\.840\.1\.113883\.6\.3$/;
+const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+
+/** SNOMED CT concepts of the two diseases the import reads (issue 18 names them). */
+export const SNOMED_DISEASES: Record<string, string> = { '38341003': 'hypertension', '59621000': 'hypertension', '44054006': 'diabetes' };
+
+export interface CatalogueDisease { code: string; icd10: string[] }
+export interface Diagnosis { disease: string; onset: string | null; code: string; system: string }
+
+export type DiagnosisResult = { diagnosis: Diagnosis } | { skipped: string } | { notRead: true };
+
+/** A Condition as a diagnosis of the catalogue; `notRead` for a condition outside it. */
+export function diagnosisOf(c: Condition, diseases: CatalogueDisease[]): DiagnosisResult {
+  for (const coding of c.code?.coding ?? []) {
+    let disease: string | undefined;
+    if (coding.system === SNOMED && coding.code) disease = SNOMED_DISEASES[coding.code];
+    else if (coding.system && ICD10.test(coding.system) && coding.code) {
+      const icd = coding.code.toUpperCase();
+      disease = diseases.find((d) => d.icd10.some((prefix) => icd.startsWith(prefix)))?.code;
+    }
+    if (!disease) continue;
+    const status = c.verificationStatus?.coding?.[0]?.code;
+    if (status === 'refuted' || status === 'entered-in-error') return { skipped: `verification status ${status}` };
+    const onset = (c.onsetDateTime ?? c.onsetPeriod?.start ?? c.recordedDate ?? '').slice(0, 10);
+    return { diagnosis: { disease, onset: /^\d{4}-\d{2}-\d{2}$/.test(onset) ? onset : null, code: coding.code!, system: coding.system! } };
+  }
+  return { notRead: true };
+}
+
+export interface Ingredient { name: string; rxcui: string | null; atc: string; drug: string | null; extendedRelease?: string }
+export interface OutsideMedication { text: string; rxnorm: string | null; atc: string | null; drugCode: string | null; status: string; authoredOn: string | null }
+
+const words = (s: string) => ` ${s.toLowerCase().replace(/[^a-z0-9]+/g, ' ')} `;
+
+/** A MedicationRequest as an outside medication, mapped to the catalogue by RxNorm ingredient or name where the table has it. */
+export function medicationOf(m: MedicationRequest, table: Ingredient[]): OutsideMedication | { skipped: string } {
+  const concept = m.medicationCodeableConcept;
+  const rx = concept?.coding?.find((c) => c.system === RXNORM && c.code);
+  const text = concept?.text ?? rx?.display ?? concept?.coding?.[0]?.display ?? m.medicationReference?.display;
+  if (!text) return { skipped: 'no medication named (medicationCodeableConcept or a displayed reference)' };
+  const haystack = words(`${text} ${(concept?.coding ?? []).map((c) => c.display ?? '').join(' ')}`);
+  const found = table.filter((i) => (rx?.code && i.rxcui === rx.code) || haystack.includes(` ${i.name} `));
+  // two mapped ingredients named: a combination, kept as text
+  const ingredient = found.length === 1 ? found[0] : undefined;
+  const extended = /extended release|sustained release|\b24 hr\b|\ber\b|\bxl\b/i.test(haystack);
+  return {
+    text, rxnorm: rx?.code ?? null, atc: ingredient?.atc ?? null,
+    drugCode: ingredient ? (extended && ingredient.extendedRelease ? ingredient.extendedRelease : ingredient.drug) : null,
+    status: m.status ?? 'unknown', authoredOn: /^\d{4}-\d{2}-\d{2}/.test(m.authoredOn ?? '') ? m.authoredOn!.slice(0, 10) : null,
+  };
+}
