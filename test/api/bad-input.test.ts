@@ -576,6 +576,12 @@ interface Outcome {
 function judge(variant: Variant, res: LightMyRequestResponse, checkLocation: boolean): string | null {
   if (res.statusCode >= 500) return `answered ${res.statusCode}`;
   if (res.statusCode < 400) return variant.refuse ? `accepted: answered ${res.statusCode}` : null;
+  // the FHIR endpoint (issue 18) answers a refused bundle as FHIR does: an OperationOutcome, an issue per fault
+  if (String(res.headers['content-type']).startsWith('application/fhir+json')) {
+    const o = res.json() as { resourceType?: unknown; issue?: Array<{ severity?: unknown; diagnostics?: unknown }> };
+    return res.statusCode === 400 && o.resourceType === 'OperationOutcome' && o.issue?.length && o.issue.every((i) => i.severity === 'error' && typeof i.diagnostics === 'string')
+      ? null : `${res.statusCode} FHIR answer that is not an OperationOutcome with issues`;
+  }
   if (!String(res.headers['content-type']).startsWith('application/problem+json')) return `${res.statusCode} as ${res.headers['content-type']}, not application/problem+json`;
   let body: { title?: unknown; detail?: unknown; status?: unknown; errors?: { field?: unknown; rule?: unknown; message?: unknown }[] };
   try {

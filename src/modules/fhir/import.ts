@@ -19,6 +19,8 @@ import { loadDiseases } from '../reference/service';
 let ingredients: Ingredient[] | undefined;
 const ingredientTable = () => (ingredients ??= (JSON.parse(readFileSync(new URL('../../../data/fhir-medications.json', import.meta.url), 'utf8')) as { ingredients: Ingredient[] }).ingredients);
 
+const readContext = () => ({ diseases: loadDiseases().map((d) => ({ code: d.code, icd10: d.icd10 })), ingredients: ingredientTable() });
+
 /** The id map (`system,value,id_number`): a source system's identifier to a resident ID, as a master patient index holds it. */
 export type IdMap = Map<string, string>;
 const mapKey = (system: string | null, value: string) => `${system ?? ''}|${value}`;
@@ -88,7 +90,7 @@ async function matchPerson(db: Database, p: PatientPart, idMap: IdMap) {
 
 /** One bundle's rows written in one transaction (nothing when it has a fault). */
 async function importBundle(trx: Database, actor: Actor, importId: string, source: string, input: unknown, idMap: IdMap, audit: AuditEntry[], touched: Set<string>): Promise<BundleReport> {
-  const read = readBundle(input, { diseases: loadDiseases().map((d) => ({ code: d.code, icd10: d.icd10 })), ingredients: ingredientTable() });
+  const read = readBundle(input, readContext());
   const report: BundleReport = { source, faults: read.faults, read: read.read, notImported: read.notImported, patients: [] };
   if (read.faults.length) return report;
   for (const p of read.patients) {
@@ -144,6 +146,12 @@ export interface ImportInput { source: string; bundles: BundleInput[]; idMap: Id
 /** Imports the bundles (each all or nothing), records the import with its report when anything was read. */
 export async function importFhir(ctx: AppContext, actor: Actor, job: ImportInput): Promise<ImportReport> {
   await requireAccess(ctx, actor, 'fhir.import');
+  // a refused bundle writes nothing, not even the record of an import: when no bundle can be imported, none is kept
+  const faults = job.bundles.map((b) => (b.unreadable ? [{ entry: null, message: b.unreadable }] : readBundle(b.input, readContext()).faults));
+  if (faults.every((f) => f.length)) {
+    const refused = job.bundles.map((b, i): BundleReport => ({ source: b.source, faults: faults[i], read: {}, notImported: {}, patients: [] }));
+    return { importId: null, bundles: refused, totals: { read: {}, imported: zero(), unchanged: zero(), skipped: 0, notImported: {}, unmatchedPatients: 0, refusedBundles: refused.length } };
+  }
   const { id: importId } = await ctx.db.insertInto('fhir_import').values({
     source: job.source.slice(0, 300), imported_by: actor.user.id || null, imported_by_name: actor.user.username, imported_at: ctx.now(), report: '{}',
   }).returning('id').executeTakeFirstOrThrow();

@@ -22,7 +22,7 @@ export function fhirRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         tags: ['fhir'],
         summary: 'Import a transaction or batch Bundle: diagnoses, readings and outside medication of Patients matched to the roster by resident ID (the report per resource type and patient); a faulty bundle: an OperationOutcome, nothing written',
         body: z.unknown(),
-        response: { 200: z.unknown().describe('the import report: bundles, per patient imported / unchanged / skipped, totals (docs/fhir.md)'), 400: outcome, 401: problemSchema, 403: problemSchema },
+        response: { 200: z.unknown().describe('the import report: bundles, per patient imported / unchanged / skipped, totals (docs/fhir.md)'), 400: outcome.or(z.unknown()), 401: problemSchema, 403: problemSchema },
       },
       // a body Fastify could not parse as JSON is the bundle's fault too
       errorHandler: (error: FastifyError, _request, reply) => {
