@@ -5,19 +5,12 @@
 // It builds its own PostgreSQL database — migrated, the demo city of N patients loaded — or reuses it:
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/indicators.ts [patients=50000] [--reuse]
 import { sql } from 'kysely';
-import { loadConfig } from '../src/config';
-import { connectPostgres } from '../src/db/connect';
-import { migrateToLatest } from '../src/db/migrate';
-import { loadDemoCity } from '../src/modules/demo/load';
-import { syncReferenceData } from '../src/modules/reference/sync';
+import { openDemoCity, time } from './demoCity';
 import { indicatorReport, refreshPerson } from '../src/modules/indicators/service';
 import { countersByTeam } from '../src/modules/indicators/queries';
 import { rawCounters } from './indicatorsRaw';
 import { buildQuarterly, renderQuarterly } from '../src/modules/reports/service';
 
-const config = loadConfig();
-const url = config.DATABASE_URL;
-if (!url) throw new Error('Set DATABASE_URL to a PostgreSQL server (the bench creates its own database on it)');
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const PATIENTS = Number(args[0] ?? 50000);
 const AS_OF = '2026-10-15';
@@ -25,40 +18,8 @@ const NAME = `manbing_bench_indicators_${PATIENTS}`;
 const REPORT_LIMIT_MS = 1000;
 const WORKBOOK_LIMIT_MS = 10000;
 const reuse = process.argv.includes('--reuse');
-
-const withDb = (name: string) => {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-};
-const admin = await connectPostgres(url, 1);
-const exists = (await sql<{ n: number }>`select count(*)::int as n from pg_database where datname = ${NAME}`.execute(admin.db)).rows[0].n > 0;
-if (!exists || !reuse) {
-  await sql.raw(`drop database if exists ${NAME} with (force)`).execute(admin.db);
-  await sql.raw(`create database ${NAME}`).execute(admin.db);
-}
-await admin.close();
-const connection = await connectPostgres(withDb(NAME), 4);
+const connection = await openDemoCity({ name: NAME, patients: PATIENTS, asOf: AS_OF, reuse });
 const db = connection.db;
-if (!exists || !reuse) {
-  const started = performance.now();
-  await migrateToLatest(db);
-  await syncReferenceData(db);
-  await loadDemoCity(db, { patients: PATIENTS, seed: 1, asOf: AS_OF });
-  console.log(`demo city of ${PATIENTS} patients loaded in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-async function time<T>(runs: number, f: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const ms: number[] = [];
-  let value!: T;
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    value = await f();
-    ms.push(performance.now() - t);
-  }
-  return { ms: median(ms), value };
-}
 
 const sizes = (await sql<{ registered: number; visits: number; claims: number; rows: number }>`
   select (select count(distinct person_id)::int from registration) as registered, (select count(*)::int from followup_visit) as visits,

@@ -3,22 +3,7 @@
 // Bad options exit 2 before anything is opened. While `manbing start` holds the embedded database the
 // running server answers.
 import type { Command } from 'commander';
-import { userInfo } from 'node:os';
 import type { PaymentsOptions } from '../../modules/payments/console';
-
-async function onServer(dataDir: string, o: PaymentsOptions): Promise<number | null> {
-  const { askServer, isAlive, readServerFile } = await import('../serverFile');
-  const server = readServerFile(dataDir);
-  if (!server || server.port === null || !isAlive(server.pid)) return null;
-  const { PAYMENTS_PATH } = await import('../../server/control');
-  const response = await askServer(server, dataDir, PAYMENTS_PATH, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...o, json: o.json === true, osUser: userInfo().username }),
-  });
-  const answer = (await response.json().catch(() => ({}))) as { exitCode?: number; lines?: string[]; detail?: string };
-  if (response.status !== 200 || !answer.lines) throw new Error(`The server refused (${response.status}${answer.detail ? `: ${answer.detail}` : ''})`);
-  for (const line of answer.lines) (answer.exitCode ? console.error : console.log)(line);
-  return answer.exitCode ?? 1;
-}
 
 export function registerPayments(program: Command) {
   program
@@ -37,22 +22,8 @@ export function registerPayments(program: Command) {
         process.exitCode = 2;
         return;
       }
-      const { loadConfig } = await import('../../config');
-      const config = loadConfig();
-      const served = config.DATABASE_URL ? null : await onServer(config.MANBING_DATA_DIR, options);
-      if (served !== null) {
-        process.exitCode = served;
-        return;
-      }
-      const { openForCommand } = await import('../open');
-      const { consoleActor } = await import('../../core/audit');
-      const connection = await openForCommand(config);
-      try {
-        const answer = await paymentsLines(connection.db, consoleActor(userInfo().username), options, new Date());
-        for (const line of answer.lines) (answer.exitCode ? console.error : console.log)(line);
-        process.exitCode = answer.exitCode;
-      } finally {
-        await connection.close();
-      }
+      const { printLines } = await import('../printedLines');
+      const { PAYMENTS_PATH } = await import('../../server/control');
+      await printLines(PAYMENTS_PATH, { ...options, json: options.json === true }, (db, actor, now) => paymentsLines(db, actor, options, now));
     });
 }

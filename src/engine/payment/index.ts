@@ -20,20 +20,24 @@ export interface PaymentResults {
 
 export function computePayments(params: PaymentParameters, inputs: PaymentInputs): PaymentResults {
   const yearOver = inputs.complete_months === 12;
-  const cap = inputs.capitation.map((c) => capitation(params.capitation, c, inputs.complete_months, yearOver));
-  const bud = inputs.budget.map((b) => budget(params.budget, b, inputs.complete_months, yearOver));
-  const fee = inputs.contract_fee.map((t) => contractFee(params.contract_fee, t));
-  const work = inputs.work_equivalent.map((t) => workEquivalent(params.work_equivalent, t));
-  const sum = <T>(rows: T[], f: (r: T) => number) => rows.reduce((s, r) => s + f(r), 0);
+  const rows = {
+    capitation: inputs.capitation.map((c) => capitation(params.capitation, c, inputs.complete_months, yearOver)),
+    budget: inputs.budget.map((b) => budget(params.budget, b, inputs.complete_months, yearOver)),
+    contract_fee: inputs.contract_fee.map((t) => contractFee(params.contract_fee, t)),
+    work_equivalent: inputs.work_equivalent.map((t) => workEquivalent(params.work_equivalent, t)),
+  };
+  return { ...rows, totals: totalsOf(rows) };
+}
+
+/** The totals of the models' rows: of the whole run, or of the rows of one county. */
+export function totalsOf(r: Omit<PaymentResults, 'totals'>): PaymentResults['totals'] {
+  const sum = <T>(rows: T[], f: (x: T) => number) => rows.reduce((s, x) => s + f(x), 0);
   return {
-    capitation: cap, budget: bud, contract_fee: fee, work_equivalent: work,
-    totals: {
-      capitation_retained_fen: sum(cap, (c) => c.year_end?.retained_fen ?? 0),
-      capitation_overrun_centre_fen: sum(cap, (c) => c.year_end?.overrun_centre_fen ?? 0),
-      budget_fen: sum(bud, (b) => b.budget_fen), budget_spent_fen: sum(bud, (b) => b.spent_fen),
-      long_rx_allowance_fen: sum(bud, (b) => b.long_rx_allowance_fen), luohu_paid_fen: sum(bud, (b) => b.luohu.paid_fen),
-      contract_fee_fen: sum(fee, (f) => f.fee_fen), work_equivalent_fen: sum(work, (w) => w.value_fen),
-    },
+    capitation_retained_fen: sum(r.capitation, (c) => c.year_end?.retained_fen ?? 0),
+    capitation_overrun_centre_fen: sum(r.capitation, (c) => c.year_end?.overrun_centre_fen ?? 0),
+    budget_fen: sum(r.budget, (b) => b.budget_fen), budget_spent_fen: sum(r.budget, (b) => b.spent_fen),
+    long_rx_allowance_fen: sum(r.budget, (b) => b.long_rx_allowance_fen), luohu_paid_fen: sum(r.budget, (b) => b.luohu.paid_fen),
+    contract_fee_fen: sum(r.contract_fee, (f) => f.fee_fen), work_equivalent_fen: sum(r.work_equivalent, (w) => w.value_fen),
   };
 }
 

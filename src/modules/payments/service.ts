@@ -8,7 +8,7 @@ import { badRequest, notFound } from '../../core/problem';
 import type { Database } from '../../db/connect';
 import { monthEnd, shanghaiDate, type IsoDate } from '../../engine/calendar';
 import { maskResidentId } from '../../engine/identity/residentId';
-import type { PaymentResults } from '../../engine/payment';
+import { totalsOf, type PaymentResults } from '../../engine/payment';
 import { maskName } from '../indicators/service';
 import { gatherInputs, paymentPeriod } from './inputs';
 import { parametersFor } from './parameters';
@@ -39,19 +39,8 @@ export async function checkQuery(db: Database, q: PaymentQuery, today: IsoDate) 
 function scoped(results: PaymentResults, county?: string): PaymentResults {
   if (!county) return results;
   const mine = <T extends { county_code: string }>(rows: T[]) => rows.filter((r) => r.county_code === county);
-  const cap = mine(results.capitation);
-  const bud = mine(results.budget);
-  const fee = mine(results.contract_fee);
-  const work = mine(results.work_equivalent);
-  const sum = <T>(rows: T[], f: (r: T) => number) => rows.reduce((s, r) => s + f(r), 0);
-  return {
-    capitation: cap, budget: bud, contract_fee: fee, work_equivalent: work,
-    totals: {
-      capitation_retained_fen: sum(cap, (c) => c.year_end?.retained_fen ?? 0), capitation_overrun_centre_fen: sum(cap, (c) => c.year_end?.overrun_centre_fen ?? 0),
-      budget_fen: sum(bud, (b) => b.budget_fen), budget_spent_fen: sum(bud, (b) => b.spent_fen), long_rx_allowance_fen: sum(bud, (b) => b.long_rx_allowance_fen),
-      luohu_paid_fen: sum(bud, (b) => b.luohu.paid_fen), contract_fee_fen: sum(fee, (f) => f.fee_fen), work_equivalent_fen: sum(work, (w) => w.value_fen),
-    },
-  };
+  const rows = { capitation: mine(results.capitation), budget: mine(results.budget), contract_fee: mine(results.contract_fee), work_equivalent: mine(results.work_equivalent) };
+  return { ...rows, totals: totalsOf(rows) };
 }
 
 export interface PaymentReport {

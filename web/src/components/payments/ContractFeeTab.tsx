@@ -1,11 +1,12 @@
 // 家庭医生签约服务费: a row per family-doctor team — its institution, resident-months under contract, the
 // base (monthly fee × resident-months), the 五率一比 score, the share of the base the score earns on the
 // curve, and the fee. Sortable, searchable, 20 a page; a row opens the team's score lines and residents.
-import { Card, Empty, Input, Table, type TableColumnsType, Typography } from 'antd';
-import { type HTMLAttributes, useState } from 'react';
+import { Card, Empty, Table, type TableColumnsType, Typography } from 'antd';
+import type { HTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ContractFeeResult, PaymentReport } from '../../pages/payments/types.ts';
 import { bpText, count, money, pointsText } from './format.ts';
+import { useTeamSearch } from './teamSearch.tsx';
 import { Figures } from './parts.tsx';
 
 interface Props {
@@ -13,14 +14,11 @@ interface Props {
   onOpen: (teamId: string) => void;
 }
 
-const PAGE_SIZE = 20;
-
 export default function ContractFeeTab({ report, onOpen }: Props) {
   const { t } = useTranslation();
   const all = report.results.contract_fee;
   const p = report.parameters.contract_fee;
-  const [q, setQ] = useState('');
-  const [page, setPage] = useState(1);
+  const { rows, search, table } = useTeamSearch(all, 'fee-search');
 
   if (!all.length) {
     return (
@@ -30,8 +28,6 @@ export default function ContractFeeTab({ report, onOpen }: Props) {
     );
   }
 
-  const needle = q.trim();
-  const rows = needle ? all.filter((r) => r.name.includes(needle) || r.institution_name.includes(needle)) : all;
   const base = all.reduce((s, r) => s + r.base_fen, 0);
   const months = all.reduce((s, r) => s + r.resident_months, 0);
   const fee = report.results.totals.contract_fee_fen;
@@ -72,22 +68,7 @@ export default function ContractFeeTab({ report, onOpen }: Props) {
         size="small"
         className="pay-panel pay-panel--table"
         title={`${t('payments.tabs.contractFee')} · ${t('payments.unitYuan')}`}
-        extra={
-          <Input.Search
-            size="small"
-            allowClear
-            placeholder={t('payments.contractFee.search')}
-            onSearch={(v) => {
-              setQ(v);
-              setPage(1);
-            }}
-            onChange={(e) => {
-              if (!e.target.value) setQ('');
-            }}
-            className="pay-search"
-            data-testid="fee-search"
-          />
-        }
+        extra={search}
       >
         <Typography.Text type="secondary" className="pay-hint pay-hint--top">
           {t('payments.contractFee.hint', { monthly: money(p.monthly.fen) })}
@@ -98,10 +79,7 @@ export default function ContractFeeTab({ report, onOpen }: Props) {
           columns={columns}
           dataSource={rows}
           showSorterTooltip={false}
-          pagination={rows.length > PAGE_SIZE ? { current: page, pageSize: PAGE_SIZE, showSizeChanger: false, size: 'small', onChange: setPage, showTotal: (n) => t('common.total', { total: n }) } : false}
-          onChange={(_p, _f, _s, extra) => {
-            if (extra.action === 'sort') setPage(1);
-          }}
+          {...table}
           rowClassName="pay-row"
           onRow={(r) => ({ onClick: () => onOpen(r.team_id), 'data-testid': 'fee-row', 'data-code': r.team_id }) as HTMLAttributes<HTMLElement>}
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('payments.contractFee.empty')} /> }}

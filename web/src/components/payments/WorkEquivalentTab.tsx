@@ -2,22 +2,20 @@
 // mode, continuous prescriptions, integrated outpatient visits), the standardised work equivalents they make
 // (count × each service's value) and the purchase (equivalents × the value of one). Each service's value and
 // its source are in the header's tooltip and in the legend above the table.
-import { Card, Empty, Input, Table, type TableColumnsType, Typography } from 'antd';
-import { type HTMLAttributes, useState } from 'react';
+import { Card, Empty, Table, type TableColumnsType, Typography } from 'antd';
+import type { HTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import { WORK_SERVICES, type PaymentReport, type WorkEquivalentResult, type WorkService } from '../../pages/payments/types.ts';
 import { count, milliText, money } from './format.ts';
+import { useTeamSearch } from './teamSearch.tsx';
 import { Figures, HeadTip, SourceTip, useSourceText } from './parts.tsx';
-
-const PAGE_SIZE = 20;
 
 export default function WorkEquivalentTab({ report }: { report: PaymentReport }) {
   const { t } = useTranslation();
   const all = report.results.work_equivalent;
   const p = report.parameters.work_equivalent;
   const source = useSourceText();
-  const [q, setQ] = useState('');
-  const [page, setPage] = useState(1);
+  const { rows, search, table } = useTeamSearch(all, 'work-search');
 
   if (!all.length) {
     return (
@@ -27,8 +25,6 @@ export default function WorkEquivalentTab({ report }: { report: PaymentReport })
     );
   }
 
-  const needle = q.trim();
-  const rows = needle ? all.filter((r) => r.name.includes(needle) || r.institution_name.includes(needle)) : all;
   const countOf = (r: WorkEquivalentResult, s: WorkService) => r.lines.find((l) => l.service === s)?.count ?? 0;
   const milli = all.reduce((s, r) => s + r.equivalents_milli, 0);
   const services = all.reduce((s, r) => s + r.lines.reduce((x, l) => x + l.count, 0), 0);
@@ -88,22 +84,7 @@ export default function WorkEquivalentTab({ report }: { report: PaymentReport })
         size="small"
         className="pay-panel pay-panel--table"
         title={`${t('payments.tabs.workEquivalent')} · ${t('payments.unitYuan')}`}
-        extra={
-          <Input.Search
-            size="small"
-            allowClear
-            placeholder={t('payments.contractFee.search')}
-            onSearch={(v) => {
-              setQ(v);
-              setPage(1);
-            }}
-            onChange={(e) => {
-              if (!e.target.value) setQ('');
-            }}
-            className="pay-search"
-            data-testid="work-search"
-          />
-        }
+        extra={search}
       >
         <Typography.Text type="secondary" className="pay-hint pay-hint--top">
           {t('payments.work.hint', { value: money(p.value.fen) })}
@@ -122,10 +103,7 @@ export default function WorkEquivalentTab({ report }: { report: PaymentReport })
           columns={columns}
           dataSource={rows}
           showSorterTooltip={false}
-          pagination={rows.length > PAGE_SIZE ? { current: page, pageSize: PAGE_SIZE, showSizeChanger: false, size: 'small', onChange: setPage, showTotal: (n) => t('common.total', { total: n }) } : false}
-          onChange={(_p, _f, _s, extra) => {
-            if (extra.action === 'sort') setPage(1);
-          }}
+          {...table}
           onRow={(r) => ({ 'data-testid': 'work-row', 'data-code': r.team_id }) as HTMLAttributes<HTMLElement>}
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('payments.work.empty')} /> }}
         />
