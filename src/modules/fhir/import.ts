@@ -9,7 +9,7 @@ import { type Actor, type AuditEntry, writeAudit } from '../../core/audit';
 import type { AppContext } from '../../core/context';
 import { requireAccess } from '../../core/access';
 import type { Database } from '../../db/connect';
-import { type BundleFault, type PatientPart, RESIDENT_ID_SYSTEMS, readBundle } from '../../engine/fhir/bundle';
+import { type BundleFault, type PatientPart, RESIDENT_ID_SYSTEMS, type ReadBundle, readBundle } from '../../engine/fhir/bundle';
 import type { Ingredient } from '../../engine/fhir/clinical';
 import { parseCsv } from '../../engine/roster/csv';
 import { isValidResidentId, maskResidentId } from '../../engine/identity/residentId';
@@ -88,11 +88,12 @@ async function matchPerson(db: Database, p: PatientPart, idMap: IdMap) {
   return person ? { person, matchedBy: matchedBy!, system: system! } : null;
 }
 
-/** One bundle's rows written in one transaction (nothing when it has a fault). */
-async function importBundle(trx: Database, actor: Actor, importId: string, source: string, input: unknown, idMap: IdMap, audit: AuditEntry[], touched: Set<string>): Promise<BundleReport> {
-  const read = readBundle(input, readContext());
-  const report: BundleReport = { source, faults: read.faults, read: read.read, notImported: read.notImported, patients: [] };
-  if (read.faults.length) return report;
+/** A bundle as read, before anything of it is written: what it holds, or the faults that refuse it. */
+const reportOf = (source: string, read: ReadBundle): BundleReport => ({ source, faults: read.faults, read: read.read, notImported: read.notImported, patients: [] });
+
+/** One bundle's rows written in one transaction (a bundle without faults). */
+async function importBundle(trx: Database, importId: string, source: string, read: ReadBundle, idMap: IdMap, audit: AuditEntry[], touched: Set<string>): Promise<BundleReport> {
+  const report = reportOf(source, read);
   for (const p of read.patients) {
     const r: PatientReport = { sourceId: p.sourceId, idNumber: null, matchedBy: null, differences: [], imported: zero(), unchanged: zero(), unmapped: [], skipped: p.skipped };
     report.patients.push(r);
@@ -146,31 +147,41 @@ export interface ImportInput { source: string; bundles: BundleInput[]; idMap: Id
 /** Imports the bundles (each all or nothing), records the import with its report when anything was read. */
 export async function importFhir(ctx: AppContext, actor: Actor, job: ImportInput): Promise<ImportReport> {
   await requireAccess(ctx, actor, 'fhir.import');
+  const reads = job.bundles.map((b): ReadBundle => (b.unreadable ? { patients: [], read: {}, notImported: {}, faults: [{ entry: null, message: b.unreadable }] } : readBundle(b.input, readContext())));
   // a refused bundle writes nothing, not even the record of an import: when no bundle can be imported, none is kept
-  const faults = job.bundles.map((b) => (b.unreadable ? [{ entry: null, message: b.unreadable }] : readBundle(b.input, readContext()).faults));
-  if (faults.every((f) => f.length)) {
-    const refused = job.bundles.map((b, i): BundleReport => ({ source: b.source, faults: faults[i], read: {}, notImported: {}, patients: [] }));
-    return { importId: null, bundles: refused, totals: { read: {}, imported: zero(), unchanged: zero(), skipped: 0, notImported: {}, unmatchedPatients: 0, refusedBundles: refused.length } };
+  if (reads.every((r) => r.faults.length)) {
+    const refused = reads.map((r, i) => reportOf(job.bundles[i].source, r));
+    return { importId: null, bundles: refused, totals: totalsOf(refused) };
   }
   const { id: importId } = await ctx.db.insertInto('fhir_import').values({
     source: job.source.slice(0, 300), imported_by: actor.user.id || null, imported_by_name: actor.user.username, imported_at: ctx.now(), report: '{}',
   }).returning('id').executeTakeFirstOrThrow();
   const bundles: BundleReport[] = [];
-  for (const b of job.bundles) {
-    const audit: AuditEntry[] = [];
-    const touched = new Set<string>();
-    if (b.unreadable) {
-      bundles.push({ source: b.source, faults: [{ entry: null, message: b.unreadable }], read: {}, notImported: {}, patients: [] });
+  for (const [i, read] of reads.entries()) {
+    const source = job.bundles[i].source;
+    if (read.faults.length) {
+      bundles.push(reportOf(source, read));
       continue;
     }
+    const audit: AuditEntry[] = [];
+    const touched = new Set<string>();
     bundles.push(await ctx.db.transaction().execute(async (trx) => {
-      const report = await importBundle(trx, actor, importId, b.source, b.input, job.idMap, audit, touched);
+      const report = await importBundle(trx, importId, source, read, job.idMap, audit, touched);
       // a new diagnosis makes a patient of the indicators: their month rows, as the roster's diagnoses do
       if (touched.size) await refreshPeople(trx, [...touched], ALL_MONTHS);
       await writeAudit(trx, actor, audit);
       return report;
     }));
   }
+  const totals = totalsOf(bundles);
+  const report: ImportReport = { importId, bundles, totals };
+  await ctx.db.updateTable('fhir_import').set({ report: JSON.stringify(report) }).where('id', '=', importId).execute();
+  await writeAudit(ctx.db, actor, [{ action: 'create', entity: 'fhir.import', entityId: importId, detail: { source: job.source, bundles: bundles.length, imported: totals.imported } }]);
+  return report;
+}
+
+/** The import's totals over its bundles' reports. */
+function totalsOf(bundles: BundleReport[]): ImportReport['totals'] {
   const totals: ImportReport['totals'] = { read: {}, imported: zero(), unchanged: zero(), skipped: 0, notImported: {}, unmatchedPatients: 0, refusedBundles: 0 };
   for (const b of bundles) {
     if (b.faults.length) totals.refusedBundles++;
@@ -183,10 +194,7 @@ export async function importFhir(ctx: AppContext, actor: Actor, job: ImportInput
       totals.skipped += p.skipped.length;
     }
   }
-  const report: ImportReport = { importId, bundles, totals };
-  await ctx.db.updateTable('fhir_import').set({ report: JSON.stringify(report) }).where('id', '=', importId).execute();
-  await writeAudit(ctx.db, actor, [{ action: 'create', entity: 'fhir.import', entityId: importId, detail: { source: job.source, bundles: bundles.length, imported: totals.imported } }]);
-  return report;
+  return totals;
 }
 
 /** An OperationOutcome of a refused bundle: an issue per fault, naming the entry. */
