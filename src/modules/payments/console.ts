@@ -3,6 +3,7 @@
 // recomputes a stored run from its own inputs and says whether the fen are the same.
 import { type Actor, writeAudit } from '../../core/audit';
 import type { Database } from '../../db/connect';
+import { textWidth } from '../../core/textWidth';
 import { formatYuan } from '../../engine/money';
 import { verify, storedRun } from './runs';
 import { paymentRunOf, PaymentQueryError, reportOf, type PaymentReport } from './service';
@@ -21,9 +22,8 @@ const y = (fen: number | null | undefined) => (fen === null || fen === undefined
 const pct = (r: { numerator: number; denominator: number }) => (r.denominator ? `${((r.numerator * 100) / r.denominator).toFixed(1)}%` : '—');
 
 function table(head: string[], rows: string[][]): string[] {
-  const w = (s: string) => [...s].reduce((n, ch) => n + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0);
-  const widths = head.map((h, c) => Math.max(w(h), ...rows.map((r) => w(r[c]))));
-  const pad = (v: string, c: number) => (c === 0 ? v + ' '.repeat(widths[c] - w(v)) : ' '.repeat(widths[c] - w(v)) + v);
+  const widths = head.map((h, c) => Math.max(textWidth(h), ...rows.map((r) => textWidth(r[c]))));
+  const pad = (v: string, c: number) => (c === 0 ? v + ' '.repeat(widths[c] - textWidth(v)) : ' '.repeat(widths[c] - textWidth(v)) + v);
   return [head, ...rows].map((r) => r.map(pad).join('  '));
 }
 

@@ -2,6 +2,7 @@
 // capitation and the budget, and 计算依据 — the run, its hash, the rules' version and every parameter with its
 // source — so the file explains itself. Money cells hold yuan (fen / 100, 2 decimals), rates a fraction.
 import ExcelJS from 'exceljs';
+import { textWidth } from '../../core/textWidth';
 import { formatYuan } from '../../engine/money';
 import type { PaymentReport } from './service';
 
@@ -12,7 +13,6 @@ const bp = (v: number | null): Cell => (v === null ? null : v / 10000);
 
 interface Column { header: string; kind: 'text' | 'count' | 'money' | 'rate' | 'points' }
 const FORMATS = { text: '@', count: '#,##0', money: '#,##0.00', rate: '0.0%', points: '0.00' };
-const widthOf = (s: string) => [...s].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0);
 
 function sheet(book: ExcelJS.Workbook, name: string, title: string, columns: Column[], rows: Cell[][]) {
   const ws = book.addWorksheet(name, {
@@ -29,7 +29,7 @@ function sheet(book: ExcelJS.Workbook, name: string, title: string, columns: Col
   columns.forEach((c, i) => {
     const col = ws.getColumn(i + 1);
     col.numFmt = FORMATS[c.kind];
-    col.width = Math.min(40, Math.max(10, widthOf(c.header) + 2, ...rows.map((r) => widthOf(String(r[i] ?? '')) + 2)));
+    col.width = Math.min(40, Math.max(10, textWidth(c.header) + 2, ...rows.map((r) => textWidth(String(r[i] ?? '')) + 2)));
   });
 }
 

@@ -4,6 +4,7 @@
 // right of the unit's name. Counts are integers, money yuan with 2 decimals (the cell holds fen / 100),
 // rates a fraction shown as a per cent with 1 decimal (the cell holds numerator / denominator, unrounded).
 import ExcelJS from 'exceljs';
+import { textWidth } from '../../core/textWidth';
 import { periodText, type ColumnKind, type QuarterlyPart, type QuarterlyTable, type QuarterlyWorkbook } from './quarterly';
 
 export const NUMBER_FORMATS: Record<ColumnKind, string> = { count: '#,##0', money: '#,##0.00', rate: '0.0%' };
@@ -14,8 +15,6 @@ const thin = { style: 'thin' as const, color: { argb: 'FF808080' } };
 const border = { top: thin, left: thin, bottom: thin, right: thin };
 const FONT = '宋体';
 
-/** The display width of a text in Excel's character units (a CJK character is two). */
-const widthOf = (s: string) => [...s].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0);
 
 function writeSheet(book: ExcelJS.Workbook, w: QuarterlyWorkbook, part: QuarterlyPart, t: QuarterlyTable) {
   const columns = t.columns.length + 1;
@@ -100,9 +99,9 @@ function writeSheet(book: ExcelJS.Workbook, w: QuarterlyWorkbook, part: Quarterl
   sheet.mergeCells(after + 1, 1, after + 1, columns);
   sheet.getCell(after + 1, 1).font = { name: FONT, size: 10 };
 
-  sheet.getColumn(1).width = Math.min(40, Math.max(16, ...t.rows.map((r) => widthOf(r.name) + 2)));
+  sheet.getColumn(1).width = Math.min(40, Math.max(16, ...t.rows.map((r) => textWidth(r.name) + 2)));
   t.columns.forEach((c, k) => {
-    sheet.getColumn(k + 2).width = Math.max(c.kind === 'money' ? 15 : 10, Math.min(16, widthOf(c.header) / 2 + 3));
+    sheet.getColumn(k + 2).width = Math.max(c.kind === 'money' ? 15 : 10, Math.min(16, textWidth(c.header) / 2 + 3));
   });
   sheet.pageSetup.printArea = `A1:${sheet.getColumn(columns).letter}${after + 1}`;
 }
