@@ -228,6 +228,12 @@ describe('random sampling of unflagged claims', () => {
       institution_level: template.institution_level, policy_id: template.policy_id, amount_fen: 4000, fund_pay_fen: 2500, deductible_fen: 0, copay_fen: 1500, over_limit_fen: 0,
       critical_illness_fen: 0, settled_by: template.settled_by,
     }).execute();
+    // a claim the fund paid nothing for (all below the deductible) is not in the population
+    const unpaid = await t.database.db.insertInto('claim').values({
+      person_id: person.id, institution_id: institutionId, idempotency_key: 'audit-review-unpaid', request_hash: 'test', service_date: '2024-12-07', insurance_type: template.insurance_type,
+      institution_level: template.institution_level, policy_id: template.policy_id, amount_fen: 3000, fund_pay_fen: 0, deductible_fen: 3000, copay_fen: 0, over_limit_fen: 0,
+      critical_illness_fen: 0, settled_by: template.settled_by,
+    }).returning('id').executeTakeFirstOrThrow();
     const first = await post('/api/smart-audit/samples', reviewer, { from: FROM, to: TO, size: 4, seed: 20251208 });
     expect(first.statusCode, first.body).toBe(201);
     const s = first.json();
@@ -235,6 +241,10 @@ describe('random sampling of unflagged claims', () => {
     drawn = s.claims.map((c: { claimId: string }) => c.claimId);
     expect(drawn).not.toContain(claims[0]!.id);
     expect(drawn).not.toContain(claims[1]!.id);
+    const everyone = (await post('/api/smart-audit/samples', reviewer, { from: FROM, to: TO, size: 50, seed: 1 })).json();
+    expect(everyone.claims.map((c: { claimId: string }) => c.claimId)).not.toContain(unpaid.id);
+    expect(everyone.sampledClaims).toBe(41);
+    await t.database.db.deleteFrom('claim').where('id', '=', unpaid.id).execute(); // the summary below counts the period's claims
     expect(s.claims[0].person.idNumber).toMatch(/\*{8}/);
     const again = (await post('/api/smart-audit/samples', reviewer, { from: FROM, to: TO, size: 4, seed: 20251208 })).json();
     expect(again.claims.map((c: { claimId: string }) => c.claimId)).toEqual(drawn);

@@ -110,6 +110,8 @@ export async function unflaggedClaims(db: Database, county: string, from: string
     select c.id, c.person_id, c.institution_id, c.amount_fen, ${fundPayNow('c')} as fund_pay_fen
     from claim c join institution i on i.id = c.institution_id
     where i.county_code like ${`${county}%`} and c.status = 'settled' and c.service_date between ${from}::date and ${to}::date
-      and not exists (select 1 from audit_finding f where f.claim_id = c.id)`.execute(db);
+      and not exists (select 1 from audit_finding f where f.claim_id = c.id)
+      -- a claim the fund pays nothing for cannot have cost the fund: reviewing it would spend the sample on nothing
+      and ${fundPayNow('c')} > 0`.execute(db);
   return rows;
 }
