@@ -109,9 +109,28 @@ const healthCheckSchema = z.object({
   ecg: z.string().nullable(), fundus: z.string().nullable(), findings: z.string().nullable(),
 }).meta({ id: 'HealthCheck' });
 
+const importedReadingSchema = z.object({
+  kind: z.enum(['blood_pressure', 'glucose', 'fasting_glucose', 'hba1c', 'weight', 'height', 'bmi', 'heart_rate']),
+  date: z.iso.date(),
+  value: z.int().describe('blood pressure: systolic mmHg; heart rate: beats/min; glucose, fasting glucose (mmol/L), HbA1c (%), weight (kg), height (cm), BMI: in tenths'),
+  value2: z.int().nullable().describe('blood pressure: diastolic mmHg; null for the other kinds'),
+  sourceSystem: z.string().describe('the source system: the system of the Patient identifier the import matched the person by'),
+}).meta({ id: 'ImportedReading' });
+const outsideMedicationSchema = z.object({
+  text: z.string().describe("the hospital's own wording"),
+  drugCode: z.string().nullable().describe('the catalogue drug it maps to; null: not mapped'),
+  drugName: z.string().nullable().describe("the catalogue drug's generic name; null when not mapped"),
+  status: z.string().describe('the MedicationRequest status (active, stopped, completed …)'),
+  authoredOn: z.iso.date().nullable(),
+  sourceSystem: z.string().describe('the source system: the system of the Patient identifier the import matched the person by'),
+}).meta({ id: 'OutsideMedication' });
+
 const chartSchema = z.object({
   person: z.object({ id: z.uuid(), name: z.string(), sex: z.string(), birthDate: z.iso.date(), age: z.int(), idNumber: z.string(), phone: z.string().nullable(), region: z.object({ code: z.string(), name: z.string() }) }),
-  conditions: z.array(z.object({ code: z.string(), name: z.string(), diagnosedOn: z.iso.date() })),
+  conditions: z.array(z.object({
+    code: z.string(), name: z.string(), diagnosedOn: z.iso.date(),
+    source: z.enum(['screening', 'follow_up', 'hospital', 'self_report', 'import']).describe("where the diagnosis came from; 'import': a hospital's FHIR Condition"),
+  })),
   contract: z.object({ id: z.uuid(), team: z.object({ id: z.uuid(), name: z.string() }), startDate: z.iso.date(), endDate: z.iso.date() }).nullable(),
   registrations: z.array(z.object({ disease: z.string(), name: z.string(), effectiveFrom: z.iso.date(), effectiveTo: z.iso.date().nullable() })),
   riskFlags: z.array(z.string()),
@@ -123,6 +142,9 @@ const chartSchema = z.object({
   reminders: z.array(reminderSchema),
   nextVisit: nextVisitSchema,
   management: managementSchema,
+  importedReadings: z.array(importedReadingSchema)
+    .describe("hospitals' readings (FHIR import), latest first, at most the last 50; not follow-up visits: in neither `series` nor `management`"),
+  outsideMedications: z.array(outsideMedicationSchema).describe('the outside medication list (FHIR import), latest authored first'),
 }).meta({ id: 'FollowupChart' });
 
 const worklistQuery = z.strictObject({
@@ -170,7 +192,7 @@ export function followupRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get('/api/people/:id/chart', {
       schema: {
         tags: ['followups'],
-        summary: "The patient's chart: header, BP and glucose series with targets, visits, prescription, reminders, management status for the year",
+        summary: "The patient's chart: header, BP and glucose series with targets, visits, prescription, reminders, management status for the year, and what hospitals sent (imported readings and outside medication)",
         params: idParams, response: { 200: chartSchema, ...errors },
       },
       handler: async (request) => chart(ctx, actorOf(request), request.params.id),

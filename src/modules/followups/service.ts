@@ -103,9 +103,33 @@ async function followupFacts(db: Database, personId: string) {
     healthChecksOf(db, personId),
     remindersOf(db, personId),
     db.selectFrom('followup_state').selectAll().where('person_id', '=', personId).executeTakeFirst(),
-    db.selectFrom('person_condition as pc').innerJoin('disease as d', 'd.code', 'pc.disease_code').select(['d.code', 'd.name_zh', 'pc.diagnosed_on']).where('pc.person_id', '=', personId).execute(),
+    db.selectFrom('person_condition as pc').innerJoin('disease as d', 'd.code', 'pc.disease_code').select(['d.code', 'd.name_zh', 'pc.diagnosed_on', 'pc.source']).where('pc.person_id', '=', personId).execute(),
   ]);
   return { visits, checks, reminders, state, conditions };
+}
+
+/** How many of a person's imported readings the chart shows: the latest. */
+const IMPORTED_READINGS_SHOWN = 50;
+
+/**
+ * What hospitals' systems sent (FHIR import, docs/fhir.md): their readings, latest first, and the outside
+ * medication list. Shown beside the follow-ups, never mixed into them: an imported reading is not a visit, so
+ * it is in neither the series nor the management status.
+ */
+async function importedFacts(db: Database, personId: string) {
+  const [readings, medications] = await Promise.all([
+    db.selectFrom('imported_reading').select(['kind', 'reading_date', 'value', 'value2', 'source_system']).where('person_id', '=', personId)
+      .orderBy('reading_date', 'desc').orderBy('kind').orderBy('source_id').limit(IMPORTED_READINGS_SHOWN).execute(),
+    db.selectFrom('outside_medication as m').leftJoin('drug as d', 'd.code', 'm.drug_code')
+      .select(['m.text', 'm.drug_code', 'd.generic_name_zh', 'm.status', 'm.authored_on', 'm.source_system']).where('m.person_id', '=', personId)
+      .orderBy('m.authored_on', (o) => o.desc().nullsLast()).orderBy('m.source_system').orderBy('m.source_id').execute(),
+  ]);
+  return {
+    importedReadings: readings.map((r) => ({ kind: r.kind, date: r.reading_date, value: r.value, value2: r.value2, sourceSystem: r.source_system })),
+    outsideMedications: medications.map((m) => ({
+      text: m.text, drugCode: m.drug_code, drugName: m.generic_name_zh, status: m.status, authoredOn: m.authored_on, sourceSystem: m.source_system,
+    })),
+  };
 }
 
 function management(visits: Visits, checkDates: IsoDate[], birthDate: IsoDate, diseases: string[], today: IsoDate) {
@@ -126,7 +150,7 @@ export async function chart(ctx: AppContext, actor: Actor, personId: string) {
   const user = actor.user;
   const person = await personFor(ctx, actor, 'person.chart.read', personId);
   const today = shanghaiDate(ctx.now());
-  const [facts, eligibility] = await Promise.all([followupFacts(ctx.db, personId), eligibilityOf(ctx, personId, today)]);
+  const [facts, imported, eligibility] = await Promise.all([followupFacts(ctx.db, personId), importedFacts(ctx.db, personId), eligibilityOf(ctx, personId, today)]);
   await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'followup_chart', personId }]);
   const age = ageOn(person.birth_date, today);
   const diseases = facts.conditions.map((c) => c.code);
@@ -147,7 +171,7 @@ export async function chart(ctx: AppContext, actor: Actor, personId: string) {
       idNumber: seesFullIdNumber(user, person.id) ? person.id_number : maskResidentId(person.id_number),
       phone: person.phone && (user.role === 'analyst' ? maskPhone(person.phone) : person.phone), region: { code: person.region_code, name: person.region_name },
     },
-    conditions: facts.conditions.map((c) => ({ code: c.code, name: c.name_zh, diagnosedOn: c.diagnosed_on })),
+    conditions: facts.conditions.map((c) => ({ code: c.code, name: c.name_zh, diagnosedOn: c.diagnosed_on, source: c.source })),
     contract: eligibility.contract,
     registrations: eligibility.registrations,
     riskFlags: flags,
@@ -159,6 +183,7 @@ export async function chart(ctx: AppContext, actor: Actor, personId: string) {
     reminders: facts.reminders.map(reminderView),
     nextVisit: dueNow && { dueDate: dueNow.dueDate, state: dueNow.state, daysOverdue: dueNow.daysOverdue, daysUntilDue: dueNow.daysUntilDue },
     management: management(facts.visits, facts.checks.map((c) => c.check_date), person.birth_date, diseases, today),
+    ...imported,
   };
 }
 

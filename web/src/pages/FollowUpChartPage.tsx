@@ -1,6 +1,7 @@
 // 健康档案: one patient's health management at a glance — who they are (contract, registrations, risk
 // flags), the BP and fasting-glucose trends against their targets, this year's management status,
-// the visits, the prescription in force, the annual health checks and the reminders sent.
+// the visits, the prescription in force, the annual health checks and the reminders sent; below them, what
+// hospitals sent by FHIR import (readings and outside medication), apart from the follow-ups.
 import { ArrowLeftOutlined, CheckCircleFilled, CloseCircleFilled, ExperimentOutlined, PlusOutlined } from '@ant-design/icons';
 import {
   Avatar,
@@ -28,7 +29,8 @@ import PrescriptionTable from '../components/filing/PrescriptionTable.tsx';
 import PersonPrescriptions, { PrescribeButton } from '../components/prescription/PersonPrescriptions.tsx';
 import ReminderList from '../components/followup/ReminderList.tsx';
 import HealthCheckDrawer from '../components/followup/HealthCheckDrawer.tsx';
-import { DueTag, RiskFlagTag } from '../components/followup/labels.tsx';
+import ImportedRecords from '../components/followup/ImportedRecords.tsx';
+import { DueTag, ImportedMark, RiskFlagTag } from '../components/followup/labels.tsx';
 import { WORKLIST_PATH } from '../components/followup/paths.ts';
 import { useChart } from '../components/followup/queries.ts';
 import { BpTrendChart, GlucoseTrendChart } from '../components/followup/TrendCharts.tsx';
@@ -132,9 +134,10 @@ function Header({ chart, actions }: { chart: Chart; actions: React.ReactNode }) 
             children: chart.conditions.length ? (
               <Space size={[4, 4]} wrap>
                 {chart.conditions.map((c) => (
-                  <Tag key={c.code} color="blue" variant="outlined">
+                  <Tag key={c.code} color="blue" variant="outlined" data-testid="chart-condition" data-source={c.source}>
                     {diseaseName(c.code, c.name)}
                     <span className="tag-meta">{c.diagnosedOn}</span>
+                    {c.source === 'import' ? <ImportedMark /> : null}
                   </Tag>
                 ))}
               </Space>
@@ -389,6 +392,8 @@ export default function FollowUpChartPage({ back: backTo = { path: WORKLIST_PATH
           ]}
         />
       </Card>
+
+      <ImportedRecords readings={c.importedReadings} medications={c.outsideMedications} />
 
       <VisitFormDrawer
         key={`visit-${openings}`}

@@ -81,3 +81,15 @@ export function RiskFlagTag({ flag }: { flag: string }) {
     </Tag>
   );
 }
+
+/** 导入: on a diagnosis that came from a hospital's system (FHIR import). */
+export function ImportedMark() {
+  const { t } = useTranslation();
+  return (
+    <Tooltip title={t('followup.imported.tagHint')}>
+      <span className="fu-imported-mark" data-testid="imported-mark">
+        {t('followup.imported.tag')}
+      </span>
+    </Tooltip>
+  );
+}

@@ -204,7 +204,7 @@ export interface Chart {
     phone: string | null;
     region: { code: string; name: string };
   };
-  conditions: Array<{ code: string; name: string; diagnosedOn: string }>;
+  conditions: Array<{ code: string; name: string; diagnosedOn: string; source: ConditionSource }>;
   contract: { id: string; team: { id: string; name: string }; startDate: string; endDate: string } | null;
   registrations: Array<{ disease: string; name: string; effectiveFrom: string; effectiveTo: string | null }>;
   riskFlags: string[];
@@ -216,6 +216,32 @@ export interface Chart {
   reminders: Reminder[];
   nextVisit: NextVisit | null;
   management: Management[];
+  /** Hospitals' readings (FHIR import), latest first, at most the last 50; not in `series` or `management`. */
+  importedReadings: ImportedReading[];
+  outsideMedications: OutsideMedication[];
+}
+
+export type ConditionSource = 'screening' | 'follow_up' | 'hospital' | 'self_report' | 'import';
+
+export type ImportedReadingKind = 'blood_pressure' | 'glucose' | 'fasting_glucose' | 'hba1c' | 'weight' | 'height' | 'bmi' | 'heart_rate';
+
+/** As stored: BP (value systolic, value2 diastolic) and heart rate whole; the rest in tenths. */
+export interface ImportedReading {
+  kind: ImportedReadingKind;
+  date: string;
+  value: number;
+  value2: number | null;
+  sourceSystem: string;
+}
+
+export interface OutsideMedication {
+  text: string;
+  drugCode: string | null;
+  /** The catalogue's generic name (Chinese) when mapped. */
+  drugName: string | null;
+  status: string;
+  authoredOn: string | null;
+  sourceSystem: string;
 }
 
 export interface WorklistItem {
