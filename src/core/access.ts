@@ -21,7 +21,8 @@ export type ScopeRule =
   | 'own_institution' // the claim was settled at (or the diagnosis made by) the user's institution
   | 'own_record' // the patient themself
   | 'own_provider' // the delivery order is the user's delivery provider's (issue 14: the delivery module's permissions)
-  | 'referred_here'; // the person has a referral in force with the user's hospital (双向转诊, src/modules/referrals)
+  | 'referred_here' // the person has a referral in force with the user's hospital (双向转诊, src/modules/referrals)
+  | 'institution_patients'; // the institution serves the person: a contract in force with one of its teams, a referral to or from it, a claim settled there
 
 export const SCOPE_RULES: Record<ScopeRule, { zh: string; en: string }> = {
   everywhere: { zh: '全部', en: 'everyone (system administration)' },
@@ -35,6 +36,10 @@ export const SCOPE_RULES: Record<ScopeRule, { zh: string; en: string }> = {
   referred_here: {
     zh: '转诊至本院（转诊有效期内：上转待接诊、已接诊、已就诊；下转至随访完成前）',
     en: 'persons with a referral in force with the user’s hospital: an up-referral to it requested, accepted or attended; a down-referral from it until the team followed it up',
+  },
+  institution_patients: {
+    zh: '本机构的患者（与本机构团队签约有效、与本机构有转诊记录，或在本机构结算过）',
+    en: 'the institution’s patients: a contract in force with one of its teams, a referral to or from it, or a claim settled there',
   },
 };
 
@@ -130,7 +135,10 @@ export const ACCESS = {
   'payments.read': { zh: '查看医保支付（按人头打包、总额预算、签约服务费、标化工作当量）及其计算依据', en: 'See provider payment (capitation, total budget, contract fee, work equivalents) and what each figure was computed from', grants: { analyst: 'area', insurance_reviewer: 'area', system_admin: 'everywhere' } },
   'payments.details.read': { zh: '查看支付数字背后的结算单和签约居民（姓名、身份证号脱敏；留痕）', en: 'See the claims and contracted residents behind a payment figure (names and ID numbers masked; audited)', grants: { analyst: 'area', insurance_reviewer: 'area' } },
   // issue 18, FHIR (src/modules/fhir): hospitals' bundles into the health record; the patients are the roster's
-  'fhir.import': { zh: '导入 FHIR 数据（诊断、检查读数、院外用药；按身份证号或对照表匹配参保人）', en: 'Import FHIR data (diagnoses, readings, outside medication; persons matched by resident ID or an id map)', grants: { system_admin: 'everywhere' } },
+  // (an institution's administrator imports its own patients' records: the others of a bundle are skipped)
+  'fhir.import': { zh: '导入 FHIR 数据（诊断、检查读数、院外用药；按身份证号或对照表匹配参保人）', en: 'Import FHIR data (diagnoses, readings, outside medication; persons matched by resident ID or an id map)', grants: { system_admin: 'everywhere', institution_admin: 'institution_patients' } },
+  'fhir.patient.read': { zh: '以 FHIR 读取患者档案（Patient/$everything；身份证号脱敏，本人除外；留痕）', en: 'Read a patient’s record as FHIR (Patient/$everything; the ID number masked but to the patient; audited)', grants: { family_doctor: 'contracted_team', patient: 'own_record', specialist: 'referred_here', institution_admin: 'institution_patients', system_admin: 'everywhere' } },
+  'fhir.export': { zh: '导出县区 FHIR 数据（NDJSON，向省、国家平台推送；留痕）', en: 'Export a county as FHIR NDJSON (for the provincial and national platforms; audited)', grants: { system_admin: 'everywhere' } },
 } satisfies Record<string, PermissionRow>;
 
 export type Permission = keyof typeof ACCESS;
@@ -166,6 +174,12 @@ export async function requireAccess(ctx: AppContext, actor: Actor, permission: P
   throw forbidden('Your role or scope does not allow this');
 }
 
+/** Whether the user's role holds the permission and its scope rule holds for the target (no refusal, nothing audited): for a use case that skips what is out of scope, as an import does. */
+export async function mayAccess(ctx: AppContext, actor: Actor, permission: Permission, target: Target): Promise<boolean> {
+  const rule = grantOf(permission, actor.user.role);
+  return !!rule && (await holds(ctx, actor, rule, target));
+}
+
 async function holds(ctx: AppContext, { user }: Actor, rule: ScopeRule, t: Target): Promise<boolean> {
   switch (rule) {
     case 'everywhere':
@@ -190,7 +204,23 @@ async function holds(ctx: AppContext, { user }: Actor, rule: ScopeRule, t: Targe
       return user.scope.regionPrefix !== null && !!t.personId && (await inReviewUnder(ctx, t.personId, user.scope.regionPrefix));
     case 'referred_here':
       return !!user.institutionId && !!t.personId && (await referredHere(ctx, t.personId, user.institutionId));
+    case 'institution_patients':
+      return !!user.institutionId && !!t.personId && (await servedBy(ctx, t.personId, user.institutionId));
   }
+}
+
+/** The institution serves the person: a contract in force with one of its teams, any referral to or from it, a claim settled there. */
+async function servedBy(ctx: AppContext, personId: string, institutionId: string): Promise<boolean> {
+  const today = shanghaiDate(ctx.now());
+  const { rows } = await sql<{ one: number }>`
+    select 1 as one from contract k join family_doctor_team t on t.id = k.team_id
+    where k.person_id = ${personId} and t.institution_id = ${institutionId} and k.status = 'active' and k.start_date <= ${today}::date and k.end_date >= ${today}::date
+    union all
+    select 1 from referral where person_id = ${personId} and (to_institution_id = ${institutionId} or from_institution_id = ${institutionId})
+    union all
+    select 1 from claim where person_id = ${personId} and institution_id = ${institutionId} and status = 'settled'
+    limit 1`.execute(ctx.db);
+  return rows.length > 0;
 }
 
 async function regionOf(ctx: AppContext, personId: string): Promise<string | null> {

@@ -22,6 +22,7 @@ import * as m0018AuditSampling from './migrations/0018-audit-sampling';
 import * as m0019Indicators from './migrations/0019-indicators';
 import * as m0020Payments from './migrations/0020-payments';
 import * as m0021FhirImport from './migrations/0021-fhir-import';
+import * as m0022FhirExport from './migrations/0022-fhir-export';
 
 const migrations: Record<string, Migration> = {
   '0001-base': m0001,
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '0019-indicators': m0019Indicators,
   '0020-payments': m0020Payments,
   '0021-fhir-import': m0021FhirImport,
+  '0022-fhir-export': m0022FhirExport,
 };
 
 const migratorOf = (db: Database) => new Migrator({ db, provider: { getMigrations: async () => migrations } });

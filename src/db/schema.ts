@@ -589,6 +589,20 @@ export interface IndicatorMonthTable {
   registered_year_before: Generated<boolean>;
 }
 
+/** FHIR bulk export jobs (migration 0022, docs/fhir.md). */
+export interface FhirExportTable {
+  id: Generated<string>;
+  county_code: string;
+  requested_by: string | null;
+  requested_by_name: string;
+  requested_at: Timestamp;
+  status: Generated<'running' | 'completed' | 'failed'>;
+  persons_done: Generated<number>;
+  finished_at: Date | null;
+  report: ColumnType<unknown, string | null | undefined, string | null>;
+  error: string | null;
+}
+
 /** FHIR imports and what they brought (migration 0021, docs/fhir.md). */
 export interface FhirImportTable {
   id: Generated<string>;
@@ -682,6 +696,7 @@ export interface DB {
   indicator_built_month: IndicatorBuiltMonthTable;
   payment_run: PaymentRunTable;
   fhir_import: FhirImportTable;
+  fhir_export: FhirExportTable;
   imported_reading: ImportedReadingTable;
   outside_medication: OutsideMedicationTable;
   followup_reminder: FollowupReminderTable;

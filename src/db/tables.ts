@@ -84,6 +84,7 @@ export const TABLE_KINDS = {
   imported_reading: 'patient',
   outside_medication: 'patient',
   fhir_import: 'local',
+  fhir_export: 'local',
 } as const satisfies { [T in keyof DB]: TableKind };
 
 /** Tables the migrator keeps (Kysely's), not part of the product's schema type. */

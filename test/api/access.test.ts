@@ -318,8 +318,15 @@ const PROBES: Record<Permission, Probe> = {
   'reports.quarterly.read': { method: 'GET', url: (id) => `/api/reports/quarterly?year=2026&quarter=2&county=${id}&format=json`, targets: { analyst: ['countyHere', 'countyFar'], insurance_reviewer: ['countyHere', 'countyOther'], system_admin: ['countyHere', null] } },
   // provider payment: a county's run; the residents behind a team's contract fee (the analyst's city holds every team here)
   'payments.read': { method: 'GET', url: (id) => `/api/payments?year=2026&quarter=1&county=${id}`, targets: { analyst: ['countyHere', 'countyFar'], insurance_reviewer: ['countyHere', 'countyOther'], system_admin: ['countyHere', null] } },
-  // FHIR import: the system administrator's (an empty batch names no one)
-  'fhir.import': { method: 'POST', url: () => '/fhir', body: () => ({ resourceType: 'Bundle', type: 'batch', entry: [] }), targets: { system_admin: ['inCounty', null] } },
+  // FHIR import: the system administrator's, and an institution administrator's for its own patients (an empty batch names no one; test/api/fhir-import.test.ts skips the others)
+  'fhir.import': { method: 'POST', url: () => '/fhir', body: () => ({ resourceType: 'Bundle', type: 'batch', entry: [] }), targets: { system_admin: ['inCounty', null], institution_admin: ['inCounty', null] } },
+  // a patient's record as FHIR, as the chart's; the pharmacy's administrator for a person who bought there (the claim above)
+  'fhir.patient.read': {
+    method: 'GET', url: (id) => `/fhir/Patient/${id}/$everything`,
+    targets: { family_doctor: ['contractedMine', 'contractedOther'], patient: ['ownPerson', 'contractedMine'], specialist: ['referredHere', 'contractedOther'], institution_admin: ['inCounty', 'otherCounty'], system_admin: ['inCounty', null] },
+  },
+  // the bulk export's jobs (listing them starts nothing)
+  'fhir.export': { method: 'GET', url: () => '/fhir/$export-status', targets: { system_admin: ['inCounty', null] } },
   'payments.details.read': { method: 'GET', url: (id) => `/api/payments/contracted?year=2026&quarter=1&team=${id}&pageSize=1`, targets: { analyst: ['teamHere', null], insurance_reviewer: ['teamHere', 'teamOther'] } },
 };
 

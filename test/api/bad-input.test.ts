@@ -209,7 +209,8 @@ const WRITERS: [RegExp, (typeof USERS)[number]][] = [
   // a valid-looking delivery provider would be added: walked by a pharmacist, refused after the input checks
   [/^POST \/api\/admin\/delivery-providers$/, 'pharmacist'],
 ];
-const STRING_CANDIDATES = ['hypertension', 'basic', 'abcd', 'D0001', 'aGVsbG8=', 'a', 'x-1'];
+// a county code no county has (a real one would start a bulk export), an export's file name
+const STRING_CANDIDATES = ['hypertension', 'basic', 'abcd', 'D0001', 'aGVsbG8=', 'a', 'x-1', '999999', 'Patient.ndjson'];
 
 function exampleString(s: Schema, mode: Mode): string {
   if (s.format === 'uuid') return NIL;

@@ -125,12 +125,37 @@ describe('POST /fhir', () => {
     component: [{ code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] }, valueQuantity: { value: 138, unit: 'mm[Hg]' } }, { code: { coding: [{ system: 'http://loinc.org', code: '8462-4' }] }, valueQuantity: { value: 86, unit: 'mm[Hg]' } }],
   }, request: { method: 'POST', url: 'Observation' } });
 
-  it('imports a batch matched by the resident ID identifier, for the system administrator only', async () => {
+  it('imports a batch matched by the resident ID identifier, for an administrator only', async () => {
     const admin = await t.login('admin');
     const res = await post(admin, { resourceType: 'Bundle', type: 'batch', entry: [patientEntry(), reading('api-o1')] });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().bundles[0].patients[0]).toMatchObject({ matchedBy: 'resident_id', imported: { readings: 1 } });
     expect((await post(await t.login('doctor'), { resourceType: 'Bundle', type: 'batch', entry: [] })).statusCode).toBe(403);
+  });
+
+  it('imports an institution administrator’s bundle for its own patients only, and names no other', async () => {
+    // the administrator of a centre whose team holds a contract in force with one person; another person it never served
+    const today = '2026-06-15';
+    const served = await t.ctx.db.selectFrom('contract as c').innerJoin('family_doctor_team as f', 'f.id', 'c.team_id').innerJoin('person as p', 'p.id', 'c.person_id')
+      .select(['p.id', 'p.id_number', 'f.institution_id']).where('c.status', '=', 'active').where('c.start_date', '<=', today).where('c.end_date', '>=', today).orderBy('c.id').executeTakeFirstOrThrow();
+    const stranger = await t.ctx.db.selectFrom('person as p').select(['p.id', 'p.id_number'])
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('claim as c').select('c.id').whereRef('c.person_id', '=', 'p.id').where('c.institution_id', '=', served.institution_id))))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('contract as c').innerJoin('family_doctor_team as f', 'f.id', 'c.team_id').select('c.id').whereRef('c.person_id', '=', 'p.id').where('f.institution_id', '=', served.institution_id))))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('referral as r').select('r.id').whereRef('r.person_id', '=', 'p.id').where((w) => w.or([w('r.from_institution_id', '=', served.institution_id), w('r.to_institution_id', '=', served.institution_id)])))))
+      .orderBy('p.id').executeTakeFirstOrThrow();
+    const { hashPassword } = await import('../../src/modules/auth/service');
+    await t.ctx.db.insertInto('app_user').values({ username: 'centre-admin', display_name: '中心管理员', role: 'institution_admin', institution_id: served.institution_id, password_hash: await hashPassword('manbing-demo'), demo: true }).execute();
+    const patient = (id: string, idNumber: string) => ({ fullUrl: `urn:uuid:${id}`, resource: { resourceType: 'Patient', id, identifier: [{ system: 'urn:oid:2.16.156.10011.1.3', value: idNumber }] }, request: { method: 'POST', url: 'Patient' } });
+    const bp = (id: string, subject: string) => ({ ...reading(id, subject), fullUrl: `urn:uuid:${id}` });
+    const res = await post(await t.login('centre-admin'), { resourceType: 'Bundle', type: 'batch', entry: [patient('own', served.id_number), bp('own-o', 'urn:uuid:own'), patient('other', stranger.id_number), bp('other-o', 'urn:uuid:other')] });
+    expect(res.statusCode, res.body).toBe(200);
+    const [own, other] = res.json().bundles[0].patients;
+    expect(own).toMatchObject({ sourceId: 'own', imported: { readings: 1 } });
+    expect(other).toEqual(expect.objectContaining({ sourceId: 'other', idNumber: null, outsideScope: true, imported: { diagnoses: 0, readings: 0, medications: 0 } }));
+    expect(res.json().totals).toMatchObject({ outsideScopePatients: 1, unmatchedPatients: 0 });
+    const readings = async (personId: string) => (await t.ctx.db.selectFrom('imported_reading').select('source_id').where('person_id', '=', personId).execute()).map((r) => r.source_id);
+    expect(await readings(served.id)).toContain('own-o');
+    expect(await readings(stranger.id)).not.toContain('other-o');
   });
 
   it('refuses what is not JSON, not a bundle, of a wrong resourceType or referring to nothing — with an OperationOutcome, writing nothing', async () => {

@@ -42,3 +42,32 @@ export async function testDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/** A database with the schema and the catalogues but no demo city: what a county starts from before its roster. */
+export async function emptyDatabase(): Promise<TestDatabase> {
+  const { migrateToLatest } = await import('../../src/db/migrate');
+  const { syncReferenceData } = await import('../../src/modules/reference/sync');
+  const url = process.env.DATABASE_URL;
+  const fill = async (c: Connection) => {
+    await migrateToLatest(c.db);
+    await syncReferenceData(c.db);
+  };
+  if (!url) {
+    const connection = await connectPglite();
+    await fill(connection);
+    return { ...connection, drop: () => connection.close() };
+  }
+  const name = `manbing_test_${randomBytes(6).toString('hex')}`;
+  const admin = await connectPostgres(url, 1);
+  await runRaw(admin, `create database ${name}`);
+  const connection = await connectPostgres(withDatabase(url, name), 5);
+  await fill(connection);
+  return {
+    ...connection,
+    drop: async () => {
+      await connection.close();
+      await runRaw(admin, `drop database if exists ${name} with (force)`);
+      await admin.close();
+    },
+  };
+}

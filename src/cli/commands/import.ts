@@ -22,7 +22,7 @@ export interface ImportDeps {
   open: () => Promise<{ ctx: AppContext; close: () => Promise<void> }>;
 }
 
-async function openDefault() {
+export async function openDefault() {
   const { loadConfig } = await import('../../config');
   const { openForCommand } = await import('../open');
   const { PolicyBook } = await import('../../core/policyBook');

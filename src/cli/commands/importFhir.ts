@@ -17,8 +17,9 @@ export function registerImportFhir(command: Command, deps: ImportDeps) {
     .description('FHIR R4 bundles (transaction or batch, .json) or resources (.ndjson), or a directory of them: diagnoses, readings and outside medication of Patients matched to the roster (docs/fhir.md)')
     .requiredOption('--in <path>', 'a bundle (.json), an NDJSON file (.ndjson) or a directory of them')
     .option('--id-map <file>', 'a CSV with the columns system, value, id_number: a source system’s patient identifier to a resident ID number')
+    .option('--as <username>', "the account the import is done as and audited under (a system_admin, or an institution_admin for its own patients); without it, the console's operating-system user, as system administrator")
     .option('--json', 'print the report as one JSON object')
-    .action(async (opts: { in: string; idMap?: string; json?: boolean }) => {
+    .action(async (opts: { in: string; idMap?: string; as?: string; json?: boolean }) => {
       const { parseIdMap, importFhir } = await import('../../modules/fhir/import');
       const { readFhirInputs } = await import('../../modules/fhir/files');
       let idMap = new Map<string, string>();
@@ -41,14 +42,22 @@ export function registerImportFhir(command: Command, deps: ImportDeps) {
       }
       const { ctx, close } = await deps.open();
       try {
-        const report = await importFhir(ctx, consoleActor(userInfo().username), { source: opts.in, bundles, idMap });
+        const { actorOfAccount } = await import('../../modules/roster/service');
+        const actor = opts.as ? await actorOfAccount(ctx, opts.as) : consoleActor(userInfo().username);
+        if (!actor) {
+          console.error(`no usable account ${opts.as}`);
+          process.exitCode = 2;
+          return;
+        }
+        const report = await importFhir(ctx, actor, { source: opts.in, bundles, idMap });
         if (opts.json) console.log(JSON.stringify(report));
         else {
           for (const b of report.bundles) {
             for (const f of b.faults) console.error(`${b.source}: ${f.entry === null ? '' : `entry ${f.entry}: `}${f.message}`);
             if (b.faults.length) console.error(`${b.source}: refused, nothing written`);
             for (const p of b.patients) {
-              if (!p.idNumber) console.error(`${b.source}: Patient ${p.sourceId} matches no insured person of the roster: skipped`);
+              if (p.outsideScope) console.error(`${b.source}: Patient ${p.sourceId} is not a patient of your institution: skipped`);
+              else if (!p.idNumber) console.error(`${b.source}: Patient ${p.sourceId} matches no insured person of the roster: skipped`);
               else {
                 console.log(`${b.source}: Patient ${p.sourceId} → ${p.idNumber} (${p.matchedBy}): imported ${count(p.imported)}; already there ${count(p.unchanged)}`);
                 for (const d of p.differences) console.log(`  ${d.field}: the roster's ${d.roster} kept (the source says ${d.source})`);
@@ -59,9 +68,9 @@ export function registerImportFhir(command: Command, deps: ImportDeps) {
             if (!b.faults.length) console.log(`  not imported: ${types(b.notImported)}`);
           }
           const t = report.totals;
-          console.log(`read ${types(t.read)}; imported ${count(t.imported)}; already there ${count(t.unchanged)}; skipped ${t.skipped}; unmatched patients ${t.unmatchedPatients}; refused bundles ${t.refusedBundles}`);
+          console.log(`read ${types(t.read)}; imported ${count(t.imported)}; already there ${count(t.unchanged)}; skipped ${t.skipped}; unmatched patients ${t.unmatchedPatients}; outside your institution ${t.outsideScopePatients}; refused bundles ${t.refusedBundles}`);
         }
-        if (report.totals.refusedBundles || report.totals.unmatchedPatients) process.exitCode = 1;
+        if (report.totals.refusedBundles || report.totals.unmatchedPatients || report.totals.outsideScopePatients) process.exitCode = 1;
       } finally {
         await close();
       }

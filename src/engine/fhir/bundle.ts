@@ -7,10 +7,10 @@ import type { Condition, HumanName, Identifier, MedicationRequest, Observation, 
 import { isValidResidentId } from '../identity/residentId';
 import { type CatalogueDisease, type Diagnosis, diagnosisOf, type Ingredient, medicationOf, type OutsideMedication } from './clinical';
 import { type Reading, readingOf } from './readings';
+import { MB, RESIDENT_ID, V2_0203 } from './systems';
 
 /** An identifier whose system is one of these, or whose type is HL7 v2-0203 NNCHN (national person identifier, China), holds a resident ID number. */
-export const RESIDENT_ID_SYSTEMS = ['urn:oid:2.16.156.10011.1.3', 'https://manbing.cn/fhir/sid/resident-id'];
-const V2_0203 = 'http://terminology.hl7.org/CodeSystem/v2-0203';
+export const RESIDENT_ID_SYSTEMS = [RESIDENT_ID, MB.residentId];
 
 export interface BundleFault { entry: number | null; message: string }
 type Sourced<T> = T & { sourceId: string };
@@ -39,7 +39,7 @@ export interface ReadBundle {
   faults: BundleFault[];
 }
 
-interface Context { diseases: CatalogueDisease[]; ingredients: Ingredient[] }
+interface Context { diseases: CatalogueDisease[]; ingredients: Ingredient[]; drugCodes: ReadonlySet<string> }
 interface Entry { index: number; fullUrl: string | null; resource: Record<string, unknown> & { resourceType: string; id?: string } }
 
 const bump = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
@@ -142,7 +142,7 @@ export function readBundle(input: unknown, ctx: Context): ReadBundle {
       else if ('skipped' in o) skip(o.skipped);
       else bump(out.notImported, 'Observation');
     } else {
-      const m = medicationOf(r as unknown as MedicationRequest, ctx.ingredients);
+      const m = medicationOf(r as unknown as MedicationRequest, ctx.ingredients, ctx.drugCodes);
       if ('skipped' in m) skip(m.skipped);
       else patient.medications.push({ ...m, sourceId });
     }

@@ -1,14 +1,14 @@
 // FHIR Conditions to health-record diagnoses and MedicationRequests to the outside medication list (issue 18).
 // A Condition is a two-disease or chronic-catalogue diagnosis by SNOMED CT (hypertension 38341003 / 59621000,
-// type 2 diabetes 44054006) or by ICD-10 (the catalogue's codes, data/diseases.json: I10–I15, E10–E14, …).
+// type 2 diabetes 44054006, diabetes mellitus 73211009), by ICD-10 (the catalogue's codes, data/diseases.json:
+// I10–I15, E10–E14, …) or by manbing's own disease code (what manbing's export writes).
 import type { Condition, MedicationRequest } from '@medplum/fhirtypes';
+import { ATC, MB, RXNORM, SNOMED } from './systems';
 
-const SNOMED = 'http://snomed.info/sct';
 const ICD10 = /^http:\/\/hl7\.org\/fhir\/sid\/icd-10(-cm)?$|^urn:oid:2\.16\.840\.1\.113883\.6\.3$/;
-const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 
-/** SNOMED CT concepts of the two diseases the import reads (issue 18 names them). */
-export const SNOMED_DISEASES: Record<string, string> = { '38341003': 'hypertension', '59621000': 'hypertension', '44054006': 'diabetes' };
+/** SNOMED CT concepts of the two diseases the import reads (issue 18 names the first three; 73211009 is what manbing's export writes for diabetes). */
+export const SNOMED_DISEASES: Record<string, string> = { '38341003': 'hypertension', '59621000': 'hypertension', '44054006': 'diabetes', '73211009': 'diabetes' };
 
 export interface CatalogueDisease { code: string; icd10: string[] }
 export interface Diagnosis { disease: string; onset: string | null; code: string; system: string }
@@ -19,7 +19,8 @@ export type DiagnosisResult = { diagnosis: Diagnosis } | { skipped: string } | {
 export function diagnosisOf(c: Condition, diseases: CatalogueDisease[]): DiagnosisResult {
   for (const coding of c.code?.coding ?? []) {
     let disease: string | undefined;
-    if (coding.system === SNOMED && coding.code) disease = SNOMED_DISEASES[coding.code];
+    if (coding.system === MB.disease && coding.code) disease = diseases.find((d) => d.code === coding.code)?.code;
+    else if (coding.system === SNOMED && coding.code) disease = SNOMED_DISEASES[coding.code];
     else if (coding.system && ICD10.test(coding.system) && coding.code) {
       const icd = coding.code.toUpperCase();
       disease = diseases.find((d) => d.icd10.some((prefix) => icd.startsWith(prefix)))?.code;
@@ -38,20 +39,25 @@ export interface OutsideMedication { text: string; rxnorm: string | null; atc: s
 
 const words = (s: string) => ` ${s.toLowerCase().replace(/[^a-z0-9]+/g, ' ')} `;
 
-/** A MedicationRequest as an outside medication, mapped to the catalogue by RxNorm ingredient or name where the table has it. */
-export function medicationOf(m: MedicationRequest, table: Ingredient[]): OutsideMedication | { skipped: string } {
+/**
+ * A MedicationRequest as an outside medication, mapped to the catalogue by manbing's drug code (a record manbing
+ * exported), else by the RxNorm ingredient, the ATC code or the ingredient's name where the table has it.
+ */
+export function medicationOf(m: MedicationRequest, table: Ingredient[], drugCodes: ReadonlySet<string>): OutsideMedication | { skipped: string } {
   const concept = m.medicationCodeableConcept;
   const rx = concept?.coding?.find((c) => c.system === RXNORM && c.code);
+  const atc = concept?.coding?.find((c) => c.system === ATC && c.code)?.code ?? null;
+  const own = concept?.coding?.find((c) => c.system === MB.drug && c.code && drugCodes.has(c.code))?.code ?? null;
   const text = concept?.text ?? rx?.display ?? concept?.coding?.[0]?.display ?? m.medicationReference?.display;
   if (!text) return { skipped: 'no medication named (medicationCodeableConcept or a displayed reference)' };
   const haystack = words(`${text} ${(concept?.coding ?? []).map((c) => c.display ?? '').join(' ')}`);
-  const found = table.filter((i) => (rx?.code && i.rxcui === rx.code) || haystack.includes(` ${i.name} `));
+  const found = table.filter((i) => (rx?.code && i.rxcui === rx.code) || (atc && i.atc === atc) || haystack.includes(` ${i.name} `));
   // two mapped ingredients named: a combination, kept as text
   const ingredient = found.length === 1 ? found[0] : undefined;
   const extended = /extended release|sustained release|\b24 hr\b|\ber\b|\bxl\b/i.test(haystack);
   return {
-    text, rxnorm: rx?.code ?? null, atc: ingredient?.atc ?? null,
-    drugCode: ingredient ? (extended && ingredient.extendedRelease ? ingredient.extendedRelease : ingredient.drug) : null,
+    text, rxnorm: rx?.code ?? null, atc: atc ?? ingredient?.atc ?? null,
+    drugCode: own ?? (ingredient ? (extended && ingredient.extendedRelease ? ingredient.extendedRelease : ingredient.drug) : null),
     status: m.status ?? 'unknown', authoredOn: /^\d{4}-\d{2}-\d{2}/.test(m.authoredOn ?? '') ? m.authoredOn!.slice(0, 10) : null,
   };
 }

@@ -9,6 +9,7 @@ import { readingOf } from './readings';
 
 const ingredients = (JSON.parse(readFileSync(new URL('../../../data/fhir-medications.json', import.meta.url), 'utf8')) as { ingredients: Ingredient[] }).ingredients;
 const diseases = [{ code: 'hypertension', icd10: ['I10', 'I11', 'I12', 'I13', 'I15'] }, { code: 'diabetes', icd10: ['E10', 'E11', 'E12', 'E13', 'E14'] }, { code: 'copd', icd10: ['J44'] }];
+const drugCodes = new Set(['D0001', 'D0024', 'D0033', 'D0034']);
 const loinc = (code: string) => ({ coding: [{ system: 'http://loinc.org', code }] });
 const q = (value: number, unit: string) => ({ value, unit, code: unit, system: 'http://unitsofmeasure.org' });
 const bp = (s: number, d: number, code = '85354-9'): Observation => ({
@@ -48,16 +49,24 @@ describe('diagnoses and medications', () => {
     expect(diagnosisOf(c('http://hl7.org/fhir/sid/icd-10', 'E11.9'), diseases)).toMatchObject({ diagnosis: { disease: 'diabetes' } });
     expect(diagnosisOf(c('http://hl7.org/fhir/sid/icd-10', 'J44.1'), diseases)).toMatchObject({ diagnosis: { disease: 'copd' } });
     expect(diagnosisOf(c('http://snomed.info/sct', '15777000'), diseases)).toEqual({ notRead: true });
+    expect(diagnosisOf(c('https://manbing.cn/fhir/CodeSystem/disease', 'copd'), diseases)).toMatchObject({ diagnosis: { disease: 'copd' } });
+    expect(diagnosisOf(c('https://manbing.cn/fhir/CodeSystem/disease', 'gout'), diseases)).toEqual({ notRead: true });
     expect(diagnosisOf({ ...c('http://snomed.info/sct', '38341003'), verificationStatus: { coding: [{ code: 'refuted' }] } }, diseases)).toEqual({ skipped: 'verification status refuted' });
   });
   it('maps a medication to the catalogue by RxNorm ingredient or by name, the release form choosing the drug, and keeps the rest as text', () => {
     const m = (display: string, code = '0') => ({ resourceType: 'MedicationRequest' as const, status: 'active' as const, intent: 'order' as const, subject: {}, authoredOn: '2020-01-01T00:00:00Z', medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code, display }] } });
-    expect(medicationOf(m('Hydrochlorothiazide 25 MG', '316049'), ingredients)).toMatchObject({ drugCode: 'D0024', atc: 'C03AA03', rxnorm: '316049', authoredOn: '2020-01-01' });
-    expect(medicationOf(m('24 HR Metformin hydrochloride 500 MG Extended Release Oral Tablet', '860975'), ingredients)).toMatchObject({ drugCode: 'D0034' });
-    expect(medicationOf(m('metformin', '6809'), ingredients)).toMatchObject({ drugCode: 'D0033' });
-    expect(medicationOf(m('lisinopril 10 MG Oral Tablet', '314076'), ingredients)).toMatchObject({ drugCode: null, atc: 'C09AA03' });
-    expect(medicationOf(m('Losartan 50 MG / Hydrochlorothiazide 12.5 MG'), ingredients)).toMatchObject({ drugCode: null, atc: null });
-    expect(medicationOf(m('Acetaminophen 325 MG Oral Tablet', '313782'), ingredients)).toMatchObject({ drugCode: null, text: 'Acetaminophen 325 MG Oral Tablet' });
+    expect(medicationOf(m('Hydrochlorothiazide 25 MG', '316049'), ingredients, drugCodes)).toMatchObject({ drugCode: 'D0024', atc: 'C03AA03', rxnorm: '316049', authoredOn: '2020-01-01' });
+    expect(medicationOf(m('24 HR Metformin hydrochloride 500 MG Extended Release Oral Tablet', '860975'), ingredients, drugCodes)).toMatchObject({ drugCode: 'D0034' });
+    expect(medicationOf(m('metformin', '6809'), ingredients, drugCodes)).toMatchObject({ drugCode: 'D0033' });
+    expect(medicationOf(m('lisinopril 10 MG Oral Tablet', '314076'), ingredients, drugCodes)).toMatchObject({ drugCode: null, atc: 'C09AA03' });
+    expect(medicationOf(m('Losartan 50 MG / Hydrochlorothiazide 12.5 MG'), ingredients, drugCodes)).toMatchObject({ drugCode: null, atc: null });
+    // manbing's own drug code (its export) wins; an ATC code alone finds the ingredient
+    const coded = (system: string, code: string, text: string) => ({ ...m(text), medicationCodeableConcept: { text, coding: [{ system, code }] } });
+    expect(medicationOf(coded('https://manbing.cn/fhir/CodeSystem/drug', 'D0001', '苯磺酸氨氯地平片'), ingredients, drugCodes)).toMatchObject({ drugCode: 'D0001', text: '苯磺酸氨氯地平片' });
+    expect(medicationOf(coded('https://manbing.cn/fhir/CodeSystem/drug', 'D9999', '某药'), ingredients, drugCodes)).toMatchObject({ drugCode: null });
+    expect(medicationOf(coded('http://www.whocc.no/atc', 'C10AA05', '阿托伐他汀'), ingredients, drugCodes)).toMatchObject({ atc: 'C10AA05', drugCode: null });
+    expect(medicationOf(coded('http://www.whocc.no/atc', 'C03AA03', '氢氯噻嗪片'), ingredients, drugCodes)).toMatchObject({ drugCode: 'D0024' });
+    expect(medicationOf(m('Acetaminophen 325 MG Oral Tablet', '313782'), ingredients, drugCodes)).toMatchObject({ drugCode: null, text: 'Acetaminophen 325 MG Oral Tablet' });
   });
 });
 
@@ -67,7 +76,7 @@ describe('bundles', () => {
   const bundle = (...entry: unknown[]) => ({ resourceType: 'Bundle', type: 'transaction', entry });
 
   it('reads a patient with a resident ID, their readings by source id, and counts what it does not import', () => {
-    const r = readBundle(bundle(patient, obs('o1'), { resource: { resourceType: 'Encounter', id: 'e1' } }), { diseases, ingredients });
+    const r = readBundle(bundle(patient, obs('o1'), { resource: { resourceType: 'Encounter', id: 'e1' } }), { diseases, ingredients, drugCodes });
     expect(r.faults).toEqual([]);
     expect(r.patients[0]).toMatchObject({ sourceId: 'p1', residentId: '11010119580412048X', name: '王芳', sex: 'female', birthDate: '1958-04-12' });
     expect(r.patients[0].readings).toEqual([{ kind: 'blood_pressure', date: '2025-03-04', value: 130, value2: 85, sourceId: 'o1' }]);
@@ -75,16 +84,16 @@ describe('bundles', () => {
     expect(r.read).toEqual({ Patient: 1, Observation: 1, Encounter: 1 });
   });
   it('refuses what is not a bundle, a wrong resourceType, an entry without a resource and a reference to nothing', () => {
-    expect(readBundle({ resourceType: 'Patient' }, { diseases, ingredients }).faults).toEqual([{ entry: null, message: 'resourceType must be Bundle, not "Patient"' }]);
-    expect(readBundle({ hello: 1 }, { diseases, ingredients }).faults[0].message).toBe('not a FHIR resource (no resourceType)');
-    expect(readBundle({ resourceType: 'Bundle', type: 'searchset', entry: [] }, { diseases, ingredients }).faults[0].message).toContain('transaction, batch or collection');
+    expect(readBundle({ resourceType: 'Patient' }, { diseases, ingredients, drugCodes }).faults).toEqual([{ entry: null, message: 'resourceType must be Bundle, not "Patient"' }]);
+    expect(readBundle({ hello: 1 }, { diseases, ingredients, drugCodes }).faults[0].message).toBe('not a FHIR resource (no resourceType)');
+    expect(readBundle({ resourceType: 'Bundle', type: 'searchset', entry: [] }, { diseases, ingredients, drugCodes }).faults[0].message).toContain('transaction, batch or collection');
     const wrong = { ...obs('o2'), request: { method: 'POST', url: 'Condition' } };
-    expect(readBundle(bundle(patient, wrong), { diseases, ingredients }).faults).toEqual([{ entry: 1, message: 'the request is for Condition but the resource is a Observation' }]);
-    expect(readBundle(bundle(patient, { request: { url: 'Patient' } }), { diseases, ingredients }).faults).toEqual([{ entry: 1, message: 'entry without a resource with a resourceType' }]);
-    expect(readBundle(bundle(patient, obs('o3', 'urn:uuid:nobody')), { diseases, ingredients }).faults).toEqual([{ entry: 1, message: 'Observation.subject urn:uuid:nobody refers to no Patient in the bundle' }]);
+    expect(readBundle(bundle(patient, wrong), { diseases, ingredients, drugCodes }).faults).toEqual([{ entry: 1, message: 'the request is for Condition but the resource is a Observation' }]);
+    expect(readBundle(bundle(patient, { request: { url: 'Patient' } }), { diseases, ingredients, drugCodes }).faults).toEqual([{ entry: 1, message: 'entry without a resource with a resourceType' }]);
+    expect(readBundle(bundle(patient, obs('o3', 'urn:uuid:nobody')), { diseases, ingredients, drugCodes }).faults).toEqual([{ entry: 1, message: 'Observation.subject urn:uuid:nobody refers to no Patient in the bundle' }]);
   });
   it('takes a resident ID only with a valid check digit, by system or by the identifier type NNCHN', () => {
-    const withId = (identifier: unknown[]) => readBundle(bundle({ ...patient, resource: { ...patient.resource, identifier } }), { diseases, ingredients }).patients[0].residentId;
+    const withId = (identifier: unknown[]) => readBundle(bundle({ ...patient, resource: { ...patient.resource, identifier } }), { diseases, ingredients, drugCodes }).patients[0].residentId;
     expect(withId([{ system: 'urn:oid:2.16.156.10011.1.3', value: '110101195804120481' }])).toBeNull();
     expect(withId([{ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'NNCHN' }] }, system: 'urn:example', value: '11010119580412048x' }])).toBe('11010119580412048X');
     expect(withId([{ system: 'http://hospital.example/mrn', value: '11010119580412048X' }])).toBeNull();

@@ -7,19 +7,19 @@
 import { readFileSync } from 'node:fs';
 import { type Actor, type AuditEntry, writeAudit } from '../../core/audit';
 import type { AppContext } from '../../core/context';
-import { requireAccess } from '../../core/access';
+import { grantOf, mayAccess, requireAccess } from '../../core/access';
 import type { Database } from '../../db/connect';
 import { type BundleFault, type PatientPart, RESIDENT_ID_SYSTEMS, type ReadBundle, readBundle } from '../../engine/fhir/bundle';
 import type { Ingredient } from '../../engine/fhir/clinical';
 import { parseCsv } from '../../engine/roster/csv';
 import { isValidResidentId, maskResidentId } from '../../engine/identity/residentId';
 import { ALL_MONTHS, refreshPeople } from '../indicators/service';
-import { loadDiseases } from '../reference/service';
+import { loadDiseases, loadDrugs } from '../reference/service';
 
 let ingredients: Ingredient[] | undefined;
 const ingredientTable = () => (ingredients ??= (JSON.parse(readFileSync(new URL('../../../data/fhir-medications.json', import.meta.url), 'utf8')) as { ingredients: Ingredient[] }).ingredients);
 
-const readContext = () => ({ diseases: loadDiseases().map((d) => ({ code: d.code, icd10: d.icd10 })), ingredients: ingredientTable() });
+const readContext = () => ({ diseases: loadDiseases().map((d) => ({ code: d.code, icd10: d.icd10 })), ingredients: ingredientTable(), drugCodes: new Set(loadDrugs().map((d) => d.code)) });
 
 /** The id map (`system,value,id_number`): a source system's identifier to a resident ID, as a master patient index holds it. */
 export type IdMap = Map<string, string>;
@@ -46,9 +46,11 @@ export function parseIdMap(text: string): { map: IdMap } | { problems: string[] 
 type Counts = { diagnoses: number; readings: number; medications: number };
 export interface PatientReport {
   sourceId: string;
-  /** The person matched, masked; null: matched nobody (skipped). */
+  /** The person matched, masked; null: matched nobody, or nobody the importer may import for (skipped). */
   idNumber: string | null;
   matchedBy: 'resident_id' | 'id_map' | null;
+  /** Matched a person who is not the importing institution's patient (an institution administrator's import): skipped. */
+  outsideScope?: true;
   differences: Array<{ field: 'name' | 'sex' | 'birth_date'; roster: string; source: string }>;
   imported: Counts;
   unchanged: Counts;
@@ -67,7 +69,7 @@ export interface BundleReport {
 export interface ImportReport {
   importId: string | null;
   bundles: BundleReport[];
-  totals: { read: Record<string, number>; imported: Counts; unchanged: Counts; skipped: number; notImported: Record<string, number>; unmatchedPatients: number; refusedBundles: number };
+  totals: { read: Record<string, number>; imported: Counts; unchanged: Counts; skipped: number; notImported: Record<string, number>; unmatchedPatients: number; outsideScopePatients: number; refusedBundles: number };
 }
 
 const zero = (): Counts => ({ diagnoses: 0, readings: 0, medications: 0 });
@@ -92,7 +94,7 @@ async function matchPerson(db: Database, p: PatientPart, idMap: IdMap) {
 const reportOf = (source: string, read: ReadBundle): BundleReport => ({ source, faults: read.faults, read: read.read, notImported: read.notImported, patients: [] });
 
 /** One bundle's rows written in one transaction (a bundle without faults). */
-async function importBundle(trx: Database, importId: string, source: string, read: ReadBundle, idMap: IdMap, audit: AuditEntry[], touched: Set<string>): Promise<BundleReport> {
+async function importBundle(trx: Database, importId: string, source: string, read: ReadBundle, idMap: IdMap, inScope: (trx: Database, personId: string) => Promise<boolean>, audit: AuditEntry[], touched: Set<string>): Promise<BundleReport> {
   const report = reportOf(source, read);
   for (const p of read.patients) {
     const r: PatientReport = { sourceId: p.sourceId, idNumber: null, matchedBy: null, differences: [], imported: zero(), unchanged: zero(), unmapped: [], skipped: p.skipped };
@@ -100,6 +102,11 @@ async function importBundle(trx: Database, importId: string, source: string, rea
     const match = await matchPerson(trx, p, idMap);
     if (!match) continue;
     const { person, system } = match;
+    // an institution's administrator imports for its own patients: another's is skipped, and not named
+    if (!(await inScope(trx, person.id))) {
+      r.outsideScope = true;
+      continue;
+    }
     Object.assign(r, { idNumber: maskResidentId(person.id_number), matchedBy: match.matchedBy });
     if (p.name && p.name !== person.name) r.differences.push({ field: 'name', roster: person.name, source: p.name });
     if (p.sex && p.sex !== person.sex) r.differences.push({ field: 'sex', roster: person.sex, source: p.sex });
@@ -147,6 +154,8 @@ export interface ImportInput { source: string; bundles: BundleInput[]; idMap: Id
 /** Imports the bundles (each all or nothing), records the import with its report when anything was read. */
 export async function importFhir(ctx: AppContext, actor: Actor, job: ImportInput): Promise<ImportReport> {
   await requireAccess(ctx, actor, 'fhir.import');
+  const everywhere = grantOf('fhir.import', actor.user.role) === 'everywhere';
+  const inScope = (trx: Database, personId: string) => (everywhere ? Promise.resolve(true) : mayAccess({ ...ctx, db: trx }, actor, 'fhir.import', { personId }));
   const reads = job.bundles.map((b): ReadBundle => (b.unreadable ? { patients: [], read: {}, notImported: {}, faults: [{ entry: null, message: b.unreadable }] } : readBundle(b.input, readContext())));
   // a refused bundle writes nothing, not even the record of an import: when no bundle can be imported, none is kept
   if (reads.every((r) => r.faults.length)) {
@@ -166,7 +175,7 @@ export async function importFhir(ctx: AppContext, actor: Actor, job: ImportInput
     const audit: AuditEntry[] = [];
     const touched = new Set<string>();
     bundles.push(await ctx.db.transaction().execute(async (trx) => {
-      const report = await importBundle(trx, importId, source, read, job.idMap, audit, touched);
+      const report = await importBundle(trx, importId, source, read, job.idMap, inScope, audit, touched);
       // a new diagnosis makes a patient of the indicators: their month rows, as the roster's diagnoses do
       if (touched.size) await refreshPeople(trx, [...touched], ALL_MONTHS);
       await writeAudit(trx, actor, audit);
@@ -182,13 +191,14 @@ export async function importFhir(ctx: AppContext, actor: Actor, job: ImportInput
 
 /** The import's totals over its bundles' reports. */
 function totalsOf(bundles: BundleReport[]): ImportReport['totals'] {
-  const totals: ImportReport['totals'] = { read: {}, imported: zero(), unchanged: zero(), skipped: 0, notImported: {}, unmatchedPatients: 0, refusedBundles: 0 };
+  const totals: ImportReport['totals'] = { read: {}, imported: zero(), unchanged: zero(), skipped: 0, notImported: {}, unmatchedPatients: 0, outsideScopePatients: 0, refusedBundles: 0 };
   for (const b of bundles) {
     if (b.faults.length) totals.refusedBundles++;
     add(totals.read, b.read);
     add(totals.notImported, b.notImported);
     for (const p of b.patients) {
-      if (!p.idNumber) totals.unmatchedPatients++;
+      if (p.outsideScope) totals.outsideScopePatients++;
+      else if (!p.idNumber) totals.unmatchedPatients++;
       add(totals.imported, p.imported);
       add(totals.unchanged, p.unchanged);
       totals.skipped += p.skipped.length;

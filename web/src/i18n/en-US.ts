@@ -643,6 +643,7 @@ const enUS: Messages = {
     before_diagnosis: 'The date cannot be after the diagnosis date',
     not_in_future: 'The date cannot be in the future',
     in_force: 'The period has not begun, or no parameters are in force for it',
+    unknown_county: 'No county or city has this code',
     max_days_supply: 'Longer than the local policy allows per prescription',
     pharmacy_required: 'External dispensing names a designated pharmacy',
     designated_pharmacy_in_county: "Must be a designated chain pharmacy in the patient's county",

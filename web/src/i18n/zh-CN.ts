@@ -642,6 +642,7 @@ const zhCN = {
     before_diagnosis: '日期不能晚于诊断日期',
     not_in_future: '日期不能晚于今天',
     in_force: '该时段尚未开始，或没有生效的参数',
+    unknown_county: '没有这个县区或城市（区划代码）',
     max_days_supply: '超过本地政策允许的最长处方天数',
     pharmacy_required: '外配须选择定点零售药店',
     designated_pharmacy_in_county: '须为患者所在县（市、区）的定点连锁零售药店',
