@@ -147,35 +147,37 @@ async function importBundle(trx: Database, importId: string, source: string, rea
   return report;
 }
 
-/** A bundle to import, or the reason its file could not be read as one (not JSON: refused like a faulty bundle). */
-export interface BundleInput { source: string; input: unknown; unreadable?: string }
-export interface ImportInput { source: string; bundles: BundleInput[]; idMap: IdMap }
+/** A bundle to import, read when the import comes to it: its JSON, or the reason its file could not be read as one (refused like a faulty bundle). */
+export interface BundleInput { source: string; load: () => { input: unknown } | { unreadable: string } }
+export interface ImportInput { source: string; bundles: Iterable<BundleInput>; idMap: IdMap }
 
-/** Imports the bundles (each all or nothing), records the import with its report when anything was read. */
+/**
+ * Imports the bundles one after the other, each read once and written all or nothing in its own transaction;
+ * the import is recorded with its report at its first bundle that can be written — a refused bundle writes
+ * nothing, not even the record of an import.
+ */
 export async function importFhir(ctx: AppContext, actor: Actor, job: ImportInput): Promise<ImportReport> {
   await requireAccess(ctx, actor, 'fhir.import');
   const everywhere = grantOf('fhir.import', actor.user.role) === 'everywhere';
   const inScope = (trx: Database, personId: string) => (everywhere ? Promise.resolve(true) : mayAccess({ ...ctx, db: trx }, actor, 'fhir.import', { personId }));
-  const reads = job.bundles.map((b): ReadBundle => (b.unreadable ? { patients: [], read: {}, notImported: {}, faults: [{ entry: null, message: b.unreadable }] } : readBundle(b.input, readContext())));
-  // a refused bundle writes nothing, not even the record of an import: when no bundle can be imported, none is kept
-  if (reads.every((r) => r.faults.length)) {
-    const refused = reads.map((r, i) => reportOf(job.bundles[i].source, r));
-    return { importId: null, bundles: refused, totals: totalsOf(refused) };
-  }
-  const { id: importId } = await ctx.db.insertInto('fhir_import').values({
-    source: job.source.slice(0, 300), imported_by: actor.user.id || null, imported_by_name: actor.user.username, imported_at: ctx.now(), report: '{}',
-  }).returning('id').executeTakeFirstOrThrow();
+  const context = readContext();
+  let importId: string | null = null;
   const bundles: BundleReport[] = [];
-  for (const [i, read] of reads.entries()) {
-    const source = job.bundles[i].source;
+  for (const b of job.bundles) {
+    const loaded = b.load();
+    const read = 'unreadable' in loaded ? { patients: [], read: {}, notImported: {}, faults: [{ entry: null, message: loaded.unreadable }] } : readBundle(loaded.input, context);
     if (read.faults.length) {
-      bundles.push(reportOf(source, read));
+      bundles.push(reportOf(b.source, read));
       continue;
     }
+    importId ??= (await ctx.db.insertInto('fhir_import').values({
+      source: job.source.slice(0, 300), imported_by: actor.user.id || null, imported_by_name: actor.user.username, imported_at: ctx.now(), report: '{}',
+    }).returning('id').executeTakeFirstOrThrow()).id;
+    const id = importId;
     const audit: AuditEntry[] = [];
     const touched = new Set<string>();
     bundles.push(await ctx.db.transaction().execute(async (trx) => {
-      const report = await importBundle(trx, importId, source, read, job.idMap, inScope, audit, touched);
+      const report = await importBundle(trx, id, b.source, read, job.idMap, inScope, audit, touched);
       // a new diagnosis makes a patient of the indicators: their month rows, as the roster's diagnoses do
       if (touched.size) await refreshPeople(trx, [...touched], ALL_MONTHS);
       await writeAudit(trx, actor, audit);
@@ -184,8 +186,10 @@ export async function importFhir(ctx: AppContext, actor: Actor, job: ImportInput
   }
   const totals = totalsOf(bundles);
   const report: ImportReport = { importId, bundles, totals };
-  await ctx.db.updateTable('fhir_import').set({ report: JSON.stringify(report) }).where('id', '=', importId).execute();
-  await writeAudit(ctx.db, actor, [{ action: 'create', entity: 'fhir.import', entityId: importId, detail: { source: job.source, bundles: bundles.length, imported: totals.imported } }]);
+  if (importId) {
+    await ctx.db.updateTable('fhir_import').set({ report: JSON.stringify(report) }).where('id', '=', importId).execute();
+    await writeAudit(ctx.db, actor, [{ action: 'create', entity: 'fhir.import', entityId: importId, detail: { source: job.source, bundles: bundles.length, imported: totals.imported } }]);
+  }
   return report;
 }
 

@@ -56,7 +56,7 @@ export function fhirRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             return reply.code(400).type(FHIR_JSON).send(operationOutcome([{ entry: null, message: `not JSON: ${(e as Error).message}` }]));
           }
         }
-        const report = await importFhir(ctx, actorOf(request), { source: 'POST /fhir', bundles: [{ source: 'POST /fhir', input: body }], idMap: new Map() });
+        const report = await importFhir(ctx, actorOf(request), { source: 'POST /fhir', bundles: [{ source: 'POST /fhir', load: () => ({ input: body }) }], idMap: new Map() });
         const faults = report.bundles[0].faults;
         if (faults.length) return reply.code(400).type(FHIR_JSON).send(operationOutcome(faults));
         return reply.send(report);
