@@ -78,7 +78,7 @@ export function fhirRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       schema: {
         tags: ['fhir'],
         summary: "Kick off a county's bulk export (FHIR Bulk Data): 202 with Content-Location, the job's status address; the county (or the city) is the Group",
-        params: z.object({ county: z.string().regex(/^\d{6}$/, 'a six-digit county or city code') }),
+        params: z.object({ county: z.string().regex(/^\d{4}(\d{2})?$/, 'a county code (six digits) or a city code (four)') }),
         // Bulk Data's one output format; _type, _since and _elements are not offered
         querystring: z.strictObject({ _outputFormat: z.enum(['application/fhir+ndjson', 'application/ndjson', 'ndjson']).optional() }),
         response: { 202: z.object({ id: z.uuid() }), ...errors },
