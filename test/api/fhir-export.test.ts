@@ -48,12 +48,50 @@ afterAll(async () => {
   await t.close();
 });
 
+/**
+ * The codes of R4's required bindings (a status, an intent, a gender…), which validateResource leaves unchecked:
+ * for each element bound `required` to a value set of the R4 definitions, the value set's codes.
+ */
+function requiredBindings() {
+  type Concept = { code: string; concept?: Concept[] };
+  const bundle = (file: string) => (readJson(file) as { entry: Array<{ resource: Record<string, unknown> }> }).entry.map((e) => e.resource);
+  const sets = [...bundle('fhir/r4/valuesets.json'), ...bundle('fhir/r4/v3-codesystems.json'), ...bundle('fhir/r4/v2-tables.json')];
+  const codeSystems = new Map(sets.filter((r) => r.resourceType === 'CodeSystem').map((r) => [r.url as string, r.concept as Concept[] | undefined]));
+  const flat = (cs: Concept[] = []): string[] => cs.flatMap((c) => [c.code, ...flat(c.concept)]);
+  const valueSets = new Map<string, Set<string> | null>();
+  for (const vs of sets.filter((r) => r.resourceType === 'ValueSet')) {
+    const include = ((vs.compose as { include?: Array<{ system?: string; concept?: Concept[]; filter?: unknown }> } | undefined)?.include ?? []);
+    // a value set made by a filter or of a code system the definitions do not hold cannot be listed: not checked
+    const lists = include.map((i) => (i.concept ? i.concept.map((c) => c.code) : !i.filter && i.system && codeSystems.get(i.system) ? flat(codeSystems.get(i.system)) : null));
+    valueSets.set(vs.url as string, lists.every(Boolean) && lists.length ? new Set(lists.flat() as string[]) : null);
+  }
+  const bindings = new Map<string, Array<{ path: string[]; codes: Set<string> }>>();
+  for (const sd of bundle('fhir/r4/profiles-resources.json').filter((r) => r.resourceType === 'StructureDefinition' && r.kind === 'resource')) {
+    const elements = (sd.snapshot as { element: Array<{ path: string; type?: Array<{ code: string }>; binding?: { strength: string; valueSet?: string } }> }).element;
+    for (const e of elements) {
+      if (e.binding?.strength !== 'required' || e.type?.[0]?.code !== 'code' || !e.binding.valueSet) continue;
+      const codes = valueSets.get(e.binding.valueSet.split('|')[0]);
+      if (codes) (bindings.get(sd.type as string) ?? bindings.set(sd.type as string, []).get(sd.type as string)!).push({ path: e.path.split('.').slice(1), codes });
+    }
+  }
+  return (r: Resource): string[] => {
+    const wrong: string[] = [];
+    for (const b of bindings.get(r.resourceType) ?? []) {
+      let values: unknown[] = [r];
+      for (const key of b.path) values = values.flatMap((v) => (v && typeof v === 'object' ? [(v as Record<string, unknown>)[key]].flat() : [])).filter((v) => v !== undefined);
+      for (const v of values) if (typeof v === 'string' && !b.codes.has(v)) wrong.push(`${r.resourceType}.${b.path.join('.')} = ${v}`);
+    }
+    return wrong;
+  };
+}
+
 const count = async (text: ReturnType<typeof sql<{ n: string }>>) => Number((await text.execute(t.ctx.db)).rows[0].n);
 
 describe('a county as NDJSON', () => {
   it('writes a file per resource type, every resource valid FHIR R4', () => {
     expect([...files.keys()].sort()).toEqual(['CareTeam', 'Condition', 'Coverage', 'ExplanationOfBenefit', 'MedicationDispense', 'MedicationRequest', 'Observation', 'Organization', 'Patient', 'Practitioner', 'ServiceRequest']);
     const invalid: string[] = [];
+    const codesOutside = requiredBindings();
     let n = 0;
     for (const resources of files.values()) {
       for (const r of resources) {
@@ -63,9 +101,12 @@ describe('a county as NDJSON', () => {
         } catch (e) {
           invalid.push(`${r.resourceType}/${r.id}: ${(e as Error).message}`);
         }
+        invalid.push(...codesOutside(r).map((w) => `${r.resourceType}/${r.id}: ${w} is not in its required value set`));
       }
     }
     expect(invalid.slice(0, 5)).toEqual([]);
+    // the binding check can fail: a made-up status is caught
+    expect(codesOutside({ resourceType: 'Observation', status: 'bogus', code: { text: 'x' } } as Resource)).toEqual(['Observation.status = bogus']);
     expect(n).toBe(report.resources);
     expect(report.files.map((f) => [f.type, f.count])).toEqual([...files].map(([type, list]) => [type, list.length]).sort((a, b) => report.files.findIndex((f) => f.type === a[0]) - report.files.findIndex((f) => f.type === b[0])));
     // every id unique within its type, and every reference to a resource the export holds
