@@ -25,6 +25,8 @@ export async function startExport(ctx: AppContext, actor: Actor, county: string,
   void exportCounty(ctx, actor, { county, out: dirOf(ctx, id), onProgress: (persons) => ctx.db.updateTable('fhir_export').set({ persons_done: persons }).where('id', '=', id).execute().then(() => undefined) })
     .then((report) => ctx.db.updateTable('fhir_export').set({ status: 'completed', finished_at: ctx.now(), report: JSON.stringify(report) }).where('id', '=', id).execute())
     .catch((e: Error) => ctx.db.updateTable('fhir_export').set({ status: 'failed', finished_at: ctx.now(), error: e.message.slice(0, 1000) }).where('id', '=', id).execute())
+    // the database gone (the server stopping): the row stays running, and is failed when next asked about
+    .catch(() => undefined)
     .finally(() => running.delete(id));
   return { id };
 }
