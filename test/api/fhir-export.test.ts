@@ -106,7 +106,7 @@ describe('a county as NDJSON', () => {
     }
     expect(invalid.slice(0, 5)).toEqual([]);
     // the binding check can fail: a made-up status is caught
-    expect(codesOutside({ resourceType: 'Observation', status: 'bogus', code: { text: 'x' } } as Resource)).toEqual(['Observation.status = bogus']);
+    expect(codesOutside({ resourceType: 'Observation', status: 'bogus', code: { text: 'x' } } as unknown as Resource)).toEqual(['Observation.status = bogus']);
     expect(n).toBe(report.resources);
     expect(report.files.map((f) => [f.type, f.count])).toEqual([...files].map(([type, list]) => [type, list.length]).sort((a, b) => report.files.findIndex((f) => f.type === a[0]) - report.files.findIndex((f) => f.type === b[0])));
     // every id unique within its type, and every reference to a resource the export holds
