@@ -29,10 +29,15 @@ export async function testDatabase(): Promise<TestDatabase> {
     const connection = await connectPglite({ loadDataDir: new Blob([dump]) });
     return { ...connection, drop: () => connection.close() };
   }
+  return serverDatabase(url, `template ${inject('templateDatabase')}`, 20);
+}
+
+/** A new database on the server (`create database … <options>`), dropped by `drop()`. */
+async function serverDatabase(url: string, options: string, pool: number): Promise<TestDatabase> {
   const name = `manbing_test_${randomBytes(6).toString('hex')}`;
   const admin = await connectPostgres(url, 1);
-  await runRaw(admin, `create database ${name} template ${inject('templateDatabase')}`);
-  const connection = await connectPostgres(withDatabase(url, name), 20);
+  await runRaw(admin, `create database ${name} ${options}`);
+  const connection = await connectPostgres(withDatabase(url, name), pool);
   return {
     ...connection,
     drop: async () => {
@@ -57,17 +62,7 @@ export async function emptyDatabase(): Promise<TestDatabase> {
     await fill(connection);
     return { ...connection, drop: () => connection.close() };
   }
-  const name = `manbing_test_${randomBytes(6).toString('hex')}`;
-  const admin = await connectPostgres(url, 1);
-  await runRaw(admin, `create database ${name}`);
-  const connection = await connectPostgres(withDatabase(url, name), 5);
-  await fill(connection);
-  return {
-    ...connection,
-    drop: async () => {
-      await connection.close();
-      await runRaw(admin, `drop database if exists ${name} with (force)`);
-      await admin.close();
-    },
-  };
+  const database = await serverDatabase(url, '', 5);
+  await fill(database);
+  return database;
 }
