@@ -30,6 +30,7 @@ import { CarOutlined } from '@ant-design/icons';
 import { ImportOutlined, SwapOutlined } from '@ant-design/icons';
 import { AlertOutlined, ControlOutlined, ExperimentOutlined, FundOutlined } from '@ant-design/icons';
 import { AccountBookOutlined } from '@ant-design/icons';
+import { InteractionOutlined } from '@ant-design/icons';
 import { type ComponentType, type ReactNode, lazy } from 'react';
 import ReturnedFilingsBadge from './components/filing/ReturnedFilingsBadge.tsx';
 import ChangePasswordPage from './pages/ChangePasswordPage.tsx'; // also the forced screen (App.tsx)
@@ -74,6 +75,8 @@ const RenewalRequestsPage = lazy(() => import('./pages/prescriptions/RenewalRequ
 const MyPrescriptionsPage = lazy(() => import('./pages/prescriptions/MyPrescriptionsPage.tsx'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage.tsx'));
 const ImportPage = lazy(() => import('./pages/admin/ImportPage.tsx'));
+// FHIR 数据交换 (issue 18): a hospital's bundle imported; a county's bulk export (system administrator)
+const FhirPage = lazy(() => import('./pages/admin/FhirPage.tsx'));
 // administration (issue 13): the home, the directory and the read-only catalogues
 const AdminHomePage = lazy(() => import('./pages/admin/AdminHomePage.tsx'));
 const InstitutionsPage = lazy(() => import('./pages/admin/InstitutionsPage.tsx'));
@@ -391,6 +394,15 @@ export const APP_ROUTES: readonly AppRoute[] = [
     // roster.import is the system administrator's; diagnoses.import also an institution's administrator's (own institution)
     roles: ['system_admin', 'institution_admin'],
     component: ImportPage,
+    group: 'admin',
+  },
+  {
+    path: '/admin/fhir',
+    labelKey: 'fhir.menu',
+    icon: <InteractionOutlined />,
+    // fhir.import: everyone's for the system administrator, its own patients' for an institution's; fhir.export the system administrator's (the page shows it to them only)
+    roles: ['system_admin', 'institution_admin'],
+    component: FhirPage,
     group: 'admin',
   },
   {

@@ -6,6 +6,7 @@ import referralEn from '../components/referral/messages.en-US.ts';
 import smartAuditEn from '../components/smartAudit/messages.en-US.ts';
 import indicatorsEn from '../components/indicators/messages.en-US.ts';
 import paymentsEn from '../components/payments/messages.en-US.ts';
+import fhirEn from '../components/fhir/messages.en-US.ts';
 
 const enUS: Messages = {
   pharmacy: pharmacyEn,
@@ -14,6 +15,7 @@ const enUS: Messages = {
   smartAudit: smartAuditEn,
   indicators: indicatorsEn,
   payments: paymentsEn,
+  fhir: fhirEn,
   app: {
     shortName: 'Manbing',
     title: 'Two-Disease Outpatient Medication & Health Management',

@@ -5,6 +5,7 @@ import referralZh from '../components/referral/messages.zh-CN.ts';
 import smartAuditZh from '../components/smartAudit/messages.zh-CN.ts';
 import indicatorsZh from '../components/indicators/messages.zh-CN.ts';
 import paymentsZh from '../components/payments/messages.zh-CN.ts';
+import fhirZh from '../components/fhir/messages.zh-CN.ts';
 
 const zhCN = {
   pharmacy: pharmacyZh,
@@ -13,6 +14,7 @@ const zhCN = {
   smartAudit: smartAuditZh,
   indicators: indicatorsZh,
   payments: paymentsZh,
+  fhir: fhirZh,
   app: {
     shortName: '慢病',
     title: '两病门诊用药保障与健康管理平台',

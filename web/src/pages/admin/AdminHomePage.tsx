@@ -12,6 +12,7 @@ import {
   TeamOutlined,
   UserSwitchOutlined,
   CarOutlined,
+  InteractionOutlined,
 } from '@ant-design/icons';
 import { Card, Col, Row, Typography } from 'antd';
 import type { ReactNode } from 'react';
@@ -25,6 +26,8 @@ interface Section {
   key: string;
   path: string;
   icon: ReactNode;
+  /** Where the card's title and desc are, when not under directory.home.cards.<key> (a section with its own messages). */
+  messages?: string;
 }
 
 /** In reading order: who works here, where and in which team, then what they settle under, then the records. */
@@ -38,6 +41,7 @@ const SECTIONS: Section[] = [
   { key: 'servicePackages', path: '/admin/service-packages', icon: <GiftOutlined /> },
   { key: 'audit', path: '/admin/audit', icon: <AuditOutlined /> },
   { key: 'import', path: '/admin/import', icon: <CloudUploadOutlined /> },
+  { key: 'fhir', path: '/admin/fhir', icon: <InteractionOutlined />, messages: 'fhir.card' },
   { key: 'deliveryProviders', path: '/admin/delivery-providers', icon: <CarOutlined /> },
 ];
 
@@ -63,10 +67,10 @@ export default function AdminHomePage() {
                 <div className="admin-card__icon">{s.icon}</div>
                 <div className="admin-card__body">
                   <Typography.Text strong className="admin-card__title">
-                    {t(`directory.home.cards.${s.key}.title`)}
+                    {t(`${s.messages ?? `directory.home.cards.${s.key}`}.title`)}
                   </Typography.Text>
                   <Typography.Paragraph type="secondary" className="admin-card__desc">
-                    {t(`directory.home.cards.${s.key}.desc`)}
+                    {t(`${s.messages ?? `directory.home.cards.${s.key}`}.desc`)}
                   </Typography.Paragraph>
                 </div>
               </Card>
