@@ -9,7 +9,7 @@ const outDir = fileURLToPath(new URL('./dist', import.meta.url));
 
 // During `vite` dev, everything the server owns is forwarded to it.
 const apiTarget = process.env.MANBING_API_URL ?? 'http://127.0.0.1:3000';
-const proxied = ['/api', '/health', '/docs', '/openapi.json'];
+const proxied = ['/api', '/fhir', '/health', '/docs', '/openapi.json'];
 const proxy: Record<string, ProxyOptions> = Object.fromEntries(
   proxied.map((prefix) => [prefix, { target: apiTarget, changeOrigin: false }]),
 );

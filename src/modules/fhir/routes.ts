@@ -15,6 +15,8 @@ import { importFhir, operationOutcome } from './import';
 
 const outcome = z.object({ resourceType: z.literal('OperationOutcome'), issue: z.array(z.object({ severity: z.string(), code: z.string(), diagnostics: z.string(), expression: z.array(z.string()).optional() })) }).meta({ id: 'OperationOutcome' });
 const FHIR_JSON = 'application/fhir+json';
+/** A patient's bundle from a hospital's system runs to megabytes (Synthea's ten: up to 1.5 MiB); a bigger set is the CLI's. */
+const BUNDLE_LIMIT = 32 * 2 ** 20;
 const idParams = z.object({ id: z.uuid() });
 const jobSchema = z.object({
   id: z.uuid(), county: z.string(), requestedBy: z.string(), requestedAt: z.date(), status: z.enum(['running', 'completed', 'failed']), personsDone: z.int(),
@@ -36,6 +38,7 @@ export function fhirRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     // a FHIR client sends application/fhir+json; read it as JSON, and leave a body that is not JSON to the handler
     app.addContentTypeParser(FHIR_JSON, { parseAs: 'string' }, (_req, body, done) => done(null, body));
     app.post('/fhir', {
+      bodyLimit: BUNDLE_LIMIT,
       schema: {
         tags: ['fhir'],
         summary: 'Import a transaction or batch Bundle: diagnoses, readings and outside medication of Patients matched to the roster by resident ID (the report per resource type and patient); a faulty bundle: an OperationOutcome, nothing written',
