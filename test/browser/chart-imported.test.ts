@@ -2,7 +2,7 @@
 // (../shared/data/synthea-r4) imported onto a hypertension patient of the demo doctor's team; the doctor opens the
 // chart and sees the section 外院数据（导入） with the latest 50 readings, every outside medication (those not
 // mapped to the catalogue marked 未对照) and the imported diabetes tagged 导入 — without sideways scrolling; and
-// the same section in English.
+// the same section in English; the record downloaded as FHIR from the chart's header.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -69,6 +69,18 @@ describeBrowser('outside records on the chart (browser)', () => {
     await shot(page, 'chart-imported-header');
     await section.scrollIntoViewIfNeeded();
     await shot(page, 'chart-imported');
+  });
+
+  it('downloads the record as FHIR: a Bundle with the imported readings, the ID number masked', async () => {
+    const page = await (await b.newContext()).newPage();
+    await openChart(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('chart-fhir').click()]);
+    const bundle = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { resourceType: string; entry: Array<{ resource: { resourceType: string; id: string; identifier?: Array<{ value: string }> } }> };
+    expect(bundle.resourceType).toBe('Bundle');
+    const patient = bundle.entry.find((e) => e.resource.resourceType === 'Patient')!.resource;
+    expect([patient.id, patient.identifier![0].value]).toEqual([personId, expect.stringMatching(/\*{8}/)]);
+    const importedObservations = bundle.entry.filter((e) => e.resource.resourceType === 'Observation' && e.resource.id.startsWith('imp.'));
+    expect(importedObservations).toHaveLength(report.imported.readings);
   });
 
   it('in English: Outside records (imported), not mapped', async () => {

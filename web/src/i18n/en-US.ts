@@ -1286,6 +1286,7 @@ const enUS: Messages = {
       noRegistrations: 'No confirmed registration',
       noNextVisit: 'No follow-up scheduled',
       bpTrend: 'Blood pressure',
+      fhirDownload: 'Download as FHIR',
       glucoseTrend: 'Glucose',
       targetBp: 'Target < {{systolicBelow}}/{{diastolicBelow}} mmHg',
       targetGlucose: 'Fasting glucose target < {{value}} mmol/L',

@@ -1284,6 +1284,7 @@ const zhCN = {
       noRegistrations: '无已确认的登记',
       noNextVisit: '尚无随访安排',
       bpTrend: '血压趋势',
+      fhirDownload: '下载 FHIR 档案',
       glucoseTrend: '血糖趋势',
       targetBp: '控制目标 < {{systolicBelow}}/{{diastolicBelow}} mmHg',
       targetGlucose: '空腹血糖目标 < {{value}} mmol/L',

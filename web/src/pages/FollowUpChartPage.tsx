@@ -2,7 +2,7 @@
 // flags), the BP and fasting-glucose trends against their targets, this year's management status,
 // the visits, the prescription in force, the annual health checks and the reminders sent; below them, what
 // hospitals sent by FHIR import (readings and outside medication), apart from the follow-ups.
-import { ArrowLeftOutlined, CheckCircleFilled, CloseCircleFilled, ExperimentOutlined, PlusOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, CheckCircleFilled, CloseCircleFilled, DownloadOutlined, ExperimentOutlined, PlusOutlined } from '@ant-design/icons';
 import {
   Avatar,
   Button,
@@ -312,6 +312,10 @@ export default function FollowUpChartPage({ back: backTo = { path: WORKLIST_PATH
               </Button>
               <PrescribeButton person={{ id: c.person.id, name: c.person.name, idNumber: c.person.idNumber }} />
               <ReferButton person={{ id: c.person.id, name: c.person.name, idNumber: c.person.idNumber }} visits={c.visits} />
+              {/* the record as FHIR R4 for a hospital's system (Patient/$everything; the ID number masked, as here) */}
+              <Button icon={<DownloadOutlined />} href={`/fhir/Patient/${c.person.id}/$everything`} download={`${c.person.name}-FHIR.json`} data-testid="chart-fhir">
+                {t('followup.chart.fhirDownload')}
+              </Button>
             </Space>
           ) : null
         }

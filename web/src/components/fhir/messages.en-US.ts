@@ -60,7 +60,7 @@ const fhirEn: typeof fhirZh = {
   },
   export: {
     title: 'Export',
-    help: "Export a county's (or the city's) insured persons as FHIR Bulk Data NDJSON, a file per resource type (Patient, Condition, Observation, MedicationRequest …), for the provincial and national platforms. The export runs on the server; ID numbers are masked and every person exported is audited.",
+    help: "Export a county's (or the city's) insured persons as FHIR Bulk Data NDJSON, a file per resource type (Patient, Condition, Observation, MedicationRequest …), for the provincial and national platforms. The export runs on the server; it carries the full resident ID number (the platforms match on it), so keep the files as you would the roster; every person exported is audited.",
     region: 'Area',
     placeholder: 'Choose a county or the city',
     city: 'whole city',

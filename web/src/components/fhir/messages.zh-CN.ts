@@ -58,7 +58,7 @@ const fhirZh = {
   },
   export: {
     title: '导出',
-    help: '按县区（或全市）把参保人的档案导出为 FHIR Bulk Data 的 NDJSON 文件（每种资源一个文件：Patient、Condition、Observation、MedicationRequest 等），供向省、国家平台推送。导出在服务器上进行，身份证号脱敏，每位导出的患者均留痕。',
+    help: '按县区（或全市）把参保人的档案导出为 FHIR Bulk Data 的 NDJSON 文件（每种资源一个文件：Patient、Condition、Observation、MedicationRequest 等），供向省、国家平台推送。导出在服务器上进行；文件含完整身份证号（供平台匹配），请按参保名单同等保管；每位导出的患者均留痕。',
     region: '导出范围',
     placeholder: '选择县区或全市',
     city: '全市',
