@@ -53,8 +53,8 @@ export async function recordsOf(db: Database, personIds: string[], masked: boole
     q(sql<{ person_id: string; source_system: string; source_id: string; kind: ReadingKind; reading_date: string; value: number; value2: number | null }>`
       select person_id, source_system, source_id, kind, reading_date::text as reading_date, value, value2
       from imported_reading where person_id in ${ids} order by person_id, reading_date, source_id`),
-    q(sql<{ id: string; person_id: string; team_id: string; team_name: string; institution_id: string; start_date: string; end_date: string; status: ContractRow['status']; members: ContractRow['members'] }>`
-      select k.id, k.person_id, k.team_id, t.name as team_name, t.institution_id, k.start_date::text as start_date, k.end_date::text as end_date, k.status,
+    q(sql<{ id: string; person_id: string; team_name: string; institution_id: string; start_date: string; end_date: string; status: ContractRow['status']; members: ContractRow['members'] }>`
+      select k.id, k.person_id, t.name as team_name, t.institution_id, k.start_date::text as start_date, k.end_date::text as end_date, k.status,
         (select coalesce(json_agg(json_build_object('practitionerId', m.practitioner_id, 'name', pr.name, 'role', m.member_role) order by m.member_role, pr.name), '[]')
          from team_member m join practitioner pr on pr.id = m.practitioner_id where m.team_id = k.team_id) as members
       from contract k join family_doctor_team t on t.id = k.team_id where k.person_id in ${ids} order by k.person_id, k.start_date`),
@@ -90,14 +90,14 @@ export async function recordsOf(db: Database, personIds: string[], masked: boole
   for (const p of people) {
     const row = {
       id: p.id, name: p.name, sex: p.sex, birthDate: p.birth_date, idNumber: masked ? maskResidentId(p.id_number) : p.id_number,
-      phone: p.phone, regionCode: p.region_code, regionName: p.region_name,
+      phone: p.phone, regionName: p.region_name,
       address: p.address, insuranceType: p.insurance_type, insuredSince: p.insured_since, deathDate: p.death_date,
     };
     push(patientOf(row, masked));
     push(coverageOf(row, `${p.county_name ?? p.region_code}医疗保障局`));
   }
   for (const k of contracts) {
-    push(careTeamOf({ id: k.id, personId: k.person_id, teamId: k.team_id, teamName: k.team_name, institutionId: k.institution_id, startDate: k.start_date, endDate: k.end_date, status: k.status, members: k.members }));
+    push(careTeamOf({ id: k.id, personId: k.person_id, teamName: k.team_name, institutionId: k.institution_id, startDate: k.start_date, endDate: k.end_date, status: k.status, members: k.members }));
     org(k.institution_id);
     for (const m of k.members) out.practitioners.add(m.practitionerId);
   }

@@ -13,7 +13,6 @@ export interface PersonRow {
   /** As the caller may see it: whole, or masked. */
   idNumber: string;
   phone: string | null;
-  regionCode: string;
   regionName: string;
   address: string | null;
   insuranceType: 'resident' | 'employee';
@@ -67,7 +66,6 @@ export function conditionOf(c: ConditionRow): Condition {
 export interface ContractRow {
   id: string;
   personId: string;
-  teamId: string;
   teamName: string;
   institutionId: string;
   startDate: string;
