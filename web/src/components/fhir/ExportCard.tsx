@@ -11,7 +11,8 @@ import { formatDateTime } from '../../format.ts';
 import { currentLanguage } from '../../i18n/index.ts';
 import { errorLines } from '../../notify.ts';
 import { type ExportJob, exportFileUrl, useDeleteExport, useExportJobs, useRegions, useStartExport } from './api.ts';
-import RegionSelect, { regionName } from './RegionSelect.tsx';
+import RegionSelect from './RegionSelect.tsx';
+import { regionName } from '../regionOptions.ts';
 import './fhir.css';
 
 const STATUS_COLOR: Record<ExportJob['status'], string> = { running: 'processing', completed: 'success', failed: 'error' };

@@ -4,20 +4,14 @@ import { Select } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { currentLanguage } from '../../i18n/index.ts';
-import type { Region } from './api.ts';
-
-export const regionName = (r: Region | undefined, english: boolean) => (r ? (english && r.nameEn ? r.nameEn : r.name) : '');
+import { type Region, regionOption } from '../regionOptions.ts';
 
 export default function RegionSelect({ regions, loading, value, onChange }: { regions: Region[]; loading: boolean; value?: string; onChange: (v: string | undefined) => void }) {
   const { t } = useTranslation();
   const english = currentLanguage() === 'en-US';
   const options = useMemo(() => {
     const byCode = new Map(regions.map((r) => [r.code, r]));
-    const option = (r: Region) => {
-      const parent = r.level === 'county' && r.parentCode ? regionName(byCode.get(r.parentCode), english) : '';
-      const label = r.level === 'city' ? `${regionName(r, english)} · ${t('fhir.export.city')}（${r.code}）` : `${parent ? `${parent} · ` : ''}${regionName(r, english)}（${r.code}）`;
-      return { value: r.code, label, search: `${r.code} ${r.name} ${r.nameEn ?? ''} ${parent}`.toLowerCase() };
-    };
+    const option = (r: Region) => regionOption(r, byCode, english, r.level === 'city' ? ` · ${t('fhir.export.city')}` : '');
     // each city, then its counties
     const cities = regions.filter((r) => r.level === 'city');
     return cities.flatMap((c) => [option(c), ...regions.filter((r) => r.level === 'county' && r.parentCode === c.code).map(option)]);

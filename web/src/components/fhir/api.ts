@@ -6,6 +6,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, NETWORK_ERROR_STATUS, api } from '../../api.ts';
 import type { Problem } from '../../types.ts';
+import type { Region } from '../regionOptions.ts';
 
 export type Counts = { diagnoses: number; readings: number; medications: number };
 export const COUNT_KINDS = ['diagnoses', 'readings', 'medications'] as const;
@@ -142,13 +143,6 @@ export function useDeleteExport() {
   });
 }
 
-export interface Region {
-  code: string;
-  name: string;
-  nameEn: string | null;
-  level: 'city' | 'county' | 'town';
-  parentCode: string | null;
-}
 
 /** The region catalogue (the directory's), for the export's county picker and the jobs' county names. */
 export function useRegions(enabled: boolean) {

@@ -13,6 +13,7 @@ import { currentLanguage } from '../../../i18n/index.ts';
 import type { Institution, PersonSummary, Role } from '../../../types.ts';
 import type { AdminUser, Named } from './types.ts';
 import { useAdminProviders } from '../../../components/delivery/api.ts';
+import { type Region, regionOption } from '../../../components/regionOptions.ts';
 
 /** A team as the directory lists it; read tolerantly, only id, name, institution and members are used. */
 interface DirectoryTeam {
@@ -205,13 +206,6 @@ function PractitionerSelect({
   );
 }
 
-interface Region {
-  code: string;
-  name: string;
-  nameEn: string | null;
-  level: 'city' | 'county' | 'town';
-  parentCode: string | null;
-}
 
 /**
  * A county (6 digits) or a city (4) from the region catalogue (/api/admin/regions), by name or code;
@@ -229,14 +223,7 @@ function RegionSelect({ value, onChange, level }: { value?: string; onChange?: (
   const options = useMemo(() => {
     const rows = regions.data ?? [];
     const byCode = new Map(rows.map((r) => [r.code, r]));
-    const nameOf = (r: Region | undefined) => (r ? (english && r.nameEn ? r.nameEn : r.name) : '');
-    return rows
-      .filter((r) => r.level === level)
-      .map((r) => {
-        const parent = level === 'county' && r.parentCode ? nameOf(byCode.get(r.parentCode)) : '';
-        const label = `${parent ? `${parent} · ` : ''}${nameOf(r)}（${r.code}）`;
-        return { value: r.code, label, search: `${r.code} ${r.name} ${r.nameEn ?? ''} ${parent}`.toLowerCase() };
-      });
+    return rows.filter((r) => r.level === level).map((r) => regionOption(r, byCode, english));
   }, [regions.data, level, english]);
   const placeholder = t(level === 'county' ? 'accounts.placeholders.county' : 'accounts.placeholders.city');
   if (regions.isError) {
