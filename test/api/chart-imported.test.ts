@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleActor } from '../../src/core/audit';
+import { shanghaiDate } from '../../src/engine/calendar';
 import { importFhir, parseIdMap, type PatientReport } from '../../src/modules/fhir/import';
 import { readFhirInputs } from '../../src/modules/fhir/files';
 import { testApp, type TestApp } from '../helpers/app';
@@ -104,7 +105,7 @@ describe('the chart after a FHIR import', () => {
       .sort((a, b) => b.effectiveDateTime!.localeCompare(a.effectiveDateTime!))[0];
     const part = (code: string) => Math.round(bp.component!.find((x) => x.code.coding.some((y) => y.code === code))!.valueQuantity.value);
     const shown = (await chartOf(people[1].id)).importedReadings.find((r) => r.kind === 'blood_pressure')!;
-    expect(shown).toEqual({ kind: 'blood_pressure', date: bp.effectiveDateTime!.slice(0, 10), value: part('8480-6'), value2: part('8462-4'), sourceSystem: SYNTHEA });
+    expect(shown).toEqual({ kind: 'blood_pressure', date: shanghaiDate(new Date(bp.effectiveDateTime!)), value: part('8480-6'), value2: part('8462-4'), sourceSystem: SYNTHEA });
   });
 
   it('lists the outside medication: the catalogue’s name where mapped, the text alone where not', async () => {

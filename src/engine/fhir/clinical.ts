@@ -3,6 +3,7 @@
 // type 2 diabetes 44054006, diabetes mellitus 73211009), by ICD-10 (the catalogue's codes, data/diseases.json:
 // I10–I15, E10–E14, …) or by manbing's own disease code (what manbing's export writes).
 import type { Condition, MedicationRequest } from '@medplum/fhirtypes';
+import { chinaDay } from './readings';
 import { ATC, MB, RXNORM, SNOMED } from './systems';
 
 const ICD10 = /^http:\/\/hl7\.org\/fhir\/sid\/icd-10(-cm)?$|^urn:oid:2\.16\.840\.1\.113883\.6\.3$/;
@@ -28,8 +29,8 @@ export function diagnosisOf(c: Condition, diseases: CatalogueDisease[]): Diagnos
     if (!disease) continue;
     const status = c.verificationStatus?.coding?.[0]?.code;
     if (status === 'refuted' || status === 'entered-in-error') return { skipped: `verification status ${status}` };
-    const onset = (c.onsetDateTime ?? c.onsetPeriod?.start ?? c.recordedDate ?? '').slice(0, 10);
-    return { diagnosis: { disease, onset: /^\d{4}-\d{2}-\d{2}$/.test(onset) ? onset : null, code: coding.code!, system: coding.system! } };
+    const onset = chinaDay(c.onsetDateTime ?? c.onsetPeriod?.start ?? c.recordedDate);
+    return { diagnosis: { disease, onset, code: coding.code!, system: coding.system! } };
   }
   return { notRead: true };
 }
@@ -58,6 +59,6 @@ export function medicationOf(m: MedicationRequest, table: Ingredient[], drugCode
   return {
     text, rxnorm: rx?.code ?? null, atc: atc ?? ingredient?.atc ?? null,
     drugCode: own ?? (ingredient ? (extended && ingredient.extendedRelease ? ingredient.extendedRelease : ingredient.drug) : null),
-    status: m.status ?? 'unknown', authoredOn: /^\d{4}-\d{2}-\d{2}/.test(m.authoredOn ?? '') ? m.authoredOn!.slice(0, 10) : null,
+    status: m.status ?? 'unknown', authoredOn: chinaDay(m.authoredOn),
   };
 }

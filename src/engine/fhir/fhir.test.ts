@@ -33,6 +33,14 @@ describe('readings', () => {
     expect(one('2339-0', 7, 'g/L')).toEqual({ skipped: 'glucose: unit "g/L" not one of mmol/L, mg/dL' });
     expect(one('718-7', 13, 'g/dL')).toEqual({ notRead: true });
   });
+  it('dates a reading by the day in China: a time with an offset on Shanghai’s clock, a date as written', () => {
+    const at = (effectiveDateTime: string) => readingOf({ ...bp(120, 80), effectiveDateTime });
+    expect(at('2021-03-02T20:32:26+00:00')).toMatchObject({ reading: { date: '2021-03-03' } });
+    expect(at('2021-03-02T15:59:59Z')).toMatchObject({ reading: { date: '2021-03-02' } });
+    expect(at('2021-03-02T23:30:00+08:00')).toMatchObject({ reading: { date: '2021-03-02' } });
+    expect(at('2021-03-02')).toMatchObject({ reading: { date: '2021-03-02' } });
+    expect(at('2021-03')).toEqual({ skipped: 'no effective date' });
+  });
   it('reports a reading outside the plausibility limits instead of storing it', () => {
     expect(readingOf(bp(300, 90))).toEqual({ skipped: 'implausible blood pressure 300/90 mmHg' });
     expect(readingOf(bp(80, 95))).toMatchObject({ skipped: expect.stringContaining('implausible') });
@@ -44,7 +52,8 @@ describe('readings', () => {
 describe('diagnoses and medications', () => {
   it('maps SNOMED CT and ICD-10 codes to the catalogue and leaves the rest', () => {
     const c = (system: string, code: string) => ({ resourceType: 'Condition' as const, subject: {}, code: { coding: [{ system, code }] }, onsetDateTime: '2019-03-05T20:32:26+00:00' });
-    expect(diagnosisOf(c('http://snomed.info/sct', '59621000'), diseases)).toEqual({ diagnosis: { disease: 'hypertension', onset: '2019-03-05', code: '59621000', system: 'http://snomed.info/sct' } });
+    // 20:32 UTC on 5 March is the morning of 6 March in China
+    expect(diagnosisOf(c('http://snomed.info/sct', '59621000'), diseases)).toEqual({ diagnosis: { disease: 'hypertension', onset: '2019-03-06', code: '59621000', system: 'http://snomed.info/sct' } });
     expect(diagnosisOf(c('http://snomed.info/sct', '44054006'), diseases)).toMatchObject({ diagnosis: { disease: 'diabetes' } });
     expect(diagnosisOf(c('http://hl7.org/fhir/sid/icd-10', 'E11.9'), diseases)).toMatchObject({ diagnosis: { disease: 'diabetes' } });
     expect(diagnosisOf(c('http://hl7.org/fhir/sid/icd-10', 'J44.1'), diseases)).toMatchObject({ diagnosis: { disease: 'copd' } });

@@ -3,12 +3,13 @@
 // (migration 0004), so an imported reading could have been typed in. Values are kept as the chart keeps them:
 // mmHg and beats per minute whole, the rest in tenths.
 import type { Observation, Quantity } from '@medplum/fhirtypes';
+import { shanghaiDate } from '../calendar';
 
 export type ReadingKind = 'blood_pressure' | 'glucose' | 'fasting_glucose' | 'hba1c' | 'weight' | 'height' | 'bmi' | 'heart_rate';
 
 export interface Reading {
   kind: ReadingKind;
-  /** The day of the reading (effectiveDateTime's date, as written). */
+  /** The day of the reading in China (chinaDay of effectiveDateTime). */
   date: string;
   /** blood pressure: systolic; others: the value (tenths, or whole for heart rate) */
   value: number;
@@ -50,14 +51,27 @@ function scaled(q: Quantity | undefined, units: Record<string, number>): number 
   return Math.round(q.value * factor);
 }
 
+/**
+ * The day a FHIR date or dateTime falls on in China: a time with its offset (or Z) is the instant it names, on
+ * Shanghai's clock (a reading at 20:32 UTC is the next morning's); a date, or a time without an offset, as written.
+ */
+export function chinaDay(value: string | undefined): string | null {
+  if (!value) return null;
+  if (/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:\d{2})$/.test(value)) {
+    const instant = new Date(value);
+    return Number.isNaN(instant.getTime()) ? null : shanghaiDate(instant);
+  }
+  return /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : null;
+}
+
 export type ReadingResult = { reading: Reading } | { skipped: string } | { notRead: true };
 
 /** An Observation as a reading of the chart; `notRead` for codes the chart does not keep. */
 export function readingOf(o: Observation): ReadingResult {
   const c = code(o);
   if (!c || !READ_CODES.includes(c)) return { notRead: true };
-  const date = (o.effectiveDateTime ?? o.effectiveInstant ?? o.effectivePeriod?.start ?? o.issued ?? '').slice(0, 10);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return { skipped: 'no effective date' };
+  const date = chinaDay(o.effectiveDateTime ?? o.effectiveInstant ?? o.effectivePeriod?.start ?? o.issued);
+  if (!date) return { skipped: 'no effective date' };
   if (o.status === 'entered-in-error' || o.status === 'cancelled') return { skipped: `status ${o.status}` };
   if (PANELS.includes(c)) {
     const part = (loinc: string) => o.component?.find((k) => code(k) === loinc)?.valueQuantity;
