@@ -44,7 +44,9 @@ const half = Math.floor(heap.length / 2);
 const peak = (xs: number[]) => Math.max(...xs);
 
 // the plain read: the same batches, every row of the tables the export reads, as JSON lines
-const TABLES = ['person', 'person_condition', 'followup_visit', 'health_check', 'imported_reading', 'contract', 'prescription_line', 'outside_medication', 'dispense_line', 'referral', 'claim', 'claim_line'];
+const TABLES = ['person', 'person_condition', 'followup_visit', 'health_check', 'imported_reading', 'contract', 'prescription', 'outside_medication', 'dispense', 'referral', 'claim'];
+// the line tables are keyed by their header: read through it, as the export does
+const LINES = [['prescription_line', 'prescription', 'prescription_id'], ['dispense_line', 'dispense', 'dispense_id'], ['claim_line', 'claim', 'claim_id']] as const;
 const plain = createWriteStream(join(work, 'plain.ndjson'));
 let rows = 0;
 t = performance.now();
@@ -52,7 +54,10 @@ for (let after = '00000000-0000-0000-0000-000000000000'; ;) {
   const ids = (await db.selectFrom('person').select('id').where('region_code', 'like', `${DEMO_CITY}%`).where('id', '>', after).orderBy('id').limit(500).execute()).map((r) => r.id);
   if (!ids.length) break;
   const list = sql`(${sql.join(ids.map((id) => sql`${id}::uuid`))})`;
-  const results = await Promise.all(TABLES.map((table) => sql<{ j: string }>`select row_to_json(t)::text as j from ${sql.table(table)} t where ${sql.ref(table === 'person' ? 'id' : 'person_id')} in ${list}`.execute(db)));
+  const results = await Promise.all([
+    ...TABLES.map((table) => sql<{ j: string }>`select row_to_json(t)::text as j from ${sql.table(table)} t where ${sql.ref(table === 'person' ? 'id' : 'person_id')} in ${list}`.execute(db)),
+    ...LINES.map(([table, header, key]) => sql<{ j: string }>`select row_to_json(t)::text as j from ${sql.table(header)} h join ${sql.table(table)} t on ${sql.ref(`t.${key}`)} = h.id and t.person_id = h.person_id where h.person_id in ${list}`.execute(db)),
+  ]);
   for (const r of results) {
     for (const row of r.rows) {
       rows++;

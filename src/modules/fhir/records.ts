@@ -1,6 +1,8 @@
 // A batch of persons' records read from the database and written as FHIR R4 resources (src/engine/fhir/out),
 // for the bulk export of a county and for one patient's $everything alike. A batch is read in a fixed number
 // of queries whatever its size (one per kind of record), so the export's memory is the batch's, not the county's.
+// Each query starts from an index on the person (the line tables through their header's): a batch reads its
+// persons' rows, never a scan of the table.
 import { createHash } from 'node:crypto';
 import type { Resource } from '@medplum/fhirtypes';
 import { sql } from 'kysely';
@@ -82,7 +84,8 @@ export async function recordsOf(db: Database, personIds: string[], masked: boole
       from claim c where c.person_id in ${ids} order by c.person_id, c.service_date, c.id`),
     q(sql<{ claim_id: string; line_no: number; drug_code: string; drug_name: string; drug_atc: string; drug_unit: string; quantity: number; unit_price_fen: number; amount_fen: number }>`
       select l.claim_id, l.line_no, l.drug_code, d.generic_name_zh as drug_name, d.atc as drug_atc, d.unit as drug_unit, l.quantity, l.unit_price_fen, l.amount_fen
-      from claim_line l join drug d on d.code = l.drug_code where l.person_id in ${ids} order by l.claim_id, l.line_no`),
+      from claim c join claim_line l on l.claim_id = c.id and l.person_id = c.person_id join drug d on d.code = l.drug_code
+      where c.person_id in ${ids} order by l.claim_id, l.line_no`),
   ]);
 
   const push = (r: Resource) => out.resources.push(r);
