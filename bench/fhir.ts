@@ -3,7 +3,8 @@
 // no FHIR made of it); and the import of 10,000 patients' bundles (one file each, read as the CLI reads a
 // directory) beside the bare inserts of the rows it stored, one transaction a bundle. It builds its own
 // PostgreSQL database with the demo city of N patients, or reuses it:
-//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/fhir.ts [patients=500000] [bundles=10000] [--reuse]
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/fhir.ts [patients=500000] [bundles=10000] [--reuse] [--area=330402]
+// --area exports one county of the city instead of the whole city (the city's export writes some 30 GB).
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,7 @@ const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const PATIENTS = Number(args[0] ?? 500000);
 const BUNDLES = Number(args[1] ?? 10000);
 const AS_OF = '2026-10-15';
+const AREA = process.argv.find((a) => a.startsWith('--area='))?.slice('--area='.length) ?? DEMO_CITY;
 const connection = await openDemoCity({ name: `manbing_bench_fhir_${PATIENTS}`, patients: PATIENTS, asOf: AS_OF, reuse: process.argv.includes('--reuse') });
 const db = connection.db;
 const ctx = { db, config: loadConfig(), now: () => new Date(`${AS_OF}T04:00:00Z`), policies: PolicyBook.load() };
@@ -37,7 +39,7 @@ const heap: number[] = [];
 let rss = 0;
 const sampler = setInterval(() => (rss = Math.max(rss, process.memoryUsage().rss)), 50);
 let t = performance.now();
-const report = await exportCounty(ctx, actor, { county: DEMO_CITY, out: join(work, 'export'), batchSize: 500, onProgress: () => void heap.push(process.memoryUsage().heapUsed) });
+const report = await exportCounty(ctx, actor, { county: AREA, out: join(work, 'export'), batchSize: 500, onProgress: () => void heap.push(process.memoryUsage().heapUsed) });
 const exportMs = performance.now() - t;
 clearInterval(sampler);
 const half = Math.floor(heap.length / 2);
@@ -51,7 +53,7 @@ const plain = createWriteStream(join(work, 'plain.ndjson'));
 let rows = 0;
 t = performance.now();
 for (let after = '00000000-0000-0000-0000-000000000000'; ;) {
-  const ids = (await db.selectFrom('person').select('id').where('region_code', 'like', `${DEMO_CITY}%`).where('id', '>', after).orderBy('id').limit(500).execute()).map((r) => r.id);
+  const ids = (await db.selectFrom('person').select('id').where('region_code', 'like', `${AREA}%`).where('id', '>', after).orderBy('id').limit(500).execute()).map((r) => r.id);
   if (!ids.length) break;
   const list = sql`(${sql.join(ids.map((id) => sql`${id}::uuid`))})`;
   const results = await Promise.all([
@@ -69,8 +71,8 @@ for (let after = '00000000-0000-0000-0000-000000000000'; ;) {
 await new Promise((resolve) => plain.end(resolve));
 const plainMs = performance.now() - t;
 
-console.log(`city of ${PATIENTS} patients (${report.persons} persons on the roster)`);
-console.log(`export of the city as NDJSON: ${report.resources} resources in ${s(exportMs)} = ${Math.round(report.resources / (exportMs / 1000))} resources/s`);
+console.log(`city of ${PATIENTS} patients; area ${AREA}: ${report.persons} persons on the roster`);
+console.log(`export of ${AREA} as NDJSON: ${report.resources} resources in ${s(exportMs)} = ${Math.round(report.resources / (exportMs / 1000))} resources/s`);
 for (const f of report.files) console.log(`  ${f.type.padEnd(22)} ${f.count}`);
 console.log(`  memory: heap in use at most ${MiB(peak(heap.slice(0, half)))} over the first half of the batches, ${MiB(peak(heap.slice(half)))} over the second (before: ${MiB(baseline.heapUsed)}); peak RSS ${MiB(rss)}`);
 console.log(`the plain read: ${rows} rows of the same tables, same batches, as JSON lines in ${s(plainMs)} = ${Math.round(rows / (plainMs / 1000))} rows/s  (ratio ${(exportMs / plainMs).toFixed(1)})`);
@@ -79,7 +81,7 @@ console.log(`the plain read: ${rows} rows of the same tables, same batches, as J
 // 10,000 persons' records as transaction bundles, one file each, as a hospital's system would send them
 const bundleDir = join(work, 'bundles');
 mkdirSync(bundleDir);
-const persons = (await sql<{ id: string }>`select id from person p where exists (select 1 from followup_visit v where v.person_id = p.id) order by id limit ${BUNDLES}`.execute(db)).rows.map((r) => r.id);
+const persons = (await sql<{ id: string }>`select id from person p where region_code like ${`${AREA}%`} and exists (select 1 from followup_visit v where v.person_id = p.id) order by id limit ${BUNDLES}`.execute(db)).rows.map((r) => r.id);
 const IMPORTED = new Set(['Patient', 'Condition', 'Observation', 'MedicationRequest']);
 let resources = 0;
 for (let i = 0; i < persons.length; i += 500) {
