@@ -20,7 +20,6 @@ export type ExportType = (typeof EXPORT_TYPES)[number];
 
 /** An imported row's key (person, source system, source id) as a FHIR id part: 40 hex characters, the same each time. */
 const keyOf = (...parts: string[]) => createHash('sha1').update(parts.join('\u0000')).digest('hex');
-const day = (d: string | Date) => (typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
 const instant = (d: string | Date) => (typeof d === 'string' ? new Date(d) : d).toISOString();
 const drugOf = (r: { drug_code: string; drug_name: string; drug_atc: string; drug_unit: string }): DrugRef => ({ code: r.drug_code, name: r.drug_name, atc: r.drug_atc, unit: r.drug_unit });
 const MODES: Record<string, string> = { clinic: '门诊', home: '家庭', phone: '电话', online: '网络' };
@@ -159,7 +158,7 @@ interface VisitReadings {
   height_tenths_cm: number | null; bmi_tenths: number | null; fasting_glucose_tenths: number | null; hba1c_tenths: number | null;
 }
 const visitRow = (v: VisitReadings, origin: string) => ({
-  id: v.id, personId: v.person_id, date: day(v.date), origin, systolic: v.systolic, diastolic: v.diastolic, heartRate: v.heart_rate, weightTenthsKg: v.weight_tenths_kg,
+  id: v.id, personId: v.person_id, date: v.date, origin, systolic: v.systolic, diastolic: v.diastolic, heartRate: v.heart_rate, weightTenthsKg: v.weight_tenths_kg,
   heightTenthsCm: v.height_tenths_cm, bmiTenths: v.bmi_tenths, fastingGlucoseTenths: v.fasting_glucose_tenths, hba1cTenths: v.hba1c_tenths,
 });
 
