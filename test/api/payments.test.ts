@@ -2,10 +2,12 @@
 // stored records with plain SQL written from docs/payments.md (not from the module's queries); the budget's
 // projection read against its stated method; Luohu's saving from two years of demo claims; a run stored with its
 // inputs and reproduced to the fen; access, bad input, the workbook and the CLI.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { testApp, type TestApp } from '../helpers/app';
+import { confirmFinding, countyReviewer, plantFinding, townshipClaim } from '../helpers/findings';
 import { consoleActor } from '../../src/core/audit';
 import { paymentsLines } from '../../src/modules/payments/console';
 import type { PaymentReport } from '../../src/modules/payments/service';
@@ -148,7 +150,7 @@ describe('the total budget and Luohu’s saving', () => {
     // today is 2026-06-15: January to May are over
     expect(r.period).toMatchObject({ as_of: '2026-06-15', complete_months: 5 });
     for (const b of r.results.budget) {
-      const five = b.months.slice(0, 5).reduce((s, m) => s + m.within_fen, 0);
+      const five = b.months.slice(0, 5).reduce((s, m) => s + m.within_fen - m.recovered_fen, 0);
       expect(b.projection).toEqual({ method: 'run_rate', complete_months: 5 });
       expect(b.projected_fen).toBe(halfUp(five * 12, 5));
       expect(b.projected_balance_fen).toBe(b.budget_fen - b.projected_fen!);
@@ -162,9 +164,61 @@ describe('the total budget and Luohu’s saving', () => {
       left join lateral (select x from claim_adjustment a, jsonb_array_elements(a.lines) x
                          where a.person_id = c.person_id and a.claim_id = c.id and (x ->> 'lineNo')::int = l.line_no order by a.seq desc limit 1) adj on true
       where c.status = 'settled' and c.service_date between '2026-01-01' and '2026-06-15' and i.medical_community_id = ${b.community_id} and i.level <> 'pharmacy'`.execute(t.ctx.db);
-    expect(b.spent_fen).toBe(n(spent.rows[0].within));
+    const recovered = await sql<{ fen: string }>`select coalesce(sum(f.deduction_fen), 0) as fen from audit_finding f join institution i on i.id = f.institution_id
+      where f.status = 'confirmed' and i.medical_community_id = ${b.community_id} and i.level <> 'pharmacy'
+        and (f.decided_at at time zone 'Asia/Shanghai')::date between '2026-01-01' and '2026-06-15'`.execute(t.ctx.db);
+    expect(b.recovered_fen).toBe(n(recovered.rows[0].fen));
+    expect(b.spent_fen).toBe(n(spent.rows[0].within) - n(recovered.rows[0].fen));
     expect(b.long_rx_allowance_fen).toBe(n(spent.rows[0].long));
     expect(b.spent_fen + b.long_rx_allowance_fen).toBeGreaterThan(0);
+  });
+
+  it('a deduction the smart audit confirms comes off the budget and the township package in the month confirmed', async () => {
+    const db = t.ctx.db;
+    // a claim of a pilot township's resident at a grassroots member of a medical community, found by the audit
+    const c = await townshipClaim(t, { counties: ['330421', '330424'], from: '2026-04-01', to: '2026-06-14' });
+    expect(c, 'a claim in a pilot township').toBeDefined();
+    const findingId = await plantFinding(t, c!);
+    const before = await payments('analyst', 'year=2026');
+    const deduction = Math.floor(c!.fund / 2);
+    await confirmFinding(t, findingId, c!.county_code, deduction);
+    const after = await payments('analyst', 'year=2026');
+    expect(after.run.id).not.toBe(before.run.id);
+    const budgetOf = (x: PaymentReport) => x.results.budget.find((b) => b.community_id === c!.community)!;
+    const townOf = (x: PaymentReport) => x.results.capitation.find((k) => k.town_code === c!.town)!;
+    expect(budgetOf(before).spent_fen - budgetOf(after).spent_fen).toBe(deduction);
+    // confirmed today, in June, a month not yet over: the run-rate projection of January–May does not move
+    expect(budgetOf(after).months[5].recovered_fen - budgetOf(before).months[5].recovered_fen).toBe(deduction);
+    expect(budgetOf(after).projected_fen).toBe(budgetOf(before).projected_fen);
+    // the recoveries as plain SQL says them: confirmed deductions at the community's institutions, by the day confirmed
+    const recovered = await sql<{ fen: string }>`select coalesce(sum(f.deduction_fen), 0) as fen from audit_finding f join institution i on i.id = f.institution_id
+      where f.status = 'confirmed' and i.medical_community_id = ${c!.community} and i.level <> 'pharmacy'
+        and (f.decided_at at time zone 'Asia/Shanghai')::date between '2026-01-01' and '2026-06-15'`.execute(db);
+    expect(budgetOf(after).recovered_fen).toBe(n(recovered.rows[0].fen));
+    expect(budgetOf(after).recovered_fen).toBeGreaterThanOrEqual(deduction);
+    expect(after.results.totals.budget_recovered_fen - before.results.totals.budget_recovered_fen).toBe(deduction);
+    // the township's package gets it back
+    expect(townOf(after).package_recovered_fen - townOf(before).package_recovered_fen).toBe(deduction);
+    expect(townOf(after).balance_fen - townOf(before).balance_fen).toBe(deduction);
+    // the recoveries behind both figures, listed (masked, audited); not for a doctor
+    for (const [model, code] of [['budget', c!.community], ['capitation', c!.town]]) {
+      const list = await get('analyst', `/api/payments/recoveries?year=2026&model=${model}&code=${code}`);
+      expect(list.statusCode, list.body).toBe(200);
+      const item = list.json().items.find((x: { id: string }) => x.id === findingId);
+      expect(item).toMatchObject({ decided_on: '2026-06-15', deduction_fen: deduction, against: 'institution', rule: { code: 'early_refill' }, service_date: c!.service_date });
+      expect(item.id_number).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
+      expect(list.json().items.reduce((sum: number, x: { deduction_fen: number }) => sum + x.deduction_fen, 0))
+        .toBe(model === 'budget' ? budgetOf(after).recovered_fen : townOf(after).package_recovered_fen + townOf(after).referral_recovered_fen);
+    }
+    const audited = await db.selectFrom('audit_log').select('entity').where('entity', '=', 'payments.recoveries').execute();
+    expect(audited.length).toBeGreaterThanOrEqual(2);
+    expect((await get('doctor', `/api/payments/recoveries?year=2026&model=budget&code=${c!.community}`)).statusCode).toBe(403);
+    // reopened, the deduction is no longer recovered: the figures are as before
+    const reopen = await t.app.inject({ method: 'POST', url: `/api/smart-audit/findings/${findingId}/reopen`, headers: { cookie: await countyReviewer(t, c!.county_code) }, payload: { reason: '复核后重新审核' } });
+    expect(reopen.statusCode, reopen.body).toBe(200);
+    const reopened = await payments('analyst', 'year=2026');
+    expect(budgetOf(reopened).spent_fen).toBe(budgetOf(before).spent_fen);
+    expect(townOf(reopened).package_cost_fen).toBe(townOf(before).package_cost_fen);
   });
 
   it('compares the contracted insured’s cost this year with the same people’s last year × (1 + growth), from both years’ claims', async () => {
@@ -219,6 +273,16 @@ describe('a run is kept with its inputs and reproduced to the fen', () => {
     expect(stored.json().results).toEqual(first.results);
     const runs = (await get('analyst', '/api/payments/runs?year=2026')).json() as Array<{ id: string }>;
     expect(runs.map((x) => x.id)).toEqual(expect.arrayContaining([first.run.id, after.run.id]));
+    // a run kept from rules 2026.1 (before the recoveries: none in its inputs or results) is reproduced to its fen
+    const strip = (v: unknown): unknown => Array.isArray(v) ? v.map(strip)
+      : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => !k.includes('recovered')).map(([k, x]) => [k, strip(x)])) : v;
+    const kept = await t.ctx.db.selectFrom('payment_run').selectAll().where('id', '=', first.run.id).executeTakeFirstOrThrow();
+    expect(JSON.stringify(kept.results)).toContain('recovered_fen');
+    const old = await t.ctx.db.insertInto('payment_run').values({
+      ...kept, id: undefined, version: '2026.1', inputs_hash: createHash('sha256').update(`2026.1:${kept.inputs_hash}`).digest('hex'),
+      parameters: JSON.stringify(kept.parameters), inputs: JSON.stringify(strip(kept.inputs)), results: JSON.stringify(strip(kept.results)),
+    }).returning('id').executeTakeFirstOrThrow();
+    expect((await get('analyst', `/api/payments/runs/${old.id}`)).json().verification).toEqual({ same: true, hashSame: true, differences: [] });
     // a stored figure altered afterwards no longer matches what its inputs give
     await sql`update payment_run set results = jsonb_set(results, '{contract_fee,0,fee_fen}', to_jsonb((results #>> '{contract_fee,0,fee_fen}')::bigint + 1)) where id = ${first.run.id}`.execute(t.ctx.db);
     expect((await get('analyst', `/api/payments/runs/${first.run.id}`)).json().verification).toMatchObject({ same: false, differences: ['contract_fee'] });

@@ -1,12 +1,14 @@
 // Issue 17 in Chromium, 医保支付 (src/modules/payments): the analyst opens /payments for the year to date —
 // the four models' tabs with a row per township, medical community and team as GET /api/payments gives
 // them; a township's drawer with the claims behind its package and referral pool, by month; a team's
-// 五率一比 score lines and its contracted residents; the run verified by recomputing it; the workbook
+// 五率一比 score lines and its contracted residents; a deduction the smart audit confirmed, listed behind the
+// township's package and the community's spending; the run verified by recomputing it; the workbook
 // downloaded as an .xlsx. The county reviewer, in English, sees their county only. 1440 × 900, no sideways
 // scrolling, no page errors.
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { confirmFinding, plantFinding, townshipClaim } from '../helpers/findings';
 import { type BrowserApp, describeBrowser, expectNoOverflow, expectText, shot, signIn, startBrowserApp } from './browser';
 
 type Json = Record<string, any>;
@@ -17,6 +19,7 @@ const yuan = (fen: number) => `${fen < 0 ? '-' : ''}${Math.floor(Math.abs(fen) /
 describeBrowser('provider payment (browser)', () => {
   let b: BrowserApp;
   let city: Json;
+  let recovery: { town: string; community: string; fen: number };
 
   const get = async (user: string, url: string) => {
     const res = await b.t.app.inject({ url, headers: { cookie: await b.t.login(user) } });
@@ -31,6 +34,12 @@ describeBrowser('provider payment (browser)', () => {
 
   beforeAll(async () => {
     b = await startBrowserApp();
+    // a reviewer confirmed a deduction on a claim of the first township's resident this morning
+    const first = (await get('analyst', '/api/payments?year=2026')).results.capitation[0];
+    const claim = await townshipClaim(b.t, { counties: [first.county_code], town: first.town_code, from: '2026-01-01', to: '2026-06-14' });
+    expect(claim, 'a claim of the township').toBeDefined();
+    recovery = { town: claim!.town, community: claim!.community, fen: Math.floor(claim!.fund / 2) };
+    await confirmFinding(b.t, await plantFinding(b.t, claim!), claim!.county_code, recovery.fen);
     city = await get('analyst', '/api/payments?year=2026');
   });
   afterAll(() => b?.close());
@@ -92,6 +101,19 @@ describeBrowser('provider payment (browser)', () => {
     await drawer.getByTestId('pay-claims-month').click();
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: /^3月$/ }).click();
     await expectText(drawer.getByTestId('pay-claims-total'), `共 ${march.total.toLocaleString('en-US')} 笔`);
+    // what the smart audit recovered of its people's care, given back to the package
+    expect(town.town_code).toBe(recovery.town);
+    expect(town.package_recovered_fen).toBe(recovery.fen);
+    await expectText(drawer.getByTestId('cap-inputs'), new RegExp(`打包 ${yuan(recovery.fen).replace('.', '\\.')}`));
+    await drawer.getByTestId('cap-pool-recovered').click();
+    await expect.poll(() => drawer.getByTestId('pay-recovery-row').count()).toBe(1);
+    const recovered = await drawer.getByTestId('pay-recovery-row').innerText();
+    expect(recovered).toContain(yuan(recovery.fen));
+    expect(recovered).toContain('2026-06-15');
+    expect(recovered).toContain('*'); // masked
+    await drawer.getByTestId('pay-recoveries').scrollIntoViewIfNeeded();
+    await expectNoOverflow(page, 'the township’s recoveries');
+    await shot(page, 'payments-recoveries');
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'hidden' });
 
@@ -100,6 +122,7 @@ describeBrowser('provider payment (browser)', () => {
     await expect.poll(() => page.getByTestId('budget-row').count()).toBe(r.budget.length);
     await expect.poll(() => page.getByTestId('luohu-row').count()).toBe(r.budget.length);
     await expectText(page.getByTestId('budget-totals-budget'), new RegExp(yuan(r.totals.budget_fen).replace('.', '\\.')));
+    await expectText(page.locator(`[data-testid="budget-row"][data-code="${recovery.community}"]`), new RegExp(`已扣审核追回 ${yuan(recovery.fen).replace('.', '\\.')}`));
     await expectNoOverflow(page, 'budget');
     await shot(page, 'payments-budget');
 

@@ -7,15 +7,15 @@ import type { PaymentParameters } from './parameters';
 import type { PaymentInputs } from './types';
 import { workEquivalent, type WorkEquivalentResult } from './workEquivalent';
 
-/** The models' rules; a change to what they compute is a new version, and a run records the one it used. */
-export const PAYMENT_VERSION = '2026.1';
+/** The models' rules; a change to what they compute is a new version, and a run records the one it used (2026.2: the smart audit's recoveries). */
+export const PAYMENT_VERSION = '2026.2';
 
 export interface PaymentResults {
   capitation: CapitationResult[];
   budget: BudgetResult[];
   contract_fee: ContractFeeResult[];
   work_equivalent: WorkEquivalentResult[];
-  totals: { capitation_retained_fen: number; capitation_overrun_centre_fen: number; budget_fen: number; budget_spent_fen: number; long_rx_allowance_fen: number; luohu_paid_fen: number; contract_fee_fen: number; work_equivalent_fen: number };
+  totals: { capitation_retained_fen: number; capitation_overrun_centre_fen: number; capitation_recovered_fen: number; budget_fen: number; budget_spent_fen: number; budget_recovered_fen: number; long_rx_allowance_fen: number; luohu_paid_fen: number; contract_fee_fen: number; work_equivalent_fen: number };
 }
 
 export function computePayments(params: PaymentParameters, inputs: PaymentInputs): PaymentResults {
@@ -35,7 +35,8 @@ export function totalsOf(r: Omit<PaymentResults, 'totals'>): PaymentResults['tot
   return {
     capitation_retained_fen: sum(r.capitation, (c) => c.year_end?.retained_fen ?? 0),
     capitation_overrun_centre_fen: sum(r.capitation, (c) => c.year_end?.overrun_centre_fen ?? 0),
-    budget_fen: sum(r.budget, (b) => b.budget_fen), budget_spent_fen: sum(r.budget, (b) => b.spent_fen),
+    capitation_recovered_fen: sum(r.capitation, (c) => c.package_recovered_fen + c.referral_recovered_fen),
+    budget_fen: sum(r.budget, (b) => b.budget_fen), budget_spent_fen: sum(r.budget, (b) => b.spent_fen), budget_recovered_fen: sum(r.budget, (b) => b.recovered_fen),
     long_rx_allowance_fen: sum(r.budget, (b) => b.long_rx_allowance_fen), luohu_paid_fen: sum(r.budget, (b) => b.luohu.paid_fen),
     contract_fee_fen: sum(r.contract_fee, (f) => f.fee_fen), work_equivalent_fen: sum(r.work_equivalent, (w) => w.value_fen),
   };

@@ -5,7 +5,7 @@ import { divideHalfUp, runRate, signedRatio } from './arithmetic';
 import { computePayments } from './index';
 import { loadPaymentParameters, PaymentParametersError, type PaymentParameters } from './parameters';
 import { shareAt } from './contractFee';
-import type { PaymentInputs } from './types';
+import type { BudgetInput, CapitationInput, PaymentInputs } from './types';
 
 const FILE = new URL('../../../policies/payments/jiaxing-2020.yaml', import.meta.url);
 const text = readFileSync(FILE, 'utf8');
@@ -16,7 +16,7 @@ const ratio = (numerator: number, denominator: number) => ({ numerator, denomina
 function inputs(over: Partial<PaymentInputs> = {}): PaymentInputs {
   return { year: 2026, quarter: null, start: '2026-01-01', end: '2026-12-31', asOf: '2026-12-31', complete_months: 12, capitation: [], budget: [], contract_fee: [], work_equivalent: [], ...over };
 }
-const town = (insured: number, packageFen: number, referralFen: number, n = 12) => ({
+const town = (insured: number, packageFen: number, referralFen: number, n = 12): CapitationInput => ({
   town_code: '330421101', town_name: '大云镇', institution_id: 'c', institution_name: '大云镇卫生院', county_code: '330421', insured,
   months: months(n, () => ({ package_fen: packageFen, referral_fen: referralFen })), control: { hypertension: ratio(5, 10), diabetes: ratio(1, 4) },
 });
@@ -46,6 +46,14 @@ describe('capitation with balance retention (seed 001)', () => {
     expect(r.year_end).toEqual({ basis: 'actual', package_cost_fen: 840000, balance_fen: 120000, retained_fen: 120000, overrun_centre_fen: 0, overrun_fund_fen: 0 });
     expect(r.months[5]).toMatchObject({ package_cumulative_fen: 420000, package_pro_rata_fen: 480000 });
   });
+  it('gives a recovery back to the pool its claim drew on', () => {
+    const t = town(100, 70000, 30000);
+    t.months[0] = { ...t.months[0], package_recovered_fen: 2000, referral_recovered_fen: 500 };
+    const r = computePayments(withParams((p) => { p.capitation.per_head.fen = 16000; }), inputs({ capitation: [t] })).capitation[0];
+    expect([r.package_cost_fen, r.referral_cost_fen, r.package_recovered_fen, r.referral_recovered_fen]).toEqual([838000, 359500, 2000, 500]);
+    expect(r.year_end).toMatchObject({ package_cost_fen: 838000, balance_fen: 122000, retained_fen: 122000 });
+    expect(r.months[0]).toMatchObject({ package_cumulative_fen: 68000, referral_cumulative_fen: 29500 });
+  });
   it('shares an overrun between the centre and the fund as the parameters say', () => {
     const p = withParams((x) => { x.capitation.per_head.fen = 10000; x.capitation.overrun_borne_by_centre.bp = 3000; });
     // package 100 × 100 yuan × 60 % = 6,000 yuan; cost 12 × 555.55 = 6,666.60 → overrun 666.60: centre 30 % = 199.98
@@ -62,7 +70,7 @@ describe('capitation with balance retention (seed 001)', () => {
 });
 
 describe('total budget, long prescriptions outside it, and Luohu’s saving (seeds 000, 003)', () => {
-  const community = (lastWithin: number, within: number, long: number, luohu = { contracted: 50, this_year_fen: 1000000, last_year_fen: 1000000 }) => ({
+  const community = (lastWithin: number, within: number, long: number, luohu = { contracted: 50, this_year_fen: 1000000, last_year_fen: 1000000 }): BudgetInput => ({
     community_id: 'm', name: '嘉善医共体', county_code: '330421', last_year: { within_fen: lastWithin, long_rx_fen: 0 },
     months: months(6, () => ({ within_fen: within, long_rx_fen: long })), luohu,
   });
@@ -73,6 +81,18 @@ describe('total budget, long prescriptions outside it, and Luohu’s saving (see
     expect(r.projected_fen).toBe(90000 * 12);
     expect(r.projected_balance_fen).toBe(1080000 - 1080000);
     expect(r.projection).toEqual({ method: 'run_rate', complete_months: 5 });
+  });
+  it('takes the smart audit’s recoveries off the spending, last year’s basis included', () => {
+    const c = community(1000000, 90000, 7000);
+    c.last_year.recovered_fen = 100000;
+    c.months[1].recovered_fen = 5000;
+    c.months[5].recovered_fen = 3000;
+    const r = computePayments(withParams((p) => { p.budget.growth.bp = 800; }), inputs({ complete_months: 5, budget: [c] })).budget[0];
+    // basis 10,000 − 1,000 = 9,000 yuan × 1.08; spent 6 × 900 − 50 − 30; the five complete months 4,500 − 50, × 12 ÷ 5
+    expect([r.basis_fen, r.budget_fen]).toEqual([900000, 972000]);
+    expect([r.spent_fen, r.recovered_fen, r.long_rx_allowance_fen]).toEqual([540000 - 8000, 8000, 42000]);
+    expect(r.months[1]).toMatchObject({ recovered_fen: 5000, cumulative_fen: 175000 });
+    expect(r.projected_fen).toBe((450000 - 5000) * 12 / 5);
   });
   it('pays the saving against last year’s cost × (1 + allowed growth), and nothing for an overrun', () => {
     const p = withParams((x) => { x.budget.luohu.allowed_growth.bp = 500; });

@@ -4,8 +4,12 @@
 
 export interface Ratio { numerator: number; denominator: number }
 
-/** One month's costs of a township's insured: at secondary-and-above institutions (referral), everywhere else (package). */
-export interface CapitationMonth { month: string; package_fen: number; referral_fen: number }
+/**
+ * One month's costs of a township's insured: at secondary-and-above institutions (referral), everywhere else
+ * (package); and what the smart audit recovered that month of those costs (confirmed deductions, by the
+ * month they were confirmed). The recoveries are absent from runs of rules 2026.1.
+ */
+export interface CapitationMonth { month: string; package_fen: number; referral_fen: number; package_recovered_fen?: number; referral_recovered_fen?: number }
 
 export interface CapitationInput {
   town_code: string;
@@ -21,14 +25,15 @@ export interface CapitationInput {
   control: { hypertension: Ratio; diabetes: Ratio };
 }
 
-export interface BudgetMonth { month: string; within_fen: number; long_rx_fen: number }
+/** A month's fund payments within the budget and for long prescriptions, and the smart audit's recoveries confirmed in it (absent before rules 2026.2). */
+export interface BudgetMonth { month: string; within_fen: number; long_rx_fen: number; recovered_fen?: number }
 
 export interface BudgetInput {
   community_id: string;
   name: string;
   county_code: string;
-  /** Last year's fund payments at the community's institutions, within the budget and for long prescriptions. */
-  last_year: { within_fen: number; long_rx_fen: number };
+  /** Last year's fund payments at the community's institutions, within the budget and for long prescriptions, and last year's recoveries. */
+  last_year: { within_fen: number; long_rx_fen: number; recovered_fen?: number };
   months: BudgetMonth[];
   /** Luohu: the community's contracted insured at the period's end, their cost this year to date and in the same days of last year. */
   luohu: { contracted: number; this_year_fen: number; last_year_fen: number };

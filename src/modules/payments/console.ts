@@ -31,12 +31,12 @@ export function reportLines(r: PaymentReport): string[] {
   const res = r.results;
   return [
     `Payments ${r.period.start} – ${r.period.as_of} (run ${r.run.id}${r.run.reused ? ', the stored run of the same inputs' : ', new'}; rules ${r.run.version}; parameters ${r.parameters.id}; ${r.period.complete_months} complete months)`,
-    '', '按人头打包付费 capitation (year to date; year end actual or at the run rate)',
-    ...table(['township', 'insured', 'package', 'drawn', 'balance', 'year-end balance', 'retained', 'overrun centre', 'referral pool', 'referral drawn', 'HT control'],
-      res.capitation.map((c) => [c.town_name, String(c.insured), y(c.package_fen), y(c.package_cost_fen), y(c.balance_fen), y(c.year_end?.balance_fen), y(c.year_end?.retained_fen), y(c.year_end?.overrun_centre_fen), y(c.referral_pool_fen), y(c.referral_cost_fen), pct(c.control.hypertension)])),
+    '', '按人头打包付费 capitation (year to date, net of the smart audit\'s recoveries; year end actual or at the run rate)',
+    ...table(['township', 'insured', 'package', 'drawn (net)', 'recovered', 'balance', 'year-end balance', 'retained', 'overrun centre', 'referral pool', 'referral drawn', 'HT control'],
+      res.capitation.map((c) => [c.town_name, String(c.insured), y(c.package_fen), y(c.package_cost_fen), y(c.package_recovered_fen), y(c.balance_fen), y(c.year_end?.balance_fen), y(c.year_end?.retained_fen), y(c.year_end?.overrun_centre_fen), y(c.referral_pool_fen), y(c.referral_cost_fen), pct(c.control.hypertension)])),
     '', '医共体总额预算 total budget (projection: complete months × 12 ÷ months) and 罗湖 saving',
-    ...table(['community', 'budget', 'spent', 'long rx (outside)', 'projected', 'projected balance', 'contracted', 'cost this year', 'same days last year', 'saving paid'],
-      res.budget.map((b) => [b.name, y(b.budget_fen), y(b.spent_fen), y(b.long_rx_allowance_fen), y(b.projected_fen), y(b.projected_balance_fen), String(b.luohu.contracted), y(b.luohu.this_year_fen), y(b.luohu.last_year_fen), y(b.luohu.paid_fen)])),
+    ...table(['community', 'budget', 'spent (net)', 'recovered', 'long rx (outside)', 'projected', 'projected balance', 'contracted', 'cost this year', 'same days last year', 'saving paid'],
+      res.budget.map((b) => [b.name, y(b.budget_fen), y(b.spent_fen), y(b.recovered_fen), y(b.long_rx_allowance_fen), y(b.projected_fen), y(b.projected_balance_fen), String(b.luohu.contracted), y(b.luohu.this_year_fen), y(b.luohu.last_year_fen), y(b.luohu.paid_fen)])),
     '', '签约服务费 contract fee (the period\'s months)',
     ...table(['team', 'institution', 'resident-months', 'base', 'score', 'share', 'fee'],
       res.contract_fee.map((f) => [f.name, f.institution_name, String(f.resident_months), y(f.base_fen), (f.score / 100).toFixed(2), `${(f.share_bp / 100).toFixed(2)}%`, y(f.fee_fen)])),

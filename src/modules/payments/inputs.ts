@@ -1,6 +1,6 @@
 // What a payment run reads from the stored records (docs/payments.md): the fund's payments of claims by month
-// (the split in force after any re-settlement), the insured and the contracted, the indicators' counts and the
-// teams' services. Everything is summed here and stored with the run; the engine computes from these alone.
+// (the split in force after any re-settlement) and what the smart audit recovered of them, the insured and the
+// contracted, the indicators' counts and the teams' services. Everything is summed here and stored with the run; the engine computes from these alone.
 import { sql, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/connect';
 import { addMonthsToMonth, monthOf, type IsoDate } from '../../engine/calendar';
@@ -37,6 +37,14 @@ const MONTH = sql`to_char(date_trunc('month', c.service_date::timestamp), 'YYYY-
 const LINES = sql`claim c join claim_line l on l.person_id = c.person_id and l.claim_id = c.id
   left join adjusted adj on adj.person_id = l.person_id and adj.claim_id = l.claim_id and adj.line_no = l.line_no`;
 
+/**
+ * The smart audit's recoveries: confirmed findings' deductions (扣款, against the institution or its doctor —
+ * the fund takes the money back from the institution either way), by the China month they were confirmed in.
+ */
+const RECOVERED_MONTH = sql`to_char(f.decided_at at time zone 'Asia/Shanghai', 'YYYY-MM')`;
+const recoveredBetween = (from: string, to: string) =>
+  sql`f.status = 'confirmed' and f.deduction_fen > 0 and (f.decided_at at time zone 'Asia/Shanghai')::date between ${from}::date and ${to}::date`;
+
 /** A scan of the claim lines into a few thousand groups: hashed in memory and not worth the JIT's compiling. */
 async function scan<R>(db: Database, query: RawBuilder<R>): Promise<R[]> {
   if (db.isTransaction) return (await query.execute(db)).rows;
@@ -56,7 +64,7 @@ async function capitationInputs(db: Database, p: PaymentParameters['capitation']
   if (!centres.length) return [];
   const towns = centres.map((c) => c.region_code);
   const types: string[] = p.insurance_types.types;
-  const [insured, costs] = await Promise.all([
+  const [insured, costs, recovered] = await Promise.all([
     sql<{ town: string; insured: number }>`
       select substr(p.region_code, 1, 9) as town, count(*)::int as insured from person p
       where substr(p.region_code, 1, 9) = any(${towns}::text[]) and p.insurance_type = any(${types}::text[])
@@ -70,15 +78,25 @@ async function capitationInputs(db: Database, p: PaymentParameters['capitation']
       where substr(p.region_code, 1, 9) = any(${towns}::text[]) and p.insurance_type = any(${types}::text[])
         and c.status = 'settled' and c.service_date between ${period.yearStart}::date and ${period.asOf}::date
       group by 1, 2, 3`),
+    // a recovery goes back to the pool its claim drew on: by the level of the institution it was recovered from
+    sql<{ town: string; month: string; referral: boolean; fund_fen: string }>`
+      select substr(p.region_code, 1, 9) as town, ${RECOVERED_MONTH} as month, i.level in ('secondary', 'tertiary') as referral, sum(f.deduction_fen)::bigint as fund_fen
+      from audit_finding f join person p on p.id = f.person_id join institution i on i.id = f.institution_id
+      where substr(p.region_code, 1, 9) = any(${towns}::text[]) and p.insurance_type = any(${types}::text[]) and ${recoveredBetween(period.yearStart, period.asOf)}
+      group by 1, 2, 3`.execute(db),
   ]);
   const insuredOf = new Map(insured.rows.map((r) => [r.town, r.insured]));
   const cost = new Map(costs.map((r) => [`${r.town}:${r.month}:${r.referral}`, n(r.fund_fen)]));
+  const back = new Map(recovered.rows.map((r) => [`${r.town}:${r.month}:${r.referral}`, n(r.fund_fen)]));
   return centres.map((c) => {
     const ind = indicatorsOf(control.get(c.id) ?? emptyCounters());
     return {
       town_code: c.region_code, town_name: c.town_name, institution_id: c.id, institution_name: c.name, county_code: c.county_code,
       insured: insuredOf.get(c.region_code) ?? 0,
-      months: period.months.map((m) => ({ month: m, package_fen: cost.get(`${c.region_code}:${m}:false`) ?? 0, referral_fen: cost.get(`${c.region_code}:${m}:true`) ?? 0 })),
+      months: period.months.map((m) => ({
+        month: m, package_fen: cost.get(`${c.region_code}:${m}:false`) ?? 0, referral_fen: cost.get(`${c.region_code}:${m}:true`) ?? 0,
+        package_recovered_fen: back.get(`${c.region_code}:${m}:false`) ?? 0, referral_recovered_fen: back.get(`${c.region_code}:${m}:true`) ?? 0,
+      })),
       control: { hypertension: ratioOf(ind.control.hypertension), diabetes: ratioOf(ind.control.diabetes) },
     };
   });
@@ -95,21 +113,29 @@ async function budgetInputs(db: Database, p: PaymentParameters['budget'], period
   const lastYearStart = `${period.year - 1}-01-01`;
   const lastYearAsOf = `${period.year - 1}${period.asOf.slice(4)}`.replace(/-02-29$/, '-02-28');
   const member = new Map((institutions as Institution[]).filter((i) => i.medical_community_id && i.level !== 'pharmacy').map((i) => [i.id, i.medical_community_id!]));
-  // last year's and this year's fund payments by institution and month, long prescriptions apart
-  const sums = await scan(db, sql<{ institution_id: string; month: string; long_rx: boolean; fund_fen: string }>`
-    with ${ADJUSTED}
-    select c.institution_id, ${MONTH} as month, l.days_supply > ${p.long_prescription_days.days} as long_rx, sum(${FUND})::bigint as fund_fen
-    from ${LINES}
-    where c.status = 'settled' and c.service_date between ${lastYearStart}::date and ${period.asOf}::date
-    group by 1, 2, 3`);
+  // last year's and this year's fund payments by institution and month, long prescriptions apart; and the
+  // recoveries, taken off the spending within the budget (the institution's settlement, which the budget caps)
+  const [sums, recovered] = await Promise.all([
+    scan(db, sql<{ institution_id: string; month: string; long_rx: boolean; fund_fen: string }>`
+      with ${ADJUSTED}
+      select c.institution_id, ${MONTH} as month, l.days_supply > ${p.long_prescription_days.days} as long_rx, sum(${FUND})::bigint as fund_fen
+      from ${LINES}
+      where c.status = 'settled' and c.service_date between ${lastYearStart}::date and ${period.asOf}::date
+      group by 1, 2, 3`),
+    sql<{ institution_id: string; month: string; fund_fen: string }>`
+      select f.institution_id, ${RECOVERED_MONTH} as month, sum(f.deduction_fen)::bigint as fund_fen
+      from audit_finding f where ${recoveredBetween(lastYearStart, period.asOf)} group by 1, 2`.execute(db),
+  ]);
   // a chain pharmacy is not a member of a medical community, whatever its institution row names
   const spent = new Map<string, number>();
-  for (const x of sums) {
-    const community = member.get(x.institution_id);
-    if (!community) continue;
-    const key = `${community}:${x.month < `${period.year}-01` ? 'last' : x.month}:${x.long_rx ? 'long' : 'within'}`;
-    spent.set(key, (spent.get(key) ?? 0) + n(x.fund_fen));
-  }
+  const add = (institution: string, month: string, kind: 'long' | 'within' | 'recovered', fen: string) => {
+    const community = member.get(institution);
+    if (!community) return;
+    const key = `${community}:${month < `${period.year}-01` ? 'last' : month}:${kind}`;
+    spent.set(key, (spent.get(key) ?? 0) + n(fen));
+  };
+  for (const x of sums) add(x.institution_id, x.month, x.long_rx ? 'long' : 'within', x.fund_fen);
+  for (const x of recovered.rows) add(x.institution_id, x.month, 'recovered', x.fund_fen);
   // Luohu: the community's contracted insured at the state day, their whole cost anywhere, this year and the same days last year
   const { rows } = await sql<{ community: string; contracted: number; this_year: string; last_year: string }>`
     with cohort as (
@@ -132,8 +158,8 @@ async function budgetInputs(db: Database, p: PaymentParameters['budget'], period
   const at = (key: string) => spent.get(key) ?? 0;
   return communities.map((c) => ({
     community_id: c.id, name: c.name, county_code: c.county_code,
-    last_year: { within_fen: at(`${c.id}:last:within`), long_rx_fen: at(`${c.id}:last:long`) },
-    months: period.months.map((m) => ({ month: m, within_fen: at(`${c.id}:${m}:within`), long_rx_fen: at(`${c.id}:${m}:long`) })),
+    last_year: { within_fen: at(`${c.id}:last:within`), long_rx_fen: at(`${c.id}:last:long`), recovered_fen: at(`${c.id}:last:recovered`) },
+    months: period.months.map((m) => ({ month: m, within_fen: at(`${c.id}:${m}:within`), long_rx_fen: at(`${c.id}:${m}:long`), recovered_fen: at(`${c.id}:${m}:recovered`) })),
     luohu: { contracted: lh.get(c.id)?.contracted ?? 0, this_year_fen: n(lh.get(c.id)?.this_year), last_year_fen: n(lh.get(c.id)?.last_year) },
   }));
 }

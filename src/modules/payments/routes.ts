@@ -86,6 +86,14 @@ export function paymentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       handler: async (request) => s.paymentClaims(ctx, actorOf(request), request.query),
     });
+    app.get('/api/payments/recoveries', {
+      schema: {
+        tags: ['payments'], summary: 'The smart audit’s confirmed deductions (recoveries) behind a township’s capitation or a community’s budget, year to the state day (masked, audited)',
+        querystring: z.strictObject({ year: query.year, quarter: query.quarter, model: z.enum(['capitation', 'budget']), code: z.string().min(9).max(40), ...page }),
+        response: { 200: z.object({ total: z.int(), page: z.int(), pageSize: z.int(), items: z.array(z.looseObject({ id: z.uuid(), decided_on: z.iso.date(), deduction_fen: z.int() })) }), ...errors },
+      },
+      handler: async (request) => s.paymentRecoveries(ctx, actorOf(request), request.query),
+    });
     app.get('/api/payments/contracted', {
       schema: {
         tags: ['payments'], summary: 'A team’s residents under contract at the period’s state day, behind its contract fee (masked, audited)',

@@ -56,12 +56,27 @@ export async function storedRun(db: Database, id: string): Promise<StoredRun | n
   return (run as unknown as StoredRun) ?? null;
 }
 
-/** A stored run recomputed from its own parameters and inputs: the same fen, and the same hash, or what differs. */
+/** The recomputed value cut to the keys the stored one has: what a later version adds is not a difference. */
+function shapedLike(value: unknown, stored: unknown): unknown {
+  if (Array.isArray(value) && Array.isArray(stored)) return value.map((v, i) => shapedLike(v, stored[i]));
+  if (value && stored && typeof value === 'object' && typeof stored === 'object' && !Array.isArray(stored))
+    return Object.fromEntries(Object.keys(stored).map((k) => [k, shapedLike((value as Record<string, unknown>)[k], (stored as Record<string, unknown>)[k])]));
+  return value;
+}
+
+/**
+ * A stored run recomputed from its own parameters and inputs: the same fen, and the same hash, or what differs.
+ * A run of an earlier rules version is recomputed under this one and compared on the figures it gave.
+ */
 export function verify(run: StoredRun): { same: boolean; hashSame: boolean; differences: string[] } {
   const again = computePayments(run.parameters, run.inputs);
+  const older = run.version !== PAYMENT_VERSION;
   const differences: string[] = [];
-  for (const model of ['capitation', 'budget', 'contract_fee', 'work_equivalent', 'totals'] as const)
-    if (!isDeepStrictEqual(JSON.parse(canonical(again[model])), JSON.parse(canonical(run.results[model])))) differences.push(model);
+  for (const model of ['capitation', 'budget', 'contract_fee', 'work_equivalent', 'totals'] as const) {
+    const stored = JSON.parse(canonical(run.results[model]));
+    const recomputed = JSON.parse(canonical(again[model]));
+    if (!isDeepStrictEqual(older ? shapedLike(recomputed, stored) : recomputed, stored)) differences.push(model);
+  }
   const hashSame = run.version === PAYMENT_VERSION ? runHash(run.version, run.parameters, run.inputs) === run.inputs_hash : true;
   return { same: differences.length === 0, hashSame, differences };
 }

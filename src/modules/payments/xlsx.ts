@@ -47,19 +47,19 @@ export async function paymentsXlsx(r: PaymentReport, regionName: string): Promis
   const label = `${regionName} ${PERIOD_LABEL(r)}`;
   sheet(book, '按人头打包付费', `按人头打包付费（结余留用）　${label}　单位：人、元`, [
     text('乡镇'), text('卫生院'), count('参保人数'), money('人头标准'), money('人头总额'), money('打包额度（60%）'), money('转诊额度（40%）'),
-    money('打包已支出'), money('转诊已支出'), money('打包结余'), text('年末依据'), money('年末打包支出'), money('年末结余'), money('结余留用'),
+    money('打包已支出（净）'), money('转诊已支出（净）'), money('审核追回（打包）'), money('审核追回（转诊）'), money('打包结余'), text('年末依据'), money('年末打包支出'), money('年末结余'), money('结余留用'),
     money('超支卫生院承担'), money('超支基金承担'), pct('高血压控制率'), pct('糖尿病控制率'),
   ], res.capitation.map((c) => [
     c.town_name, c.institution_name, c.insured, yuan(c.per_head_fen), yuan(c.fund_fen), yuan(c.package_fen), yuan(c.referral_pool_fen),
-    yuan(c.package_cost_fen), yuan(c.referral_cost_fen), yuan(c.balance_fen), c.year_end ? (c.year_end.basis === 'actual' ? '实际' : '按已完成月份推算') : '—',
+    yuan(c.package_cost_fen), yuan(c.referral_cost_fen), yuan(c.package_recovered_fen), yuan(c.referral_recovered_fen), yuan(c.balance_fen), c.year_end ? (c.year_end.basis === 'actual' ? '实际' : '按已完成月份推算') : '—',
     yuan(c.year_end?.package_cost_fen), yuan(c.year_end?.balance_fen), yuan(c.year_end?.retained_fen), yuan(c.year_end?.overrun_centre_fen), yuan(c.year_end?.overrun_fund_fen),
     rate(c.control.hypertension), rate(c.control.diabetes),
   ]));
   sheet(book, '医共体总额预算', `医共体总额预算　${label}　单位：元`, [
-    text('医共体'), money('上年预算内支出（基数）'), money('年度预算'), money('预算内已支出'), money('长处方额外支付（预算外）'), money('年末推算支出'),
+    text('医共体'), money('上年预算内支出（基数）'), money('年度预算'), money('预算内已支出（净）'), money('审核追回'), money('长处方额外支付（预算外）'), money('年末推算支出'),
     money('年末推算结余'), text('推算方法'), count('签约参保人数'), money('签约参保人今年费用'), money('去年同期费用'), money('允许费用（去年×(1+增长)）'), money('节省'), money('奖励医共体'),
   ], res.budget.map((b) => [
-    b.name, yuan(b.basis_fen), yuan(b.budget_fen), yuan(b.spent_fen), yuan(b.long_rx_allowance_fen), yuan(b.projected_fen), yuan(b.projected_balance_fen),
+    b.name, yuan(b.basis_fen), yuan(b.budget_fen), yuan(b.spent_fen), yuan(b.recovered_fen), yuan(b.long_rx_allowance_fen), yuan(b.projected_fen), yuan(b.projected_balance_fen),
     b.projection.method === 'actual' ? '全年实际' : `已完成 ${b.projection.complete_months} 个月支出 × 12 ÷ ${b.projection.complete_months}`,
     b.luohu.contracted, yuan(b.luohu.this_year_fen), yuan(b.luohu.last_year_fen), yuan(b.luohu.allowed_fen), yuan(b.luohu.saving_fen), yuan(b.luohu.paid_fen),
   ]));
@@ -78,10 +78,12 @@ export async function paymentsXlsx(r: PaymentReport, regionName: string): Promis
     text('家庭医生团队'), text('机构'), ...services.map((s) => count(SERVICE_ZH[s] ?? s)), { header: '标化工作当量', kind: 'points' }, money('购买金额'),
   ], res.work_equivalent.map((w) => [w.name, w.institution_name, ...w.lines.map((l) => l.count), w.equivalents_milli / 1000, yuan(w.value_fen)]));
   const months = [
-    ...res.capitation.flatMap((c) => c.months.map((m) => ['按人头打包', c.town_name, m.month, yuan(m.package_fen), yuan(m.package_cumulative_fen), yuan(m.package_pro_rata_fen), yuan(m.referral_fen)])),
-    ...res.budget.flatMap((b) => b.months.map((m) => ['总额预算', b.name, m.month, yuan(m.within_fen), yuan(m.cumulative_fen), yuan(m.budget_pro_rata_fen), yuan(m.long_rx_fen)])),
+    ...res.capitation.flatMap((c) => c.months.map((m) => ['按人头打包', c.town_name, m.month, yuan(m.package_fen), yuan(m.package_recovered_fen), yuan(m.package_cumulative_fen), yuan(m.package_pro_rata_fen), yuan(m.referral_fen)])),
+    ...res.budget.flatMap((b) => b.months.map((m) => ['总额预算', b.name, m.month, yuan(m.within_fen), yuan(m.recovered_fen), yuan(m.cumulative_fen), yuan(m.budget_pro_rata_fen), yuan(m.long_rx_fen)])),
   ];
-  sheet(book, '逐月支出', `逐月支出　${label}　单位：元`, [text('支付方式'), text('单位'), text('月份'), money('当月支出'), money('累计支出'), money('额度按月分摊'), money('转诊／长处方支出')], months);
+  sheet(book, '逐月支出', `逐月支出　${label}　单位：元`, [
+    text('支付方式'), text('单位'), text('月份'), money('当月支出'), money('当月审核追回'), money('累计净支出'), money('额度按月分摊'), money('转诊／长处方支出'),
+  ], months);
   const p = r.parameters;
   const src = (x: { cite?: { seed?: string; doc?: string; quote?: string }; local?: string }) => (x.cite ? `种子 ${x.cite.seed ?? x.cite.doc}：${x.cite.quote ?? ''}` : `本地参数：${x.local}`);
   sheet(book, '计算依据', `计算依据　${label}`, [text('项目'), text('值'), text('来源')], [

@@ -1,16 +1,19 @@
 // A medical community's budget: what it was computed from (last year's basis, the growth, the long
 // prescriptions' days, Luohu's growth and reward, each with its source), the months (a row picks the month
-// for the claims) and the claims at the community's institutions — all of them or the long prescriptions.
+// for the claims) and the claims at the community's institutions — all of them or the long prescriptions —
+// or the smart audit's recoveries taken off its spending.
 import { Card, Descriptions, Drawer, Segmented, Table, type TableColumnsType, Typography } from 'antd';
 import { type HTMLAttributes, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BudgetResult, PaymentReport } from '../../pages/payments/types.ts';
 import { useProjectionText } from './BudgetTab.tsx';
 import ClaimsTable from './ClaimsTable.tsx';
+import RecoveriesTable from './RecoveriesTable.tsx';
 import { bpText, count, money } from './format.ts';
 import { Signed, SourceTip, useMonthLabel } from './parts.tsx';
 
 type Month = BudgetResult['months'][number];
+type Pool = 'all' | 'long_rx' | 'recovered';
 
 interface Props {
   report: PaymentReport;
@@ -21,7 +24,7 @@ interface Props {
 
 export default function BudgetDrawer({ report, community: b, periodLabel, onClose }: Props) {
   const { t } = useTranslation();
-  const [pool, setPool] = useState<'all' | 'long_rx'>('all');
+  const [pool, setPool] = useState<Pool>('all');
   const [month, setMonth] = useState<string | null>(null);
   const p = report.parameters.budget;
   const projection = useProjectionText();
@@ -31,6 +34,7 @@ export default function BudgetDrawer({ report, community: b, periodLabel, onClos
     { key: 'month', title: t('payments.budget.drawer.month'), render: (_, m) => <span className="pay-link">{monthLabel(m.month)}</span> },
     { key: 'within', title: t('payments.budget.drawer.within'), align: 'right', render: (_, m) => <span className="pay-num">{money(m.within_fen)}</span> },
     { key: 'longRx', title: t('payments.budget.drawer.longRx'), align: 'right', render: (_, m) => <span className="pay-num">{money(m.long_rx_fen)}</span> },
+    { key: 'recovered', title: t('payments.budget.drawer.recovered'), align: 'right', render: (_, m) => <span className="pay-num">{m.recovered_fen ? `−${money(m.recovered_fen)}` : money(0)}</span> },
     { key: 'cumulative', title: t('payments.budget.drawer.cumulative'), align: 'right', render: (_, m) => <span className="pay-num">{money(m.cumulative_fen)}</span> },
     {
       key: 'proRata',
@@ -39,6 +43,14 @@ export default function BudgetDrawer({ report, community: b, periodLabel, onClos
       render: (_, m) => (b.budget_fen > 0 ? <span className={`pay-num${m.cumulative_fen > m.budget_pro_rata_fen ? ' pay-negative' : ''}`}>{money(m.budget_pro_rata_fen)}</span> : <span className="cell-sub">{t('payments.budget.noBasis')}</span>),
     },
   ];
+  const poolSwitch = (
+    <Segmented<Pool>
+      size="small"
+      value={pool}
+      onChange={setPool}
+      options={(['all', 'long_rx', 'recovered'] as const).map((v) => ({ value: v, label: <span data-testid={`budget-pool-${v}`}>{t(`payments.budget.drawer.pool.${v}`)}</span> }))}
+    />
+  );
 
   return (
     <Drawer
@@ -62,7 +74,10 @@ export default function BudgetDrawer({ report, community: b, periodLabel, onClos
               {bpText(p.growth.bp)} <SourceTip source={p.growth} />
             </Descriptions.Item>
             <Descriptions.Item label={t('payments.budget.columns.budget')}>{b.budget_fen > 0 ? t('payments.yuanValue', { value: money(b.budget_fen) }) : t('payments.budget.noBasis')}</Descriptions.Item>
-            <Descriptions.Item label={t('payments.budget.columns.spent')}>{money(b.spent_fen)}</Descriptions.Item>
+            <Descriptions.Item label={t('payments.budget.columns.spent')}>
+              {money(b.spent_fen)}
+              {b.recovered_fen > 0 ? <div className="cell-sub">{t('payments.netOfRecovered', { value: money(b.recovered_fen) })}</div> : null}
+            </Descriptions.Item>
             <Descriptions.Item label={t('payments.budget.drawer.longDays')}>
               {t('payments.budget.drawer.longDaysValue', { days: p.long_prescription_days.days })} <SourceTip source={p.long_prescription_days} />
             </Descriptions.Item>
@@ -103,24 +118,21 @@ export default function BudgetDrawer({ report, community: b, periodLabel, onClos
           />
         </Card>
         <Card size="small" title={t('payments.budget.drawer.claims')} className="pay-panel">
-          <ClaimsTable
-            year={report.period.year}
-            quarter={report.period.quarter}
-            model="budget"
-            code={b.community_id}
-            pool={pool === 'long_rx' ? 'long_rx' : null}
-            months={b.months.map((m) => m.month)}
-            month={month}
-            onMonth={setMonth}
-            poolSwitch={
-              <Segmented<'all' | 'long_rx'>
-                size="small"
-                value={pool}
-                onChange={setPool}
-                options={(['all', 'long_rx'] as const).map((v) => ({ value: v, label: <span data-testid={`budget-pool-${v}`}>{t(`payments.budget.drawer.pool.${v}`)}</span> }))}
-              />
-            }
-          />
+          {pool === 'recovered' ? (
+            <RecoveriesTable year={report.period.year} quarter={report.period.quarter} model="budget" code={b.community_id} poolSwitch={poolSwitch} />
+          ) : (
+            <ClaimsTable
+              year={report.period.year}
+              quarter={report.period.quarter}
+              model="budget"
+              code={b.community_id}
+              pool={pool === 'long_rx' ? 'long_rx' : null}
+              months={b.months.map((m) => m.month)}
+              month={month}
+              onMonth={setMonth}
+              poolSwitch={poolSwitch}
+            />
+          )}
         </Card>
       </div>
     </Drawer>

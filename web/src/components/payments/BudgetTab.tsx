@@ -61,7 +61,17 @@ export default function BudgetTab({ report, onOpen }: Props) {
           <span className="cell-sub" data-testid="budget-no-basis">{t('payments.budget.noBasis')}</span>
         ),
     },
-    { key: 'spent', title: t('payments.budget.columns.spent'), align: 'right', render: (_, b) => <span className="pay-num">{money(b.spent_fen)}</span> },
+    {
+      key: 'spent',
+      title: t('payments.budget.columns.spent'),
+      align: 'right',
+      render: (_, b) => (
+        <div className="pay-num">
+          {money(b.spent_fen)}
+          {b.recovered_fen > 0 ? <div className="cell-sub">{t('payments.netOfRecovered', { value: money(b.recovered_fen) })}</div> : null}
+        </div>
+      ),
+    },
     {
       key: 'longRx',
       title: <HeadTip title={t('payments.budget.columns.longRx')} tip={t('payments.budget.drawer.longDaysValue', { days: p.long_prescription_days.days })} />,

@@ -1,13 +1,14 @@
 // A township's capitation: month by month the package drawn (cumulative) against the package spread evenly
 // over the months, and the referral pool's monthly payments; what the figures were computed from (the
 // insured, the per-head amount, the shares, each with its source); the claims behind them by pool and month
-// (a month's bar or point picks the month).
+// (a month's bar or point picks the month), or the smart audit's recoveries given back to them.
 import { Card, Descriptions, Drawer, Segmented, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CapitationResult, PaymentReport } from '../../pages/payments/types.ts';
 import { COLORS, ReactEChartsCore, axisYuan, echarts, yuanValue } from './charts.ts';
 import ClaimsTable from './ClaimsTable.tsx';
+import RecoveriesTable from './RecoveriesTable.tsx';
 import { bpText, count, money, rateText } from './format.ts';
 import { Signed, SourceTip, useMonthLabel } from './parts.tsx';
 
@@ -20,7 +21,7 @@ interface Props {
 
 export default function CapitationDrawer({ report, town, periodLabel, onClose }: Props) {
   const { t, i18n } = useTranslation();
-  const [pool, setPool] = useState<'package' | 'referral'>('package');
+  const [pool, setPool] = useState<'package' | 'referral' | 'recovered'>('package');
   const [month, setMonth] = useState<string | null>(null);
   const p = report.parameters.capitation;
   const months = town.months.map((m) => m.month);
@@ -42,6 +43,7 @@ export default function CapitationDrawer({ report, town, periodLabel, onClose }:
           t('payments.labelValue', { label: t('payments.capitation.drawer.cumulative'), value: money(m.package_cumulative_fen) }),
           t('payments.labelValue', { label: t('payments.capitation.drawer.proRata'), value: money(m.package_pro_rata_fen) }),
           t('payments.labelValue', { label: t('payments.capitation.drawer.referralMonthly'), value: money(m.referral_fen) }),
+          ...(m.package_recovered_fen ? [t('payments.labelValue', { label: t('payments.capitation.drawer.packageRecovered'), value: `−${money(m.package_recovered_fen)}` })] : []),
         ].join('<br/>');
       },
     },
@@ -57,6 +59,14 @@ export default function CapitationDrawer({ report, town, periodLabel, onClose }:
     ],
   };
 
+  const poolSwitch = (
+    <Segmented<'package' | 'referral' | 'recovered'>
+      size="small"
+      value={pool}
+      onChange={setPool}
+      options={(['package', 'referral', 'recovered'] as const).map((v) => ({ value: v, label: <span data-testid={`cap-pool-${v}`}>{t(`payments.capitation.drawer.pool.${v}`)}</span> }))}
+    />
+  );
   const types = p.insurance_types.types.map((x) => t(`person.insurance.${x}`, { defaultValue: x })).join(t('payments.listSeparator'));
   return (
     <Drawer
@@ -105,6 +115,9 @@ export default function CapitationDrawer({ report, town, periodLabel, onClose }:
             <Descriptions.Item label={t('payments.capitation.columns.balance')}>
               <Signed fen={town.balance_fen} />
             </Descriptions.Item>
+            <Descriptions.Item label={t('payments.capitation.drawer.recovered')}>
+              {t('payments.capitation.drawer.recoveredValue', { package: money(town.package_recovered_fen), referral: money(town.referral_recovered_fen) })}
+            </Descriptions.Item>
             <Descriptions.Item label={t('payments.capitation.drawer.retained')}>
               {bpText(p.balance_retained.bp)} <SourceTip source={p.balance_retained} />
             </Descriptions.Item>
@@ -134,24 +147,11 @@ export default function CapitationDrawer({ report, town, periodLabel, onClose }:
           </Descriptions>
         </Card>
         <Card size="small" title={t('payments.capitation.drawer.claims')} className="pay-panel">
-          <ClaimsTable
-            year={report.period.year}
-            quarter={report.period.quarter}
-            model="capitation"
-            code={town.town_code}
-            pool={pool}
-            months={months}
-            month={month}
-            onMonth={setMonth}
-            poolSwitch={
-              <Segmented<'package' | 'referral'>
-                size="small"
-                value={pool}
-                onChange={setPool}
-                options={(['package', 'referral'] as const).map((v) => ({ value: v, label: <span data-testid={`cap-pool-${v}`}>{t(`payments.capitation.drawer.pool.${v}`)}</span> }))}
-              />
-            }
-          />
+          {pool === 'recovered' ? (
+            <RecoveriesTable year={report.period.year} quarter={report.period.quarter} model="capitation" code={town.town_code} poolSwitch={poolSwitch} />
+          ) : (
+            <ClaimsTable year={report.period.year} quarter={report.period.quarter} model="capitation" code={town.town_code} pool={pool} months={months} month={month} onMonth={setMonth} poolSwitch={poolSwitch} />
+          )}
         </Card>
       </div>
     </Drawer>

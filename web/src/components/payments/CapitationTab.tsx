@@ -69,7 +69,17 @@ export default function CapitationTab({ report, onOpen, countyName }: Props) {
         </div>
       ),
     },
-    { key: 'spent', title: t('payments.capitation.columns.spent'), align: 'right', render: (_, c) => <span className="pay-num">{money(c.package_cost_fen)}</span> },
+    {
+      key: 'spent',
+      title: t('payments.capitation.columns.spent'),
+      align: 'right',
+      render: (_, c) => (
+        <div className="pay-num">
+          {money(c.package_cost_fen)}
+          {c.package_recovered_fen > 0 ? <div className="cell-sub">{t('payments.netOfRecovered', { value: money(c.package_recovered_fen) })}</div> : null}
+        </div>
+      ),
+    },
     { key: 'balance', title: t('payments.capitation.columns.balance'), align: 'right', render: (_, c) => <span className="pay-num"><Signed fen={c.balance_fen} testId="cap-balance" /></span> },
     {
       key: 'yearEnd',

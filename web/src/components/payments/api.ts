@@ -1,9 +1,9 @@
 // The payment screens' calls (src/modules/payments/routes.ts): a period's run (GET /api/payments), a stored
-// run recomputed (GET /api/payments/runs/:id), the claims behind a township's or a community's figure, a
-// team's contracted residents, and the workbook's download (GET /api/payments/export).
+// run recomputed (GET /api/payments/runs/:id), the claims and the smart audit's recoveries behind a
+// township's or a community's figure, a team's contracted residents, and the workbook's download (GET /api/payments/export).
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { ApiError, api } from '../../api.ts';
-import type { ClaimPool, ContractedPage, PaymentClaimPage, PaymentReport, StoredPaymentReport } from '../../pages/payments/types.ts';
+import type { ClaimPool, ContractedPage, PaymentClaimPage, PaymentRecoveryPage, PaymentReport, StoredPaymentReport } from '../../pages/payments/types.ts';
 import { downloadBlob } from '../indicators/csv.ts';
 
 export interface PeriodQuery {
@@ -60,6 +60,17 @@ export function usePaymentClaims(q: ClaimsQuery | null) {
         signal,
       }),
     enabled: q !== null,
+    placeholderData: keepPreviousData,
+    meta: { silent: true },
+  });
+}
+
+/** The smart audit's recoveries behind a township's or a community's figure, year to the state day. */
+export function useRecoveries(q: { year: number; quarter: number | null; model: 'capitation' | 'budget'; code: string; page: number; pageSize: number }) {
+  return useQuery({
+    queryKey: ['payments', 'recoveries', q],
+    queryFn: ({ signal }) =>
+      api<PaymentRecoveryPage>('/api/payments/recoveries', { query: { year: q.year, quarter: q.quarter ?? undefined, model: q.model, code: q.code, page: q.page, pageSize: q.pageSize }, signal }),
     placeholderData: keepPreviousData,
     meta: { silent: true },
   });

@@ -77,7 +77,7 @@ const paymentsEn: typeof paymentsZh = {
     pharmacy: 'Pharmacy',
   },
   capitation: {
-    hint: 'Insured × the per-head amount is the township’s fund for the year: {{package}} is the health centre’s package (care at grassroots institutions and pharmacies is paid from it), {{referral}} the referral pool (secondary and tertiary hospitals). At the year’s end the centre keeps {{retained}} of a balance; of an overrun it bears {{centre}}, the fund the rest.',
+    hint: 'Insured × the per-head amount is the township’s fund for the year: {{package}} is the health centre’s package (care at grassroots institutions and pharmacies is paid from it), {{referral}} the referral pool (secondary and tertiary hospitals). At the year’s end the centre keeps {{retained}} of a balance; of an overrun it bears {{centre}}, the fund the rest. Spending is net of the smart audit’s recoveries (confirmed deductions, in the month confirmed).',
     empty: 'No pilot township for capitation in this area (pilot counties: {{counties}})',
     emptyCount: 'No pilot township for capitation in this area (the pilot is the township health centres of {{n}} counties)',
     totals: {
@@ -135,11 +135,14 @@ const paymentsEn: typeof paymentsZh = {
       basisActual: 'the whole year, actual',
       basisProjected: 'spent in {{n}} complete month(s) × 12 ÷ {{n}}',
       claims: 'Claims',
-      pool: { package: 'Package (grassroots, pharmacies)', referral: 'Referral (secondary and above)' },
+      pool: { package: 'Package (grassroots, pharmacies)', referral: 'Referral (secondary and above)', recovered: 'Recovered by audit' },
+      recovered: 'Recovered by audit',
+      recoveredValue: 'package {{package}} / referral {{referral}}',
+      packageRecovered: 'Recovered by audit (package), the month',
     },
   },
   budget: {
-    hint: 'Budget = last year’s fund payments within the budget at the community’s institutions × (1 + {{growth}}). Prescriptions of more than {{days}} days are paid outside the budget. The year’s end is projected from the complete months. Luohu: the contracted insured’s cost this year against the same days last year × (1 + {{luohu}}); {{paid}} of a saving rewards the community.',
+    hint: 'Budget = last year’s fund payments within the budget at the community’s institutions × (1 + {{growth}}). Prescriptions of more than {{days}} days are paid outside the budget. The year’s end is projected from the complete months. Luohu: the contracted insured’s cost this year against the same days last year × (1 + {{luohu}}); {{paid}} of a saving rewards the community. Spending within the budget is net of the smart audit’s recoveries (confirmed deductions, in the month confirmed).',
     empty: 'No medical community in this area',
     totals: {
       budget: 'Budgets',
@@ -203,7 +206,8 @@ const paymentsEn: typeof paymentsZh = {
       luohuPaid: 'Share of a saving paid',
       projection: 'Projected year',
       claims: 'Claims',
-      pool: { all: 'All claims', long_rx: 'Long prescriptions' },
+      pool: { all: 'All claims', long_rx: 'Long prescriptions', recovered: 'Recovered by audit' },
+      recovered: 'Recovered by audit',
       monthsHint: 'Click a month for its claims.',
     },
   },
@@ -290,6 +294,16 @@ const paymentsEn: typeof paymentsZh = {
     follow_up_online: 'Online follow-up',
     continuous_prescription: 'Continuous prescription',
     integrated_visit: 'Integrated visit',
+  },
+  netOfRecovered: 'net of {{value}} recovered by audit',
+  recoveries: {
+    decided: 'Confirmed on',
+    rule: 'Audit rule',
+    against: 'Deducted from',
+    againstValue: { institution: 'Institution', doctor: 'Doctor' },
+    amount: 'Recovered',
+    hint: 'Deductions the smart audit’s reviewers confirmed, taken back from the spending in the month confirmed; names and ID numbers masked; the view is audited',
+    empty: 'Nothing recovered by audit this year to the state day',
   },
   claims: {
     month: 'Month',

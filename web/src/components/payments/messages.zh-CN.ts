@@ -76,7 +76,7 @@ const paymentsZh = {
     pharmacy: '药店',
   },
   capitation: {
-    hint: '参保人数 × 人头标准为年度人头总额：{{package}} 打包给乡镇卫生院（基层及药店就诊支出由此列支），{{referral}} 留作转诊额度（二级及以上医院）。年末结余 {{retained}} 由卫生院留用，超支由卫生院承担 {{centre}}、基金承担其余。',
+    hint: '参保人数 × 人头标准为年度人头总额：{{package}} 打包给乡镇卫生院（基层及药店就诊支出由此列支），{{referral}} 留作转诊额度（二级及以上医院）。年末结余 {{retained}} 由卫生院留用，超支由卫生院承担 {{centre}}、基金承担其余。支出为扣除智能审核追回（确认扣款，计入确认当月）后的净额。',
     empty: '本范围内没有按人头打包付费的试点乡镇（试点县：{{counties}}）',
     emptyCount: '本范围内没有按人头打包付费的试点乡镇（试点为 {{n}} 个县的乡镇卫生院）',
     totals: {
@@ -134,11 +134,14 @@ const paymentsZh = {
       basisActual: '全年实际',
       basisProjected: '已完成 {{n}} 个月支出 × 12 ÷ {{n}}',
       claims: '结算明细',
-      pool: { package: '打包额度（基层、药店）', referral: '转诊额度（二级及以上）' },
+      pool: { package: '打包额度（基层、药店）', referral: '转诊额度（二级及以上）', recovered: '审核追回' },
+      recovered: '审核追回',
+      recoveredValue: '打包 {{package}} / 转诊 {{referral}}',
+      packageRecovered: '当月审核追回（打包）',
     },
   },
   budget: {
-    hint: '年度预算 = 医共体成员机构上年预算内基金支出 × (1 + {{growth}})。处方用药超过 {{days}} 天的长处方在预算外额外支付。年末按已完成月份推算。罗湖：签约参保人今年费用与去年同期 × (1 + {{luohu}}) 比较，节省的 {{paid}} 奖励医共体。',
+    hint: '年度预算 = 医共体成员机构上年预算内基金支出 × (1 + {{growth}})。处方用药超过 {{days}} 天的长处方在预算外额外支付。年末按已完成月份推算。罗湖：签约参保人今年费用与去年同期 × (1 + {{luohu}}) 比较，节省的 {{paid}} 奖励医共体。预算内支出为扣除智能审核追回（确认扣款，计入确认当月）后的净额。',
     empty: '本范围内没有医共体',
     totals: {
       budget: '预算合计',
@@ -202,7 +205,8 @@ const paymentsZh = {
       luohuPaid: '节省奖励比例',
       projection: '年末推算',
       claims: '结算明细',
-      pool: { all: '全部结算', long_rx: '长处方' },
+      pool: { all: '全部结算', long_rx: '长处方', recovered: '审核追回' },
+      recovered: '审核追回',
       monthsHint: '点击某月查看当月结算。',
     },
   },
@@ -289,6 +293,16 @@ const paymentsZh = {
     follow_up_online: '网络随访',
     continuous_prescription: '连续处方',
     integrated_visit: '一体化门诊',
+  },
+  netOfRecovered: '已扣审核追回 {{value}}',
+  recoveries: {
+    decided: '确认日期',
+    rule: '审核规则',
+    against: '扣款对象',
+    againstValue: { institution: '机构', doctor: '医师' },
+    amount: '追回金额',
+    hint: '智能审核确认的扣款，计入确认当月并从支出中扣回；姓名、身份证号已脱敏；查看留痕',
+    empty: '本年至状态日没有审核追回',
   },
   claims: {
     month: '月份',

@@ -73,12 +73,15 @@ export interface CapitationResult {
   fund_fen: number;
   package_fen: number;
   referral_pool_fen: number;
+  /** Year to date, net of the smart audit's recoveries. */
   package_cost_fen: number;
   referral_cost_fen: number;
+  package_recovered_fen: number;
+  referral_recovered_fen: number;
   balance_fen: number;
   /** Actual when the year is over, else projected from the complete months; null with none. */
   year_end: YearEnd | null;
-  months: Array<{ month: string; package_fen: number; referral_fen: number; package_cumulative_fen: number; referral_cumulative_fen: number; package_pro_rata_fen: number }>;
+  months: Array<{ month: string; package_fen: number; referral_fen: number; package_recovered_fen: number; referral_recovered_fen: number; package_cumulative_fen: number; referral_cumulative_fen: number; package_pro_rata_fen: number }>;
   control: { hypertension: Ratio; diabetes: Ratio };
 }
 
@@ -88,12 +91,14 @@ export interface BudgetResult {
   county_code: string;
   basis_fen: number;
   budget_fen: number;
+  /** Within the budget, year to date, net of the smart audit's recoveries. */
   spent_fen: number;
+  recovered_fen: number;
   long_rx_allowance_fen: number;
   projected_fen: number | null;
   projected_balance_fen: number | null;
   projection: { method: 'actual' | 'run_rate'; complete_months: number };
-  months: Array<{ month: string; within_fen: number; long_rx_fen: number; cumulative_fen: number; budget_pro_rata_fen: number }>;
+  months: Array<{ month: string; within_fen: number; long_rx_fen: number; recovered_fen: number; cumulative_fen: number; budget_pro_rata_fen: number }>;
   luohu: { contracted: number; this_year_fen: number; last_year_fen: number; allowed_growth_bp: number; allowed_fen: number; saving_fen: number; paid_fen: number };
 }
 
@@ -148,8 +153,10 @@ export interface WorkEquivalentResult {
 export interface PaymentTotals {
   capitation_retained_fen: number;
   capitation_overrun_centre_fen: number;
+  capitation_recovered_fen: number;
   budget_fen: number;
   budget_spent_fen: number;
+  budget_recovered_fen: number;
   long_rx_allowance_fen: number;
   luohu_paid_fen: number;
   contract_fee_fen: number;
@@ -220,3 +227,22 @@ export interface PaymentClaimPage { total: number; page: number; pageSize: numbe
 export interface ContractedResident { name: string; id_number: string; start_date: string; end_date: string }
 
 export interface ContractedPage { at: string; total: number; page: number; pageSize: number; items: ContractedResident[] }
+
+/** A confirmed smart-audit deduction behind a figure (GET /api/payments/recoveries), masked. */
+export interface PaymentRecovery {
+  id: string;
+  /** The China day it was confirmed: the month it is recovered in. */
+  decided_on: string;
+  rule: { code: string; zh: string; en: string };
+  service_date: string;
+  institution: string;
+  level: string;
+  against: 'institution' | 'doctor';
+  deduction_fen: number;
+  settlement_no: string | null;
+  /** null for a finding about a doctor rather than a patient. */
+  name: string | null;
+  id_number: string | null;
+}
+
+export interface PaymentRecoveryPage { total: number; page: number; pageSize: number; items: PaymentRecovery[] }
