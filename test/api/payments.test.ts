@@ -221,6 +221,26 @@ describe('the total budget and Luohu’s saving', () => {
     expect(townOf(reopened).package_cost_fen).toBe(townOf(before).package_cost_fen);
   });
 
+  it('sums what each institution is owed: its teams’ fees and work equivalents, a pilot centre’s settlement', async () => {
+    const r = await payments('analyst', 'year=2026');
+    const centre = r.results.capitation.find((c) => c.year_end && r.results.contract_fee.some((f) => f.institution_id === c.institution_id))!;
+    expect(centre, 'a pilot centre with teams').toBeDefined();
+    for (const id of [centre.institution_id, r.results.contract_fee.find((f) => f.county_code !== centre.county_code)!.institution_id]) {
+      const teams = r.results.contract_fee.filter((f) => f.institution_id === id);
+      const fee = teams.reduce((s, f) => s + f.fee_fen, 0);
+      const work = r.results.work_equivalent.filter((w) => w.institution_id === id).reduce((s, w) => s + w.value_fen, 0);
+      const y = r.results.capitation.find((c) => c.institution_id === id)?.year_end ?? null;
+      const p = r.results.providers.find((x) => x.institution_id === id)!;
+      expect(p).toMatchObject({ teams: teams.length, contract_fee_fen: fee, work_equivalent_fen: work });
+      expect(p.capitation).toEqual(y && { basis: y.basis, retained_fen: y.retained_fen, overrun_centre_fen: y.overrun_centre_fen });
+      expect(p.total_fen).toBe(fee + work + (y ? y.retained_fen - y.overrun_centre_fen : 0));
+    }
+    expect(new Set(r.results.providers.map((p) => p.institution_id)).size).toBe(r.results.providers.length);
+    const reviewer = await payments('reviewer', 'year=2026');
+    expect(reviewer.results.providers.length).toBeGreaterThan(0);
+    expect(reviewer.results.providers.every((p) => p.county_code === reviewer.county)).toBe(true);
+  });
+
   it('compares the contracted insured’s cost this year with the same people’s last year × (1 + growth), from both years’ claims', async () => {
     const r = await payments('analyst', 'year=2026');
     const growth = (r.parameters as unknown as { budget: { luohu: { allowed_growth: { bp: number } } } }).budget.luohu.allowed_growth.bp;
@@ -275,7 +295,7 @@ describe('a run is kept with its inputs and reproduced to the fen', () => {
     expect(runs.map((x) => x.id)).toEqual(expect.arrayContaining([first.run.id, after.run.id]));
     // a run kept from rules 2026.1 (before the recoveries: none in its inputs or results) is reproduced to its fen
     const strip = (v: unknown): unknown => Array.isArray(v) ? v.map(strip)
-      : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => !k.includes('recovered')).map(([k, x]) => [k, strip(x)])) : v;
+      : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => !k.includes('recovered') && k !== 'providers').map(([k, x]) => [k, strip(x)])) : v;
     const kept = await t.ctx.db.selectFrom('payment_run').selectAll().where('id', '=', first.run.id).executeTakeFirstOrThrow();
     expect(JSON.stringify(kept.results)).toContain('recovered_fen');
     const old = await t.ctx.db.insertInto('payment_run').values({
@@ -343,11 +363,14 @@ describe('the workbook and the CLI', () => {
     expect(res.headers['content-type']).toContain('spreadsheetml');
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-    expect(book.worksheets.map((s) => s.name)).toEqual(['按人头打包付费', '医共体总额预算', '签约服务费', '标化工作当量', '逐月支出', '计算依据']);
+    expect(book.worksheets.map((s) => s.name)).toEqual(['机构汇总', '按人头打包付费', '医共体总额预算', '签约服务费', '标化工作当量', '逐月支出', '计算依据']);
     const cap = book.getWorksheet('按人头打包付费')!;
     expect(cap.getRow(2).getCell(3).value).toBe('参保人数');
     expect(cap.getRow(3).getCell(3).value).toBe(r.results.capitation[0].insured);
     expect(cap.getRow(3).getCell(8).value).toBe(r.results.capitation[0].package_cost_fen / 100);
+    const owed = book.getWorksheet('机构汇总')!;
+    expect(owed.getRow(2).getCell(8).value).toBe('合计应付');
+    expect(owed.getRow(3).getCell(8).value).toBe(r.results.providers[0].total_fen / 100);
     const basis = book.getWorksheet('计算依据')!;
     expect(basis.getRow(3).getCell(2).value).toBe(r.run.id);
     expect(JSON.stringify(basis.getSheetValues())).toContain('种子 001');

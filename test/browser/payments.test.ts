@@ -151,6 +151,15 @@ describeBrowser('provider payment (browser)', () => {
     await expectNoOverflow(page, 'work equivalents');
     await shot(page, 'payments-work');
 
+    // what each institution is owed, the largest first
+    await page.getByTestId('pay-tab-providers').click();
+    await expect.poll(() => page.getByTestId('owed-row').count()).toBe(Math.min(20, r.providers.length));
+    const largest = Math.max(...r.providers.map((p: Json) => p.total_fen));
+    await expectText(page.getByTestId('owed-total'), yuan(largest));
+    await expectText(page.getByTestId('owed-totals-total'), new RegExp(yuan(r.providers.reduce((s: number, p: Json) => s + p.total_fen, 0)).replace('.', '\\.')));
+    await expectNoOverflow(page, 'by institution');
+    await shot(page, 'payments-providers');
+
     // the workbook: the same query, an .xlsx
     const [download, response] = await Promise.all([
       page.waitForEvent('download'),

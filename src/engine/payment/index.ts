@@ -4,10 +4,11 @@ import { budget, type BudgetResult } from './budget';
 import { capitation, type CapitationResult } from './capitation';
 import { contractFee, type ContractFeeResult } from './contractFee';
 import type { PaymentParameters } from './parameters';
+import { providerTotals, type ProviderTotal } from './providers';
 import type { PaymentInputs } from './types';
 import { workEquivalent, type WorkEquivalentResult } from './workEquivalent';
 
-/** The models' rules; a change to what they compute is a new version, and a run records the one it used (2026.2: the smart audit's recoveries). */
+/** The models' rules; a change to what they compute is a new version, and a run records the one it used (2026.2: the smart audit's recoveries, and what each institution is owed). */
 export const PAYMENT_VERSION = '2026.2';
 
 export interface PaymentResults {
@@ -15,6 +16,8 @@ export interface PaymentResults {
   budget: BudgetResult[];
   contract_fee: ContractFeeResult[];
   work_equivalent: WorkEquivalentResult[];
+  /** What each institution is owed, of which model (2026.2). */
+  providers: ProviderTotal[];
   totals: { capitation_retained_fen: number; capitation_overrun_centre_fen: number; capitation_recovered_fen: number; budget_fen: number; budget_spent_fen: number; budget_recovered_fen: number; long_rx_allowance_fen: number; luohu_paid_fen: number; contract_fee_fen: number; work_equivalent_fen: number };
 }
 
@@ -26,11 +29,11 @@ export function computePayments(params: PaymentParameters, inputs: PaymentInputs
     contract_fee: inputs.contract_fee.map((t) => contractFee(params.contract_fee, t)),
     work_equivalent: inputs.work_equivalent.map((t) => workEquivalent(params.work_equivalent, t)),
   };
-  return { ...rows, totals: totalsOf(rows) };
+  return { ...rows, providers: providerTotals(rows), totals: totalsOf(rows) };
 }
 
 /** The totals of the models' rows: of the whole run, or of the rows of one county. */
-export function totalsOf(r: Omit<PaymentResults, 'totals'>): PaymentResults['totals'] {
+export function totalsOf(r: Omit<PaymentResults, 'totals' | 'providers'>): PaymentResults['totals'] {
   const sum = <T>(rows: T[], f: (x: T) => number) => rows.reduce((s, x) => s + f(x), 0);
   return {
     capitation_retained_fen: sum(r.capitation, (c) => c.year_end?.retained_fen ?? 0),
@@ -44,4 +47,4 @@ export function totalsOf(r: Omit<PaymentResults, 'totals'>): PaymentResults['tot
 
 export type { PaymentInputs } from './types';
 export type { PaymentParameters } from './parameters';
-export type { BudgetResult, CapitationResult, ContractFeeResult, WorkEquivalentResult };
+export type { BudgetResult, CapitationResult, ContractFeeResult, ProviderTotal, WorkEquivalentResult };

@@ -145,6 +145,24 @@ describe('standardised work equivalents (seeds 000, 002)', () => {
   });
 });
 
+describe('what each institution is owed', () => {
+  it('adds its teams’ fees and work equivalents and a pilot centre’s year-end settlement', () => {
+    const rates = { contracting: ratio(8, 10), registration: ratio(0, 0), standardised_management: ratio(0, 0), control: ratio(0, 0), grassroots_visits: ratio(0, 0), community_visit: { contracted: ratio(0, 0), not_contracted: ratio(0, 0) } };
+    const team = (id: string, institution: string) => ({ team_id: id, name: id, institution_id: institution, institution_name: institution, county_code: '330421', resident_months: 100, rates });
+    const work = (id: string, institution: string, n: number) => ({ team_id: id, name: id, institution_id: institution, institution_name: institution, county_code: '330421', services: { follow_up_clinic: n } });
+    const centre = { ...town(100, 70000, 0), institution_id: 'c', institution_name: 'c' };
+    const r = computePayments(withParams((p) => { p.capitation.per_head.fen = 16000; }), inputs({
+      capitation: [centre], contract_fee: [team('t1', 'c'), team('t2', 'c'), team('t3', 'v')], work_equivalent: [work('t1', 'c', 10), work('t3', 'v', 5)],
+    }));
+    const fee = (id: string) => r.contract_fee.find((f) => f.team_id === id)!.fee_fen;
+    const c = r.providers.find((p) => p.institution_id === 'c')!;
+    // the centre keeps 9,600 − 8,400 = 1,200 yuan of its package; 10 clinic follow-ups × 18 yuan
+    expect(c).toMatchObject({ teams: 2, contract_fee_fen: fee('t1') + fee('t2'), work_equivalent_fen: 18000, capitation: { basis: 'actual', retained_fen: 120000, overrun_centre_fen: 0 } });
+    expect(c.total_fen).toBe(fee('t1') + fee('t2') + 18000 + 120000);
+    expect(r.providers.find((p) => p.institution_id === 'v')).toMatchObject({ teams: 1, work_equivalent_fen: 9000, capitation: null, total_fen: fee('t3') + 9000 });
+  });
+});
+
 describe('the parameters file', () => {
   it('refuses shares that do not add up, weights that do not add up, a number without a source, and a wrong id', () => {
     const bad = (from: string, to: string) => {

@@ -42,7 +42,10 @@ export function reportLines(r: PaymentReport): string[] {
       res.contract_fee.map((f) => [f.name, f.institution_name, String(f.resident_months), y(f.base_fen), (f.score / 100).toFixed(2), `${(f.share_bp / 100).toFixed(2)}%`, y(f.fee_fen)])),
     '', '标化工作当量 work equivalents (the period)',
     ...table(['team', 'institution', 'equivalents', 'value'], res.work_equivalent.map((w) => [w.name, w.institution_name, (w.equivalents_milli / 1000).toFixed(3), y(w.value_fen)])),
-    '', `totals: contract fee ${y(res.totals.contract_fee_fen)}, work equivalents ${y(res.totals.work_equivalent_fen)}, Luohu saving paid ${y(res.totals.luohu_paid_fen)}, long-prescription allowance ${y(res.totals.long_rx_allowance_fen)}`,
+    '', '机构汇总 what each institution is owed (contract fee + work equivalents + a pilot centre\'s year-end retained − its overrun share)',
+    ...table(['institution', 'teams', 'contract fee', 'work equivalents', 'retained', 'overrun borne', 'owed'],
+      res.providers.map((p) => [p.institution_name, String(p.teams), y(p.contract_fee_fen), y(p.work_equivalent_fen), y(p.capitation?.retained_fen), y(p.capitation?.overrun_centre_fen), y(p.total_fen)])),
+    '', `totals: contract fee ${y(res.totals.contract_fee_fen)}, work equivalents ${y(res.totals.work_equivalent_fen)}, Luohu saving paid ${y(res.totals.luohu_paid_fen)}, long-prescription allowance ${y(res.totals.long_rx_allowance_fen)}, recovered by the smart audit ${y(res.totals.budget_recovered_fen)} (budget) / ${y(res.totals.capitation_recovered_fen)} (capitation)`,
   ];
 }
 

@@ -40,7 +40,7 @@ function scoped(results: PaymentResults, county?: string): PaymentResults {
   if (!county) return results;
   const mine = <T extends { county_code: string }>(rows: T[]) => rows.filter((r) => r.county_code === county);
   const rows = { capitation: mine(results.capitation), budget: mine(results.budget), contract_fee: mine(results.contract_fee), work_equivalent: mine(results.work_equivalent) };
-  return { ...rows, totals: totalsOf(rows) };
+  return { ...rows, providers: mine(results.providers ?? []), totals: totalsOf(rows) };
 }
 
 export interface PaymentReport {

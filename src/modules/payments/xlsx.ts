@@ -45,6 +45,12 @@ export async function paymentsXlsx(r: PaymentReport, regionName: string): Promis
   book.creator = 'manbing';
   const res = r.results;
   const label = `${regionName} ${PERIOD_LABEL(r)}`;
+  sheet(book, '机构汇总', `各机构应付医保支付汇总　${label}　单位：个、元`, [
+    text('机构'), count('家庭医生团队数'), money('签约服务费'), money('标化工作当量购买'), text('按人头打包年末依据'), money('结余留用'), money('超支卫生院承担'), money('合计应付'),
+  ], res.providers.map((p) => [
+    p.institution_name, p.teams, yuan(p.contract_fee_fen), yuan(p.work_equivalent_fen),
+    p.capitation ? (p.capitation.basis === 'actual' ? '实际' : '按已完成月份推算') : '—', yuan(p.capitation?.retained_fen), yuan(p.capitation?.overrun_centre_fen), yuan(p.total_fen),
+  ]));
   sheet(book, '按人头打包付费', `按人头打包付费（结余留用）　${label}　单位：人、元`, [
     text('乡镇'), text('卫生院'), count('参保人数'), money('人头标准'), money('人头总额'), money('打包额度（60%）'), money('转诊额度（40%）'),
     money('打包已支出（净）'), money('转诊已支出（净）'), money('审核追回（打包）'), money('审核追回（转诊）'), money('打包结余'), text('年末依据'), money('年末打包支出'), money('年末结余'), money('结余留用'),

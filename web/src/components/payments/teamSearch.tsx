@@ -1,12 +1,13 @@
-// The teams' tables (contract fee, work equivalents): a search by team or institution name above them, 20 rows
-// a page, back to the first page on a new search or sort. One hook, so both tables behave alike.
+// The teams' and the institutions' tables (contract fee, work equivalents, by institution): a search by team or
+// institution name above them, 20 rows a page, back to the first page on a new search or sort. One hook, so the
+// tables behave alike.
 import { Input, type TableProps } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 const PAGE_SIZE = 20;
 
-export function useTeamSearch<T extends { name: string; institution_name: string }>(all: T[], testId: string) {
+export function useTeamSearch<T extends { name: string; institution_name: string }>(all: T[], testId: string, placeholder?: string) {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
   const [page, setPage] = useState(1);
@@ -16,7 +17,7 @@ export function useTeamSearch<T extends { name: string; institution_name: string
     <Input.Search
       size="small"
       allowClear
-      placeholder={t('payments.contractFee.search')}
+      placeholder={placeholder ?? t('payments.contractFee.search')}
       onSearch={(v) => {
         setQ(v);
         setPage(1);

@@ -1,7 +1,7 @@
 // 医保支付 (issue 17): the analyst's (city, or one county) and the county reviewer's screens for provider
 // payment — capitation with balance retention by township, the medical community's total budget with
 // Luohu's saving, the family doctors' contract fee by the 五率一比 score, and the standardised work
-// equivalents — for a year or a quarter (the URL keeps year, quarter, county, tab and the open record). The
+// equivalents, and what each institution is owed of them — for a year or a quarter (the URL keeps year, quarter, county, tab and the open record). The
 // figures are GET /api/payments's, computed by the server's engine and stored as a run; the screen only
 // writes them (fen as yuan, basis points as per cent) and opens what made them.
 import { DownloadOutlined } from '@ant-design/icons';
@@ -19,6 +19,7 @@ import CapitationDrawer from '../../components/payments/CapitationDrawer.tsx';
 import CapitationTab from '../../components/payments/CapitationTab.tsx';
 import ContractFeeDrawer from '../../components/payments/ContractFeeDrawer.tsx';
 import ContractFeeTab from '../../components/payments/ContractFeeTab.tsx';
+import ProvidersTab from '../../components/payments/ProvidersTab.tsx';
 import RunLine from '../../components/payments/RunLine.tsx';
 import WorkEquivalentTab from '../../components/payments/WorkEquivalentTab.tsx';
 import { downloadPayments, usePayments } from '../../components/payments/api.ts';
@@ -26,7 +27,7 @@ import '../../components/payments/payments.css';
 
 /** The years offered: this one and the four before. */
 const YEARS_BACK = 4;
-const TABS = ['capitation', 'budget', 'contractFee', 'workEquivalent'] as const;
+const TABS = ['capitation', 'budget', 'contractFee', 'workEquivalent', 'providers'] as const;
 type Tab = (typeof TABS)[number];
 
 export default function PaymentsPage() {
@@ -167,6 +168,7 @@ export default function PaymentsPage() {
               { key: 'budget', label: <span data-testid="pay-tab-budget">{t('payments.tabs.budget')}</span>, children: <BudgetTab report={data} onOpen={open} /> },
               { key: 'contractFee', label: <span data-testid="pay-tab-contractFee">{t('payments.tabs.contractFee')}</span>, children: <ContractFeeTab report={data} onOpen={open} /> },
               { key: 'workEquivalent', label: <span data-testid="pay-tab-workEquivalent">{t('payments.tabs.workEquivalent')}</span>, children: <WorkEquivalentTab report={data} /> },
+              { key: 'providers', label: <span data-testid="pay-tab-providers">{t('payments.tabs.providers')}</span>, children: <ProvidersTab report={data} /> },
             ]}
           />
           {town ? <CapitationDrawer key={town.town_code} report={data} town={town} periodLabel={periodLabel} onClose={close} /> : null}

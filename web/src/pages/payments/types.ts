@@ -150,6 +150,18 @@ export interface WorkEquivalentResult {
   value_fen: number;
 }
 
+/** What an institution is owed by the run (2026.2). */
+export interface ProviderTotal {
+  institution_id: string;
+  institution_name: string;
+  county_code: string;
+  teams: number;
+  contract_fee_fen: number;
+  work_equivalent_fen: number;
+  capitation: { basis: 'actual' | 'projected'; retained_fen: number; overrun_centre_fen: number } | null;
+  total_fen: number;
+}
+
 export interface PaymentTotals {
   capitation_retained_fen: number;
   capitation_overrun_centre_fen: number;
@@ -196,6 +208,7 @@ export interface PaymentReport {
     budget: BudgetResult[];
     contract_fee: ContractFeeResult[];
     work_equivalent: WorkEquivalentResult[];
+    providers: ProviderTotal[];
     totals: PaymentTotals;
   };
 }
