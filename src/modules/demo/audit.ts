@@ -1,5 +1,6 @@
 // The demo's smart audit (issue 15): the demo city's ordinary claims trip no rule, so a few
-// irregularities are planted on its last day, at the demo reviewer's county — an early refill at the
+// irregularities are planted on its last day, at the demo reviewer's county and at the first county of the
+// capitation pilot (so provider payment has a township's recovery to show) — an early refill at the
 // same centre, the same drug again at a chain pharmacy (an overlap across places, or an early
 // refill when few days were left), two ARBs in one purchase, one visit settled as two claims, a 90-day supply where Jiaxing
 // allows 84, and metformin under the benefit for a hypertension-only patient — and the last 30 days
@@ -12,6 +13,7 @@ import type { Database } from '../../db/connect';
 import type { PolicyBook } from '../../core/policyBook';
 import { addDays, type IsoDate } from '../../engine/calendar';
 import { applyRatio } from '../../engine/money';
+import { parametersFor } from '../payments/service';
 import { auditRange } from '../smartAudit/service';
 import { loadDrugs } from '../reference/service';
 
@@ -63,8 +65,14 @@ async function plantClaim(db: Database, p: Patient, date: IsoDate, lines: PlantL
 export async function auditDemo(db: Database, policies: PolicyBook, asOf: IsoDate) {
   const day = addDays(asOf, -1);
   const reviewer = await db.selectFrom('app_user').select('region_code').where('username', '=', 'reviewer').executeTakeFirst();
-  const county = reviewer?.region_code;
-  if (!county) return { day, findings: 0 };
+  if (!reviewer?.region_code) return { day, findings: 0 };
+  const pilot = parametersFor(Number(asOf.slice(0, 4)))?.capitation.counties.codes[0];
+  for (const county of new Set([reviewer.region_code, ...(pilot ? [pilot] : [])])) await plantIrregularities(db, county, day);
+  const runs = await auditRange({ db, policies, now: () => new Date(`${asOf}T01:00:00+08:00`) }, { from: addDays(asOf, -30), to: day, trigger: 'cli' });
+  return { day, findings: runs[runs.length - 1].findingsTotal };
+}
+
+async function plantIrregularities(db: Database, county: string, day: IsoDate) {
   // hypertension-only patients of the county with a resident claim at their centre 10–40 days ago, none since
   const { rows } = await sql<Patient>`
     select distinct on (c.person_id) c.person_id, c.insurance_type, c.institution_id as centre_id,
@@ -100,6 +108,4 @@ export async function auditDemo(db: Database, policies: PolicyBook, asOf: IsoDat
   await db.transaction().execute(async (trx) => {
     for (const plant of plants) await plant(trx);
   });
-  const runs = await auditRange({ db, policies, now: () => new Date(`${asOf}T01:00:00+08:00`) }, { from: addDays(asOf, -30), to: day, trigger: 'cli' });
-  return { day, findings: runs[runs.length - 1].findingsTotal };
 }

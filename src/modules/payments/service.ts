@@ -14,6 +14,9 @@ import { gatherInputs, paymentPeriod } from './inputs';
 import { parametersFor } from './parameters';
 import { runFor, storedRun, verify, type StoredRun } from './runs';
 
+/** The payment parameters in force in a year (policies/payments/), for the modules that need them. */
+export { parametersFor };
+
 export interface PaymentQuery { year: number; quarter?: number; county?: string }
 
 export class PaymentQueryError extends Error {
