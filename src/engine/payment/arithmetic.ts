@@ -17,8 +17,12 @@ export function signedRatio(fen: number, bp: number): number {
 export const proRata = (fen: number, months: number) => divideHalfUp(BigInt(fen) * BigInt(months), 12n);
 
 /**
- * The year-end projection from the complete months so far (the run rate): spent × 12 / months, half up —
- * null with no complete month. Stated in docs/payments.md; the budget screen says it beside the figure.
+ * The year-end projection from the complete months so far (the run rate): spent × 12 / months, half up (away
+ * from zero: recoveries can leave a net below nothing) — null with no complete month. Stated in
+ * docs/payments.md; the budget screen says it beside the figure.
  */
-export const runRate = (spentFen: number, completeMonths: number): number | null =>
-  completeMonths === 0 ? null : divideHalfUp(BigInt(spentFen) * 12n, BigInt(completeMonths));
+export function runRate(spentFen: number, completeMonths: number): number | null {
+  if (completeMonths === 0) return null;
+  const magnitude = divideHalfUp(BigInt(Math.abs(spentFen)) * 12n, BigInt(completeMonths));
+  return spentFen < 0 ? -magnitude : magnitude;
+}

@@ -34,6 +34,9 @@ describe('arithmetic', () => {
     expect(signedRatio(1005, 5000)).toBe(503);
     expect(runRate(1100, 11)).toBe(1200);
     expect(runRate(100, 0)).toBeNull();
+    // more recovered than spent in the complete months: a net below nothing, projected as such
+    expect(runRate(-1100, 11)).toBe(-1200);
+    expect(runRate(-5, 2)).toBe(-30);
   });
 });
 

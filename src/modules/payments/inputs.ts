@@ -1,6 +1,7 @@
 // What a payment run reads from the stored records (docs/payments.md): the fund's payments of claims by month
 // (the split in force after any re-settlement) and what the smart audit recovered of them, the insured and the
-// contracted, the indicators' counts and the teams' services. Everything is summed here and stored with the run; the engine computes from these alone.
+// contracted, the indicators' counts and the teams' services. Everything is summed here and stored with the
+// run; the engine computes from these alone.
 import { sql, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/connect';
 import { addMonthsToMonth, monthOf, type IsoDate } from '../../engine/calendar';
