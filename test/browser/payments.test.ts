@@ -123,6 +123,17 @@ describeBrowser('provider payment (browser)', () => {
     await expect.poll(() => page.getByTestId('luohu-row').count()).toBe(r.budget.length);
     await expectText(page.getByTestId('budget-totals-budget'), new RegExp(yuan(r.totals.budget_fen).replace('.', '\\.')));
     await expectText(page.locator(`[data-testid="budget-row"][data-code="${recovery.community}"]`), new RegExp(`已扣审核追回 ${yuan(recovery.fen).replace('.', '\\.')}`));
+    // the community's drawer: the month's recovery in its row, the recovery behind it listed
+    await page.locator(`[data-testid="budget-row"][data-code="${recovery.community}"]`).first().click();
+    const budgetDrawer = page.getByTestId('budget-drawer');
+    await expectText(budgetDrawer.locator('[data-testid="budget-month-row"]').last(), new RegExp(`−${yuan(recovery.fen).replace('.', '\\.')}`));
+    await budgetDrawer.getByTestId('budget-pool-recovered').click();
+    await expect.poll(() => budgetDrawer.getByTestId('pay-recovery-row').count()).toBe(1);
+    await budgetDrawer.getByTestId('pay-recoveries').scrollIntoViewIfNeeded();
+    await expectNoOverflow(page, 'the community’s recoveries');
+    await shot(page, 'payments-budget-recoveries');
+    await page.keyboard.press('Escape');
+    await budgetDrawer.waitFor({ state: 'hidden' });
     await expectNoOverflow(page, 'budget');
     await shot(page, 'payments-budget');
 
