@@ -10,7 +10,7 @@ import { useProjectionText } from './BudgetTab.tsx';
 import ClaimsTable from './ClaimsTable.tsx';
 import RecoveriesTable from './RecoveriesTable.tsx';
 import { bpText, count, money } from './format.ts';
-import { Signed, SourceTip, useMonthLabel } from './parts.tsx';
+import { Amount, Signed, SourceTip, useMonthLabel, useNetOfRecovered } from './parts.tsx';
 
 type Month = BudgetResult['months'][number];
 type Pool = 'all' | 'long_rx' | 'recovered';
@@ -28,6 +28,7 @@ export default function BudgetDrawer({ report, community: b, periodLabel, onClos
   const [month, setMonth] = useState<string | null>(null);
   const p = report.parameters.budget;
   const projection = useProjectionText();
+  const netOf = useNetOfRecovered();
   const monthLabel = useMonthLabel();
 
   const columns: TableColumnsType<Month> = [
@@ -75,8 +76,7 @@ export default function BudgetDrawer({ report, community: b, periodLabel, onClos
             </Descriptions.Item>
             <Descriptions.Item label={t('payments.budget.columns.budget')}>{b.budget_fen > 0 ? t('payments.yuanValue', { value: money(b.budget_fen) }) : t('payments.budget.noBasis')}</Descriptions.Item>
             <Descriptions.Item label={t('payments.budget.columns.spent')}>
-              {money(b.spent_fen)}
-              {b.recovered_fen > 0 ? <div className="cell-sub">{t('payments.netOfRecovered', { value: money(b.recovered_fen) })}</div> : null}
+              <Amount fen={b.spent_fen} sub={netOf(b.recovered_fen)} />
             </Descriptions.Item>
             <Descriptions.Item label={t('payments.budget.drawer.longDays')}>
               {t('payments.budget.drawer.longDaysValue', { days: p.long_prescription_days.days })} <SourceTip source={p.long_prescription_days} />

@@ -10,7 +10,7 @@ import { useTranslation } from 'react-i18next';
 import type { BudgetResult, PaymentReport } from '../../pages/payments/types.ts';
 import { COLORS, ReactEChartsCore, axisYuan, echarts, yuanValue } from './charts.ts';
 import { bpText, count, money } from './format.ts';
-import { Figures, HeadTip, Signed, useMonthLabel } from './parts.tsx';
+import { Amount, Figures, HeadTip, Signed, useMonthLabel, useNetOfRecovered } from './parts.tsx';
 
 interface Props {
   report: PaymentReport;
@@ -31,6 +31,7 @@ export default function BudgetTab({ report, onOpen }: Props) {
   const totals = report.results.totals;
   const [chartOf, setChartOf] = useState<string>('all');
   const projection = useProjectionText();
+  const netOf = useNetOfRecovered();
   const monthLabel = useMonthLabel();
 
   if (!rows.length) {
@@ -65,12 +66,7 @@ export default function BudgetTab({ report, onOpen }: Props) {
       key: 'spent',
       title: t('payments.budget.columns.spent'),
       align: 'right',
-      render: (_, b) => (
-        <div className="pay-num">
-          {money(b.spent_fen)}
-          {b.recovered_fen > 0 ? <div className="cell-sub">{t('payments.netOfRecovered', { value: money(b.recovered_fen) })}</div> : null}
-        </div>
-      ),
+      render: (_, b) => <Amount fen={b.spent_fen} sub={netOf(b.recovered_fen)} />,
     },
     {
       key: 'longRx',
@@ -82,12 +78,7 @@ export default function BudgetTab({ report, onOpen }: Props) {
       key: 'projected',
       title: t('payments.budget.columns.projected'),
       align: 'right',
-      render: (_, b) => (
-        <div className="pay-num">
-          {money(b.projected_fen)}
-          <div className="cell-sub">{projection(b)}</div>
-        </div>
-      ),
+      render: (_, b) => <Amount fen={b.projected_fen} sub={projection(b)} />,
     },
     {
       key: 'balance',

@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import type { CapitationResult, PaymentReport } from '../../pages/payments/types.ts';
 import { COLORS, ReactEChartsCore, axisYuan, echarts, yuanValue } from './charts.ts';
 import { bpText, count, money, percentOf, rateText } from './format.ts';
-import { Figures, HeadTip, Signed } from './parts.tsx';
+import { Amount, Figures, HeadTip, Signed, useNetOfRecovered } from './parts.tsx';
 
 interface Props {
   report: PaymentReport;
@@ -21,6 +21,7 @@ export default function CapitationTab({ report, onOpen, countyName }: Props) {
   const { t, i18n } = useTranslation();
   const rows = report.results.capitation;
   const p = report.parameters.capitation;
+  const netOf = useNetOfRecovered();
   const totals = report.results.totals;
 
   if (!rows.length) {
@@ -62,23 +63,13 @@ export default function CapitationTab({ report, onOpen, countyName }: Props) {
       key: 'package',
       title: t('payments.capitation.columns.package'),
       align: 'right',
-      render: (_, c) => (
-        <div className="pay-num">
-          {money(c.package_fen)}
-          <div className="cell-sub">{t('payments.capitation.perHead', { insured: count(c.insured), perHead: money(c.per_head_fen), share: bpText(p.package_share.bp) })}</div>
-        </div>
-      ),
+      render: (_, c) => <Amount fen={c.package_fen} sub={t('payments.capitation.perHead', { insured: count(c.insured), perHead: money(c.per_head_fen), share: bpText(p.package_share.bp) })} />,
     },
     {
       key: 'spent',
       title: t('payments.capitation.columns.spent'),
       align: 'right',
-      render: (_, c) => (
-        <div className="pay-num">
-          {money(c.package_cost_fen)}
-          {c.package_recovered_fen > 0 ? <div className="cell-sub">{t('payments.netOfRecovered', { value: money(c.package_recovered_fen) })}</div> : null}
-        </div>
-      ),
+      render: (_, c) => <Amount fen={c.package_cost_fen} sub={netOf(c.package_recovered_fen)} />,
     },
     { key: 'balance', title: t('payments.capitation.columns.balance'), align: 'right', render: (_, c) => <span className="pay-num"><Signed fen={c.balance_fen} testId="cap-balance" /></span> },
     {

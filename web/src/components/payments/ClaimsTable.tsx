@@ -7,7 +7,7 @@ import { paymentErrorLines } from './errors.ts';
 import type { ClaimPool, PaymentClaim } from '../../pages/payments/types.ts';
 import { usePaymentClaims } from './api.ts';
 import { count, money } from './format.ts';
-import { useMonthLabel } from './parts.tsx';
+import { pagerOf, useMonthLabel } from './parts.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -74,9 +74,7 @@ export default function ClaimsTable({ year, quarter, model, code, pool, months, 
         columns={columns}
         dataSource={list.data?.items ?? []}
         loading={list.isFetching}
-        pagination={
-          list.data && list.data.total > PAGE_SIZE ? { current: page, pageSize: PAGE_SIZE, total: list.data.total, showSizeChanger: false, size: 'small', onChange: setPage } : false
-        }
+        pagination={pagerOf(list.data?.total, page, setPage, PAGE_SIZE)}
         onRow={() => ({ 'data-testid': 'pay-claim-row' }) as HTMLAttributes<HTMLElement>}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('payments.claims.empty')} /> }}
       />

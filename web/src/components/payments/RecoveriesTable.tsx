@@ -8,6 +8,7 @@ import type { PaymentRecovery } from '../../pages/payments/types.ts';
 import { useRecoveries } from './api.ts';
 import { paymentErrorLines } from './errors.ts';
 import { count, money } from './format.ts';
+import { pagerOf } from './parts.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -56,9 +57,7 @@ export default function RecoveriesTable({ year, quarter, model, code, poolSwitch
         columns={columns}
         dataSource={list.data?.items ?? []}
         loading={list.isFetching}
-        pagination={
-          list.data && list.data.total > PAGE_SIZE ? { current: page, pageSize: PAGE_SIZE, total: list.data.total, showSizeChanger: false, size: 'small', onChange: setPage } : false
-        }
+        pagination={pagerOf(list.data?.total, page, setPage, PAGE_SIZE)}
         onRow={() => ({ 'data-testid': 'pay-recovery-row' }) as HTMLAttributes<HTMLElement>}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('payments.recoveries.empty')} /> }}
       />

@@ -58,6 +58,27 @@ export function Signed({ fen, testId }: { fen: number | null | undefined; testId
   );
 }
 
+/** An amount of fen with a line below it (a formula, what it is net of). */
+export function Amount({ fen, sub }: { fen: number | null | undefined; sub?: ReactNode }) {
+  return (
+    <div className="pay-num">
+      {money(fen)}
+      {sub ? <div className="cell-sub">{sub}</div> : null}
+    </div>
+  );
+}
+
+/** Under a spending figure: what the smart audit recovered of it, when anything was. */
+export function useNetOfRecovered() {
+  const { t } = useTranslation();
+  return (fen: number) => (fen > 0 ? t('payments.netOfRecovered', { value: money(fen) }) : undefined);
+}
+
+/** A server-paged table's pager, 20 rows a page, none for a single page. */
+export function pagerOf(total: number | undefined, page: number, onChange: (page: number) => void, pageSize = 20) {
+  return total !== undefined && total > pageSize ? { current: page, pageSize, total, showSizeChanger: false, size: 'small' as const, onChange } : false;
+}
+
 /** A column title with a hint in a tooltip. */
 export function HeadTip({ title, tip }: { title: ReactNode; tip: ReactNode }) {
   return (
