@@ -309,6 +309,29 @@ describe('a run is kept with its inputs and reproduced to the fen', () => {
   });
 });
 
+describe('the trend through the year', () => {
+  it('gives each quarter begun its own run, the same as asking for the quarter', async () => {
+    const res = await get('analyst', '/api/payments/quarters?year=2026');
+    expect(res.statusCode, res.body).toBe(200);
+    const trend = res.json() as { quarters: Array<{ quarter: number; run: { id: string; as_of: string }; totals: Record<string, number>; teams: Array<{ team_id: string; score: number; fee_fen: number; value_fen: number }> }> };
+    // 2026-06-15: the first two quarters have begun, the second is taken at today
+    expect(trend.quarters.map((x) => [x.quarter, x.run.as_of])).toEqual([[1, '2026-03-31'], [2, '2026-06-15']]);
+    for (const x of trend.quarters) {
+      const run = await payments('analyst', `year=2026&quarter=${x.quarter}`);
+      expect(run.run.id).toBe(x.run.id);
+      expect(x.totals.contract_fee_fen).toBe(run.results.totals.contract_fee_fen);
+      const team = run.results.contract_fee[0];
+      expect(x.teams.find((t) => t.team_id === team.team_id)).toMatchObject({ score: team.score, fee_fen: team.fee_fen, value_fen: run.results.work_equivalent.find((w) => w.team_id === team.team_id)!.value_fen });
+    }
+    // a reviewer's trend is their county's
+    const mine = (await get('reviewer', '/api/payments/quarters?year=2026')).json() as typeof trend;
+    const theirs = await payments('reviewer', 'year=2026&quarter=1');
+    expect(mine.quarters[0].teams.map((t) => t.team_id)).toEqual(theirs.results.contract_fee.map((f) => f.team_id));
+    expect((await get('doctor', '/api/payments/quarters?year=2026')).statusCode).toBe(403);
+    expect((await get('analyst', '/api/payments/quarters?year=2027')).statusCode).toBe(400);
+  });
+});
+
 describe('who sees what, and bad input', () => {
   it('the reviewer sees their county only; a doctor is refused', async () => {
     const r = await payments('reviewer', 'year=2026&quarter=1');

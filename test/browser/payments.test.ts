@@ -140,10 +140,16 @@ describeBrowser('provider payment (browser)', () => {
     // the contract fee: a team's six score lines adding up to its score, and its residents under contract
     await page.getByTestId('pay-tab-contractFee').click();
     await expect.poll(() => page.getByTestId('fee-row').count()).toBe(Math.min(20, r.contract_fee.length));
+    // the trend through the year: the quarters begun by 2026-06-15, each its own run
+    const quarters = await get('analyst', '/api/payments/quarters?year=2026');
+    expect(quarters.quarters.length).toBe(2);
+    await expect.poll(() => page.getByTestId('fee-trend').getByTestId('trend-quarters').getAttribute('data-n')).toBe('2');
+    await expectText(page.getByTestId('fee-trend'), /第1季度、第2季度（至 2026-06-15）/);
     const team = r.contract_fee[0];
     await page.locator(`[data-testid="fee-row"][data-code="${team.team_id}"]`).click();
     const fee = page.getByTestId('fee-drawer');
     await expect.poll(() => fee.getByTestId('score-line').count()).toBe(6);
+    await expect.poll(() => fee.getByTestId('team-trend').getByTestId('trend-quarters').getAttribute('data-n')).toBe('2');
     await expectText(fee.getByTestId('score-total'), (team.score / 100).toFixed(2));
     await expectText(fee.locator('[data-testid="score-line"][data-item="contracting"]'), /签约率/);
     await expectText(fee.getByTestId('fee-formula'), new RegExp(`= ${yuan(team.fee_fen).replace('.', '\\.')} 元`));

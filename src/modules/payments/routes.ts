@@ -59,6 +59,24 @@ export function paymentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           .header('content-disposition', `attachment; filename="${name}"`).send(file as unknown as string);
       },
     });
+    app.get('/api/payments/quarters', {
+      schema: {
+        tags: ['payments'],
+        summary: 'The year’s quarters so far, each its own run (stored when new): totals, and each team’s score, contract fee and work equivalents — the trend through the year',
+        querystring: z.strictObject({ year: query.year, county: query.county }),
+        response: {
+          200: z.object({
+            year: z.int(),
+            quarters: z.array(z.object({
+              quarter: z.int(), run: z.object({ id: z.uuid(), as_of: z.string(), reused: z.boolean(), version: z.string() }), totals: z.record(z.string(), z.int()),
+              teams: z.array(z.object({ team_id: z.uuid(), score: z.int(), share_bp: z.int(), fee_fen: z.int(), equivalents_milli: z.int(), value_fen: z.int() })),
+            })),
+          }),
+          ...errors,
+        },
+      },
+      handler: async (request) => s.readQuarters(ctx, actorOf(request), request.query),
+    });
     app.get('/api/payments/runs', {
       schema: {
         tags: ['payments'], summary: 'The runs kept for a year, newest first, with their totals',

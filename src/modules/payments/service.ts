@@ -92,6 +92,43 @@ export async function readPayments(ctx: AppContext, actor: Actor, q: PaymentQuer
   return reportOf(run, reused, county);
 }
 
+export interface QuarterTrend {
+  year: number;
+  quarters: Array<{
+    quarter: number;
+    run: { id: string; as_of: string; reused: boolean; version: string };
+    totals: PaymentResults['totals'];
+    teams: Array<{ team_id: string; score: number; share_bp: number; fee_fen: number; equivalents_milli: number; value_fen: number }>;
+  }>;
+}
+
+/**
+ * The year's quarters so far, each its own run (stored, or the stored one of the same inputs): the trend of the
+ * contract fee and the work equivalents, which are paid by the period's own months, through the year.
+ */
+export async function readQuarters(ctx: AppContext, actor: Actor, q: { year: number; county?: string }): Promise<QuarterTrend> {
+  const county = countyOf(actor, q.county);
+  await requireAccess(ctx, actor, 'payments.read', { regionCode: county ?? actor.user.scope.regionPrefix ?? '' });
+  const today = shanghaiDate(ctx.now());
+  await guarded(() => checkQuery(ctx.db, { year: q.year, county }, today));
+  const quarters: QuarterTrend['quarters'] = [];
+  // one after another: each run reads the whole period's records, and they would only contend for the same cores
+  for (let quarter = 1; quarter <= 4 && `${q.year}-${String(quarter * 3 - 2).padStart(2, '0')}-01` <= today; quarter++) {
+    const { run, reused } = await paymentRunOf(ctx.db, actor, { year: q.year, quarter }, ctx.now());
+    const results = scoped(run.results, county);
+    const work = new Map(results.work_equivalent.map((w) => [w.team_id, w]));
+    quarters.push({
+      quarter, run: { id: run.id, as_of: run.inputs.asOf, reused, version: run.version }, totals: results.totals,
+      teams: results.contract_fee.map((f) => ({
+        team_id: f.team_id, score: f.score, share_bp: f.share_bp, fee_fen: f.fee_fen,
+        equivalents_milli: work.get(f.team_id)?.equivalents_milli ?? 0, value_fen: work.get(f.team_id)?.value_fen ?? 0,
+      })),
+    });
+  }
+  await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'payments', entityId: quarters.at(-1)?.run.id ?? null, detail: { year: q.year, quarters: quarters.map((x) => x.run.id), county: county ?? null } }]);
+  return { year: q.year, quarters };
+}
+
 /** A stored run, as it was, within the caller's area. */
 export async function readRun(ctx: AppContext, actor: Actor, id: string, county?: string) {
   const c = countyOf(actor, county);

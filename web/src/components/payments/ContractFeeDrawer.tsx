@@ -9,7 +9,8 @@ import type { ContractFeeResult, ContractedResident, PaymentReport, Ratio, Score
 import { useContracted } from './api.ts';
 import { COLORS, ReactEChartsCore, echarts } from './charts.ts';
 import { bpText, count, money, pointsText, rateText, timesText } from './format.ts';
-import { SourceTip } from './parts.tsx';
+import { SourceTip, pagerOf } from './parts.tsx';
+import QuarterTrendCard from './QuarterTrend.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -148,6 +149,7 @@ export default function ContractFeeDrawer({ report, team, periodLabel, onClose }
             )}
           />
         </Card>
+        <QuarterTrendCard year={report.period.year} quarter={report.period.quarter} county={report.county} teamId={team.team_id} />
         <div className="pay-two">
           <Card
             size="small"
@@ -180,7 +182,7 @@ export default function ContractFeeDrawer({ report, team, periodLabel, onClose }
               columns={residentColumns}
               dataSource={(residents.data?.items ?? []).map((r, i) => ({ ...r, key: `${page}:${i}` }))}
               loading={residents.isFetching}
-              pagination={residents.data && residents.data.total > PAGE_SIZE ? { current: page, pageSize: PAGE_SIZE, total: residents.data.total, showSizeChanger: false, size: 'small', onChange: setPage } : false}
+              pagination={pagerOf(residents.data?.total, page, setPage, PAGE_SIZE)}
               onRow={() => ({ 'data-testid': 'contracted-row' }) as HTMLAttributes<HTMLElement>}
               locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('payments.contractFee.drawer.noContracted')} /> }}
             />

@@ -8,6 +8,7 @@ import type { ContractFeeResult, PaymentReport } from '../../pages/payments/type
 import { bpText, count, money, pointsText } from './format.ts';
 import { useTeamSearch } from './teamSearch.tsx';
 import { Figures } from './parts.tsx';
+import QuarterTrendCard from './QuarterTrend.tsx';
 
 interface Props {
   report: PaymentReport;
@@ -64,6 +65,7 @@ export default function ContractFeeTab({ report, onOpen }: Props) {
           { key: 'share', label: t('payments.contractFee.totals.share'), value: base > 0 ? bpText(Math.round((fee * 10000) / base)) : '—' },
         ]}
       />
+      <QuarterTrendCard year={report.period.year} quarter={report.period.quarter} county={report.county} />
       <Card
         size="small"
         className="pay-panel pay-panel--table"

@@ -9,6 +9,7 @@ import { WORK_SERVICES, type PaymentReport, type WorkEquivalentResult, type Work
 import { count, milliText, money } from './format.ts';
 import { useTeamSearch } from './teamSearch.tsx';
 import { Figures, HeadTip, SourceTip, useSourceText } from './parts.tsx';
+import QuarterTrendCard from './QuarterTrend.tsx';
 
 export default function WorkEquivalentTab({ report }: { report: PaymentReport }) {
   const { t } = useTranslation();
@@ -80,6 +81,7 @@ export default function WorkEquivalentTab({ report }: { report: PaymentReport })
           { key: 'per', label: <>{t('payments.work.totals.perEquivalent')} <SourceTip source={p.value} /></>, value: t('payments.yuanValue', { value: money(p.value.fen) }) },
         ]}
       />
+      <QuarterTrendCard year={report.period.year} quarter={report.period.quarter} county={report.county} />
       <Card
         size="small"
         className="pay-panel pay-panel--table"

@@ -3,7 +3,7 @@
 // township's or a community's figure, a team's contracted residents, and the workbook's download (GET /api/payments/export).
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { ApiError, api } from '../../api.ts';
-import type { ClaimPool, ContractedPage, PaymentClaimPage, PaymentRecoveryPage, PaymentReport, StoredPaymentReport } from '../../pages/payments/types.ts';
+import type { ClaimPool, ContractedPage, PaymentClaimPage, PaymentRecoveryPage, PaymentReport, QuarterTrend, StoredPaymentReport } from '../../pages/payments/types.ts';
 import { downloadBlob } from '../indicators/csv.ts';
 
 export interface PeriodQuery {
@@ -24,6 +24,16 @@ export function usePayments(q: PeriodQuery, enabled: boolean) {
     staleTime: 60_000,
     placeholderData: keepPreviousData,
     meta: { silent: true }, // the page shows the error itself
+  });
+}
+
+/** The year's quarters so far, each its own run: the contract fee's and the work equivalents' trend. */
+export function useQuarters(year: number, county: string | null) {
+  return useQuery({
+    queryKey: ['payments', 'quarters', year, county ?? 'all'],
+    queryFn: ({ signal }) => api<QuarterTrend>('/api/payments/quarters', { query: { year, county: county ?? undefined }, signal }),
+    staleTime: 60_000,
+    meta: { silent: true },
   });
 }
 

@@ -315,6 +315,16 @@ const paymentsEn: typeof paymentsZh = {
     integrated_visit: 'Integrated visit',
   },
   netOfRecovered: 'net of {{value}} recovered by audit',
+  trend: {
+    title: 'Contract fee, work equivalents and the teams’ mean score by quarter',
+    teamTitle: 'This team’s score and payment by quarter',
+    fee: 'Contract fee',
+    work: 'Work equivalents purchased',
+    score: 'Score',
+    meanScore: 'Teams’ mean score',
+    running: '{{quarter}} (to {{date}})',
+    hint: 'Each quarter is computed and stored as its own run ({{quarters}}); bars: amounts (left axis), line: score (right axis, 0–100).',
+  },
   recoveries: {
     decided: 'Confirmed on',
     rule: 'Audit rule',

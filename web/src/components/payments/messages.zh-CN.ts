@@ -314,6 +314,16 @@ const paymentsZh = {
     integrated_visit: '一体化门诊',
   },
   netOfRecovered: '已扣审核追回 {{value}}',
+  trend: {
+    title: '各季度签约服务费、标化工作当量与平均考核得分',
+    teamTitle: '本团队各季度得分与支付',
+    fee: '签约服务费',
+    work: '标化工作当量购买',
+    score: '考核得分',
+    meanScore: '团队平均考核得分',
+    running: '{{quarter}}（至 {{date}}）',
+    hint: '每个季度单独计算并留存（{{quarters}}）；柱：金额（左轴），折线：得分（右轴，0–100）。',
+  },
   recoveries: {
     decided: '确认日期',
     rule: '审核规则',

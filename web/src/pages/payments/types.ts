@@ -213,6 +213,17 @@ export interface PaymentReport {
   };
 }
 
+/** The year's quarters so far, each its own run (GET /api/payments/quarters). */
+export interface QuarterTrend {
+  year: number;
+  quarters: Array<{
+    quarter: number;
+    run: { id: string; as_of: string; reused: boolean; version: string };
+    totals: PaymentTotals;
+    teams: Array<{ team_id: string; score: number; share_bp: number; fee_fen: number; equivalents_milli: number; value_fen: number }>;
+  }>;
+}
+
 export interface Verification { same: boolean; hashSame: boolean; differences: string[] }
 
 export interface StoredPaymentReport extends PaymentReport {
