@@ -10,7 +10,7 @@ import { useContracted } from './api.ts';
 import { COLORS, ReactEChartsCore, echarts } from './charts.ts';
 import { bpText, count, money, pointsText, rateText, timesText } from './format.ts';
 import { SourceTip, pagerOf } from './parts.tsx';
-import QuarterTrendCard from './QuarterTrend.tsx';
+import QuarterTrendCard from './QuarterTrendCard.tsx';
 
 const PAGE_SIZE = 20;
 

@@ -8,7 +8,7 @@ import type { ContractFeeResult, PaymentReport } from '../../pages/payments/type
 import { bpText, count, money, pointsText } from './format.ts';
 import { useTeamSearch } from './teamSearch.tsx';
 import { Figures } from './parts.tsx';
-import QuarterTrendCard from './QuarterTrend.tsx';
+import QuarterTrendCard from './QuarterTrendCard.tsx';
 
 interface Props {
   report: PaymentReport;

@@ -9,7 +9,7 @@ import { WORK_SERVICES, type PaymentReport, type WorkEquivalentResult, type Work
 import { count, milliText, money } from './format.ts';
 import { useTeamSearch } from './teamSearch.tsx';
 import { Figures, HeadTip, SourceTip, useSourceText } from './parts.tsx';
-import QuarterTrendCard from './QuarterTrend.tsx';
+import QuarterTrendCard from './QuarterTrendCard.tsx';
 
 export default function WorkEquivalentTab({ report }: { report: PaymentReport }) {
   const { t } = useTranslation();
