@@ -8,7 +8,7 @@ import { Card, Empty, Select, Table, type TableColumnsType, Typography } from 'a
 import { type HTMLAttributes, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BudgetResult, PaymentReport } from '../../pages/payments/types.ts';
-import { COLORS, ReactEChartsCore, axisYuan, echarts, yuanValue } from './charts.ts';
+import { CHART_FRAME, COLORS, ReactEChartsCore, axisYuan, echarts, yuanValue } from './charts.ts';
 import { bpText, count, money } from './format.ts';
 import { Amount, Figures, HeadTip, Signed, useMonthLabel, useNetOfRecovered } from './parts.tsx';
 
@@ -128,9 +128,7 @@ export default function BudgetTab({ report, onOpen }: Props) {
   const at = (i: number, f: (m: BudgetResult['months'][number]) => number) => shown.reduce((s, b) => s + (b.months[i] ? f(b.months[i]) : 0), 0);
   const hasBudget = shown.some((b) => b.budget_fen > 0);
   const option = {
-    animation: false,
-    grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
-    legend: { top: 0, left: 0, itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 12 } },
+    ...CHART_FRAME,
     tooltip: {
       trigger: 'axis' as const,
       formatter: (items: Array<{ dataIndex: number }>) => {

@@ -6,7 +6,7 @@ import { Card, Descriptions, Drawer, Segmented, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CapitationResult, PaymentReport } from '../../pages/payments/types.ts';
-import { COLORS, ReactEChartsCore, axisYuan, echarts, yuanValue } from './charts.ts';
+import { CHART_FRAME, COLORS, ReactEChartsCore, axisYuan, echarts, yuanValue } from './charts.ts';
 import ClaimsTable from './ClaimsTable.tsx';
 import RecoveriesTable from './RecoveriesTable.tsx';
 import { bpText, count, money, rateText } from './format.ts';
@@ -29,9 +29,7 @@ export default function CapitationDrawer({ report, town, periodLabel, onClose }:
   const monthLabel = useMonthLabel();
 
   const option = {
-    animation: false,
-    grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
-    legend: { top: 0, left: 0, itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 12 } },
+    ...CHART_FRAME,
     tooltip: {
       trigger: 'axis' as const,
       formatter: (items: Array<{ dataIndex: number }>) => {

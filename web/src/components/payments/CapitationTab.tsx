@@ -7,7 +7,7 @@ import { Card, Empty, Table, type TableColumnsType, Tag, Typography } from 'antd
 import type { HTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CapitationResult, PaymentReport } from '../../pages/payments/types.ts';
-import { COLORS, ReactEChartsCore, axisYuan, echarts, yuanValue } from './charts.ts';
+import { CHART_FRAME, COLORS, ReactEChartsCore, axisYuan, echarts, yuanValue } from './charts.ts';
 import { bpText, count, money, percentOf, rateText } from './format.ts';
 import { Amount, Figures, HeadTip, Signed, useNetOfRecovered } from './parts.tsx';
 
@@ -125,9 +125,7 @@ export default function CapitationTab({ report, onOpen, countyName }: Props) {
 
   const names = rows.map((c) => c.town_name);
   const option = {
-    animation: false,
-    grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
-    legend: { top: 0, left: 0, itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 12 } },
+    ...CHART_FRAME,
     tooltip: {
       trigger: 'axis' as const,
       axisPointer: { type: 'shadow' as const },

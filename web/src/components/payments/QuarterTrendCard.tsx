@@ -5,7 +5,7 @@ import { Alert, Card, Skeleton, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { QuarterTrend } from '../../pages/payments/types.ts';
 import { useQuarters } from './api.ts';
-import { COLORS, ReactEChartsCore, axisYuan, echarts, yuanValue } from './charts.ts';
+import { CHART_FRAME, COLORS, ReactEChartsCore, axisYuan, echarts, yuanValue } from './charts.ts';
 import { paymentErrorLines } from './errors.ts';
 import { money, pointsText } from './format.ts';
 
@@ -42,9 +42,7 @@ export default function QuarterTrendCard({ year, county, quarter, teamId }: Prop
   const label = (n: number) => t('payments.filters.quarterValue', { n });
   const scoreName = teamId ? t('payments.trend.score') : t('payments.trend.meanScore');
   const option = {
-    animation: false,
-    grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
-    legend: { top: 0, left: 0, itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 12 } },
+    ...CHART_FRAME,
     tooltip: {
       trigger: 'axis' as const,
       formatter: (items: Array<{ dataIndex: number }>) => {

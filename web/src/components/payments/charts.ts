@@ -19,6 +19,13 @@ export const COLORS = {
   purple: '#722ed1',
 };
 
+/** The frame every payment chart shares: no animation, the legend top left, room for the axis labels. */
+export const CHART_FRAME = {
+  animation: false,
+  grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
+  legend: { top: 0, left: 0, itemWidth: 14, itemHeight: 8, textStyle: { fontSize: 12 } },
+};
+
 /** Fen as yuan for an axis value (the labels format them). */
 export const yuanValue = (fen: number | null | undefined): number | null => (fen === null || fen === undefined ? null : fen / 100);
 
