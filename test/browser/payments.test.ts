@@ -158,6 +158,12 @@ describeBrowser('provider payment (browser)', () => {
     if (residents.total > 0) await expect.poll(() => fee.getByTestId('contracted-row').count()).toBe(Math.min(20, residents.total));
     await expectNoOverflow(page, 'the team’s drawer');
     await shot(page, 'payments-team');
+    // the indicator values behind the score, on the dashboard at this team
+    expect(await fee.getByTestId('fee-indicators-link').getAttribute('href')).toBe(`/reports?year=2026&quarter=year&at=${team.team_id}`);
+    await fee.getByTestId('fee-indicators-link').click();
+    await expectText(page.getByTestId('crumb-current'), new RegExp(`^${team.name}`));
+    await page.goBack();
+    await page.getByTestId('fee-drawer').waitFor();
     await page.keyboard.press('Escape');
     await fee.waitFor({ state: 'hidden' });
 

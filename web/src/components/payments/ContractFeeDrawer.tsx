@@ -3,6 +3,7 @@
 // share with the team's point marked; and the residents under contract at the state day (masked, audited).
 import { Alert, Card, Drawer, Empty, Table, type TableColumnsType, Typography } from 'antd';
 import { type HTMLAttributes, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { paymentErrorLines } from './errors.ts';
 import type { ContractFeeResult, ContractedResident, PaymentReport, Ratio, ScoreLine } from '../../pages/payments/types.ts';
@@ -127,7 +128,17 @@ export default function ContractFeeDrawer({ report, team, periodLabel, onClose }
       data-testid="fee-drawer"
     >
       <div className="pay-stack">
-        <Card size="small" title={t('payments.contractFee.drawer.lines')} className="pay-panel">
+        <Card
+          size="small"
+          title={t('payments.contractFee.drawer.lines')}
+          className="pay-panel"
+          extra={
+            // the same indicators on the dashboard, at this team, where each number opens its patients
+            <Link to={`/reports?year=${report.period.year}&quarter=${report.period.quarter ?? 'year'}&at=${encodeURIComponent(team.team_id)}`} data-testid="fee-indicators-link">
+              {t('payments.contractFee.drawer.onDashboard')}
+            </Link>
+          }
+        >
           <Table<ScoreLine>
             size="small"
             rowKey="item"

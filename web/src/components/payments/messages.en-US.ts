@@ -254,6 +254,7 @@ const paymentsEn: typeof paymentsZh = {
     drawer: {
       sub: 'Contract fee · {{institution}} · {{period}}',
       lines: 'Five rates and one ratio',
+      onDashboard: 'This team on the indicators dashboard, with its patients',
       item: 'Item',
       value: 'Value',
       target: 'Target',

@@ -253,6 +253,7 @@ const paymentsZh = {
     drawer: {
       sub: '家庭医生签约服务费 · {{institution}} · {{period}}',
       lines: '“五率一比”考核',
+      onDashboard: '在指标看板查看本团队及患者名单',
       item: '指标',
       value: '数值',
       target: '目标',
