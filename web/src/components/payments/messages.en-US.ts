@@ -323,7 +323,7 @@ const paymentsEn: typeof paymentsZh = {
     work: 'Work equivalents purchased',
     score: 'Score',
     meanScore: 'Teams’ mean score',
-    running: '{{quarter}} (to {{date}})',
+    running: '{{quarter}} to {{date}}',
     hint: 'Each quarter is computed and stored as its own run ({{quarters}}); bars: amounts (left axis), line: score (right axis, 0–100).',
   },
   recoveries: {
