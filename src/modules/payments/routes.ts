@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { actorOf } from '../../core/http';
 import type { AppContext } from '../../core/context';
 import { problemSchema } from '../../core/problem';
+import * as details from './details';
 import * as s from './service';
 import { paymentsXlsx } from './xlsx';
 
@@ -102,7 +103,7 @@ export function paymentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         }),
         response: { 200: z.object({ total: z.int(), page: z.int(), pageSize: z.int(), items: z.array(z.looseObject({ id: z.uuid(), service_date: z.string(), amount_fen: z.int(), fund_fen: z.int() })) }), ...errors },
       },
-      handler: async (request) => s.paymentClaims(ctx, actorOf(request), request.query),
+      handler: async (request) => details.paymentClaims(ctx, actorOf(request), request.query),
     });
     app.get('/api/payments/recoveries', {
       schema: {
@@ -110,7 +111,7 @@ export function paymentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         querystring: z.strictObject({ year: query.year, quarter: query.quarter, model: z.enum(['capitation', 'budget']), code: z.string().min(9).max(40), ...page }),
         response: { 200: z.object({ total: z.int(), page: z.int(), pageSize: z.int(), items: z.array(z.looseObject({ id: z.uuid(), decided_on: z.iso.date(), deduction_fen: z.int() })) }), ...errors },
       },
-      handler: async (request) => s.paymentRecoveries(ctx, actorOf(request), request.query),
+      handler: async (request) => details.paymentRecoveries(ctx, actorOf(request), request.query),
     });
     app.get('/api/payments/contracted', {
       schema: {
@@ -118,7 +119,7 @@ export function paymentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         querystring: z.strictObject({ year: query.year, quarter: query.quarter, team: z.uuid(), ...page }),
         response: { 200: z.object({ at: z.iso.date(), total: z.int(), page: z.int(), pageSize: z.int(), items: z.array(z.looseObject({ name: z.string(), id_number: z.string() })) }), ...errors },
       },
-      handler: async (request) => s.contractedResidents(ctx, actorOf(request), request.query),
+      handler: async (request) => details.contractedResidents(ctx, actorOf(request), request.query),
     });
   };
 }
