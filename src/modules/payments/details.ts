@@ -11,7 +11,7 @@ import { monthEnd, shanghaiDate } from '../../engine/calendar';
 import { maskResidentId } from '../../engine/identity/residentId';
 import type { PaymentParameters } from '../../engine/payment';
 import { maskName } from '../indicators/service';
-import { paymentPeriod } from './inputs';
+import { paymentPeriod, recoveredBetween } from './inputs';
 import { checkQuery, guarded } from './service';
 
 /**
@@ -79,8 +79,7 @@ export async function paymentRecoveries(ctx: AppContext, actor: Actor, q: Recove
       p.name, p.id_number, count(*) over () as total
     from audit_finding f join audit_rule r on r.code = f.rule_code and r.version = f.rule_version
       join institution i on i.id = f.institution_id left join person p on p.id = f.person_id
-    where f.status = 'confirmed' and f.deduction_fen > 0
-      and (f.decided_at at time zone 'Asia/Shanghai')::date between ${period.yearStart}::date and ${period.asOf}::date and ${where}
+    where ${recoveredBetween(period.yearStart, period.asOf)} and ${where}
     order by f.decided_at, f.id
     limit ${q.pageSize} offset ${(q.page - 1) * q.pageSize}`.execute(ctx.db);
   await writeAudit(ctx.db, actor, [{ action: 'read', entity: 'payments.recoveries', entityId: q.code, detail: { year: q.year, quarter: q.quarter ?? null, model: q.model, page: q.page, rows: rows.length } }]);

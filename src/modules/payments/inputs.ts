@@ -43,7 +43,7 @@ const LINES = sql`claim c join claim_line l on l.person_id = c.person_id and l.c
  * the fund takes the money back from the institution either way), by the China month they were confirmed in.
  */
 const RECOVERED_MONTH = sql`to_char(f.decided_at at time zone 'Asia/Shanghai', 'YYYY-MM')`;
-const recoveredBetween = (from: string, to: string) =>
+export const recoveredBetween = (from: string, to: string) =>
   sql`f.status = 'confirmed' and f.deduction_fen > 0 and (f.decided_at at time zone 'Asia/Shanghai')::date between ${from}::date and ${to}::date`;
 
 /** A scan of the claim lines into a few thousand groups: hashed in memory and not worth the JIT's compiling. */

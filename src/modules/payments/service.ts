@@ -112,7 +112,7 @@ export async function readQuarters(ctx: AppContext, actor: Actor, q: { year: num
   await guarded(() => checkQuery(ctx.db, { year: q.year, county }, today));
   const quarters: QuarterTrend['quarters'] = [];
   // one after another: each run reads the whole period's records, and they would only contend for the same cores
-  for (let quarter = 1; quarter <= 4 && `${q.year}-${String(quarter * 3 - 2).padStart(2, '0')}-01` <= today; quarter++) {
+  for (let quarter = 1; quarter <= 4 && paymentPeriod({ year: q.year, quarter, today }).start <= today; quarter++) {
     const { run, reused } = await paymentRunOf(ctx.db, actor, { year: q.year, quarter }, ctx.now());
     const results = scoped(run.results, county);
     const work = new Map(results.work_equivalent.map((w) => [w.team_id, w]));

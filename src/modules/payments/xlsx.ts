@@ -40,6 +40,9 @@ const pct = (header: string): Column => ({ header, kind: 'rate' });
 
 export const PERIOD_LABEL = (r: PaymentReport) => `${r.period.year}年${r.period.quarter ? `第${r.period.quarter}季度` : '全年'}（${r.period.start} 至 ${r.period.as_of}）`;
 
+/** How a capitation's year end was taken: actual, or projected from the complete months. */
+const yearEndBasis = (y: { basis: 'actual' | 'projected' } | null) => (y ? (y.basis === 'actual' ? '实际' : '按已完成月份推算') : '—');
+
 export async function paymentsXlsx(r: PaymentReport, regionName: string): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   book.creator = 'manbing';
@@ -49,7 +52,7 @@ export async function paymentsXlsx(r: PaymentReport, regionName: string): Promis
     text('机构'), count('家庭医生团队数'), money('签约服务费'), money('标化工作当量购买'), text('按人头打包年末依据'), money('结余留用'), money('超支卫生院承担'), money('合计应付'),
   ], res.providers.map((p) => [
     p.institution_name, p.teams, yuan(p.contract_fee_fen), yuan(p.work_equivalent_fen),
-    p.capitation ? (p.capitation.basis === 'actual' ? '实际' : '按已完成月份推算') : '—', yuan(p.capitation?.retained_fen), yuan(p.capitation?.overrun_centre_fen), yuan(p.total_fen),
+    yearEndBasis(p.capitation), yuan(p.capitation?.retained_fen), yuan(p.capitation?.overrun_centre_fen), yuan(p.total_fen),
   ]));
   sheet(book, '按人头打包付费', `按人头打包付费（结余留用）　${label}　单位：人、元`, [
     text('乡镇'), text('卫生院'), count('参保人数'), money('人头标准'), money('人头总额'), money('打包额度（60%）'), money('转诊额度（40%）'),
@@ -57,7 +60,7 @@ export async function paymentsXlsx(r: PaymentReport, regionName: string): Promis
     money('超支卫生院承担'), money('超支基金承担'), pct('高血压控制率'), pct('糖尿病控制率'),
   ], res.capitation.map((c) => [
     c.town_name, c.institution_name, c.insured, yuan(c.per_head_fen), yuan(c.fund_fen), yuan(c.package_fen), yuan(c.referral_pool_fen),
-    yuan(c.package_cost_fen), yuan(c.referral_cost_fen), yuan(c.package_recovered_fen), yuan(c.referral_recovered_fen), yuan(c.balance_fen), c.year_end ? (c.year_end.basis === 'actual' ? '实际' : '按已完成月份推算') : '—',
+    yuan(c.package_cost_fen), yuan(c.referral_cost_fen), yuan(c.package_recovered_fen), yuan(c.referral_recovered_fen), yuan(c.balance_fen), yearEndBasis(c.year_end),
     yuan(c.year_end?.package_cost_fen), yuan(c.year_end?.balance_fen), yuan(c.year_end?.retained_fen), yuan(c.year_end?.overrun_centre_fen), yuan(c.year_end?.overrun_fund_fen),
     rate(c.control.hypertension), rate(c.control.diabetes),
   ]));
